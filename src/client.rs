@@ -1,0 +1,398 @@
+//! The client: settings resolved once as boto3 resolves them, and the SDK client
+//! built from them (rebuilt lazily in a forked child, whose runtime is new).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::BehaviorVersion;
+use aws_credential_types::Credentials;
+use aws_sdk_bedrock::config::Region;
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::call::Capture;
+use crate::errors;
+use crate::runtime;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verify {
+    Default,
+    Off,
+    Bundle(String),
+}
+
+#[derive(Clone)]
+pub struct Settings {
+    pub region: String,
+    pub endpoint_url: Option<String>,
+    pub access_key: Option<String>,
+    pub secret_key: Option<String>,
+    pub session_token: Option<String>,
+    pub profile: Option<String>,
+    pub verify: Verify,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    pub retry_mode: String,
+    pub max_attempts: u32,
+    pub max_pool_connections: usize,
+    pub user_agent_extra: Option<Arc<str>>,
+    pub parameter_validation: bool,
+}
+
+// Secrets never appear in Debug output.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("region", &self.region)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("profile", &self.profile)
+            .field("retry_mode", &self.retry_mode)
+            .field("max_attempts", &self.max_attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+pub struct ClientInner {
+    pub settings: Settings,
+    sdk: Mutex<Option<(u32, aws_sdk_bedrock::Client)>>,
+}
+
+impl ClientInner {
+    /// The SDK client for this process; a forked child builds its own.
+    pub fn sdk(&self, py: Python<'_>) -> PyResult<aws_sdk_bedrock::Client> {
+        let pid = std::process::id();
+        {
+            let slot = self.sdk.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((owner, client)) = slot.as_ref() {
+                if *owner == pid {
+                    return Ok(client.clone());
+                }
+            }
+        }
+        let settings = self.settings.clone();
+        let client = runtime::block_on(py, async move { build_sdk_client(&settings).await })??;
+        let mut slot = self.sdk.lock().unwrap_or_else(|p| p.into_inner());
+        *slot = Some((pid, client.clone()));
+        Ok(client)
+    }
+
+    pub fn capture(&self) -> Capture {
+        Capture::new(self.settings.user_agent_extra.clone())
+    }
+
+    /// Where requests go, for error messages.
+    pub fn endpoint(&self) -> String {
+        self.settings
+            .endpoint_url
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL_BEDROCK").ok())
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            .unwrap_or_else(|| format!("https://bedrock.{}.amazonaws.com", self.settings.region))
+    }
+}
+
+fn http_client(settings: &Settings) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, String> {
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+    let builder = aws_smithy_http_client::Builder::new()
+        .pool_max_idle_per_host(settings.max_pool_connections.max(1))
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+    match &settings.verify {
+        Verify::Default => Ok(builder.build_https()),
+        Verify::Bundle(path) => {
+            let pem = std::fs::read(path).map_err(|e| format!("cannot read the CA bundle {path}: {e}"))?;
+            let trust = TrustStore::empty().with_native_roots(false).with_pem_certificate(pem);
+            let ctx = TlsContext::builder()
+                .with_trust_store(trust)
+                .build()
+                .map_err(|e| format!("invalid CA bundle {path}: {e}"))?;
+            Ok(builder.tls_context(ctx).build_https())
+        }
+        Verify::Off => Ok(crate::insecure::http_client(settings.max_pool_connections.max(1))),
+    }
+}
+
+async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Client> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(settings.region.clone()));
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let (Some(ak), Some(sk)) = (&settings.access_key, &settings.secret_key) {
+        let creds = Credentials::new(ak.clone(), sk.clone(), settings.session_token.clone(), None, "explicit");
+        loader = loader.credentials_provider(creds);
+    }
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(settings.connect_timeout)
+        .read_timeout(settings.read_timeout)
+        .build();
+    let retry = match settings.retry_mode.as_str() {
+        "adaptive" => RetryConfig::adaptive(),
+        _ => RetryConfig::standard(),
+    }
+    .with_max_attempts(settings.max_attempts.max(1));
+    let http = http_client(settings).map_err(PyValueError::new_err)?;
+    loader = loader.timeout_config(timeouts).retry_config(retry).http_client(http);
+    let sdk_config = loader.load().await;
+    let mut builder = aws_sdk_bedrock::config::Builder::from(&sdk_config);
+    if let Some(url) = &settings.endpoint_url {
+        builder = builder.endpoint_url(url);
+    }
+    Ok(aws_sdk_bedrock::Client::from_conf(builder.build()))
+}
+
+fn attr<'py>(config: Option<&Bound<'py, PyAny>>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    match config {
+        None => Ok(None),
+        Some(c) => match c.getattr_opt(name)? {
+            Some(v) if !v.is_none() => Ok(Some(v)),
+            _ => Ok(None),
+        },
+    }
+}
+
+fn seconds(v: Option<Bound<'_, PyAny>>, name: &str) -> PyResult<Duration> {
+    match v {
+        None => Ok(Duration::from_secs(60)),
+        Some(v) => {
+            let s: f64 = v
+                .extract()
+                .map_err(|_| PyTypeError::new_err(format!("{name} must be a number of seconds")))?;
+            Duration::try_from_secs_f64(s).map_err(|_| PyValueError::new_err(format!("{name} must be a non-negative number of seconds, got {s}")))
+        }
+    }
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// botocore's precedence: Config.retries, then AWS_RETRY_MODE / AWS_MAX_ATTEMPTS,
+/// then its defaults (legacy mode, 5 attempts; standard/adaptive, 3).
+fn retries(config: Option<&Bound<'_, PyAny>>) -> PyResult<(String, u32)> {
+    let mut mode: Option<String> = None;
+    let mut total: Option<u32> = None;
+    if let Some(r) = attr(config, "retries")? {
+        let r = r
+            .cast::<PyDict>()
+            .map_err(|_| PyTypeError::new_err("Config retries must be a dict"))?;
+        if let Some(m) = r.get_item("mode")? {
+            mode = Some(m.extract().map_err(|_| PyTypeError::new_err("retries['mode'] must be a string"))?);
+        }
+        if let Some(t) = r.get_item("total_max_attempts")? {
+            let t: i64 = t.extract().map_err(|_| PyTypeError::new_err("retries['total_max_attempts'] must be an int"))?;
+            total = Some(u32::try_from(t.max(1)).unwrap_or(u32::MAX));
+        } else if let Some(m) = r.get_item("max_attempts")? {
+            let m: i64 = m.extract().map_err(|_| PyTypeError::new_err("retries['max_attempts'] must be an int"))?;
+            total = Some(u32::try_from(m.max(0).saturating_add(1)).unwrap_or(u32::MAX));
+        }
+    }
+    let mode = match mode.or_else(|| env_nonempty("AWS_RETRY_MODE")) {
+        Some(m) => m,
+        None => "legacy".to_string(),
+    };
+    if !matches!(mode.as_str(), "legacy" | "standard" | "adaptive") {
+        return Err(PyValueError::new_err(format!(
+            "Invalid retry mode {mode:?}: valid modes are legacy, standard, adaptive"
+        )));
+    }
+    let total = match total {
+        Some(t) => t,
+        None => match env_nonempty("AWS_MAX_ATTEMPTS") {
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| PyValueError::new_err(format!("AWS_MAX_ATTEMPTS must be a whole number, got {v:?}")))?,
+            None => {
+                if mode == "legacy" {
+                    5
+                } else {
+                    3
+                }
+            }
+        },
+    };
+    Ok((mode, total.max(1)))
+}
+
+fn resolve_region(py: Python<'_>, explicit: Option<String>, profile: Option<String>) -> PyResult<String> {
+    if let Some(r) = explicit.filter(|r| !r.is_empty()) {
+        return Ok(r);
+    }
+    let region = runtime::block_on(py, async move {
+        let mut from_profile = aws_config::profile::ProfileFileRegionProvider::builder();
+        if let Some(p) = profile {
+            from_profile = from_profile.profile_name(p);
+        }
+        RegionProviderChain::first_try(aws_config::environment::EnvironmentVariableRegionProvider::new())
+            .or_else(from_profile.build())
+            .region()
+            .await
+    })?;
+    match region {
+        Some(r) => Ok(r.to_string()),
+        None => Err(errors::raise(py, "NoRegionError", &[])),
+    }
+}
+
+#[pyclass(subclass, frozen, module = "bedrock_customization._core")]
+pub struct Client {
+    pub inner: Arc<ClientInner>,
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (*, region_name=None, endpoint_url=None, aws_access_key_id=None, aws_secret_access_key=None,
+                        aws_session_token=None, profile_name=None, verify=None, config=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        region_name: Option<String>,
+        endpoint_url: Option<String>,
+        aws_access_key_id: Option<String>,
+        aws_secret_access_key: Option<String>,
+        aws_session_token: Option<String>,
+        profile_name: Option<String>,
+        verify: Option<&Bound<'_, PyAny>>,
+        config: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let config = config.filter(|c| !c.is_none());
+        match (&aws_access_key_id, &aws_secret_access_key) {
+            (Some(_), None) => {
+                return Err(errors::raise(py, "PartialCredentialsError", &[("provider", "explicit"), ("cred_var", "aws_secret_access_key")]))
+            }
+            (None, Some(_)) => {
+                return Err(errors::raise(py, "PartialCredentialsError", &[("provider", "explicit"), ("cred_var", "aws_access_key_id")]))
+            }
+            _ => {}
+        }
+        let config_region: Option<String> = match attr(config, "region_name")? {
+            Some(v) => Some(v.extract()?),
+            None => None,
+        };
+        let region = resolve_region(py, region_name.or(config_region), profile_name.clone())?;
+        let verify = match verify {
+            None => match env_nonempty("AWS_CA_BUNDLE") {
+                Some(path) => Verify::Bundle(path),
+                None => Verify::Default,
+            },
+            Some(v) if v.is_none() => Verify::Default,
+            Some(v) => {
+                if let Ok(b) = v.extract::<bool>() {
+                    if b {
+                        Verify::Default
+                    } else {
+                        Verify::Off
+                    }
+                } else if let Ok(path) = v.extract::<std::path::PathBuf>() {
+                    Verify::Bundle(path.to_string_lossy().into_owned())
+                } else {
+                    return Err(PyTypeError::new_err("verify must be None, a bool, or the path of a CA bundle"));
+                }
+            }
+        };
+        let (retry_mode, max_attempts) = retries(config)?;
+        let max_pool_connections = match attr(config, "max_pool_connections")? {
+            Some(v) => v.extract::<usize>().map_err(|_| PyValueError::new_err("max_pool_connections must be a positive int"))?,
+            None => 10,
+        };
+        let user_agent_extra: Option<Arc<str>> = match attr(config, "user_agent_extra")? {
+            Some(v) => Some(Arc::from(v.extract::<String>()?.as_str())),
+            None => None,
+        };
+        let parameter_validation = match attr(config, "parameter_validation")? {
+            Some(v) => v.is_truthy()?,
+            None => true,
+        };
+        let settings = Settings {
+            region,
+            endpoint_url: endpoint_url.filter(|u| !u.is_empty()),
+            access_key: aws_access_key_id,
+            secret_key: aws_secret_access_key,
+            session_token: aws_session_token,
+            profile: profile_name,
+            verify,
+            connect_timeout: seconds(attr(config, "connect_timeout")?, "connect_timeout")?,
+            read_timeout: seconds(attr(config, "read_timeout")?, "read_timeout")?,
+            retry_mode,
+            max_attempts,
+            max_pool_connections,
+            user_agent_extra,
+            parameter_validation,
+        };
+        let inner = Arc::new(ClientInner { settings, sdk: Mutex::new(None) });
+        inner.sdk(py)?;
+        Ok(Client { inner })
+    }
+
+    #[getter]
+    fn region_name(&self) -> String {
+        self.inner.settings.region.clone()
+    }
+
+    #[getter]
+    fn endpoint_url(&self) -> String {
+        self.inner.endpoint()
+    }
+
+    #[getter]
+    fn _retry_settings(&self) -> (String, u32) {
+        (self.inner.settings.retry_mode.clone(), self.inner.settings.max_attempts)
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn create_model_customization_job(
+        &self,
+        py: Python<'_>,
+        args: &Bound<'_, pyo3::types::PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        keyword_only(args, "create_model_customization_job")?;
+        crate::operations::create_model_customization_job::call(py, &self.inner, kwargs)
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn get_model_customization_job(
+        &self,
+        py: Python<'_>,
+        args: &Bound<'_, pyo3::types::PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        keyword_only(args, "get_model_customization_job")?;
+        crate::operations::get_model_customization_job::call(py, &self.inner, kwargs)
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn list_model_customization_jobs(
+        &self,
+        py: Python<'_>,
+        args: &Bound<'_, pyo3::types::PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        keyword_only(args, "list_model_customization_jobs")?;
+        crate::operations::list_model_customization_jobs::call(py, &self.inner, kwargs)
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn stop_model_customization_job(
+        &self,
+        py: Python<'_>,
+        args: &Bound<'_, pyo3::types::PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        keyword_only(args, "stop_model_customization_job")?;
+        crate::operations::stop_model_customization_job::call(py, &self.inner, kwargs)
+    }
+}
+
+/// boto3's wording for positional arguments.
+fn keyword_only(args: &Bound<'_, pyo3::types::PyTuple>, name: &str) -> PyResult<()> {
+    if args.is_empty() {
+        Ok(())
+    } else {
+        Err(PyTypeError::new_err(format!("{name}() only accepts keyword arguments.")))
+    }
+}

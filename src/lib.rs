@@ -1,0 +1,22 @@
+//! bedrock-customization: a boto3-compatible client for Amazon Bedrock
+//! model-customization jobs. This file only registers the module.
+
+use pyo3::prelude::*;
+
+mod call;
+mod client;
+mod convert;
+mod errors;
+mod generated;
+mod insecure;
+mod model;
+mod operations;
+mod response;
+mod runtime;
+mod validate;
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<client::Client>()?;
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! Shape descriptors for the service model. The tables themselves are generated
+//! (`src/generated/shapes.rs`, by `codegen/generate.py`); this file only defines their types.
+
+/// Index of a shape in `generated::shapes::SHAPES`.
+pub type ShapeId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Structure,
+    /// A structure with `"union": true`: exactly one member may be set.
+    Union,
+    List,
+    Map,
+    String,
+    Integer,
+    Long,
+    Float,
+    Double,
+    Boolean,
+    Timestamp,
+    Blob,
+}
+
+/// Where an input member travels in the HTTP request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Body,
+    Uri,
+    Query,
+    Header,
+}
+
+#[derive(Debug)]
+pub struct Member {
+    /// Python-side (and JSON) member name, e.g. `trainingDataConfig`.
+    pub name: &'static str,
+    /// Name on the wire (`locationName` in the model, or `name` when absent).
+    pub wire_name: &'static str,
+    pub shape: ShapeId,
+    pub required: bool,
+    pub location: Location,
+    pub idempotency_token: bool,
+}
+
+#[derive(Debug)]
+pub struct Shape {
+    pub name: &'static str,
+    pub kind: Kind,
+    /// Structure / union members, in model order.
+    pub members: &'static [Member],
+    /// List member shape, or map key shape.
+    pub member: Option<ShapeId>,
+    /// Map value shape.
+    pub value: Option<ShapeId>,
+    /// `min` / `max` from the model: a length for strings, lists and maps, a value for numbers.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// The model's regular expression, unanchored as in the model (the validator anchors it).
+    pub pattern: Option<&'static str>,
+    /// Allowed values for enum strings (empty when not an enum).
+    pub enum_values: &'static [&'static str],
+    pub sensitive: bool,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    /// e.g. `CreateModelCustomizationJob`
+    pub name: &'static str,
+    /// e.g. `create_model_customization_job`
+    pub python_name: &'static str,
+    pub input: ShapeId,
+    pub output: ShapeId,
+    /// Names of the error shapes the operation lists.
+    pub errors: &'static [&'static str],
+    pub http_method: &'static str,
+    pub request_uri: &'static str,
+    pub response_code: u16,
+}

@@ -1,0 +1,539 @@
+//! Builds boto3-shaped Python results from raw HTTP responses, walking the
+//! generated shape tables the way botocore's rest-json parser walks its model.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString};
+use serde_json::{Map, Value};
+
+use crate::call::RawResponse;
+use crate::generated::shapes::{ERROR_SHAPES, SHAPES};
+use crate::model::{Kind, Location, ShapeId};
+
+/// A response that cannot be turned into a result (botocore's ResponseParserError).
+#[derive(Debug)]
+pub struct ParseError(pub String);
+
+impl From<PyErr> for ParseError {
+    fn from(err: PyErr) -> Self {
+        ParseError(err.to_string())
+    }
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+/// Python helpers for the rare inputs whose exact botocore semantics live in
+/// Python (dateutil's parser, `int("12")`, local-time epochs).
+fn helpers(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    MODULE
+        .get_or_try_init(py, || Ok::<_, PyErr>(py.import("bedrock_customization._parsing")?.unbind()))
+        .map(|m| m.bind(py))
+}
+
+fn datetime_class(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static CLS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    CLS.get_or_try_init(py, || Ok::<_, PyErr>(py.import("datetime")?.getattr("datetime")?.unbind()))
+        .map(|c| c.bind(py))
+}
+
+fn utc(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    UTC.get_or_try_init(py, || Ok::<_, PyErr>(helpers(py)?.getattr("UTC")?.unbind()))
+        .map(|c| c.bind(py))
+}
+
+/// `ResponseMetadata` exactly as botocore fills it for rest-json.
+pub fn response_metadata<'py>(py: Python<'py>, raw: &RawResponse, attempts: u32) -> PyResult<Bound<'py, PyDict>> {
+    let meta = PyDict::new(py);
+    if let Some(id) = raw.header("x-amzn-requestid") {
+        meta.set_item("RequestId", id)?;
+    } else if let Some(id) = raw.header("x-amz-request-id") {
+        meta.set_item("RequestId", id)?;
+        meta.set_item("HostId", raw.header("x-amz-id-2").unwrap_or(""))?;
+    }
+    meta.set_item("HTTPStatusCode", raw.status)?;
+    let headers = PyDict::new(py);
+    for (k, v) in &raw.headers {
+        headers.set_item(k, v)?;
+    }
+    meta.set_item("HTTPHeaders", headers)?;
+    meta.set_item("RetryAttempts", attempts.saturating_sub(1))?;
+    Ok(meta)
+}
+
+fn body_text(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).into_owned()
+}
+
+/// Parses a successful response into the operation's output dict.
+pub fn parse_output<'py>(py: Python<'py>, output: ShapeId, raw: &RawResponse, attempts: u32) -> PResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    out.set_item("ResponseMetadata", response_metadata(py, raw, attempts)?)?;
+    let body: Value = if raw.body.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_slice(&raw.body).map_err(|e| {
+            let text = body_text(&raw.body);
+            let shown: String = text.chars().take(200).collect();
+            ParseError(format!("Unable to parse response ({e}), invalid JSON received:\n{shown}"))
+        })?
+    };
+    let obj = match &body {
+        Value::Object(map) => map,
+        other => {
+            return Err(ParseError(format!(
+                "Invalid service response: expected a JSON object, got {}",
+                json_type(other)
+            )))
+        }
+    };
+    let walker = Walker { py };
+    walker.members_into(output, obj, raw, &out, SHAPES[output].name)?;
+    Ok(out)
+}
+
+/// botocore's rest-json error parse plus its `_add_modeled_error_fields`.
+pub fn parse_error<'py>(py: Python<'py>, raw: &RawResponse, attempts: u32) -> PResult<Bound<'py, PyDict>> {
+    let trimmed: &[u8] = trim_ascii(&raw.body);
+    let generic = raw.status >= 500 && (trimmed.is_empty() || trimmed.starts_with(b"<html>"));
+    let error = PyDict::new(py);
+    let out = PyDict::new(py);
+    let mut code_for_shape: Option<String> = None;
+    let body_json = parse_error_body(&raw.body);
+    if generic {
+        let reason = py.import("http.client")?.getattr("responses")?.call_method1("get", (raw.status, ""))?;
+        error.set_item("Message", reason)?;
+        error.set_item("Code", raw.status.to_string())?;
+    } else {
+        let walker = Walker { py };
+        let empty = Map::new();
+        let body = match &body_json {
+            Value::Object(m) => m,
+            _ => &empty,
+        };
+        let message = body.get("message").or_else(|| body.get("Message"));
+        match message {
+            Some(v) => error.set_item("Message", walker.plain(v)?)?,
+            None => error.set_item("Message", "")?,
+        }
+        // Code: body `__type` (or the status), then the x-amzn-errortype header or body `code`.
+        let mut code: Option<Bound<'py, PyAny>> = None;
+        let mut code_str: Option<String> = None;
+        match body.get("__type") {
+            Some(Value::String(s)) => code_str = Some(clean_type(s)),
+            Some(Value::Null) | None => code_str = Some(raw.status.to_string()),
+            Some(other) => code = Some(walker.plain(other)?),
+        }
+        if let Some(h) = raw.header("x-amzn-errortype") {
+            code = None;
+            code_str = Some(clean_code(h));
+        } else if body.contains_key("code") || body.contains_key("Code") {
+            let v = body.get("code").or_else(|| body.get("Code"));
+            match v {
+                Some(Value::String(s)) => {
+                    code = None;
+                    code_str = Some(clean_code(s));
+                }
+                Some(other) => {
+                    code_str = None;
+                    code = Some(walker.plain(other)?);
+                }
+                None => {}
+            }
+        }
+        match (code, &code_str) {
+            (Some(c), _) => error.set_item("Code", c)?,
+            (None, Some(s)) => {
+                error.set_item("Code", s)?;
+                code_for_shape = Some(s.clone());
+            }
+            (None, None) => error.set_item("Code", "")?,
+        }
+    }
+    out.set_item("Error", error)?;
+    out.set_item("ResponseMetadata", response_metadata(py, raw, attempts)?)?;
+    if let Some(code) = code_for_shape {
+        if let Some((_, shape)) = ERROR_SHAPES.iter().find(|(name, _)| *name == code) {
+            // botocore parses the body again with the error's shape; a body that is
+            // not JSON becomes {"message": <text>} there.
+            let modeled_body = match body_json {
+                Value::Object(m) => m,
+                _ => {
+                    let mut m = Map::new();
+                    if !raw.body.is_empty() {
+                        m.insert("message".into(), Value::String(body_text(&raw.body)));
+                    }
+                    m
+                }
+            };
+            let walker = Walker { py };
+            walker.members_into(*shape, &modeled_body, raw, &out, &code)?;
+        }
+    }
+    Ok(out)
+}
+
+fn parse_error_body(body: &[u8]) -> Value {
+    if body.is_empty() {
+        return Value::Object(Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => v,
+        Err(_) => {
+            let mut m = Map::new();
+            m.insert("message".into(), Value::String(body_text(body)));
+            Value::Object(m)
+        }
+    }
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    &b[start..end.max(start)]
+}
+
+/// `__type` values: "aws.protocol#Code:http://..." -> "Code".
+fn clean_type(s: &str) -> String {
+    let s = s.split(':').next().unwrap_or(s);
+    match s.rsplit_once('#') {
+        Some((_, code)) => code.to_string(),
+        None => s.to_string(),
+    }
+}
+
+fn clean_code(s: &str) -> String {
+    let s = s.split(':').next().unwrap_or(s);
+    s.rsplit('#').next().unwrap_or(s).to_string()
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+struct Walker<'py> {
+    py: Python<'py>,
+}
+
+impl<'py> Walker<'py> {
+    /// Sets each member of structure `shape` found in `obj` (or a header) on `out`.
+    fn members_into(
+        &self,
+        shape: ShapeId,
+        obj: &Map<String, Value>,
+        raw: &RawResponse,
+        out: &Bound<'py, PyDict>,
+        path: &str,
+    ) -> PResult<()> {
+        for m in SHAPES[shape].members {
+            match m.location {
+                Location::Header => {
+                    let name = m.wire_name.to_ascii_lowercase();
+                    if let Some(v) = raw.header(&name) {
+                        let value = self.value(m.shape, &Value::String(v.to_string()), path)?;
+                        out.set_item(m.name, value)?;
+                    }
+                }
+                Location::Uri | Location::Query => {}
+                Location::Body => match obj.get(m.wire_name) {
+                    None | Some(Value::Null) => {}
+                    Some(v) => {
+                        let child = format!("{path}.{}", m.name);
+                        out.set_item(m.name, self.value(m.shape, v, &child)?)?;
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    fn value(&self, shape: ShapeId, v: &Value, path: &str) -> PResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let s = &SHAPES[shape];
+        if v.is_null() {
+            return Ok(py.None().into_bound(py));
+        }
+        match s.kind {
+            Kind::Structure | Kind::Union => {
+                let obj = match v {
+                    Value::Object(m) => m,
+                    other => {
+                        return Err(ParseError(format!(
+                            "Invalid service response: {path} should be an object ({}), got {}",
+                            s.name,
+                            json_type(other)
+                        )))
+                    }
+                };
+                if s.kind == Kind::Union {
+                    let set: Vec<&String> = obj
+                        .iter()
+                        .filter(|(k, v)| k.as_str() != "__type" && !v.is_null())
+                        .map(|(k, _)| k)
+                        .collect();
+                    if set.len() != 1 {
+                        return Err(ParseError(format!(
+                            "Invalid service response: {} must have one and only one member set.",
+                            s.name
+                        )));
+                    }
+                    let tag = set[0];
+                    if !s.members.iter().any(|m| m.wire_name == tag.as_str()) {
+                        let inner = PyDict::new(py);
+                        inner.set_item("name", tag)?;
+                        let d = PyDict::new(py);
+                        d.set_item("SDK_UNKNOWN_MEMBER", inner)?;
+                        return Ok(d.into_any());
+                    }
+                }
+                let d = PyDict::new(py);
+                for m in s.members {
+                    if let Some(child) = obj.get(m.wire_name) {
+                        if !child.is_null() {
+                            let p = format!("{path}.{}", m.name);
+                            d.set_item(m.name, self.value(m.shape, child, &p)?)?;
+                        }
+                    }
+                }
+                Ok(d.into_any())
+            }
+            Kind::List => {
+                let items = match v {
+                    Value::Array(a) => a,
+                    other => {
+                        return Err(ParseError(format!(
+                            "Invalid service response: {path} should be a list, got {}",
+                            json_type(other)
+                        )))
+                    }
+                };
+                let member = s.member.ok_or_else(|| ParseError(format!("list shape {} has no member", s.name)))?;
+                let list = PyList::empty(py);
+                for (i, item) in items.iter().enumerate() {
+                    if item.is_null() {
+                        list.append(py.None())?;
+                    } else {
+                        list.append(self.value(member, item, &format!("{path}[{i}]"))?)?;
+                    }
+                }
+                Ok(list.into_any())
+            }
+            Kind::Map => {
+                let obj = match v {
+                    Value::Object(m) => m,
+                    other => {
+                        return Err(ParseError(format!(
+                            "Invalid service response: {path} should be a map, got {}",
+                            json_type(other)
+                        )))
+                    }
+                };
+                let value_shape = s.value.ok_or_else(|| ParseError(format!("map shape {} has no value", s.name)))?;
+                let d = PyDict::new(py);
+                for (k, item) in obj {
+                    let value = if item.is_null() {
+                        py.None().into_bound(py)
+                    } else {
+                        self.value(value_shape, item, &format!("{path}.{k}"))?
+                    };
+                    d.set_item(k, value)?;
+                }
+                Ok(d.into_any())
+            }
+            Kind::Integer | Kind::Long => match v {
+                Value::Number(n) if n.is_i64() || n.is_u64() => self.plain(v),
+                Value::Number(n) => {
+                    let f = n.as_f64().unwrap_or(0.0);
+                    Ok(helpers(py)?.getattr("to_int")?.call1((f,))?)
+                }
+                other => Ok(helpers(py)?.getattr("to_int")?.call1((self.plain(other)?,))?),
+            },
+            Kind::Float | Kind::Double => match v {
+                Value::Number(n) => match n.as_f64() {
+                    Some(f) => Ok(PyFloat::new(py, f).into_any()),
+                    None => Ok(helpers(py)?.getattr("to_float")?.call1((self.plain(v)?,))?),
+                },
+                other => Ok(helpers(py)?.getattr("to_float")?.call1((self.plain(other)?,))?),
+            },
+            Kind::Boolean => match v {
+                Value::Bool(b) => Ok(PyBool::new(py, *b).to_owned().into_any()),
+                Value::String(s) => Ok(PyBool::new(py, s.to_lowercase() == "true").to_owned().into_any()),
+                other => Ok(PyBool::new(py, self.plain(other)?.is_truthy()?).to_owned().into_any()),
+            },
+            Kind::Timestamp => self.timestamp(v, path),
+            Kind::Blob => match v {
+                Value::String(s) => Ok(helpers(py)?.getattr("b64decode")?.call1((s.as_str(),))?),
+                other => self.plain(other),
+            },
+            Kind::String => self.plain(v),
+        }
+    }
+
+    /// A JSON value as Python's `json` module would give it.
+    fn plain(&self, v: &Value) -> PResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        Ok(match v {
+            Value::Null => py.None().into_bound(py),
+            Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    i.into_pyobject(py).map_err(PyErr::from)?.into_any()
+                } else if let Some(u) = n.as_u64() {
+                    u.into_pyobject(py).map_err(PyErr::from)?.into_any()
+                } else {
+                    PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN)).into_any()
+                }
+            }
+            Value::String(s) => PyString::new(py, s).into_any(),
+            Value::Array(a) => {
+                let list = PyList::empty(py);
+                for item in a {
+                    list.append(self.plain(item)?)?;
+                }
+                list.into_any()
+            }
+            Value::Object(m) => {
+                let d = PyDict::new(py);
+                for (k, item) in m {
+                    d.set_item(k, self.plain(item)?)?;
+                }
+                d.into_any()
+            }
+        })
+    }
+
+    /// botocore's `parse_timestamp`: ISO-8601 strings natively, anything else
+    /// (epoch numbers, RFC-822, odd formats) through the Python helper.
+    fn timestamp(&self, v: &Value, path: &str) -> PResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        if let Value::String(s) = v {
+            if let Some(ts) = IsoTimestamp::parse(s) {
+                let tz: Bound<'py, PyAny> = match ts.offset_seconds {
+                    None => py.None().into_bound(py),
+                    Some(0) => utc(py)?.clone(),
+                    Some(secs) => helpers(py)?.getattr("tz_offset")?.call1((secs,))?,
+                };
+                return datetime_class(py)?
+                    .call1((ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second, ts.micro, tz))
+                    .map_err(|e| ParseError(format!("Invalid timestamp \"{s}\" at {path}: {e}")));
+            }
+        }
+        let value = self.plain(v)?;
+        helpers(py)?
+            .getattr("parse_timestamp")?
+            .call1((value,))
+            .map_err(|e| ParseError(format!("Invalid timestamp at {path}: {e}")))
+    }
+}
+
+/// `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM]`, the forms services send.
+#[derive(Debug, PartialEq)]
+struct IsoTimestamp {
+    year: u16,
+    month: u8,
+    day: u8,
+    hour: u8,
+    minute: u8,
+    second: u8,
+    micro: u32,
+    /// None: no zone given (a naive datetime, as dateutil gives).
+    offset_seconds: Option<i32>,
+}
+
+impl IsoTimestamp {
+    fn parse(s: &str) -> Option<IsoTimestamp> {
+        let b = s.as_bytes();
+        let num = |range: std::ops::Range<usize>| -> Option<u32> {
+            let part = b.get(range)?;
+            if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            Some(part.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')))
+        };
+        if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
+            return None;
+        }
+        let mut ts = IsoTimestamp {
+            year: num(0..4)? as u16,
+            month: num(5..7)? as u8,
+            day: num(8..10)? as u8,
+            hour: num(11..13)? as u8,
+            minute: num(14..16)? as u8,
+            second: num(17..19)? as u8,
+            micro: 0,
+            offset_seconds: None,
+        };
+        let mut i = 19;
+        if b.get(i) == Some(&b'.') {
+            let start = i + 1;
+            let mut end = start;
+            while end < b.len() && b[end].is_ascii_digit() {
+                end += 1;
+            }
+            if end == start {
+                return None;
+            }
+            // dateutil keeps six digits and drops the rest.
+            let digits = &b[start..end.min(start + 6)];
+            let mut micro = digits.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+            for _ in digits.len()..6 {
+                micro *= 10;
+            }
+            ts.micro = micro;
+            i = end;
+        }
+        match b.get(i) {
+            None => {}
+            Some(b'Z') if i + 1 == b.len() => ts.offset_seconds = Some(0),
+            Some(sign @ (b'+' | b'-')) => {
+                let rest = &s[i + 1..];
+                let (h, m) = match rest.len() {
+                    5 if rest.as_bytes()[2] == b':' => (num(i + 1..i + 3)?, num(i + 4..i + 6)?),
+                    4 => (num(i + 1..i + 3)?, num(i + 3..i + 5)?),
+                    2 => (num(i + 1..i + 3)?, 0),
+                    _ => return None,
+                };
+                if h > 23 || m > 59 {
+                    return None;
+                }
+                let secs = (h * 3600 + m * 60) as i32;
+                ts.offset_seconds = Some(if *sign == b'-' { -secs } else { secs });
+            }
+            _ => return None,
+        }
+        Some(ts)
+    }
+}
+
+impl From<ParseError> for PyErr {
+    fn from(e: ParseError) -> PyErr {
+        crate::errors::response_parser_error(&e.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IsoTimestamp;
+
+    #[test]
+    fn iso_forms() {
+        let t = IsoTimestamp::parse("2026-11-23 06:04:59").expect("space form");
+        assert_eq!((t.year, t.month, t.day, t.hour, t.minute, t.second, t.offset_seconds), (2026, 11, 23, 6, 4, 59, None));
+        let t = IsoTimestamp::parse("2026-11-23T06:04:59.1234567Z").expect("Z form");
+        assert_eq!((t.micro, t.offset_seconds), (123456, Some(0)));
+        let t = IsoTimestamp::parse("2026-11-23T06:04:59.5-01:30").expect("offset form");
+        assert_eq!((t.micro, t.offset_seconds), (500000, Some(-5400)));
+        assert!(IsoTimestamp::parse("Mon, 23 Nov 2026 06:04:59 GMT").is_none());
+        assert!(IsoTimestamp::parse("2026-11-23T06:04:59 UTC").is_none());
+        assert!(IsoTimestamp::parse("2026-11-23T06:04:5").is_none());
+        assert!(IsoTimestamp::parse("").is_none());
+    }
+}
