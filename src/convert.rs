@@ -1,0 +1,541 @@
+//! Generic conversions from Python values to the Rust values the SDK builders take.
+//!
+//! Used by the generated `generated::builders`. Every function reports a problem as a
+//! Python `TypeError` (wrong type) or `ValueError` (right type, unusable value) naming
+//! the parameter path; none of them panics.
+
+use std::borrow::Cow;
+
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::{Blob, DateTime};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType,
+};
+
+/// The text of a path for messages: the top level is `input`, as in botocore.
+fn shown(path: &str) -> &str {
+    if path.is_empty() {
+        "input"
+    } else {
+        path
+    }
+}
+
+/// `path.member` (just `member` at the top level).
+pub fn member_path(path: &str, member: &str) -> String {
+    if path.is_empty() {
+        member.to_owned()
+    } else {
+        format!("{path}.{member}")
+    }
+}
+
+/// `path[index]`.
+pub fn index_path(path: &str, index: usize) -> String {
+    format!("{path}[{index}]")
+}
+
+/// `path (key: key)`: where botocore reports a problem with a map key.
+pub fn key_path(path: &str, key: &Bound<'_, PyAny>) -> String {
+    format!("{path} (key: {})", display(key))
+}
+
+/// `str(value)`, or a fallback text when `str()` raises or returns something unusable.
+pub fn display(value: &Bound<'_, PyAny>) -> String {
+    match value.str() {
+        Ok(s) => text_of(&s),
+        Err(_) => format!("<unprintable {} object>", type_name(value)),
+    }
+}
+
+/// A Python string as Rust text for matching: each lone surrogate (not representable in
+/// Rust) becomes one U+FFFD, so lengths and quantifiers see the same number of characters.
+pub fn text_for_matching<'a>(s: &'a Bound<'_, PyString>) -> Cow<'a, str> {
+    if let Ok(text) = s.to_cow() {
+        return text;
+    }
+    let units: Option<Vec<u16>> = s
+        .call_method1("encode", ("utf-16-le", "surrogatepass"))
+        .ok()
+        .and_then(|b| b.cast_into::<PyBytes>().ok())
+        .map(|b| {
+            b.as_bytes()
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect()
+        });
+    match units {
+        Some(units) => Cow::Owned(
+            char::decode_utf16(units)
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect(),
+        ),
+        None => s.to_string_lossy(),
+    }
+}
+
+/// A Python string as Rust text; lone surrogates (not representable) become `\udXXX`
+/// escapes, as Python's `backslashreplace` error handler writes them.
+pub fn text_of(s: &Bound<'_, PyString>) -> String {
+    if let Ok(text) = s.to_cow() {
+        return text.into_owned();
+    }
+    s.call_method1("encode", ("utf-8", "backslashreplace"))
+        .ok()
+        .and_then(|b| b.cast_into::<PyBytes>().ok())
+        .map(|b| String::from_utf8_lossy(b.as_bytes()).into_owned())
+        .unwrap_or_else(|| s.to_string_lossy().into_owned())
+}
+
+/// The name of a value's class, for messages.
+pub fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| "object".to_owned())
+}
+
+fn type_error(path: &str, value: &Bound<'_, PyAny>, expected: &str) -> PyErr {
+    PyTypeError::new_err(format!(
+        "Invalid type for parameter {}, value: {}, type: {}, valid types: {}",
+        shown(path),
+        display(value),
+        class_text(value),
+        expected
+    ))
+}
+
+fn value_error(path: &str, value: &Bound<'_, PyAny>, problem: &str) -> PyErr {
+    PyValueError::new_err(format!(
+        "Invalid value for parameter {}, value: {}: {}",
+        shown(path),
+        display(value),
+        problem
+    ))
+}
+
+/// `str(type(value))`, e.g. `<class 'int'>`, with a fallback.
+pub fn class_text(value: &Bound<'_, PyAny>) -> String {
+    match value.get_type().str() {
+        Ok(s) => s.to_string_lossy().into_owned(),
+        Err(_) => format!("<class '{}'>", type_name(value)),
+    }
+}
+
+/// The value of `key` in `dict`; a missing key and a value of `None` are both `None`.
+pub fn field<'py>(dict: &Bound<'py, PyDict>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    Ok(dict.get_item(key)?.filter(|v| !v.is_none()))
+}
+
+/// A `dict` (or subclass) parameter.
+pub fn to_dict<'py>(value: &Bound<'py, PyAny>, path: &str) -> PyResult<Bound<'py, PyDict>> {
+    value
+        .cast::<PyDict>()
+        .map(|d| d.clone())
+        .map_err(|_| type_error(path, value, "<class 'dict'>"))
+}
+
+/// The items of a dict, as a snapshot (safe against mutation while converting).
+/// Keys and values of `None` are kept; callers decide.
+pub fn dict_items<'py>(
+    dict: &Bound<'py, PyDict>,
+) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+    let items = dict.items();
+    let mut out = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        let pair = item.cast_into::<PyTuple>().map_err(PyErr::from)?;
+        out.push((pair.get_item(0)?, pair.get_item(1)?));
+    }
+    Ok(out)
+}
+
+/// A `list` or `tuple` parameter, as a snapshot of its items.
+pub fn to_list<'py>(value: &Bound<'py, PyAny>, path: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    if let Ok(list) = value.cast::<PyList>() {
+        return Ok(list.iter().collect());
+    }
+    if let Ok(tuple) = value.cast::<PyTuple>() {
+        return Ok(tuple.iter().collect());
+    }
+    Err(type_error(path, value, "<class 'list'>, <class 'tuple'>"))
+}
+
+pub fn to_string(value: &Bound<'_, PyAny>, path: &str) -> PyResult<String> {
+    let s = value
+        .cast::<PyString>()
+        .map_err(|_| type_error(path, value, "<class 'str'>"))?;
+    match s.to_cow() {
+        Ok(text) => Ok(text.into_owned()),
+        Err(_) => Err(PyValueError::new_err(format!(
+            "Invalid value for parameter {}: the string cannot be encoded as UTF-8",
+            shown(path)
+        ))),
+    }
+}
+
+/// A Python `int` (botocore also accepts `bool`, a subclass of `int`).
+fn to_int<T>(value: &Bound<'_, PyAny>, path: &str) -> PyResult<T>
+where
+    T: for<'a, 'py> FromPyObject<'a, 'py>,
+{
+    if !value.is_instance_of::<PyInt>() {
+        return Err(type_error(path, value, "<class 'int'>"));
+    }
+    value
+        .extract::<T>()
+        .map_err(|_| value_error(path, value, "out of range"))
+}
+
+pub fn to_i32(value: &Bound<'_, PyAny>, path: &str) -> PyResult<i32> {
+    to_int::<i32>(value, path)
+}
+
+#[allow(dead_code)] // for `long` shapes; none in this model
+pub fn to_i64(value: &Bound<'_, PyAny>, path: &str) -> PyResult<i64> {
+    to_int::<i64>(value, path)
+}
+
+static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Whether `value` is a `decimal.Decimal`.
+pub fn is_decimal(value: &Bound<'_, PyAny>) -> bool {
+    match DECIMAL.import(value.py(), "decimal", "Decimal") {
+        Ok(ty) => value.is_instance(ty).unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+/// Whether `value` is a `datetime.datetime`.
+pub fn is_datetime(value: &Bound<'_, PyAny>) -> bool {
+    match DATETIME.import(value.py(), "datetime", "datetime") {
+        Ok(ty) => value.is_instance(ty).unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+/// A `float`, `int` (or `bool`) or `decimal.Decimal`, as botocore accepts for floats.
+pub fn to_f64(value: &Bound<'_, PyAny>, path: &str) -> PyResult<f64> {
+    if !(value.is_instance_of::<PyFloat>() || value.is_instance_of::<PyInt>() || is_decimal(value))
+    {
+        return Err(type_error(
+            path,
+            value,
+            "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>",
+        ));
+    }
+    value
+        .extract::<f64>()
+        .map_err(|_| value_error(path, value, "not representable as a double"))
+}
+
+pub fn to_f32(value: &Bound<'_, PyAny>, path: &str) -> PyResult<f32> {
+    let v = to_f64(value, path)?;
+    let single = v as f32;
+    if v.is_finite() && !single.is_finite() {
+        return Err(value_error(path, value, "out of range for a float"));
+    }
+    Ok(single)
+}
+
+pub fn to_bool(value: &Bound<'_, PyAny>, path: &str) -> PyResult<bool> {
+    value
+        .cast::<PyBool>()
+        .map(|b| b.is_true())
+        .map_err(|_| type_error(path, value, "<class 'bool'>"))
+}
+
+/// `bytes`, `bytearray` or `str` (encoded as UTF-8), as botocore accepts for blobs.
+#[allow(dead_code)] // for `blob` shapes; none in this model
+pub fn to_blob(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Blob> {
+    if let Ok(b) = value.cast::<PyBytes>() {
+        return Ok(Blob::new(b.as_bytes().to_vec()));
+    }
+    if let Ok(b) = value.cast::<PyByteArray>() {
+        return Ok(Blob::new(b.to_vec()));
+    }
+    if value.is_instance_of::<PyString>() {
+        return Ok(Blob::new(to_string(value, path)?.into_bytes()));
+    }
+    Err(type_error(
+        path,
+        value,
+        "<class 'bytes'>, <class 'bytearray'>, file-like object",
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Timestamps
+// ---------------------------------------------------------------------------------------
+
+/// Seconds of 0001-01-01T00:00:00Z and of 9999-12-31T23:59:59Z: Python's datetime range,
+/// the range botocore can represent.
+const MIN_EPOCH: i64 = -62_135_596_800;
+const MAX_EPOCH: i64 = 253_402_300_799;
+
+const TIMESTAMP_TYPES: &str = "<class 'datetime.datetime'>, timestamp-string";
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ => {
+            if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
+                29
+            } else {
+                28
+            }
+        }
+    }
+}
+
+/// Seconds and nanoseconds since the epoch, checked against the representable range.
+fn from_parts(secs: i64, nanos: u32) -> Option<DateTime> {
+    if !(MIN_EPOCH..=MAX_EPOCH).contains(&secs) || nanos >= 1_000_000_000 {
+        return None;
+    }
+    Some(DateTime::from_secs_and_nanos(secs, nanos))
+}
+
+/// Epoch seconds (an `int`, `float` or numeric string), UTC.
+fn from_epoch(seconds: f64) -> Option<DateTime> {
+    if !seconds.is_finite() || seconds < MIN_EPOCH as f64 || seconds >= (MAX_EPOCH + 1) as f64 {
+        return None;
+    }
+    let whole = seconds.floor();
+    let mut secs = whole as i64;
+    // Python's fromtimestamp rounds to microseconds (half even).
+    let mut micros = ((seconds - whole) * 1e6).round_ties_even() as i64;
+    if micros >= 1_000_000 {
+        secs += 1;
+        micros -= 1_000_000;
+    }
+    from_parts(secs, u32::try_from(micros * 1000).ok()?)
+}
+
+/// A small cursor over ASCII text.
+struct Cursor<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn digits(&mut self, n: usize) -> Option<i64> {
+        let mut v = 0i64;
+        for _ in 0..n {
+            let c = self.peek()?;
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + i64::from(c - b'0');
+            self.i += 1;
+        }
+        Some(v)
+    }
+    fn done(&self) -> bool {
+        self.i == self.s.len()
+    }
+}
+
+/// ISO 8601: `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM[:SS[.fff]]`
+/// and a zone (`Z`, `±HH:MM`, `±HHMM`, `±HH`); no zone means UTC. The basic forms
+/// `YYYYMMDD[THHMMSS]` are accepted too.
+fn parse_iso8601(text: &str) -> Option<DateTime> {
+    let text = text.trim();
+    let mut c = Cursor {
+        s: text.as_bytes(),
+        i: 0,
+    };
+    let year = c.digits(4)?;
+    let extended = c.eat(b'-');
+    let month = c.digits(2)?;
+    if extended && !c.eat(b'-') {
+        return None;
+    }
+    let day = c.digits(2)?;
+    if year < 1 || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let (mut hour, mut minute, mut second, mut nanos) = (0i64, 0i64, 0i64, 0u32);
+    let mut offset = 0i64;
+    if !c.done() {
+        if !(c.eat(b'T') || c.eat(b't') || c.eat(b' ')) {
+            return None;
+        }
+        hour = c.digits(2)?;
+        let colons = c.eat(b':');
+        minute = c.digits(2)?;
+        let more = if colons {
+            c.eat(b':')
+        } else {
+            c.peek().is_some_and(|b| b.is_ascii_digit())
+        };
+        if more {
+            second = c.digits(2)?;
+            if c.eat(b'.') || c.eat(b',') {
+                let start = c.i;
+                let mut frac = 0u64;
+                while let Some(d) = c.peek().filter(u8::is_ascii_digit) {
+                    if c.i - start < 9 {
+                        frac = frac * 10 + u64::from(d - b'0');
+                    }
+                    c.i += 1;
+                }
+                let n = c.i - start;
+                if n == 0 {
+                    return None;
+                }
+                for _ in n..9 {
+                    frac *= 10;
+                }
+                nanos = u32::try_from(frac).ok()?;
+            }
+        }
+        // Python's datetime (hence botocore) has no hour 24 and no leap second.
+        if hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        match c.peek() {
+            None => {}
+            Some(b'Z') | Some(b'z') => {
+                c.i += 1;
+            }
+            Some(sign @ (b'+' | b'-')) => {
+                c.i += 1;
+                let oh = c.digits(2)?;
+                let om = if c.eat(b':') {
+                    c.digits(2)?
+                } else if c.done() {
+                    0
+                } else {
+                    c.digits(2)?
+                };
+                if oh > 23 || om > 59 {
+                    return None;
+                }
+                let off = oh * 3600 + om * 60;
+                offset += if sign == b'+' { off } else { -off };
+            }
+            Some(_) => return None,
+        }
+        if !c.done() {
+            return None;
+        }
+    }
+    let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
+        - offset;
+    from_parts(secs, nanos)
+}
+
+/// A `datetime.datetime`: naive means UTC, aware uses its offset (as botocore does).
+fn from_py_datetime(value: &Bound<'_, PyAny>) -> PyResult<Option<DateTime>> {
+    let field = |name: &str| -> PyResult<i64> { value.getattr(name)?.extract::<i64>() };
+    let (year, month, day) = (field("year")?, field("month")?, field("day")?);
+    let (hour, minute, second) = (field("hour")?, field("minute")?, field("second")?);
+    let micros = field("microsecond")?;
+    let offset = value.call_method0("utcoffset")?;
+    let offset_micros = if offset.is_none() {
+        0
+    } else {
+        let days = offset.getattr("days")?.extract::<i64>()?;
+        let secs = offset.getattr("seconds")?.extract::<i64>()?;
+        let us = offset.getattr("microseconds")?.extract::<i64>()?;
+        (days * 86_400 + secs) * 1_000_000 + us
+    };
+    if !(1..=12).contains(&month) || !(0..=999_999).contains(&micros) {
+        return Ok(None);
+    }
+    let total_micros = (days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60
+        + second)
+        .checked_mul(1_000_000)
+        .and_then(|v| v.checked_add(micros))
+        .and_then(|v| v.checked_sub(offset_micros));
+    let Some(total) = total_micros else {
+        return Ok(None);
+    };
+    let secs = total.div_euclid(1_000_000);
+    let nanos = u32::try_from(total.rem_euclid(1_000_000) * 1000).ok();
+    Ok(nanos.and_then(|n| from_parts(secs, n)))
+}
+
+/// `float(value)`, if Python can compute it.
+fn py_float(value: &Bound<'_, PyAny>) -> Option<f64> {
+    let float_type = value.py().get_type::<PyFloat>();
+    float_type.call1((value,)).ok()?.extract::<f64>().ok()
+}
+
+/// The timestamp a Python value denotes, `Ok(None)` if it denotes none. Like botocore's
+/// `parse_to_aware_datetime`: a `datetime.datetime`; anything `float()` accepts (`int`,
+/// `float`, `Decimal`, numeric strings) as epoch seconds; an ISO 8601 string; an HTTP
+/// date (`Tue, 02 Jan 2024 03:04:05 GMT`).
+pub fn parse_datetime(value: &Bound<'_, PyAny>) -> PyResult<Option<DateTime>> {
+    if is_datetime(value) {
+        return from_py_datetime(value);
+    }
+    if let Some(seconds) = py_float(value) {
+        return Ok(from_epoch(seconds));
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        let text: Cow<'_, str> = match s.to_cow() {
+            Ok(t) => t,
+            Err(_) => return Ok(None),
+        };
+        let trimmed = text.trim();
+        return Ok(parse_iso8601(trimmed).or_else(|| {
+            // RFC 7231 / RFC 822 style, e.g. `Tue, 02 Jan 2024 03:04:05 GMT`.
+            DateTime::from_str(trimmed, Format::HttpDate)
+                .ok()
+                .and_then(|dt| from_parts(dt.secs(), dt.subsec_nanos()))
+        }));
+    }
+    Ok(None)
+}
+
+pub fn to_datetime(value: &Bound<'_, PyAny>, path: &str) -> PyResult<DateTime> {
+    match parse_datetime(value) {
+        Ok(Some(dt)) => Ok(dt),
+        Ok(None) | Err(_) => Err(type_error(path, value, TIMESTAMP_TYPES)),
+    }
+}
+
+/// A builder's `BuildError` (a required member is missing) as a `ValueError`.
+pub fn build_error(e: impl std::fmt::Display, path: &str) -> PyErr {
+    PyValueError::new_err(format!("Invalid parameter {}: {}", shown(path), e))
+}
+
+/// A tagged union without exactly one member set.
+pub fn union_error(path: &str, members: &[&str], count: usize) -> PyErr {
+    PyValueError::new_err(format!(
+        "Invalid number of parameters set for tagged union structure {}: {} set, \
+         exactly one of the following keys is required: {}.",
+        shown(path),
+        count,
+        members.join(", ")
+    ))
+}

@@ -1,0 +1,430 @@
+//! Parameter validation over the generated shape tables, mirroring botocore's
+//! `botocore/validate.py` (`ParamValidator`): same accepted Python types, same walk order,
+//! same messages. On top of botocore's checks, and only when `check_constraints` is set,
+//! it checks max lengths/values, patterns, enum values and map sizes.
+//!
+//! Generic over `generated::shapes::SHAPES`: there is no per-field code here.
+
+use std::sync::OnceLock;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use regex::Regex;
+
+use crate::convert;
+use crate::generated::shapes::SHAPES;
+use crate::model::{Kind, Shape, ShapeId};
+
+/// Nesting deeper than this is reported instead of walked (only reachable with recursive
+/// shapes; keeps the walk from exhausting the stack).
+const MAX_DEPTH: usize = 256;
+
+const STR_TYPES: &str = "<class 'str'>";
+const INT_TYPES: &str = "<class 'int'>";
+const FLOAT_TYPES: &str = "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>";
+const BOOL_TYPES: &str = "<class 'bool'>";
+const DICT_TYPES: &str = "<class 'dict'>";
+const LIST_TYPES: &str = "<class 'list'>, <class 'tuple'>";
+const TIMESTAMP_TYPES: &str = "<class 'datetime.datetime'>, timestamp-string";
+const BLOB_TYPES: &str = "<class 'bytes'>, <class 'bytearray'>, file-like object";
+
+/// Validate `params` against the input shape `input`; every problem found, in botocore's
+/// order and wording (empty = valid). `check_constraints = false` skips min/max lengths
+/// and values, patterns and enums; required members, unknown members, types and the
+/// member count of tagged unions are always checked.
+pub fn validate(params: &Bound<'_, PyDict>, input: ShapeId, check_constraints: bool) -> Vec<String> {
+    let mut v = Validator {
+        errors: Vec::new(),
+        check_constraints,
+    };
+    v.walk(params.as_any(), input, "", 0);
+    v.errors
+}
+
+struct Validator {
+    errors: Vec<String>,
+    check_constraints: bool,
+}
+
+/// botocore's `ValidationErrors._get_name`.
+fn shown(name: &str) -> &str {
+    if name.is_empty() {
+        "input"
+    } else {
+        name.strip_prefix('.').unwrap_or(name)
+    }
+}
+
+/// A model bound as Python prints it: integral values without a fraction (the model's
+/// JSON holds integers there), others like Python's `repr(float)`.
+fn fmt_bound(v: f64) -> String {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e16 {
+        return format!("{}", v as i64);
+    }
+    py_float_repr(v)
+}
+
+/// Python's `repr(float)`: shortest round-trip digits, scientific notation when the
+/// exponent is below -4 or at least 16.
+fn py_float_repr(v: f64) -> String {
+    if v.is_nan() {
+        return "nan".to_owned();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "inf" } else { "-inf" }.to_owned();
+    }
+    let sci = format!("{:e}", v); // e.g. "-1.5e-7"
+    let (mantissa, exp) = match sci.split_once('e') {
+        Some(parts) => parts,
+        None => return sci,
+    };
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => ("-", m),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    if !(-4..16).contains(&exp) {
+        let (first, rest) = digits.split_at(1.min(digits.len()));
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{frac}e{esign}{:02}", exp.unsigned_abs());
+    }
+    if exp < 0 {
+        let zeros = "0".repeat((-exp - 1) as usize);
+        return format!("{sign}0.{zeros}{digits}");
+    }
+    let int_len = exp as usize + 1;
+    if digits.len() <= int_len {
+        let pad = "0".repeat(int_len - digits.len());
+        format!("{sign}{digits}{pad}.0")
+    } else {
+        let (int_part, frac) = digits.split_at(int_len);
+        format!("{sign}{int_part}.{frac}")
+    }
+}
+
+/// The model's pattern of a shape, anchored (`^(?:...)$`) and compiled once; `None` when
+/// the shape has no pattern or the pattern does not compile.
+fn pattern(id: ShapeId) -> Option<&'static Regex> {
+    static PATTERNS: OnceLock<Vec<OnceLock<Option<Regex>>>> = OnceLock::new();
+    let cells = PATTERNS.get_or_init(|| SHAPES.iter().map(|_| OnceLock::new()).collect());
+    cells
+        .get(id)?
+        .get_or_init(|| {
+            let p = SHAPES.get(id)?.pattern?;
+            Regex::new(&format!("^(?:{p})$")).ok()
+        })
+        .as_ref()
+}
+
+impl Validator {
+    fn report(&mut self, msg: String) {
+        self.errors.push(msg);
+    }
+
+    fn invalid_type(&mut self, name: &str, value: &Bound<'_, PyAny>, valid: &str) {
+        self.report(format!(
+            "Invalid type for parameter {}, value: {}, type: {}, valid types: {}",
+            shown(name),
+            convert::display(value),
+            convert::class_text(value),
+            valid
+        ));
+    }
+
+    /// botocore's `range_check` on a length (min, always from botocore) plus the max
+    /// length; both only when constraints are checked.
+    fn check_length(&mut self, name: &str, len: usize, shape: &Shape) {
+        if !self.check_constraints {
+            return;
+        }
+        let n = len as f64;
+        if let Some(min) = shape.min {
+            if n < min {
+                self.report(format!(
+                    "Invalid length for parameter {}, value: {}, valid min length: {}",
+                    shown(name),
+                    len,
+                    fmt_bound(min)
+                ));
+            }
+        }
+        if let Some(max) = shape.max {
+            if n > max {
+                self.report(format!(
+                    "Invalid length for parameter {}, value: {}, valid max length: {}",
+                    shown(name),
+                    len,
+                    fmt_bound(max)
+                ));
+            }
+        }
+    }
+
+    /// Min / max value of a number, compared by Python (exact for big ints and Decimals).
+    fn check_range(&mut self, name: &str, value: &Bound<'_, PyAny>, shape: &Shape) {
+        if !self.check_constraints {
+            return;
+        }
+        if let Some(min) = shape.min {
+            if value.lt(min).unwrap_or(false) {
+                self.report(format!(
+                    "Invalid value for parameter {}, value: {}, valid min value: {}",
+                    shown(name),
+                    convert::display(value),
+                    fmt_bound(min)
+                ));
+            }
+        }
+        if let Some(max) = shape.max {
+            if value.gt(max).unwrap_or(false) {
+                self.report(format!(
+                    "Invalid value for parameter {}, value: {}, valid max value: {}",
+                    shown(name),
+                    convert::display(value),
+                    fmt_bound(max)
+                ));
+            }
+        }
+    }
+
+    fn walk(&mut self, value: &Bound<'_, PyAny>, id: ShapeId, name: &str, depth: usize) {
+        let Some(shape) = SHAPES.get(id) else {
+            return;
+        };
+        if depth > MAX_DEPTH {
+            self.report(format!(
+                "Invalid value for parameter {}: nested more than {} levels deep",
+                shown(name),
+                MAX_DEPTH
+            ));
+            return;
+        }
+        match shape.kind {
+            Kind::Structure | Kind::Union => self.structure(value, shape, name, depth),
+            Kind::List => self.list(value, shape, name, depth),
+            Kind::Map => self.map(value, shape, name, depth),
+            Kind::String => self.string(value, id, shape, name),
+            Kind::Integer | Kind::Long => {
+                if value.is_instance_of::<PyInt>() {
+                    self.check_range(name, value, shape);
+                } else {
+                    self.invalid_type(name, value, INT_TYPES);
+                }
+            }
+            Kind::Float | Kind::Double => {
+                if value.is_instance_of::<PyFloat>()
+                    || value.is_instance_of::<PyInt>()
+                    || convert::is_decimal(value)
+                {
+                    self.check_range(name, value, shape);
+                } else {
+                    self.invalid_type(name, value, FLOAT_TYPES);
+                }
+            }
+            Kind::Boolean => {
+                if !value.is_instance_of::<PyBool>() {
+                    self.invalid_type(name, value, BOOL_TYPES);
+                }
+            }
+            Kind::Timestamp => {
+                if !matches!(convert::parse_datetime(value), Ok(Some(_))) {
+                    self.invalid_type(name, value, TIMESTAMP_TYPES);
+                }
+            }
+            Kind::Blob => {
+                let ok = value.is_instance_of::<PyBytes>()
+                    || value.is_instance_of::<PyByteArray>()
+                    || value.is_instance_of::<PyString>()
+                    || value.hasattr("read").unwrap_or(false);
+                if !ok {
+                    self.invalid_type(name, value, BLOB_TYPES);
+                }
+            }
+        }
+    }
+
+    fn structure(&mut self, value: &Bound<'_, PyAny>, shape: &Shape, name: &str, depth: usize) {
+        let Ok(dict) = value.cast::<PyDict>() else {
+            self.invalid_type(name, value, DICT_TYPES);
+            return;
+        };
+        let member_names = || {
+            shape
+                .members
+                .iter()
+                .map(|m| m.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if shape.kind == Kind::Union {
+            let n = dict.len();
+            if n == 0 {
+                // botocore's wording, missing space included.
+                self.report(format!(
+                    "Must set one of the following keys for tagged unionstructure {}: {}.",
+                    shown(name),
+                    member_names()
+                ));
+            } else if n > 1 {
+                self.report(format!(
+                    "Invalid number of parameters set for tagged union structure {}. \
+                     Can only set one of the following keys: {}.",
+                    shown(name),
+                    member_names()
+                ));
+            }
+        }
+        for m in shape.members.iter().filter(|m| m.required) {
+            if !dict.contains(m.name).unwrap_or(false) {
+                self.report(format!(
+                    "Missing required parameter in {}: \"{}\"",
+                    shown(name),
+                    m.name
+                ));
+            }
+        }
+        let items = match convert::dict_items(dict) {
+            Ok(items) => items,
+            Err(_) => return,
+        };
+        let mut known = Vec::with_capacity(items.len());
+        for (key, item) in items {
+            let member = key
+                .cast::<PyString>()
+                .ok()
+                .and_then(|k| k.to_cow().ok().map(|k| k.into_owned()))
+                .and_then(|k| shape.members.iter().find(|m| m.name == k));
+            match member {
+                Some(m) => known.push((m, item)),
+                None => self.report(format!(
+                    "Unknown parameter in {}: \"{}\", must be one of: {}",
+                    shown(name),
+                    convert::display(&key),
+                    member_names()
+                )),
+            }
+        }
+        for (m, item) in known {
+            self.walk(&item, m.shape, &format!("{name}.{}", m.name), depth + 1);
+        }
+    }
+
+    fn list(&mut self, value: &Bound<'_, PyAny>, shape: &Shape, name: &str, depth: usize) {
+        let items: Vec<Bound<'_, PyAny>> = if let Ok(list) = value.cast::<PyList>() {
+            list.iter().collect()
+        } else if let Ok(tuple) = value.cast::<PyTuple>() {
+            tuple.iter().collect()
+        } else {
+            self.invalid_type(name, value, LIST_TYPES);
+            return;
+        };
+        self.check_length(name, items.len(), shape);
+        let Some(member) = shape.member else {
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            self.walk(item, member, &format!("{name}[{i}]"), depth + 1);
+        }
+    }
+
+    fn map(&mut self, value: &Bound<'_, PyAny>, shape: &Shape, name: &str, depth: usize) {
+        let Ok(dict) = value.cast::<PyDict>() else {
+            self.invalid_type(name, value, DICT_TYPES);
+            return;
+        };
+        let Ok(items) = convert::dict_items(dict) else {
+            return;
+        };
+        // botocore does not check map sizes; this is one of the extra constraints.
+        self.check_length(name, items.len(), shape);
+        for (key, item) in items {
+            let key_text = convert::display(&key);
+            if let Some(key_shape) = shape.member {
+                self.walk(&key, key_shape, &format!("{name} (key: {key_text})"), depth + 1);
+            }
+            if let Some(value_shape) = shape.value {
+                self.walk(&item, value_shape, &format!("{name}.{key_text}"), depth + 1);
+            }
+        }
+    }
+
+    fn string(&mut self, value: &Bound<'_, PyAny>, id: ShapeId, shape: &Shape, name: &str) {
+        let Ok(s) = value.cast::<PyString>() else {
+            self.invalid_type(name, value, STR_TYPES);
+            return;
+        };
+        if !self.check_constraints {
+            return;
+        }
+        // Code points, as Python's len().
+        let len = match value.len() {
+            Ok(n) => n,
+            Err(_) => convert::text_for_matching(s).chars().count(),
+        };
+        self.check_length(name, len, shape);
+        if shape.pattern.is_some() || !shape.enum_values.is_empty() {
+            let text = convert::text_for_matching(s);
+            if let (Some(p), Some(re)) = (shape.pattern, pattern(id)) {
+                if !re.is_match(&text) {
+                    self.report(format!(
+                        "Invalid value for parameter {}, value: {}, valid pattern: {}",
+                        shown(name),
+                        convert::display(value),
+                        p
+                    ));
+                }
+            }
+            if !shape.enum_values.is_empty() && !shape.enum_values.contains(&text.as_ref()) {
+                self.report(format!(
+                    "Invalid value for parameter {}, value: {}, valid values: {}",
+                    shown(name),
+                    convert::display(value),
+                    shape.enum_values.join(", ")
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_print_like_python() {
+        assert_eq!(fmt_bound(1.0), "1");
+        assert_eq!(fmt_bound(0.0), "0");
+        assert_eq!(fmt_bound(1000.0), "1000");
+        assert_eq!(fmt_bound(1e-7), "1e-07");
+        assert_eq!(fmt_bound(0.001), "0.001");
+        assert_eq!(fmt_bound(0.5), "0.5");
+        assert_eq!(fmt_bound(-2.5), "-2.5");
+        assert_eq!(fmt_bound(1e20), "1e+20");
+        assert_eq!(fmt_bound(1.5e-5), "1.5e-05");
+        assert_eq!(fmt_bound(123.456), "123.456");
+    }
+
+    #[test]
+    fn shown_names() {
+        assert_eq!(shown(""), "input");
+        assert_eq!(shown(".jobName"), "jobName");
+        assert_eq!(shown(".a.b[0]"), "a.b[0]");
+    }
+
+    #[test]
+    fn model_patterns_compile() {
+        let failing: Vec<&str> = SHAPES
+            .iter()
+            .enumerate()
+            .filter(|(id, s)| s.pattern.is_some() && pattern(*id).is_none())
+            .map(|(_, s)| s.name)
+            .collect();
+        assert!(failing.is_empty(), "patterns that do not compile: {failing:?}");
+    }
+}
