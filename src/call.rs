@@ -41,7 +41,10 @@ pub struct RawResponse {
 
 impl RawResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -59,15 +62,28 @@ struct State {
 pub struct Capture {
     state: Arc<Mutex<State>>,
     user_agent_extra: Option<Arc<str>>,
+    /// The caller's floats and booleans, restored in the body before signing.
+    exact: Arc<Vec<crate::exact::Patch>>,
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Capture {
     pub fn new(user_agent_extra: Option<Arc<str>>) -> Self {
-        Capture { state: Arc::default(), user_agent_extra }
+        Capture {
+            state: Arc::default(),
+            user_agent_extra,
+            exact: Arc::default(),
+        }
+    }
+
+    pub fn with_exact_values(mut self, values: Vec<crate::exact::Patch>) -> Self {
+        self.exact = Arc::new(values);
+        self
     }
 
     /// How many attempts the SDK made (1 = no retry).
@@ -126,6 +142,20 @@ impl Intercept for Capture {
             };
             headers.insert("user-agent", ua);
         }
+        if !self.exact.is_empty() {
+            let request = ctx.request_mut();
+            let patched = request
+                .body()
+                .bytes()
+                .and_then(|b| crate::exact::apply(b, &self.exact));
+            if let Some(body) = patched {
+                let len = body.len();
+                *request.body_mut() = SdkBody::from(body);
+                request
+                    .headers_mut()
+                    .insert("content-length", len.to_string());
+            }
+        }
         Ok(())
     }
 
@@ -164,7 +194,9 @@ impl Intercept for Capture {
             st.headers = headers;
         }
         let inner = std::mem::replace(response.body_mut(), SdkBody::taken());
-        let replacement = (200..300).contains(&status).then(|| Bytes::from_static(b"{}"));
+        let replacement = (200..300)
+            .contains(&status)
+            .then(|| Bytes::from_static(b"{}"));
         *response.body_mut() = SdkBody::from_body_1_x(CollectBody {
             inner,
             buf: Vec::new(),
@@ -236,7 +268,10 @@ pub enum Failure {
     /// The service answered with an error status; the raw response is kept.
     Service(RawResponse),
     /// No response: connection, timeout, credentials, TLS, ...
-    Transport { kind: TransportKind, message: String },
+    Transport {
+        kind: TransportKind,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,7 +309,11 @@ where
         }),
         (_, Err(err)) => Err(classify(&err)),
     };
-    Outcome { result, attempts, url }
+    Outcome {
+        result,
+        attempts,
+        url,
+    }
 }
 
 fn error_chain(err: &(dyn StdError + 'static)) -> String {
@@ -303,7 +342,10 @@ fn classify<E: StdError + Send + Sync + 'static>(err: &SdkError<E, HttpResponse>
                 } else {
                     TransportKind::ReadTimeout
                 }
-            } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") {
+            } else if lower.contains("certificate")
+                || lower.contains("tls")
+                || lower.contains("ssl")
+            {
                 TransportKind::Tls
             } else if lower.contains("credential") || lower.contains("identity") {
                 TransportKind::Credentials

@@ -95,7 +95,9 @@ impl ClientInner {
     }
 }
 
-fn http_client(settings: &Settings) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, String> {
+fn http_client(
+    settings: &Settings,
+) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, String> {
     use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
     let builder = aws_smithy_http_client::Builder::new()
         .pool_max_idle_per_host(settings.max_pool_connections.max(1))
@@ -103,25 +105,37 @@ fn http_client(settings: &Settings) -> Result<aws_smithy_runtime_api::client::ht
     match &settings.verify {
         Verify::Default => Ok(builder.build_https()),
         Verify::Bundle(path) => {
-            let pem = std::fs::read(path).map_err(|e| format!("cannot read the CA bundle {path}: {e}"))?;
-            let trust = TrustStore::empty().with_native_roots(false).with_pem_certificate(pem);
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("cannot read the CA bundle {path}: {e}"))?;
+            let trust = TrustStore::empty()
+                .with_native_roots(false)
+                .with_pem_certificate(pem);
             let ctx = TlsContext::builder()
                 .with_trust_store(trust)
                 .build()
                 .map_err(|e| format!("invalid CA bundle {path}: {e}"))?;
             Ok(builder.tls_context(ctx).build_https())
         }
-        Verify::Off => Ok(crate::insecure::http_client(settings.max_pool_connections.max(1))),
+        Verify::Off => Ok(crate::insecure::http_client(
+            settings.max_pool_connections.max(1),
+        )),
     }
 }
 
 async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Client> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(settings.region.clone()));
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(settings.region.clone()));
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
     if let (Some(ak), Some(sk)) = (&settings.access_key, &settings.secret_key) {
-        let creds = Credentials::new(ak.clone(), sk.clone(), settings.session_token.clone(), None, "explicit");
+        let creds = Credentials::new(
+            ak.clone(),
+            sk.clone(),
+            settings.session_token.clone(),
+            None,
+            "explicit",
+        );
         loader = loader.credentials_provider(creds);
     }
     let timeouts = TimeoutConfig::builder()
@@ -134,7 +148,10 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
     }
     .with_max_attempts(settings.max_attempts.max(1));
     let http = http_client(settings).map_err(PyValueError::new_err)?;
-    loader = loader.timeout_config(timeouts).retry_config(retry).http_client(http);
+    loader = loader
+        .timeout_config(timeouts)
+        .retry_config(retry)
+        .http_client(http);
     let sdk_config = loader.load().await;
     let mut builder = aws_sdk_bedrock::config::Builder::from(&sdk_config);
     if let Some(url) = &settings.endpoint_url {
@@ -143,7 +160,10 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
     Ok(aws_sdk_bedrock::Client::from_conf(builder.build()))
 }
 
-fn attr<'py>(config: Option<&Bound<'py, PyAny>>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+fn attr<'py>(
+    config: Option<&Bound<'py, PyAny>>,
+    name: &str,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
     match config {
         None => Ok(None),
         Some(c) => match c.getattr_opt(name)? {
@@ -160,7 +180,11 @@ fn seconds(v: Option<Bound<'_, PyAny>>, name: &str) -> PyResult<Duration> {
             let s: f64 = v
                 .extract()
                 .map_err(|_| PyTypeError::new_err(format!("{name} must be a number of seconds")))?;
-            Duration::try_from_secs_f64(s).map_err(|_| PyValueError::new_err(format!("{name} must be a non-negative number of seconds, got {s}")))
+            Duration::try_from_secs_f64(s).map_err(|_| {
+                PyValueError::new_err(format!(
+                    "{name} must be a non-negative number of seconds, got {s}"
+                ))
+            })
         }
     }
 }
@@ -179,13 +203,20 @@ fn retries(config: Option<&Bound<'_, PyAny>>) -> PyResult<(String, u32)> {
             .cast::<PyDict>()
             .map_err(|_| PyTypeError::new_err("Config retries must be a dict"))?;
         if let Some(m) = r.get_item("mode")? {
-            mode = Some(m.extract().map_err(|_| PyTypeError::new_err("retries['mode'] must be a string"))?);
+            mode = Some(
+                m.extract()
+                    .map_err(|_| PyTypeError::new_err("retries['mode'] must be a string"))?,
+            );
         }
         if let Some(t) = r.get_item("total_max_attempts")? {
-            let t: i64 = t.extract().map_err(|_| PyTypeError::new_err("retries['total_max_attempts'] must be an int"))?;
+            let t: i64 = t.extract().map_err(|_| {
+                PyTypeError::new_err("retries['total_max_attempts'] must be an int")
+            })?;
             total = Some(u32::try_from(t.max(1)).unwrap_or(u32::MAX));
         } else if let Some(m) = r.get_item("max_attempts")? {
-            let m: i64 = m.extract().map_err(|_| PyTypeError::new_err("retries['max_attempts'] must be an int"))?;
+            let m: i64 = m
+                .extract()
+                .map_err(|_| PyTypeError::new_err("retries['max_attempts'] must be an int"))?;
             total = Some(u32::try_from(m.max(0).saturating_add(1)).unwrap_or(u32::MAX));
         }
     }
@@ -201,10 +232,11 @@ fn retries(config: Option<&Bound<'_, PyAny>>) -> PyResult<(String, u32)> {
     let total = match total {
         Some(t) => t,
         None => match env_nonempty("AWS_MAX_ATTEMPTS") {
-            Some(v) => v
-                .trim()
-                .parse::<u32>()
-                .map_err(|_| PyValueError::new_err(format!("AWS_MAX_ATTEMPTS must be a whole number, got {v:?}")))?,
+            Some(v) => v.trim().parse::<u32>().map_err(|_| {
+                PyValueError::new_err(format!(
+                    "AWS_MAX_ATTEMPTS must be a whole number, got {v:?}"
+                ))
+            })?,
             None => {
                 if mode == "legacy" {
                     5
@@ -217,7 +249,11 @@ fn retries(config: Option<&Bound<'_, PyAny>>) -> PyResult<(String, u32)> {
     Ok((mode, total.max(1)))
 }
 
-fn resolve_region(py: Python<'_>, explicit: Option<String>, profile: Option<String>) -> PyResult<String> {
+fn resolve_region(
+    py: Python<'_>,
+    explicit: Option<String>,
+    profile: Option<String>,
+) -> PyResult<String> {
     if let Some(r) = explicit.filter(|r| !r.is_empty()) {
         return Ok(r);
     }
@@ -226,10 +262,12 @@ fn resolve_region(py: Python<'_>, explicit: Option<String>, profile: Option<Stri
         if let Some(p) = profile {
             from_profile = from_profile.profile_name(p);
         }
-        RegionProviderChain::first_try(aws_config::environment::EnvironmentVariableRegionProvider::new())
-            .or_else(from_profile.build())
-            .region()
-            .await
+        RegionProviderChain::first_try(
+            aws_config::environment::EnvironmentVariableRegionProvider::new(),
+        )
+        .or_else(from_profile.build())
+        .region()
+        .await
     })?;
     match region {
         Some(r) => Ok(r.to_string()),
@@ -262,10 +300,21 @@ impl Client {
         let config = config.filter(|c| !c.is_none());
         match (&aws_access_key_id, &aws_secret_access_key) {
             (Some(_), None) => {
-                return Err(errors::raise(py, "PartialCredentialsError", &[("provider", "explicit"), ("cred_var", "aws_secret_access_key")]))
+                return Err(errors::raise(
+                    py,
+                    "PartialCredentialsError",
+                    &[
+                        ("provider", "explicit"),
+                        ("cred_var", "aws_secret_access_key"),
+                    ],
+                ))
             }
             (None, Some(_)) => {
-                return Err(errors::raise(py, "PartialCredentialsError", &[("provider", "explicit"), ("cred_var", "aws_access_key_id")]))
+                return Err(errors::raise(
+                    py,
+                    "PartialCredentialsError",
+                    &[("provider", "explicit"), ("cred_var", "aws_access_key_id")],
+                ))
             }
             _ => {}
         }
@@ -290,13 +339,17 @@ impl Client {
                 } else if let Ok(path) = v.extract::<std::path::PathBuf>() {
                     Verify::Bundle(path.to_string_lossy().into_owned())
                 } else {
-                    return Err(PyTypeError::new_err("verify must be None, a bool, or the path of a CA bundle"));
+                    return Err(PyTypeError::new_err(
+                        "verify must be None, a bool, or the path of a CA bundle",
+                    ));
                 }
             }
         };
         let (retry_mode, max_attempts) = retries(config)?;
         let max_pool_connections = match attr(config, "max_pool_connections")? {
-            Some(v) => v.extract::<usize>().map_err(|_| PyValueError::new_err("max_pool_connections must be a positive int"))?,
+            Some(v) => v.extract::<usize>().map_err(|_| {
+                PyValueError::new_err("max_pool_connections must be a positive int")
+            })?,
             None => 10,
         };
         let user_agent_extra: Option<Arc<str>> = match attr(config, "user_agent_extra")? {
@@ -323,7 +376,10 @@ impl Client {
             user_agent_extra,
             parameter_validation,
         };
-        let inner = Arc::new(ClientInner { settings, sdk: Mutex::new(None) });
+        let inner = Arc::new(ClientInner {
+            settings,
+            sdk: Mutex::new(None),
+        });
         inner.sdk(py)?;
         Ok(Client { inner })
     }
@@ -340,7 +396,10 @@ impl Client {
 
     #[getter]
     fn _retry_settings(&self) -> (String, u32) {
-        (self.inner.settings.retry_mode.clone(), self.inner.settings.max_attempts)
+        (
+            self.inner.settings.retry_mode.clone(),
+            self.inner.settings.max_attempts,
+        )
     }
 
     #[pyo3(signature = (*args, **kwargs))]
@@ -393,6 +452,8 @@ fn keyword_only(args: &Bound<'_, pyo3::types::PyTuple>, name: &str) -> PyResult<
     if args.is_empty() {
         Ok(())
     } else {
-        Err(PyTypeError::new_err(format!("{name}() only accepts keyword arguments.")))
+        Err(PyTypeError::new_err(format!(
+            "{name}() only accepts keyword arguments."
+        )))
     }
 }

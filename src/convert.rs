@@ -448,8 +448,8 @@ fn parse_iso8601(text: &str) -> Option<DateTime> {
             return None;
         }
     }
-    let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-        - offset;
+    let secs =
+        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
     from_parts(secs, nanos)
 }
 
@@ -471,11 +471,11 @@ fn from_py_datetime(value: &Bound<'_, PyAny>) -> PyResult<Option<DateTime>> {
     if !(1..=12).contains(&month) || !(0..=999_999).contains(&micros) {
         return Ok(None);
     }
-    let total_micros = (days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60
-        + second)
-        .checked_mul(1_000_000)
-        .and_then(|v| v.checked_add(micros))
-        .and_then(|v| v.checked_sub(offset_micros));
+    let total_micros =
+        (days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
+            .checked_mul(1_000_000)
+            .and_then(|v| v.checked_add(micros))
+            .and_then(|v| v.checked_sub(offset_micros));
     let Some(total) = total_micros else {
         return Ok(None);
     };

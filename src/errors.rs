@@ -11,7 +11,9 @@ use crate::response;
 fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
     MODULE
-        .get_or_try_init(py, || Ok::<_, PyErr>(py.import("bedrock_customization.exceptions")?.unbind()))
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(py.import("bedrock_customization.exceptions")?.unbind())
+        })
         .map(|m| m.bind(py))
 }
 
@@ -40,11 +42,20 @@ pub fn response_parser_error(message: &str) -> PyErr {
 
 /// `ParamValidationError` listing every problem, botocore's report format.
 pub fn param_validation(py: Python<'_>, problems: &[String]) -> PyErr {
-    raise(py, "ParamValidationError", &[("report", &problems.join("\n"))])
+    raise(
+        py,
+        "ParamValidationError",
+        &[("report", &problems.join("\n"))],
+    )
 }
 
 /// The modeled error class (or ClientError) for an error response.
-pub fn client_error(py: Python<'_>, operation_name: &str, raw: &RawResponse, attempts: u32) -> PyErr {
+pub fn client_error(
+    py: Python<'_>,
+    operation_name: &str,
+    raw: &RawResponse,
+    attempts: u32,
+) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let parsed = response::parse_error(py, raw, attempts)?;
         let exc = exceptions(py)?.call_method1("make_client_error", (parsed, operation_name))?;
@@ -53,12 +64,30 @@ pub fn client_error(py: Python<'_>, operation_name: &str, raw: &RawResponse, att
     build().unwrap_or_else(|e| e)
 }
 
-pub fn transport(py: Python<'_>, kind: TransportKind, message: &str, url: Option<&str>, endpoint: &str) -> PyErr {
+pub fn transport(
+    py: Python<'_>,
+    kind: TransportKind,
+    message: &str,
+    url: Option<&str>,
+    endpoint: &str,
+) -> PyErr {
     let url = url.unwrap_or(endpoint);
     match kind {
-        TransportKind::Connect => raise(py, "EndpointConnectionError", &[("endpoint_url", url), ("error", message)]),
-        TransportKind::ConnectTimeout => raise(py, "ConnectTimeoutError", &[("endpoint_url", url), ("error", message)]),
-        TransportKind::ReadTimeout => raise(py, "ReadTimeoutError", &[("endpoint_url", url), ("error", message)]),
+        TransportKind::Connect => raise(
+            py,
+            "EndpointConnectionError",
+            &[("endpoint_url", url), ("error", message)],
+        ),
+        TransportKind::ConnectTimeout => raise(
+            py,
+            "ConnectTimeoutError",
+            &[("endpoint_url", url), ("error", message)],
+        ),
+        TransportKind::ReadTimeout => raise(
+            py,
+            "ReadTimeoutError",
+            &[("endpoint_url", url), ("error", message)],
+        ),
         TransportKind::Tls => raise(py, "SSLError", &[("endpoint_url", url), ("error", message)]),
         TransportKind::Credentials => {
             if message.contains("no providers in chain provided credentials")

@@ -7,6 +7,7 @@ mod call;
 mod client;
 mod convert;
 mod errors;
+mod exact;
 mod generated;
 mod insecure;
 mod model;

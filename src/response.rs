@@ -27,14 +27,18 @@ type PResult<T> = Result<T, ParseError>;
 fn helpers(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
     MODULE
-        .get_or_try_init(py, || Ok::<_, PyErr>(py.import("bedrock_customization._parsing")?.unbind()))
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(py.import("bedrock_customization._parsing")?.unbind())
+        })
         .map(|m| m.bind(py))
 }
 
 fn datetime_class(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     static CLS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    CLS.get_or_try_init(py, || Ok::<_, PyErr>(py.import("datetime")?.getattr("datetime")?.unbind()))
-        .map(|c| c.bind(py))
+    CLS.get_or_try_init(py, || {
+        Ok::<_, PyErr>(py.import("datetime")?.getattr("datetime")?.unbind())
+    })
+    .map(|c| c.bind(py))
 }
 
 fn utc(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
@@ -44,7 +48,11 @@ fn utc(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 }
 
 /// `ResponseMetadata` exactly as botocore fills it for rest-json.
-pub fn response_metadata<'py>(py: Python<'py>, raw: &RawResponse, attempts: u32) -> PyResult<Bound<'py, PyDict>> {
+pub fn response_metadata<'py>(
+    py: Python<'py>,
+    raw: &RawResponse,
+    attempts: u32,
+) -> PyResult<Bound<'py, PyDict>> {
     let meta = PyDict::new(py);
     if let Some(id) = raw.header("x-amzn-requestid") {
         meta.set_item("RequestId", id)?;
@@ -67,7 +75,12 @@ fn body_text(body: &[u8]) -> String {
 }
 
 /// Parses a successful response into the operation's output dict.
-pub fn parse_output<'py>(py: Python<'py>, output: ShapeId, raw: &RawResponse, attempts: u32) -> PResult<Bound<'py, PyDict>> {
+pub fn parse_output<'py>(
+    py: Python<'py>,
+    output: ShapeId,
+    raw: &RawResponse,
+    attempts: u32,
+) -> PResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     out.set_item("ResponseMetadata", response_metadata(py, raw, attempts)?)?;
     let body: Value = if raw.body.iter().all(u8::is_ascii_whitespace) {
@@ -76,7 +89,9 @@ pub fn parse_output<'py>(py: Python<'py>, output: ShapeId, raw: &RawResponse, at
         serde_json::from_slice(&raw.body).map_err(|e| {
             let text = body_text(&raw.body);
             let shown: String = text.chars().take(200).collect();
-            ParseError(format!("Unable to parse response ({e}), invalid JSON received:\n{shown}"))
+            ParseError(format!(
+                "Unable to parse response ({e}), invalid JSON received:\n{shown}"
+            ))
         })?
     };
     let obj = match &body {
@@ -94,7 +109,11 @@ pub fn parse_output<'py>(py: Python<'py>, output: ShapeId, raw: &RawResponse, at
 }
 
 /// botocore's rest-json error parse plus its `_add_modeled_error_fields`.
-pub fn parse_error<'py>(py: Python<'py>, raw: &RawResponse, attempts: u32) -> PResult<Bound<'py, PyDict>> {
+pub fn parse_error<'py>(
+    py: Python<'py>,
+    raw: &RawResponse,
+    attempts: u32,
+) -> PResult<Bound<'py, PyDict>> {
     let trimmed: &[u8] = trim_ascii(&raw.body);
     let generic = raw.status >= 500 && (trimmed.is_empty() || trimmed.starts_with(b"<html>"));
     let error = PyDict::new(py);
@@ -102,7 +121,10 @@ pub fn parse_error<'py>(py: Python<'py>, raw: &RawResponse, attempts: u32) -> PR
     let mut code_for_shape: Option<String> = None;
     let body_json = parse_error_body(&raw.body);
     if generic {
-        let reason = py.import("http.client")?.getattr("responses")?.call_method1("get", (raw.status, ""))?;
+        let reason = py
+            .import("http.client")?
+            .getattr("responses")?
+            .call_method1("get", (raw.status, ""))?;
         error.set_item("Message", reason)?;
         error.set_item("Code", raw.status.to_string())?;
     } else {
@@ -189,8 +211,14 @@ fn parse_error_body(body: &[u8]) -> Value {
 }
 
 fn trim_ascii(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
     &b[start..end.max(start)]
 }
 
@@ -315,7 +343,9 @@ impl<'py> Walker<'py> {
                         )))
                     }
                 };
-                let member = s.member.ok_or_else(|| ParseError(format!("list shape {} has no member", s.name)))?;
+                let member = s
+                    .member
+                    .ok_or_else(|| ParseError(format!("list shape {} has no member", s.name)))?;
                 let list = PyList::empty(py);
                 for (i, item) in items.iter().enumerate() {
                     if item.is_null() {
@@ -336,7 +366,9 @@ impl<'py> Walker<'py> {
                         )))
                     }
                 };
-                let value_shape = s.value.ok_or_else(|| ParseError(format!("map shape {} has no value", s.name)))?;
+                let value_shape = s
+                    .value
+                    .ok_or_else(|| ParseError(format!("map shape {} has no value", s.name)))?;
                 let d = PyDict::new(py);
                 for (k, item) in obj {
                     let value = if item.is_null() {
@@ -354,19 +386,27 @@ impl<'py> Walker<'py> {
                     let f = n.as_f64().unwrap_or(0.0);
                     Ok(helpers(py)?.getattr("to_int")?.call1((f,))?)
                 }
-                other => Ok(helpers(py)?.getattr("to_int")?.call1((self.plain(other)?,))?),
+                other => Ok(helpers(py)?
+                    .getattr("to_int")?
+                    .call1((self.plain(other)?,))?),
             },
             Kind::Float | Kind::Double => match v {
                 Value::Number(n) => match n.as_f64() {
                     Some(f) => Ok(PyFloat::new(py, f).into_any()),
                     None => Ok(helpers(py)?.getattr("to_float")?.call1((self.plain(v)?,))?),
                 },
-                other => Ok(helpers(py)?.getattr("to_float")?.call1((self.plain(other)?,))?),
+                other => Ok(helpers(py)?
+                    .getattr("to_float")?
+                    .call1((self.plain(other)?,))?),
             },
             Kind::Boolean => match v {
                 Value::Bool(b) => Ok(PyBool::new(py, *b).to_owned().into_any()),
-                Value::String(s) => Ok(PyBool::new(py, s.to_lowercase() == "true").to_owned().into_any()),
-                other => Ok(PyBool::new(py, self.plain(other)?.is_truthy()?).to_owned().into_any()),
+                Value::String(s) => Ok(PyBool::new(py, s.to_lowercase() == "true")
+                    .to_owned()
+                    .into_any()),
+                other => Ok(PyBool::new(py, self.plain(other)?.is_truthy()?)
+                    .to_owned()
+                    .into_any()),
             },
             Kind::Timestamp => self.timestamp(v, path),
             Kind::Blob => match v {
@@ -422,7 +462,9 @@ impl<'py> Walker<'py> {
                     Some(secs) => helpers(py)?.getattr("tz_offset")?.call1((secs,))?,
                 };
                 return datetime_class(py)?
-                    .call1((ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second, ts.micro, tz))
+                    .call1((
+                        ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second, ts.micro, tz,
+                    ))
                     .map_err(|e| ParseError(format!("Invalid timestamp \"{s}\" at {path}: {e}")));
             }
         }
@@ -456,9 +498,18 @@ impl IsoTimestamp {
             if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
                 return None;
             }
-            Some(part.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')))
+            Some(
+                part.iter()
+                    .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')),
+            )
         };
-        if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
+        if b.len() < 19
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !(b[10] == b'T' || b[10] == b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
             return None;
         }
         let mut ts = IsoTimestamp {
@@ -483,7 +534,9 @@ impl IsoTimestamp {
             }
             // dateutil keeps six digits and drops the rest.
             let digits = &b[start..end.min(start + 6)];
-            let mut micro = digits.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+            let mut micro = digits
+                .iter()
+                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
             for _ in digits.len()..6 {
                 micro *= 10;
             }
@@ -526,7 +579,18 @@ mod tests {
     #[test]
     fn iso_forms() {
         let t = IsoTimestamp::parse("2026-11-23 06:04:59").expect("space form");
-        assert_eq!((t.year, t.month, t.day, t.hour, t.minute, t.second, t.offset_seconds), (2026, 11, 23, 6, 4, 59, None));
+        assert_eq!(
+            (
+                t.year,
+                t.month,
+                t.day,
+                t.hour,
+                t.minute,
+                t.second,
+                t.offset_seconds
+            ),
+            (2026, 11, 23, 6, 4, 59, None)
+        );
         let t = IsoTimestamp::parse("2026-11-23T06:04:59.1234567Z").expect("Z form");
         assert_eq!((t.micro, t.offset_seconds), (123456, Some(0)));
         let t = IsoTimestamp::parse("2026-11-23T06:04:59.5-01:30").expect("offset form");

@@ -8,7 +8,9 @@
 use std::sync::OnceLock;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple,
+};
 use regex::Regex;
 
 use crate::convert;
@@ -32,7 +34,11 @@ const BLOB_TYPES: &str = "<class 'bytes'>, <class 'bytearray'>, file-like object
 /// order and wording (empty = valid). `check_constraints = false` skips min/max lengths
 /// and values, patterns and enums; required members, unknown members, types and the
 /// member count of tagged unions are always checked.
-pub fn validate(params: &Bound<'_, PyDict>, input: ShapeId, check_constraints: bool) -> Vec<String> {
+pub fn validate(
+    params: &Bound<'_, PyDict>,
+    input: ShapeId,
+    check_constraints: bool,
+) -> Vec<String> {
     let mut v = Validator {
         errors: Vec::new(),
         check_constraints,
@@ -346,7 +352,12 @@ impl Validator {
         for (key, item) in items {
             let key_text = convert::display(&key);
             if let Some(key_shape) = shape.member {
-                self.walk(&key, key_shape, &format!("{name} (key: {key_text})"), depth + 1);
+                self.walk(
+                    &key,
+                    key_shape,
+                    &format!("{name} (key: {key_text})"),
+                    depth + 1,
+                );
             }
             if let Some(value_shape) = shape.value {
                 self.walk(&item, value_shape, &format!("{name}.{key_text}"), depth + 1);
@@ -425,6 +436,9 @@ mod tests {
             .filter(|(id, s)| s.pattern.is_some() && pattern(*id).is_none())
             .map(|(_, s)| s.name)
             .collect();
-        assert!(failing.is_empty(), "patterns that do not compile: {failing:?}");
+        assert!(
+            failing.is_empty(),
+            "patterns that do not compile: {failing:?}"
+        );
     }
 }

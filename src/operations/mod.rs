@@ -39,13 +39,28 @@ pub fn checked_params<'py>(
 }
 
 /// Turns the outcome of the async core into the Python result or exception.
-pub fn finish(py: Python<'_>, client: &ClientInner, op: &Operation, outcome: Outcome) -> PyResult<Py<PyAny>> {
+pub fn finish(
+    py: Python<'_>,
+    client: &ClientInner,
+    op: &Operation,
+    outcome: Outcome,
+) -> PyResult<Py<PyAny>> {
     match outcome.result {
-        Ok(raw) => Ok(response::parse_output(py, op.output, &raw, outcome.attempts)?.into_any().unbind()),
-        Err(Failure::Service(raw)) => Err(errors::client_error(py, op.name, &raw, outcome.attempts)),
-        Err(Failure::Transport { kind, message }) => {
-            Err(errors::transport(py, kind, &message, outcome.url.as_deref(), &client.endpoint()))
+        Ok(raw) => Ok(
+            response::parse_output(py, op.output, &raw, outcome.attempts)?
+                .into_any()
+                .unbind(),
+        ),
+        Err(Failure::Service(raw)) => {
+            Err(errors::client_error(py, op.name, &raw, outcome.attempts))
         }
+        Err(Failure::Transport { kind, message }) => Err(errors::transport(
+            py,
+            kind,
+            &message,
+            outcome.url.as_deref(),
+            &client.endpoint(),
+        )),
     }
 }
 
@@ -64,8 +79,13 @@ macro_rules! sync_operation {
             let op = crate::operations::operation($op_index);
             let params = crate::operations::checked_params(py, client, op, kwargs)?;
             let sdk = client.sdk(py)?;
-            let capture = client.capture();
-            let send = $builder(&sdk, &params)?.customize().interceptor(capture.clone()).send();
+            let capture = client
+                .capture()
+                .with_exact_values(crate::exact::collect(&params, op.input));
+            let send = $builder(&sdk, &params)?
+                .customize()
+                .interceptor(capture.clone())
+                .send();
             let outcome = crate::runtime::block_on(py, crate::call::drive(send, capture))?;
             crate::operations::finish(py, client, op, outcome)
         }
