@@ -137,6 +137,13 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
             "explicit",
         );
         loader = loader.credentials_provider(creds);
+    } else if let Some(profile) = &settings.profile {
+        // As in botocore, an explicitly named profile is used for credentials even
+        // when the environment has some.
+        let from_profile = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .profile_name(profile)
+            .build();
+        loader = loader.credentials_provider(from_profile);
     }
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(settings.connect_timeout)

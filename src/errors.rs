@@ -55,9 +55,10 @@ pub fn client_error(
     operation_name: &str,
     raw: &RawResponse,
     attempts: u32,
+    max_attempts: u32,
 ) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let parsed = response::parse_error(py, raw, attempts)?;
+        let parsed = response::parse_error(py, raw, attempts, max_attempts)?;
         let exc = exceptions(py)?.call_method1("make_client_error", (parsed, operation_name))?;
         Ok(PyErr::from_value(exc))
     };

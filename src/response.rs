@@ -113,6 +113,7 @@ pub fn parse_error<'py>(
     py: Python<'py>,
     raw: &RawResponse,
     attempts: u32,
+    max_attempts: u32,
 ) -> PResult<Bound<'py, PyDict>> {
     let trimmed: &[u8] = trim_ascii(&raw.body);
     let generic = raw.status >= 500 && (trimmed.is_empty() || trimmed.starts_with(b"<html>"));
@@ -174,7 +175,12 @@ pub fn parse_error<'py>(
         }
     }
     out.set_item("Error", error)?;
-    out.set_item("ResponseMetadata", response_metadata(py, raw, attempts)?)?;
+    let meta = response_metadata(py, raw, attempts)?;
+    // botocore marks an error that was retried until the attempts ran out.
+    if attempts >= max_attempts && is_retryable(raw.status, code_for_shape.as_deref()) {
+        meta.set_item("MaxAttemptsReached", true)?;
+    }
+    out.set_item("ResponseMetadata", meta)?;
     if let Some(code) = code_for_shape {
         if let Some((_, shape)) = ERROR_SHAPES.iter().find(|(name, _)| *name == code) {
             // botocore parses the body again with the error's shape; a body that is
@@ -194,6 +200,29 @@ pub fn parse_error<'py>(
         }
     }
     Ok(out)
+}
+
+/// What botocore's retry handlers retry: 5xx, 429 and the throttling codes.
+fn is_retryable(status: u16, code: Option<&str>) -> bool {
+    const THROTTLING: &[&str] = &[
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+    ];
+    matches!(status, 429 | 500 | 502 | 503 | 504) || code.is_some_and(|c| THROTTLING.contains(&c))
 }
 
 fn parse_error_body(body: &[u8]) -> Value {

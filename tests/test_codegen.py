@@ -74,7 +74,8 @@ def closure(model):
     for op_name in OPERATIONS:
         op = model["operations"][op_name]
         roots += [op["input"]["shape"], op["output"]["shape"]]
-        roots += [e["shape"] for e in op.get("errors", [])]
+    # every error shape of the service: botocore picks error classes service-wide
+    roots += [n for n, sh in shapes.items() if sh.get("exception")]
     seen = set()
     stack = list(roots)
     while stack:
@@ -87,9 +88,7 @@ def closure(model):
 
 @pytest.fixture(scope="module")
 def error_names(model):
-    return sorted(
-        {e["shape"] for op in OPERATIONS for e in model["operations"][op].get("errors", [])}
-    )
+    return sorted(n for n, sh in model["shapes"].items() if sh.get("exception"))
 
 
 # (a) ---------------------------------------------------------------------------------

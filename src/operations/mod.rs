@@ -52,7 +52,7 @@ pub fn finish(
                 .unbind(),
         ),
         Err(Failure::Service(raw)) => {
-            Err(errors::client_error(py, op.name, &raw, outcome.attempts))
+            Err(errors::client_error(py, op.name, &raw, outcome.attempts, client.settings.max_attempts))
         }
         Err(Failure::Transport { kind, message }) => Err(errors::transport(
             py,
