@@ -1,0 +1,286 @@
+"""The Python face of the client: ``Client``, ``Session`` and their helpers.
+
+The Rust core (``_core.Client``) resolves credentials, endpoints and retries and
+makes the calls; this module adds what boto3 users expect around it
+(``client.exceptions``, ``client.meta``, ``Session`` defaults and profiles).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Optional
+
+from . import _core, _model
+from .config import Config
+
+__all__ = ["Client", "ClientMeta", "Session"]
+
+SERVICE_NAME = getattr(_model, "SERVICE_NAME", "bedrock")
+API_VERSION = "2023-04-20"
+
+
+def _exceptions():
+    from . import exceptions
+
+    return exceptions
+
+
+# ---------------------------------------------------------------------------
+# Client
+# ---------------------------------------------------------------------------
+
+
+class ClientMeta:
+    """``client.meta``: what the client was resolved to (like boto3's ClientMeta)."""
+
+    service_name = SERVICE_NAME
+
+    def __init__(self, region_name: Optional[str], endpoint_url: Optional[str], config: Any):
+        self.region_name = region_name
+        self.endpoint_url = endpoint_url
+        self.config = config
+        self.partition = _partition(region_name)
+        self.method_to_api_mapping: Dict[str, str] = dict(_model.OPERATIONS)
+
+    def __repr__(self) -> str:
+        return (
+            f"ClientMeta(service_name={self.service_name!r}, region_name={self.region_name!r}, "
+            f"endpoint_url={_redact_url(self.endpoint_url)!r})"
+        )
+
+
+def _partition(region: Optional[str]) -> str:
+    if region is None:
+        return "aws"
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def _redact_url(url: Optional[str]) -> Optional[str]:
+    """Drop any ``user:password@`` part of a URL before showing it."""
+    if not url or "@" not in url:
+        return url
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rsplit("@", 1)[1]
+    return f"{scheme}://{authority}{slash}{path}"
+
+
+class Client(_core.Client):
+    """A low-level client for Amazon Bedrock model-customization jobs.
+
+    Create one with :func:`bedrock_customization.client` or
+    :meth:`Session.client`; the operation methods take keyword arguments only
+    and return the same dicts as boto3 (positional arguments raise TypeError,
+    as in boto3).  A client can be shared between threads.
+    """
+
+    def __init__(
+        self,
+        *,
+        region_name: Optional[str] = None,
+        endpoint_url: Optional[str] = None,
+        aws_access_key_id: Optional[str] = None,
+        aws_secret_access_key: Optional[str] = None,
+        aws_session_token: Optional[str] = None,
+        profile_name: Optional[str] = None,
+        verify: Any = None,
+        config: Any = None,
+    ) -> None:
+        # _core.Client.__new__ has already built the Rust client from the same
+        # arguments; only the Python-side extras are set up here.
+        # region_name / endpoint_url: read-only properties of the core, as resolved.
+        self.meta = ClientMeta(
+            region_name=self.region_name,
+            endpoint_url=self.endpoint_url,
+            config=config if config is not None else Config(),
+        )
+
+    @property
+    def exceptions(self):
+        """The modeled error classes (``client.exceptions.ResourceNotFoundException``,
+        ``client.exceptions.from_code(code)``), as in boto3."""
+        return _exceptions().client_exceptions
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__module__.split('.')[0]}.Client service_name={SERVICE_NAME!r} "
+            f"region_name={self.meta.region_name!r} endpoint_url={_redact_url(self.meta.endpoint_url)!r}>"
+        )
+
+    def __reduce__(self):
+        raise TypeError("bedrock_customization clients cannot be pickled; create one per process")
+
+
+# ---------------------------------------------------------------------------
+# Shared config / credentials files (only what Session needs to answer
+# ``region_name``, ``profile_name`` and ``available_profiles`` like boto3)
+# ---------------------------------------------------------------------------
+
+
+def _config_file_path() -> str:
+    return os.path.expanduser(os.environ.get("AWS_CONFIG_FILE", "~/.aws/config"))
+
+
+def _credentials_file_path() -> str:
+    return os.path.expanduser(os.environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"))
+
+
+def _read_ini(path: str):
+    import configparser  # only when a Session needs the files
+
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    if os.path.isfile(path):
+        try:
+            parser.read(path, encoding="utf-8")
+        except configparser.Error:
+            raise _exceptions().ConfigParseError(path=path) from None
+    return parser
+
+
+def _load_profiles() -> Dict[str, Dict[str, str]]:
+    """Profiles from the config file (``[default]``, ``[profile NAME]``) merged
+    with the credentials file (``[NAME]``), as botocore does."""
+    profiles: Dict[str, Dict[str, str]] = {}
+    config = _read_ini(_config_file_path())
+    for section in config.sections():
+        name = section.strip()
+        if name.startswith("profile ") or name.startswith("profile\t"):
+            name = name[len("profile") :].strip()
+        elif name != "default":
+            continue  # sso-session, services, ... sections
+        profiles.setdefault(name, {}).update(config.items(section))
+    credentials = _read_ini(_credentials_file_path())
+    for section in credentials.sections():
+        profiles.setdefault(section.strip(), {}).update(credentials.items(section))
+    return profiles
+
+
+# ---------------------------------------------------------------------------
+# Session
+# ---------------------------------------------------------------------------
+
+
+class Session:
+    """Stores configuration state and creates clients (like ``boto3.Session``).
+
+    Arguments given here are defaults for every client the session creates;
+    arguments given to :meth:`client` override them.  Anything not given is
+    resolved the usual AWS way: environment variables (``AWS_ACCESS_KEY_ID``,
+    ``AWS_DEFAULT_REGION``, ``AWS_PROFILE``, ``AWS_ENDPOINT_URL_BEDROCK``, ...),
+    then the shared config and credentials files, then container/instance
+    credentials.
+    """
+
+    def __init__(
+        self,
+        aws_access_key_id: Optional[str] = None,
+        aws_secret_access_key: Optional[str] = None,
+        aws_session_token: Optional[str] = None,
+        region_name: Optional[str] = None,
+        botocore_session: Any = None,
+        profile_name: Optional[str] = None,
+        aws_account_id: Optional[str] = None,
+    ) -> None:
+        if botocore_session is not None:
+            raise TypeError("bedrock_customization.Session does not use a botocore_session; pass None")
+        self._aws_access_key_id = aws_access_key_id
+        self._aws_secret_access_key = aws_secret_access_key
+        self._aws_session_token = aws_session_token
+        self._region_name = region_name
+        # botocore: explicit argument, then AWS_DEFAULT_PROFILE, then AWS_PROFILE.
+        self._explicit_profile = (
+            profile_name or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE") or None
+        )
+        # Handed to the core: only a profile named explicitly (which, as in boto3,
+        # takes precedence over credentials in the environment) or through
+        # AWS_DEFAULT_PROFILE, which the Rust SDK does not read (it reads AWS_PROFILE).
+        self._core_profile = profile_name or os.environ.get("AWS_DEFAULT_PROFILE") or None
+        self._profiles: Optional[Dict[str, Dict[str, str]]] = None
+        if self._explicit_profile is not None and self._explicit_profile not in self._profile_map():
+            raise _exceptions().ProfileNotFound(profile=self._explicit_profile)
+
+    def _profile_map(self) -> Dict[str, Dict[str, str]]:
+        if self._profiles is None:
+            self._profiles = _load_profiles()
+        return self._profiles
+
+    @property
+    def profile_name(self) -> str:
+        """The profile in use (``'default'`` when none was chosen)."""
+        return self._explicit_profile or "default"
+
+    @property
+    def region_name(self) -> Optional[str]:
+        """The session's region: the argument, else ``AWS_DEFAULT_REGION``,
+        else the profile's ``region`` (None when nowhere)."""
+        if self._region_name:
+            return self._region_name
+        env = os.environ.get("AWS_DEFAULT_REGION")
+        if env:
+            return env
+        return self._profile_map().get(self.profile_name, {}).get("region") or None
+
+    @property
+    def available_profiles(self) -> List[str]:
+        """Profile names found in the shared config and credentials files."""
+        return list(_load_profiles())
+
+    def get_available_services(self) -> List[str]:
+        return [SERVICE_NAME]
+
+    def get_available_resources(self) -> List[str]:
+        return []
+
+    def client(
+        self,
+        service_name: str,
+        region_name: Optional[str] = None,
+        api_version: Optional[str] = None,
+        use_ssl: bool = True,
+        verify: Any = None,
+        endpoint_url: Optional[str] = None,
+        aws_access_key_id: Optional[str] = None,
+        aws_secret_access_key: Optional[str] = None,
+        aws_session_token: Optional[str] = None,
+        config: Any = None,
+        aws_account_id: Optional[str] = None,
+    ) -> Client:
+        """Create a client; only ``service_name='bedrock'`` is available.
+
+        ``use_ssl`` is accepted for compatibility: the default endpoint is always
+        HTTPS, and an ``endpoint_url`` is used exactly as given.
+        """
+        if service_name != SERVICE_NAME:
+            raise _exceptions().UnknownServiceError(
+                service_name=service_name, known_service_names=SERVICE_NAME
+            )
+        if api_version is not None and api_version != API_VERSION:
+            raise _exceptions().DataNotFoundError(data_path=f"{SERVICE_NAME}/{api_version}/service-2")
+
+        # Region precedence (boto3): client argument, Config.region_name, then the
+        # session (argument, AWS_DEFAULT_REGION, profile).  Left as None, the core
+        # looks further (AWS_REGION) and raises NoRegionError if it finds nothing.
+        region = region_name or getattr(config, "region_name", None) or self.region_name
+
+        return Client(
+            region_name=region,
+            endpoint_url=endpoint_url,
+            aws_access_key_id=aws_access_key_id if aws_access_key_id is not None else self._aws_access_key_id,
+            aws_secret_access_key=(
+                aws_secret_access_key if aws_secret_access_key is not None else self._aws_secret_access_key
+            ),
+            aws_session_token=aws_session_token if aws_session_token is not None else self._aws_session_token,
+            profile_name=self._core_profile,
+            verify=verify,
+            config=config,
+        )
+
+    def __repr__(self) -> str:
+        return f"Session(region_name={self.region_name!r}, profile_name={self.profile_name!r})"

@@ -1,0 +1,458 @@
+"""Shared fixtures: a local Bedrock (moto's server), boto3 and bedrock_customization
+clients pointed at it, and a scriptable recording HTTP server.
+
+Every server here listens on 127.0.0.1 and every client talks only to them.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import http.server
+import json
+import re
+import os
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Union
+
+import pytest
+
+# ---------------------------------------------------------------------------
+# Hermetic environment, set before any client exists.
+# ---------------------------------------------------------------------------
+
+_CLEARED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_BEDROCK",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_MAX_ATTEMPTS",
+    "AWS_RETRY_MODE",
+    "AWS_CA_BUNDLE",
+    "AWS_USE_FIPS_ENDPOINT",
+    "AWS_USE_DUALSTACK_ENDPOINT",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+)
+for _name in _CLEARED:
+    os.environ.pop(_name, None)
+_EMPTY_AWS_DIR = tempfile.mkdtemp(prefix="bc-tests-aws-")
+os.environ.update(
+    {
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": os.path.join(_EMPTY_AWS_DIR, "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(_EMPTY_AWS_DIR, "credentials"),
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
+)
+
+import bedrock_customization as bc  # noqa: E402
+
+REGION = "us-east-1"
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+ROLE_ARN = "arn:aws:iam::123456789012:role/bedrock-customization-test"
+BASE_MODEL = "amazon.titan-text-express-v1"
+
+
+# ---------------------------------------------------------------------------
+# moto server and clients
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def moto_url():
+    """URL of one moto server (bc.testing.local_bedrock) for the whole session."""
+    with bc.testing.local_bedrock(region_name=REGION) as url:
+        assert url.startswith("http://127.0.0.1:")
+        yield url
+
+
+def make_boto3_client(endpoint_url: str, **kwargs: Any):
+    import boto3.session
+
+    kwargs.setdefault("region_name", REGION)
+    # A fresh Session each time: boto3.client() reuses a default session that
+    # caches the shared config files of the moment it was created.
+    return boto3.session.Session().client("bedrock", endpoint_url=endpoint_url, **CREDENTIALS, **kwargs)
+
+
+def make_bc_client(endpoint_url: str, **kwargs: Any):
+    kwargs.setdefault("region_name", REGION)
+    return bc.client("bedrock", endpoint_url=endpoint_url, **CREDENTIALS, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def boto3_client(moto_url):
+    return make_boto3_client(moto_url)
+
+
+@pytest.fixture(scope="session")
+def bc_client(moto_url):
+    return make_bc_client(moto_url)
+
+
+def unique(prefix: str) -> str:
+    """A job or model name unique within the session, valid for the model's patterns."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def job_request(job_name: str, model_name: str, **overrides: Any) -> Dict[str, Any]:
+    """A CreateModelCustomizationJob request with the required members."""
+    request = {
+        "jobName": job_name,
+        "customModelName": model_name,
+        "roleArn": ROLE_ARN,
+        "baseModelIdentifier": BASE_MODEL,
+        "trainingDataConfig": {"s3Uri": "s3://bc-test-bucket/train/data.jsonl"},
+        "outputDataConfig": {"s3Uri": "s3://bc-test-bucket/output/"},
+        "hyperParameters": {"epochCount": "1", "batchSize": "1", "learningRate": "0.00001"},
+    }
+    request.update(overrides)
+    return request
+
+
+def create_job(client, tag: str = "job", **overrides: Any) -> Dict[str, Any]:
+    """Create a job with the given client; returns {'jobName', 'modelName', 'jobArn', 'response'}."""
+    suffix = uuid.uuid4().hex[:10]
+    job_name = f"{tag}-{suffix}"
+    model_name = f"{tag}-model-{suffix}"
+    response = client.create_model_customization_job(**job_request(job_name, model_name, **overrides))
+    return {"jobName": job_name, "modelName": model_name, "jobArn": response["jobArn"], "response": response}
+
+
+@pytest.fixture
+def create_job_pair(boto3_client, bc_client):
+    """Create the same job (same input, names differing only in the client tag)
+    with boto3 and with bc; returns (boto3_job, bc_job)."""
+
+    def create(**overrides: Any):
+        suffix = uuid.uuid4().hex[:10]
+        jobs = []
+        for tag, client in (("pb3", boto3_client), ("pbc", bc_client)):
+            job_name = f"{tag}-{suffix}"
+            model_name = f"{tag}-model-{suffix}"
+            response = client.create_model_customization_job(**job_request(job_name, model_name, **overrides))
+            jobs.append({"jobName": job_name, "modelName": model_name, "jobArn": response["jobArn"], "response": response})
+        return jobs[0], jobs[1]
+
+    return create
+
+
+# ---------------------------------------------------------------------------
+# Comparison helpers
+# ---------------------------------------------------------------------------
+
+VOLATILE_HEADERS = ("date", "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2")
+
+
+def strip_volatile(response: Dict[str, Any]) -> Dict[str, Any]:
+    """A deep copy without per-request values (request ids, Date header)."""
+    out = copy.deepcopy(response)
+    meta = out.get("ResponseMetadata")
+    if isinstance(meta, dict):
+        meta.pop("RequestId", None)
+        meta.pop("HostId", None)
+        headers = meta.get("HTTPHeaders")
+        if isinstance(headers, dict):
+            for name in VOLATILE_HEADERS:
+                headers.pop(name, None)
+    return out
+
+
+_JOB_ARN_ID = re.compile(r"(model-customization-job/[^/\s]+/)[a-z0-9]{12}")
+
+
+def replace_strings(value: Any, replacements: Dict[str, str]) -> Any:
+    """Recursively replace substrings (e.g. per-client job names) in every string.
+    The 12-character id at the end of a job ARN differs per job and is masked."""
+    if isinstance(value, str):
+        for old, new in replacements.items():
+            value = value.replace(old, new)
+        return _JOB_ARN_ID.sub(r"\1<id>", value)
+    if isinstance(value, dict):
+        return {replace_strings(k, replacements): replace_strings(v, replacements) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_strings(v, replacements) for v in value]
+    return value
+
+
+def blank_datetimes(value: Any) -> Any:
+    """Replace datetimes by a marker keeping their kind (naive/aware, offset),
+    for comparing jobs created a moment apart."""
+    if isinstance(value, datetime.datetime):
+        return ("datetime", value.tzinfo is not None, value.utcoffset())
+    if isinstance(value, dict):
+        return {k: blank_datetimes(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [blank_datetimes(v) for v in value]
+    return value
+
+
+def assert_same_types(a: Any, b: Any, path: str = "$") -> None:
+    """type(a) is type(b) at every node; datetimes agree on tz-awareness and offset."""
+    assert type(a) is type(b), f"{path}: {type(a).__name__} != {type(b).__name__} ({a!r} vs {b!r})"
+    if isinstance(a, dict):
+        assert set(a) == set(b), f"{path}: keys {sorted(a)} != {sorted(b)}"
+        for key in a:
+            assert_same_types(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), f"{path}: length {len(a)} != {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same_types(x, y, f"{path}[{i}]")
+    elif isinstance(a, datetime.datetime):
+        assert (a.tzinfo is None) == (b.tzinfo is None), f"{path}: tz-awareness differs ({a!r} vs {b!r})"
+        assert a.utcoffset() == b.utcoffset(), f"{path}: utcoffset differs ({a!r} vs {b!r})"
+
+
+def assert_parity(expected: Any, got: Any) -> None:
+    """Equal values and equal types everywhere (expected = boto3, got = bc)."""
+    assert got == expected
+    assert_same_types(expected, got)
+
+
+def error_view(exc: BaseException) -> Dict[str, Any]:
+    """What a user can observe of an exception, minus per-request values."""
+    view: Dict[str, Any] = {"class": type(exc).__name__, "str": str(exc)}
+    if hasattr(exc, "response"):
+        view["error"] = exc.response.get("Error")
+        view["response"] = strip_volatile(exc.response)
+    if hasattr(exc, "operation_name"):
+        view["operation_name"] = exc.operation_name
+    return view
+
+
+def capture(call: Callable[[], Any]) -> BaseException:
+    """Run call, which must raise; return the exception."""
+    try:
+        call()
+    except Exception as e:  # noqa: BLE001 - the exception is the result
+        return e
+    raise AssertionError("expected an exception, the call succeeded")
+
+
+# ---------------------------------------------------------------------------
+# Recording HTTP server
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    """A scripted HTTP response."""
+
+    status: int = 200
+    body: Union[bytes, str, dict, list] = b"{}"
+    headers: Dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    content_type: Optional[str] = "application/json"
+
+    def encoded_body(self) -> bytes:
+        if isinstance(self.body, bytes):
+            return self.body
+        if isinstance(self.body, str):
+            return self.body.encode("utf-8")
+        return json.dumps(self.body).encode("utf-8")
+
+
+@dataclass
+class Recorded:
+    """A request the recording server received."""
+
+    method: str
+    path: str  # percent-encoded, as sent
+    query: Dict[str, List[str]]
+    headers: Dict[str, str]  # lower-cased names
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+    @property
+    def decoded_path(self) -> str:
+        return urllib.parse.unquote(self.path)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 120
+    server: "_Server"
+
+    def log_message(self, format: str, *args: Any) -> None:  # silence
+        pass
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _handle(self) -> None:
+        body = self._read_body()
+        split = urllib.parse.urlsplit(self.path)
+        request = Recorded(
+            method=self.command,
+            path=split.path,
+            query=urllib.parse.parse_qs(split.query, keep_blank_values=True),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+        )
+        owner = self.server.owner
+        reply = owner._record_and_pick(request)
+        if reply.delay and owner._closing.wait(reply.delay):
+            self.close_connection = True
+            return
+        payload = reply.encoded_body() if self.command != "HEAD" else b""
+        try:
+            self.send_response(reply.status)
+            headers = {"x-amzn-RequestId": "11111111-2222-3333-4444-555555555555"}
+            if reply.content_type:
+                headers["Content-Type"] = reply.content_type
+            headers.update(reply.headers)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if not any(k.lower() == "content-length" for k in headers):
+                self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    owner: "RecordingServer"
+
+
+class RecordingServer:
+    """An HTTP server on 127.0.0.1 that answers with scripted replies and
+    records every request it receives.
+
+    ``script(*replies)`` queues replies used in order; once the queue is empty
+    every request gets ``default`` (``{}`` with status 200 unless changed with
+    ``always(reply)``).
+    """
+
+    def __init__(self) -> None:
+        self.requests: List[Recorded] = []
+        self.default = Reply()
+        self._queue: List[Reply] = []
+        self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.owner = self
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="recording-server", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def script(self, *replies: Reply) -> "RecordingServer":
+        with self._lock:
+            self._queue.extend(replies)
+        return self
+
+    def always(self, reply: Reply) -> "RecordingServer":
+        with self._lock:
+            self._queue.clear()
+            self.default = reply
+        return self
+
+    def clear(self) -> None:
+        with self._lock:
+            self.requests.clear()
+
+    def _record_and_pick(self, request: Recorded) -> Reply:
+        with self._lock:
+            self.requests.append(request)
+            return self._queue.pop(0) if self._queue else self.default
+
+    def wait_for_requests(self, count: int, timeout: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.requests) >= count:
+                return True
+            time.sleep(0.01)
+        return len(self.requests) >= count
+
+    def close(self) -> None:
+        self._closing.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def recorder():
+    server = RecordingServer()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def recorder_factory():
+    """Make extra recording servers (closed after the test)."""
+    servers: List[RecordingServer] = []
+
+    def make() -> RecordingServer:
+        server = RecordingServer()
+        servers.append(server)
+        return server
+
+    try:
+        yield make
+    finally:
+        for server in servers:
+            server.close()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A 127.0.0.1 port with nothing listening on it."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
