@@ -180,9 +180,9 @@ mod tests {
                 Value::Bool(false),
             ),
         ];
-        let out = apply(body, &patches).expect("changed");
+        let out = apply(body, &patches).expect("changed"); // ok: test
         assert_eq!(
-            std::str::from_utf8(&out).expect("utf8"),
+            std::str::from_utf8(&out).expect("utf8"), // ok: test
             r#"{"a":{"b":[{"lr":0.0002}],"flag":false},"n":1}"#
         );
         assert!(apply(body, &[]).is_none());

@@ -156,7 +156,6 @@ def _run_in_fork(child_fn, timeout: float = 60.0):
     return os.waitstatus_to_exitcode(status), (json.loads(text) if text else None)
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_fork_child_uses_inherited_and_new_client(bc_client, moto_url):
     job = create_job(bc_client, tag="fork")  # the parent has used the client (runtime started)
 
@@ -212,7 +211,6 @@ _SLOW_CALL = textwrap.dedent(
 )
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("mode", ["catch", "uncaught"])
 def test_ctrl_c_interrupts_a_blocked_call(recorder, mode):
     recorder.script(Reply(body={"jobName": "slow-job"}, delay=30.0))
