@@ -103,3 +103,16 @@ pub fn transport(
         TransportKind::Other => raise(py, "HTTPClientError", &[("error", message)]),
     }
 }
+
+/// `WaiterError(name=..., reason=..., last_response=...)`, botocore's when available.
+pub fn waiter_error(py: Python<'_>, name: &str, reason: &str, last_response: &Bound<'_, PyDict>) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let cls = exceptions(py)?.getattr("WaiterError")?;
+        let kw = PyDict::new(py);
+        kw.set_item("name", name)?;
+        kw.set_item("reason", reason)?;
+        kw.set_item("last_response", last_response)?;
+        Ok(PyErr::from_value(cls.call((), Some(&kw))?))
+    };
+    build().unwrap_or_else(|e| e)
+}

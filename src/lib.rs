@@ -15,6 +15,7 @@ mod operations;
 mod response;
 mod runtime;
 mod validate;
+mod waiter;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -79,3 +79,104 @@ where
         }
     }
 }
+
+/// The shared runtime as a `pyo3-async-runtimes` runtime, so futures started from
+/// asyncio run on the same (fork-aware) runtime as sync calls.
+pub struct Shared;
+
+tokio::task_local! {
+    static TASK_LOCALS: std::cell::OnceCell<pyo3_async_runtimes::TaskLocals>;
+}
+
+/// A spawned task, or the report that no runtime could be built to run it.
+pub enum SpawnHandle {
+    Task(tokio::task::JoinHandle<()>),
+    NoRuntime,
+}
+
+#[derive(Debug)]
+pub enum SpawnError {
+    Join(tokio::task::JoinError),
+    NoRuntime,
+}
+
+impl pyo3_async_runtimes::generic::JoinError for SpawnError {
+    fn is_panic(&self) -> bool {
+        matches!(self, SpawnError::Join(e) if e.is_panic())
+    }
+
+    fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
+        match self {
+            SpawnError::Join(e) if e.is_panic() => e.into_panic(),
+            SpawnError::Join(_) => Box::new("the task was cancelled"),
+            SpawnError::NoRuntime => Box::new("the tokio runtime could not be started"),
+        }
+    }
+}
+
+impl Future for SpawnHandle {
+    type Output = Result<(), SpawnError>;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        match self.get_mut() {
+            SpawnHandle::Task(handle) => std::pin::Pin::new(handle).poll(cx).map(|r| r.map_err(SpawnError::Join)),
+            SpawnHandle::NoRuntime => std::task::Poll::Ready(Err(SpawnError::NoRuntime)),
+        }
+    }
+}
+
+impl pyo3_async_runtimes::generic::Runtime for Shared {
+    type JoinError = SpawnError;
+    type JoinHandle = SpawnHandle;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        match runtime() {
+            Ok(rt) => SpawnHandle::Task(rt.spawn(fut)),
+            Err(_) => SpawnHandle::NoRuntime,
+        }
+    }
+
+    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        match runtime() {
+            Ok(rt) => SpawnHandle::Task(rt.spawn_blocking(f)),
+            Err(_) => SpawnHandle::NoRuntime,
+        }
+    }
+}
+
+impl pyo3_async_runtimes::generic::ContextExt for Shared {
+    fn scope<F, R>(
+        locals: pyo3_async_runtimes::TaskLocals,
+        fut: F,
+    ) -> std::pin::Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        let cell = std::cell::OnceCell::new();
+        let _ = cell.set(locals);
+        Box::pin(TASK_LOCALS.scope(cell, fut))
+    }
+
+    fn get_task_locals() -> Option<pyo3_async_runtimes::TaskLocals> {
+        TASK_LOCALS
+            .try_with(|c| c.get().cloned())
+            .unwrap_or_default()
+    }
+}
+
+/// Hands `fut` to asyncio: the awaitable resolves on the caller's event loop, and
+/// cancelling it drops the Rust future (abandoning the request).
+pub fn future_into_py<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = PyResult<T>> + Send + 'static,
+    T: for<'a> pyo3::IntoPyObject<'a> + Send + 'static,
+{
+    runtime()?;
+    pyo3_async_runtimes::generic::future_into_py::<Shared, F, T>(py, fut)
+}

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ._client import Client, Session
+from ._client import AsyncClient, Client, Session
 from .config import Config
 
 __version__ = "0.1.0"
 
-__all__ = ["Client", "Config", "Session", "client", "exceptions", "testing", "__version__"]
+__all__ = ["AsyncClient", "Client", "Config", "Session", "async_client", "client", "exceptions", "testing", "__version__"]
 
 
 def client(
@@ -54,6 +54,12 @@ def client(
         config=config,
         aws_account_id=aws_account_id,
     )
+
+
+def async_client(*args: Any, **kwargs: Any) -> AsyncClient:
+    """Create an :class:`AsyncClient` (coroutine operations, async waiters and
+    paginators); the same arguments as :func:`client`."""
+    return Session().async_client(*args, **kwargs)
 
 
 def __getattr__(name: str) -> Any:

@@ -11,6 +11,7 @@ import os
 from typing import Any, Dict, List, Optional
 
 from . import _core, _model
+from . import waiter
 from .config import Config
 
 __all__ = ["Client", "ClientMeta", "Session"]
@@ -116,6 +117,62 @@ class Client(_core.Client):
 
     def __reduce__(self):
         raise TypeError("bedrock_customization clients cannot be pickled; create one per process")
+
+    # -- waiters and paginators (façades; the waiting loop runs in the core) --
+
+    @property
+    def waiter_names(self) -> List[str]:
+        return waiter.waiter_names()
+
+    def get_waiter(self, waiter_name: str) -> "waiter.Waiter":
+        """``model_customization_job_completed`` or ``model_customization_job_stopped``."""
+        return waiter.Waiter(self, waiter_name)
+
+    def can_paginate(self, operation_name: str) -> bool:
+        from . import paginate
+
+        return paginate.can_paginate(operation_name)
+
+    def get_paginator(self, operation_name: str):
+        from . import paginate
+
+        return paginate.Paginator(self, operation_name)
+
+
+class AsyncClient(Client):
+    """The same client with coroutine operations, for asyncio (and Jupyter's
+    top-level ``await``): ``await client.get_model_customization_job(...)``.
+
+    Requests run on the shared Rust runtime and resolve on the caller's event
+    loop; cancelling the awaiting task abandons the request. Usable with or
+    without ``async with``.
+    """
+
+    def get_waiter(self, waiter_name: str) -> "waiter.AsyncWaiter":
+        return waiter.AsyncWaiter(self, waiter_name)
+
+    def get_paginator(self, operation_name: str):
+        from . import paginate
+
+        return paginate.AsyncPaginator(self, operation_name)
+
+    async def close(self) -> None:
+        """Nothing to release: connections are pooled by the shared runtime."""
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return super().__repr__().replace(".Client ", ".AsyncClient ", 1)
+
+
+# The async client's operations are the core's coroutine forms, one per operation.
+for _python_name in _model.OPERATIONS:
+    setattr(AsyncClient, _python_name, getattr(_core.Client, f"_{_python_name}_async"))
+del _python_name
 
 
 # ---------------------------------------------------------------------------
@@ -251,6 +308,8 @@ class Session:
         aws_session_token: Optional[str] = None,
         config: Any = None,
         aws_account_id: Optional[str] = None,
+        *,
+        _client_class: Optional[type] = None,
     ) -> Client:
         """Create a client; only ``service_name='bedrock'`` is available.
 
@@ -269,7 +328,7 @@ class Session:
         # looks further (AWS_REGION) and raises NoRegionError if it finds nothing.
         region = region_name or getattr(config, "region_name", None) or self.region_name
 
-        return Client(
+        return (_client_class or Client)(
             region_name=region,
             endpoint_url=endpoint_url,
             aws_access_key_id=aws_access_key_id if aws_access_key_id is not None else self._aws_access_key_id,
@@ -281,6 +340,10 @@ class Session:
             verify=verify,
             config=config,
         )
+
+    def async_client(self, *args: Any, **kwargs: Any) -> AsyncClient:
+        """An :class:`AsyncClient`; the same arguments as :meth:`client`."""
+        return self.client(*args, _client_class=AsyncClient, **kwargs)
 
     def __repr__(self) -> str:
         return f"Session(region_name={self.region_name!r}, profile_name={self.profile_name!r})"

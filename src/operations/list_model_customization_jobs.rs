@@ -1,6 +1,6 @@
 //! `list_model_customization_jobs`.
 
-super::sync_operation!(
+super::operation_entry_points!(
     crate::generated::shapes::OP_LIST_MODEL_CUSTOMIZATION_JOBS,
     crate::generated::builders::list_model_customization_jobs
 );

@@ -68,27 +68,77 @@ pub fn operation(index: usize) -> &'static Operation {
     &OPERATIONS[index]
 }
 
-/// Expands to an operation's `call` (sync) entry point.
-macro_rules! sync_operation {
+/// A prepared request for the operation named as in the model (`GetModelCustomizationJob`).
+pub fn prepare_by_name(
+    py: Python<'_>,
+    client: &ClientInner,
+    name: &str,
+    params: Option<&Bound<'_, PyDict>>,
+) -> PyResult<std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send>>> {
+    Ok(match name {
+        "CreateModelCustomizationJob" => Box::pin(create_model_customization_job::prepare(py, client, params)?),
+        "GetModelCustomizationJob" => Box::pin(get_model_customization_job::prepare(py, client, params)?),
+        "ListModelCustomizationJobs" => Box::pin(list_model_customization_jobs::prepare(py, client, params)?),
+        "StopModelCustomizationJob" => Box::pin(stop_model_customization_job::prepare(py, client, params)?),
+        other => return Err(pyo3::exceptions::PyValueError::new_err(format!("unknown operation {other:?}"))),
+    })
+}
+
+/// The async core of a call whose request was prepared: its outcome as a Python result.
+pub async fn complete(
+    client: std::sync::Arc<ClientInner>,
+    op: &'static Operation,
+    outcome: impl std::future::Future<Output = Outcome>,
+) -> PyResult<Py<PyAny>> {
+    let outcome = outcome.await;
+    Python::attach(|py| finish(py, &client, op, outcome))
+}
+
+/// Expands to an operation's entry points:
+/// - `prepare`: validate, convert to SDK types and build the request future (GIL held);
+/// - `call`: the sync entry point — runs the core with the GIL released;
+/// - `call_async`: the async entry point — hands the same core to asyncio.
+macro_rules! operation_entry_points {
     ($op_index:path, $builder:path) => {
-        pub fn call(
-            py: pyo3::Python<'_>,
-            client: &std::sync::Arc<crate::client::ClientInner>,
-            kwargs: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
-        ) -> pyo3::PyResult<pyo3::Py<pyo3::PyAny>> {
+        use std::sync::Arc;
+
+        use pyo3::prelude::*;
+        use pyo3::types::PyDict;
+
+        use crate::client::ClientInner;
+
+        /// Validates and converts `params`; nothing is sent until the future is polled.
+        pub fn prepare(
+            py: Python<'_>,
+            client: &ClientInner,
+            params: Option<&Bound<'_, PyDict>>,
+        ) -> PyResult<impl std::future::Future<Output = crate::call::Outcome> + Send + 'static> {
             let op = crate::operations::operation($op_index);
-            let params = crate::operations::checked_params(py, client, op, kwargs)?;
+            let params = crate::operations::checked_params(py, client, op, params)?;
             let sdk = client.sdk(py)?;
-            let capture = client
-                .capture()
-                .with_exact_values(crate::exact::collect(&params, op.input));
-            let send = $builder(&sdk, &params)?
-                .customize()
-                .interceptor(capture.clone())
-                .send();
-            let outcome = crate::runtime::block_on(py, crate::call::drive(send, capture))?;
-            crate::operations::finish(py, client, op, outcome)
+            let capture = client.capture().with_exact_values(crate::exact::collect(&params, op.input));
+            let send = $builder(&sdk, &params)?.customize().interceptor(capture.clone()).send();
+            Ok(crate::call::drive(send, capture))
+        }
+
+        pub fn call(py: Python<'_>, client: &Arc<ClientInner>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+            let op = crate::operations::operation($op_index);
+            let core = crate::operations::complete(client.clone(), op, prepare(py, client, kwargs)?);
+            crate::runtime::block_on(py, core)?
+        }
+
+        pub fn call_async<'py>(
+            py: Python<'py>,
+            client: &Arc<ClientInner>,
+            kwargs: Option<&Bound<'py, PyDict>>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let op = crate::operations::operation($op_index);
+            match prepare(py, client, kwargs) {
+                Ok(outcome) => crate::runtime::future_into_py(py, crate::operations::complete(client.clone(), op, outcome)),
+                // A bad call fails when awaited, like any coroutine.
+                Err(err) => crate::runtime::future_into_py(py, async move { Err::<Py<PyAny>, _>(err) }),
+            }
         }
     };
 }
-pub(crate) use sync_operation;
+pub(crate) use operation_entry_points;
