@@ -169,9 +169,23 @@ class AsyncClient(Client):
         return super().__repr__().replace(".Client ", ".AsyncClient ", 1)
 
 
-# The async client's operations are the core's coroutine forms, one per operation.
+def _coroutine_method(python_name: str):
+    """A real coroutine function around the core's awaitable form, so a call
+    made outside a running loop (``asyncio.run(client.get_...(...))``) works."""
+    core = getattr(_core.Client, f"_{python_name}_async")
+
+    async def method(self, *args: Any, **kwargs: Any) -> Dict[str, Any]:
+        return await core(self, *args, **kwargs)
+
+    method.__name__ = python_name
+    method.__qualname__ = f"AsyncClient.{python_name}"
+    method.__doc__ = f"Coroutine form of :meth:`Client.{python_name}`."
+    return method
+
+
+# The async client's operations, one per operation of the model.
 for _python_name in _model.OPERATIONS:
-    setattr(AsyncClient, _python_name, getattr(_core.Client, f"_{_python_name}_async"))
+    setattr(AsyncClient, _python_name, _coroutine_method(_python_name))
 del _python_name
 
 

@@ -223,6 +223,11 @@ def _define(name: str, parent: str, fmt: str) -> type:
             namespace["__reduce__"] = _http_client_error_reduce
         elif name == "WaiterError":
             namespace["__init__"] = _waiter_error_init
+    if name == "WaiterError":
+        # The waiter's name and the reason as attributes (botocore keeps them only
+        # in .kwargs).
+        namespace["name"] = property(lambda self: self.kwargs.get("name"))
+        namespace["reason"] = property(lambda self: self.kwargs.get("reason"))
     namespace["__module__"] = __name__
     namespace["__qualname__"] = name
     return type(name, bases, namespace)
