@@ -7,7 +7,7 @@ Usage:
     python codegen/generate.py --out DIR  # write the generated files under DIR instead
 
 The model is ``botocore/data/bedrock/<version>/service-2.json(.gz)`` of the installed
-botocore. Only the closure of shapes reachable from the input, output and error shapes
+botocore, with the pagination configs of ``paginators-1.json(.gz)`` next to it. Only the closure of shapes reachable from the input, output and error shapes
 of the four model-customization operations is generated.
 
 Rust names follow smithy-rs conventions (see ``rust_snake`` / ``rust_pascal``), so that
@@ -62,22 +62,35 @@ AGGREGATES = ("structure", "list", "map")
 # --------------------------------------------------------------------------------------
 
 
-def model_path() -> str:
+def data_path(stem: str) -> str:
+    """``<stem>.json.gz`` or ``<stem>.json`` of the service in the installed botocore."""
     import botocore  # the installed botocore is the source of truth
 
     base = os.path.join(os.path.dirname(botocore.__file__), "data", SERVICE, API_VERSION)
-    for name in ("service-2.json.gz", "service-2.json"):
+    for name in (f"{stem}.json.gz", f"{stem}.json"):
         path = os.path.join(base, name)
         if os.path.exists(path):
             return path
-    raise SystemExit(f"generate.py: no service model under {base}")
+    raise SystemExit(f"generate.py: no {stem}.json(.gz) under {base}")
 
 
-def load_model() -> dict:
-    path = model_path()
+def model_path() -> str:
+    return data_path("service-2")
+
+
+def load_json(path: str) -> dict:
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as f:
         return json.load(f)
+
+
+def load_model() -> dict:
+    return load_json(model_path())
+
+
+def load_paginators() -> dict:
+    """botocore's ``paginators-1.json``: ``{operation name: pagination config}``."""
+    return load_json(data_path("paginators-1")).get("pagination", {})
 
 
 def shape_refs(shape: dict):
@@ -102,7 +115,7 @@ def closure(shapes: dict, roots) -> set:
 
 
 class Model:
-    def __init__(self, raw: dict):
+    def __init__(self, raw: dict, pagination: dict | None = None):
         self.raw = raw
         self.shapes = raw["shapes"]
         self.ops = []
@@ -127,6 +140,37 @@ class Model:
                 raise SystemExit(f"generate.py: unsupported shape type {t!r} ({name})")
             if self.shapes[name].get("document"):
                 raise SystemExit(f"generate.py: document shapes are not supported ({name})")
+        # Pagination configs of the generated operations only, as botocore has them.
+        self.paginators = {}
+        for op in self.ops:
+            config = (pagination or {}).get(op["name"])
+            if config is not None:
+                self.paginators[op["name"]] = self._check_paginator(op, config)
+
+    def _check_paginator(self, op: dict, config: dict) -> dict:
+        """The config unchanged, after checking that the runtime (paginate.py) can use it."""
+        where = f"paginator {op['name']}"
+        for key, value in config.items():
+            values = value if isinstance(value, list) else [value]
+            if not values or not all(isinstance(v, str) and v for v in values):
+                raise SystemExit(f"generate.py: {where}: {key} is not a string or list of strings")
+        for key in ("input_token", "output_token"):
+            if key not in config:
+                raise SystemExit(f"generate.py: {where} has no {key}")
+        members = self.shapes[op["input"]["shape"]].get("members", {})
+        inputs = config["input_token"] if isinstance(config["input_token"], list) else [config["input_token"]]
+        for name in inputs:
+            if name not in members:
+                raise SystemExit(f"generate.py: {where}: input token {name} is not an input member")
+        limit_key = config.get("limit_key")
+        if limit_key is not None:
+            if limit_key not in members:
+                raise SystemExit(f"generate.py: {where}: limit_key {limit_key} is not an input member")
+            limit_type = self.shapes[members[limit_key]["shape"]]["type"]
+            if limit_type not in ("integer", "long"):
+                # paginate.py converts PageSize with int(); botocore uses str() for strings.
+                raise SystemExit(f"generate.py: {where}: limit_key {limit_key} is a {limit_type}")
+        return config
 
     def shape(self, name: str) -> dict:
         return self.shapes[name]
@@ -822,9 +866,10 @@ def gen_type_defs_py(model: Model, header: str) -> str:
 CLIENT_PYI_TEMPLATE = '''\
 """Type stub for `bedrock_customization._client`: `Client`, `ClientMeta`, `Session`."""
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Type
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Type
 
 from .exceptions import ClientError
+from .paginate import Paginator
 from .type_defs import (
 {imports}
 )
@@ -871,6 +916,8 @@ class Client:
     @property
     def endpoint_url(self) -> Optional[str]: ...
 {methods}
+    def can_paginate(self, operation_name: str) -> bool: ...
+    def get_paginator(self, operation_name: {pageable}) -> Paginator: ...
 
 class Session:
     def __init__(
@@ -935,10 +982,13 @@ def gen_client_pyi(model: Model, header: str) -> str:
             + f"    ) -> {result}: ...\n"
         )
     exceptions = "".join(f"    {e}: Type[ClientError]\n" for e in model.error_names)
+    pageable_names = [json.dumps(python_name(op["name"])) for op in model.ops if op["name"] in model.paginators]
+    pageable = f"Literal[{', '.join(pageable_names)}]" if pageable_names else "str"
     text = CLIENT_PYI_TEMPLATE.format(
         imports="".join(f"    {n},\n" for n in sorted(imports)).rstrip("\n"),
         exceptions=exceptions.rstrip("\n"),
         methods="".join(methods).rstrip("\n"),
+        pageable=pageable,
     )
     return header + "\n" + text
 
@@ -969,6 +1019,17 @@ def gen_model_py(model: Model, header: str) -> str:
         members = [json.dumps(m) for m in model.shape(e).get("members", {})]
         text = ", ".join(members) + ("," if len(members) == 1 else "")
         out.append(f"    {json.dumps(e)}: ({text}),\n")
+    out.append("}\n\n")
+    out.append("# botocore's paginators-1.json for the operations above that can be paginated,\n")
+    out.append("# keyed by Python operation name (values are strings or lists, as in the JSON).\n")
+    out.append("PAGINATORS = {\n")
+    for op in model.ops:
+        config = model.paginators.get(op["name"])
+        if config is None:
+            continue
+        out.append(f"    {json.dumps(python_name(op['name']))}: {{\n")
+        out.extend(f"        {json.dumps(k)}: {json.dumps(v)},\n" for k, v in config.items())
+        out.append("    },\n")
     out.append("}\n")
     return "".join(out)
 
@@ -980,7 +1041,7 @@ def gen_model_py(model: Model, header: str) -> str:
 
 def generate_all() -> dict:
     raw = load_model()
-    model = Model(raw)
+    model = Model(raw, load_paginators())
     version = raw.get("metadata", {}).get("apiVersion", API_VERSION)
     rust_header = RUST_HEADER.format(service=SERVICE, version=version)
     py_header = PY_HEADER.format(service=SERVICE, version=version)

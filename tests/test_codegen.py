@@ -195,6 +195,49 @@ def test_model_py_matches_the_model(model, error_names):
     }
 
 
+def load_paginators():
+    import botocore
+
+    base = os.path.join(os.path.dirname(botocore.__file__), "data", "bedrock", "2023-04-20")
+    for name, opener in (("paginators-1.json.gz", gzip.open), ("paginators-1.json", open)):
+        path = os.path.join(base, name)
+        if os.path.exists(path):
+            with opener(path, "rt", encoding="utf-8") as f:
+                return json.load(f)["pagination"]
+    raise AssertionError(f"no paginators-1.json under {base}")
+
+
+def test_model_py_paginators_are_botocores():
+    mod = load_file_module("_gen_model_pag", os.path.join(PKG, "_model.py"))
+    from botocore import xform_name
+
+    pagination = load_paginators()
+    assert mod.PAGINATORS == {xform_name(op): pagination[op] for op in OPERATIONS if op in pagination}
+    assert list(mod.PAGINATORS) == ["list_model_customization_jobs"]
+    assert mod.PAGINATORS["list_model_customization_jobs"] == {
+        "input_token": "nextToken",
+        "output_token": "nextToken",
+        "limit_key": "maxResults",
+        "result_key": "modelCustomizationJobSummaries",
+    }
+
+
+def test_generator_reads_plain_or_gzipped_paginators(tmp_path, monkeypatch):
+    """paginators-1.json is found whether botocore ships it gzipped or not."""
+    spec = importlib.util.spec_from_file_location("_gen_generator", GENERATOR)
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    expected = load_paginators()
+    data = {"pagination": expected}
+    for name, opener in (("paginators-1.json", open), ("paginators-1.json.gz", gzip.open)):
+        directory = tmp_path / name
+        directory.mkdir()
+        with opener(str(directory / name), "wt", encoding="utf-8") as f:
+            json.dump(data, f)
+        monkeypatch.setattr(gen, "data_path", lambda stem, d=directory, n=name: str(d / n))
+        assert gen.load_paginators() == expected
+
+
 def test_client_stub_has_every_operation_and_parameter(model, error_names):
     from botocore import xform_name
 
@@ -216,6 +259,11 @@ def test_client_stub_has_every_operation_and_parameter(model, error_names):
             assert re.search(pattern, params), (op_name, member)
     for e in error_names:
         assert f"    {e}: Type[" in stub
+    assert "    def can_paginate(self, operation_name: str) -> bool: ...\n" in stub
+    assert (
+        '    def get_paginator(self, operation_name: Literal["list_model_customization_jobs"]) -> Paginator: ...\n'
+        in stub
+    )
 
 
 # (c) ---------------------------------------------------------------------------------

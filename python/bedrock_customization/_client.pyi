@@ -3,9 +3,10 @@
 
 """Type stub for `bedrock_customization._client`: `Client`, `ClientMeta`, `Session`."""
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Type
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Type
 
 from .exceptions import ClientError
+from .paginate import Paginator
 from .type_defs import (
     CreateModelCustomizationJobResponseTypeDef,
     CustomizationConfigTypeDef,
@@ -115,6 +116,8 @@ class Client:
         *,
         jobIdentifier: str,
     ) -> StopModelCustomizationJobResponseTypeDef: ...
+    def can_paginate(self, operation_name: str) -> bool: ...
+    def get_paginator(self, operation_name: Literal["list_model_customization_jobs"]) -> Paginator: ...
 
 class Session:
     def __init__(

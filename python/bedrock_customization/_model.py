@@ -36,3 +36,14 @@ ERROR_MEMBERS = {
     "TooManyTagsException": ("message", "resourceName"),
     "ValidationException": ("message",),
 }
+
+# botocore's paginators-1.json for the operations above that can be paginated,
+# keyed by Python operation name (values are strings or lists, as in the JSON).
+PAGINATORS = {
+    "list_model_customization_jobs": {
+        "input_token": "nextToken",
+        "output_token": "nextToken",
+        "limit_key": "maxResults",
+        "result_key": "modelCustomizationJobSummaries",
+    },
+}

@@ -52,6 +52,8 @@ __all__ = [
     "InvalidMaxRetryAttemptsError",
     "InvalidRetryModeError",
     "WaiterError",
+    "OperationNotPageableError",
+    "PaginationError",
     "ResponseParserError",
     "BedrockExceptions",
     "client_exceptions",
@@ -189,6 +191,8 @@ _BOTOCORE_STYLE = (
         'Invalid value provided to "mode": "{provided_retry_mode}" must be one of: {valid_modes}',
     ),
     ("WaiterError", "BotoCoreError", "Waiter {name} failed: {reason}"),
+    ("OperationNotPageableError", "BotoCoreError", "Operation cannot be paginated: {operation_name}"),
+    ("PaginationError", "BotoCoreError", "Error during pagination: {message}"),
 )
 
 
