@@ -864,17 +864,18 @@ def gen_type_defs_py(model: Model, header: str) -> str:
 # The hand-written part of the stub: everything in `_client.py` (written by hand) that is
 # not an operation method. Keep it in step with `_client.py`.
 CLIENT_PYI_TEMPLATE = '''\
-"""Type stub for `bedrock_customization._client`: `Client`, `ClientMeta`, `Session`."""
+"""Type stub for `bedrock_customization._client`: `Client`, `AsyncClient`, `ClientMeta`, `Session`."""
 
 from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Type
 
 from .exceptions import ClientError
-from .paginate import Paginator
+from .paginate import AsyncPaginator, Paginator
+from .waiter import AsyncWaiter, Waiter
 from .type_defs import (
 {imports}
 )
 
-__all__ = ["Client", "ClientMeta", "Session"]
+__all__ = ["AsyncClient", "Client", "ClientMeta", "Session"]
 
 SERVICE_NAME: str
 API_VERSION: str
@@ -918,6 +919,17 @@ class Client:
 {methods}
     def can_paginate(self, operation_name: str) -> bool: ...
     def get_paginator(self, operation_name: {pageable}) -> Paginator: ...
+    @property
+    def waiter_names(self) -> List[str]: ...
+    def get_waiter(self, waiter_name: str) -> Waiter: ...
+
+class AsyncClient(Client):
+{async_methods}
+    def get_paginator(self, operation_name: {pageable}) -> AsyncPaginator: ...  # type: ignore[override]
+    def get_waiter(self, waiter_name: str) -> AsyncWaiter: ...  # type: ignore[override]
+    async def close(self) -> None: ...
+    async def __aenter__(self) -> AsyncClient: ...
+    async def __aexit__(self, *exc_info: Any) -> None: ...
 
 class Session:
     def __init__(
@@ -952,6 +964,20 @@ class Session:
         config: Any = None,
         aws_account_id: Optional[str] = None,
     ) -> Client: ...
+    def async_client(
+        self,
+        service_name: str,
+        region_name: Optional[str] = None,
+        api_version: Optional[str] = None,
+        use_ssl: bool = True,
+        verify: Any = None,
+        endpoint_url: Optional[str] = None,
+        aws_access_key_id: Optional[str] = None,
+        aws_secret_access_key: Optional[str] = None,
+        aws_session_token: Optional[str] = None,
+        config: Any = None,
+        aws_account_id: Optional[str] = None,
+    ) -> AsyncClient: ...
 '''
 
 
@@ -959,6 +985,7 @@ def gen_client_pyi(model: Model, header: str) -> str:
     types = PyTypes(model)
     imports = set()
     methods = []
+    async_methods = []
     for op in model.ops:
         s = model.shape(op["input"]["shape"])
         required = s.get("required", [])
@@ -976,10 +1003,10 @@ def gen_client_pyi(model: Model, header: str) -> str:
             params.pop()  # no keyword-only marker without keyword parameters
         result = types.typedef_name(op["output"]["shape"], "out")
         imports.add(result)
-        methods.append(
-            f"    def {python_name(op['name'])}(\n"
-            + "".join(f"        {p},\n" for p in params)
-            + f"    ) -> {result}: ...\n"
+        signature = "".join(f"        {p},\n" for p in params)
+        methods.append(f"    def {python_name(op['name'])}(\n{signature}    ) -> {result}: ...\n")
+        async_methods.append(
+            f"    async def {python_name(op['name'])}(  # type: ignore[override]\n{signature}    ) -> {result}: ...\n"
         )
     exceptions = "".join(f"    {e}: Type[ClientError]\n" for e in model.error_names)
     pageable_names = [json.dumps(python_name(op["name"])) for op in model.ops if op["name"] in model.paginators]
@@ -988,6 +1015,7 @@ def gen_client_pyi(model: Model, header: str) -> str:
         imports="".join(f"    {n},\n" for n in sorted(imports)).rstrip("\n"),
         exceptions=exceptions.rstrip("\n"),
         methods="".join(methods).rstrip("\n"),
+        async_methods="".join(async_methods).rstrip("\n"),
         pageable=pageable,
     )
     return header + "\n" + text
