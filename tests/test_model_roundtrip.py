@@ -204,3 +204,53 @@ def test_every_error_shape_parses_like_botocore(shape, recorder):
     assert response == expected
     for member in shape.members:
         assert member in response
+
+
+TIMESTAMPS = [
+    "2024-01-02T03:04:05Z",
+    "2024-01-02T03:04:05.5+00:00",
+    "2024-01-02T03:04:05-00:00",
+    "2024-01-02T03:04:05+01:30",
+    "2024-01-02 03:04:05",
+    "2024-01-02T03:04:05 UTC",
+    "Tue, 02 Jan 2024 03:04:05 GMT",
+    1704164645,
+    1704164645.25,
+    "1704164645",
+]
+
+_TZ_CHECK = """
+import json, sys
+import botocore.parsers, botocore.session
+import bedrock_customization as bc
+from conftest import RecordingServer, Reply, make_bc_client
+shape = botocore.session.get_session().get_service_model("bedrock").operation_model("GetModelCustomizationJob").output_shape
+server = RecordingServer()
+try:
+    for value in json.loads(sys.argv[1]):
+        body = json.dumps({"creationTime": value}).encode()
+        server.always(Reply(body=body))
+        got = make_bc_client(server.url).get_model_customization_job(jobIdentifier="j")["creationTime"]
+        want = botocore.parsers.create_parser("rest-json").parse({"status_code": 200, "headers": {}, "body": body}, shape)["creationTime"]
+        assert got == want and type(got.tzinfo) is type(want.tzinfo) and got.utcoffset() == want.utcoffset(), (value, got, want)
+finally:
+    server.close()
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("tz", ["UTC", "America/New_York", "Asia/Kolkata"])
+def test_timestamps_carry_botocores_tzinfo_in_any_local_zone(tz):
+    """dateutil (so boto3) attaches tzlocal() to a zero offset on a machine whose zone is
+    named UTC, tzutc() elsewhere; epoch numbers get tzlocal(). Results match in each zone."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TZ=tz)
+    tests = os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run(
+        [sys.executable, "-c", _TZ_CHECK, json.dumps(TIMESTAMPS)],
+        cwd=tests, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr

@@ -14,8 +14,9 @@ try:  # dateutil ships with botocore; results then carry the same tzinfo types.
     from dateutil.tz import tzlocal as _tzlocal
     from dateutil.tz import tzoffset as _tzoffset
     from dateutil.tz import tzutc as _tzutc
-
-    UTC = _tzutc()
+    # What dateutil (so botocore) attaches to a zero offset ("Z", "+00:00"): tzutc(),
+    # or tzlocal() on a machine whose local zone is named UTC. Asked once.
+    UTC = _dateutil_parser.parse("2000-01-01T00:00:00Z").tzinfo or _tzutc()
 
     def tz_offset(seconds):
         return _tzoffset(None, seconds)
@@ -52,7 +53,7 @@ def parse_timestamp(value):
         pass
     if _dateutil_parser is not None:
         try:
-            return _dateutil_parser.parse(value, tzinfos={"GMT": UTC})
+            return _dateutil_parser.parse(value, tzinfos={"GMT": _tzutc()})
         except (TypeError, ValueError, OverflowError) as e:
             raise ValueError(f'Invalid timestamp "{value}": {e}') from None
     try:
