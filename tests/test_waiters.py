@@ -301,3 +301,37 @@ def test_ctrl_c_stops_a_sync_wait(recorder):
             proc.communicate()
     assert elapsed < 1.5, f"took {elapsed:.2f}s to react to SIGINT"
     assert "KeyboardInterrupt" in stderr
+
+
+def test_progress_uses_tqdm_when_installed(recorder, monkeypatch, capsys):
+    """With tqdm importable the live line goes through it (a stand-in module here
+    records what the waiter asked it to show)."""
+    import types
+
+    shown = []
+
+    class FakeBar:
+        def __init__(self, **kwargs):
+            shown.append(("open", kwargs.get("desc")))
+
+        def set_postfix_str(self, text, refresh=True):
+            shown.append(("show", text))
+
+        def close(self):
+            shown.append(("close", None))
+
+    auto = types.ModuleType("tqdm.auto")
+    auto.tqdm = FakeBar
+    package = types.ModuleType("tqdm")
+    package.auto = auto
+    monkeypatch.setitem(sys.modules, "tqdm", package)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", auto)
+    recorder.script(job("InProgress"), job("Completed"))
+    client_for(recorder).get_waiter("model_customization_job_completed").wait(
+        jobIdentifier=JOB, WaiterConfig=FAST, progress=True
+    )
+    assert shown[0] == ("open", JOB)
+    assert [t for kind, t in shown if kind == "show"][0].startswith(f"{JOB}: InProgress")
+    assert [t for kind, t in shown if kind == "show"][-1].startswith(f"{JOB}: Completed")
+    assert shown[-1] == ("close", None)
+    assert capsys.readouterr().err == ""
