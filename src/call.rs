@@ -51,6 +51,9 @@ impl RawResponse {
 #[derive(Debug, Default)]
 struct State {
     attempts: u32,
+    /// Per attempt: the status received (None: no response) and how long it took.
+    history: Vec<(Option<u16>, std::time::Duration)>,
+    attempt_started: Option<std::time::Instant>,
     url: Option<String>,
     status: Option<u16>,
     headers: Vec<(String, String)>,
@@ -122,6 +125,8 @@ impl Intercept for Capture {
     ) -> Result<(), BoxError> {
         let mut st = lock(&self.state);
         st.attempts += 1;
+        st.history.push((None, std::time::Duration::ZERO));
+        st.attempt_started = Some(std::time::Instant::now());
         st.status = None;
         st.headers.clear();
         st.body = None;
@@ -192,6 +197,10 @@ impl Intercept for Capture {
             let mut st = lock(&self.state);
             st.status = Some(status);
             st.headers = headers;
+            let elapsed = st.attempt_started.map(|t| t.elapsed()).unwrap_or_default();
+            if let Some(last) = st.history.last_mut() {
+                *last = (Some(status), elapsed);
+            }
         }
         let inner = std::mem::replace(response.body_mut(), SdkBody::taken());
         let replacement = (200..300)
@@ -288,6 +297,9 @@ pub struct Outcome {
     pub result: Result<RawResponse, Failure>,
     pub attempts: u32,
     pub url: Option<String>,
+    /// Per attempt: status (None: no response) and time to the response headers.
+    pub history: Vec<(Option<u16>, std::time::Duration)>,
+    pub elapsed: std::time::Duration,
 }
 
 /// Awaits the SDK's send future and turns what happened into an `Outcome`.
@@ -296,9 +308,12 @@ where
     Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
     E: StdError + Send + Sync + 'static,
 {
+    let started = std::time::Instant::now();
     let sdk_result = send.await;
+    let elapsed = started.elapsed();
     let attempts = capture.attempts();
     let url = capture.url();
+    let history = lock(&capture.state).history.clone();
     let result = match (capture.response(), sdk_result) {
         (Some(raw), _) if (200..300).contains(&raw.status) => Ok(raw),
         (Some(raw), Err(SdkError::ServiceError(_))) => Err(Failure::Service(raw)),
@@ -313,6 +328,8 @@ where
         result,
         attempts,
         url,
+        history,
+        elapsed,
     }
 }
 

@@ -10,6 +10,7 @@ mod errors;
 mod exact;
 mod generated;
 mod insecure;
+mod logging;
 mod model;
 mod operations;
 mod response;

@@ -163,6 +163,7 @@ impl Spec {
             .iter()
             .find(|op| op.name == self.operation)
             .ok_or_else(|| PyValueError::new_err("unknown operation"))?;
+        crate::logging::call(py, &self.operation, &outcome);
         let (response, is_error) = match outcome.result {
             Ok(raw) => (response::parse_output(py, op.output, &raw, outcome.attempts)?, false),
             Err(Failure::Service(raw)) => (

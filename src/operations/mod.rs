@@ -45,6 +45,7 @@ pub fn finish(
     op: &Operation,
     outcome: Outcome,
 ) -> PyResult<Py<PyAny>> {
+    crate::logging::call(py, op.name, &outcome);
     match outcome.result {
         Ok(raw) => Ok(
             response::parse_output(py, op.output, &raw, outcome.attempts)?
