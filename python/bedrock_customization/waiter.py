@@ -12,6 +12,18 @@ import sys
 import time
 from typing import Any, Callable, Dict, Optional
 
+def _status(state: str, status: str) -> Dict[str, Any]:
+    return {"state": state, "matcher": "path", "argument": "status", "expected": status}
+
+
+# Shared by both waiters: a missing job fails at once; throttling and 5xx are retried.
+_ERRORS = [
+    {"state": "failure", "matcher": "error", "argument": "", "expected": "ResourceNotFoundException"},
+    *({"state": "retry", "matcher": "error", "argument": "", "expected": code}
+      for code in ("ThrottlingException", "InternalServerException", "ServiceUnavailableException")),
+    *({"state": "retry", "matcher": "status", "argument": "", "expected": status} for status in (429, 500, 502, 503, 504)),
+]
+
 # Training takes hours: poll once a minute for up to 24 hours by default.
 # Stopping takes minutes: poll every 30 s for up to an hour.
 WAITERS: Dict[str, Dict[str, Any]] = {
@@ -20,20 +32,12 @@ WAITERS: Dict[str, Dict[str, Any]] = {
         "delay": 60,
         "maxAttempts": 1440,
         "acceptors": [
-            {"state": "success", "matcher": "path", "argument": "status", "expected": "Completed"},
-            {"state": "failure", "matcher": "path", "argument": "status", "expected": "Failed"},
-            {"state": "failure", "matcher": "path", "argument": "status", "expected": "Stopping"},
-            {"state": "failure", "matcher": "path", "argument": "status", "expected": "Stopped"},
-            {"state": "retry", "matcher": "path", "argument": "status", "expected": "InProgress"},
-            {"state": "failure", "matcher": "error", "argument": "", "expected": "ResourceNotFoundException"},
-            {"state": "retry", "matcher": "error", "argument": "", "expected": "ThrottlingException"},
-            {"state": "retry", "matcher": "error", "argument": "", "expected": "InternalServerException"},
-            {"state": "retry", "matcher": "error", "argument": "", "expected": "ServiceUnavailableException"},
-            {"state": "retry", "matcher": "status", "argument": "", "expected": 429},
-            {"state": "retry", "matcher": "status", "argument": "", "expected": 500},
-            {"state": "retry", "matcher": "status", "argument": "", "expected": 502},
-            {"state": "retry", "matcher": "status", "argument": "", "expected": 503},
-            {"state": "retry", "matcher": "status", "argument": "", "expected": 504},
+            _status("success", "Completed"),
+            _status("failure", "Failed"),
+            _status("failure", "Stopping"),
+            _status("failure", "Stopped"),
+            _status("retry", "InProgress"),
+            *_ERRORS,
         ],
     },
     "ModelCustomizationJobStopped": {
@@ -41,20 +45,12 @@ WAITERS: Dict[str, Dict[str, Any]] = {
         "delay": 30,
         "maxAttempts": 120,
         "acceptors": [
-            {"state": "success", "matcher": "path", "argument": "status", "expected": "Stopped"},
-            {"state": "failure", "matcher": "path", "argument": "status", "expected": "Completed"},
-            {"state": "failure", "matcher": "path", "argument": "status", "expected": "Failed"},
-            {"state": "retry", "matcher": "path", "argument": "status", "expected": "InProgress"},
-            {"state": "retry", "matcher": "path", "argument": "status", "expected": "Stopping"},
-            {"state": "failure", "matcher": "error", "argument": "", "expected": "ResourceNotFoundException"},
-            {"state": "retry", "matcher": "error", "argument": "", "expected": "ThrottlingException"},
-            {"state": "retry", "matcher": "error", "argument": "", "expected": "InternalServerException"},
-            {"state": "retry", "matcher": "error", "argument": "", "expected": "ServiceUnavailableException"},
-            {"state": "retry", "matcher": "status", "argument": "", "expected": 429},
-            {"state": "retry", "matcher": "status", "argument": "", "expected": 500},
-            {"state": "retry", "matcher": "status", "argument": "", "expected": 502},
-            {"state": "retry", "matcher": "status", "argument": "", "expected": 503},
-            {"state": "retry", "matcher": "status", "argument": "", "expected": 504},
+            _status("success", "Stopped"),
+            _status("failure", "Completed"),
+            _status("failure", "Failed"),
+            _status("retry", "InProgress"),
+            _status("retry", "Stopping"),
+            *_ERRORS,
         ],
     },
 }
