@@ -145,7 +145,8 @@ impl Intercept for Capture {
                 Some(ua) => format!("{ua} {extra}"),
                 None => extra.to_string(),
             };
-            headers.insert("user-agent", ua);
+            // Control characters were refused when the client was made; never panic here.
+            headers.try_insert("user-agent", ua)?;
         }
         if !self.exact.is_empty() {
             let request = ctx.request_mut();
@@ -158,7 +159,7 @@ impl Intercept for Capture {
                 *request.body_mut() = SdkBody::from(body);
                 request
                     .headers_mut()
-                    .insert("content-length", len.to_string());
+                    .try_insert("content-length", len.to_string())?;
             }
         }
         Ok(())
@@ -286,6 +287,8 @@ pub enum Failure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportKind {
     Connect,
+    /// The server closed the connection before a whole response arrived.
+    ConnectionClosed,
     ConnectTimeout,
     ReadTimeout,
     Credentials,
@@ -347,6 +350,14 @@ fn error_chain(err: &(dyn StdError + 'static)) -> String {
     out
 }
 
+/// hyper's wording for a response cut off by the server (botocore: ConnectionClosedError).
+fn closed_early(lower: &str) -> bool {
+    lower.contains("end of file before message length reached")
+        || lower.contains("connection closed before message completed")
+        || lower.contains("incomplete message")
+        || lower.contains("unexpected eof")
+}
+
 fn classify<E: StdError + Send + Sync + 'static>(err: &SdkError<E, HttpResponse>) -> Failure {
     let message = error_chain(err);
     let lower = message.to_ascii_lowercase();
@@ -375,6 +386,8 @@ fn classify<E: StdError + Send + Sync + 'static>(err: &SdkError<E, HttpResponse>
         SdkError::ResponseError(_) => {
             if lower.contains("timeout") || lower.contains("timed out") {
                 TransportKind::ReadTimeout
+            } else if closed_early(&lower) {
+                TransportKind::ConnectionClosed
             } else {
                 TransportKind::Other
             }

@@ -149,11 +149,10 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
         .connect_timeout(settings.connect_timeout)
         .read_timeout(settings.read_timeout)
         .build();
-    let retry = match settings.retry_mode.as_str() {
-        "adaptive" => RetryConfig::adaptive(),
-        _ => RetryConfig::standard(),
-    }
-    .with_max_attempts(settings.max_attempts.max(1));
+    // Adaptive mode gets standard mode's retries: the SDK's client-side rate limiter
+    // is shared by every client in the process and, after one throttle, holds the
+    // retry back ~20 s where botocore's retries within a second.
+    let retry = RetryConfig::standard().with_max_attempts(settings.max_attempts.clamp(1, MAX_SDK_ATTEMPTS));
     let http = http_client(settings).map_err(PyValueError::new_err)?;
     loader = loader
         .timeout_config(timeouts)
@@ -161,10 +160,62 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
         .http_client(http);
     let sdk_config = loader.load().await;
     let mut builder = aws_sdk_bedrock::config::Builder::from(&sdk_config);
+    if let Some(provider) = sdk_config.credentials_provider() {
+        builder = builder.credentials_provider(HeaderSafeCredentials(provider));
+    }
+    builder = builder.retry_classifier(crate::retry::RefusedConnectionPause);
     if let Some(url) = &settings.endpoint_url {
         builder = builder.endpoint_url(url);
     }
     Ok(aws_sdk_bedrock::Client::from_conf(builder.build()))
+}
+
+/// More attempts than this are never made: with backoff capped at 20 s, 1,000
+/// attempts already retry for hours, and the SDK's per-call cost grows with the count.
+const MAX_SDK_ATTEMPTS: u32 = 1_000;
+
+/// The character that cannot travel in an HTTP header value, if any (a control
+/// character other than tab, or DEL).
+fn header_unsafe(value: &str) -> Option<char> {
+    value.chars().find(|c| c.is_ascii_control() && *c != '\t')
+}
+
+/// Refuses, before anything is sent, a value that would go into a header.
+fn check_header_value(what: &str, value: Option<&str>) -> PyResult<()> {
+    match value.and_then(header_unsafe) {
+        Some(c) => Err(PyValueError::new_err(format!(
+            "{what} contains the character {c:?}, which is not allowed in an HTTP header"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Credentials from any source (environment, profile, process, SSO) checked before
+/// signing: a control character in the key id or session token would otherwise
+/// panic inside the SDK's signer.
+#[derive(Debug)]
+struct HeaderSafeCredentials(aws_credential_types::provider::SharedCredentialsProvider);
+
+impl aws_credential_types::provider::ProvideCredentials for HeaderSafeCredentials {
+    fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::new(async move {
+            let creds = self.0.provide_credentials().await?;
+            for (what, value) in [
+                ("the access key id", Some(creds.access_key_id())),
+                ("the session token", creds.session_token()),
+            ] {
+                if let Some(c) = value.and_then(header_unsafe) {
+                    return Err(aws_credential_types::provider::error::CredentialsError::invalid_configuration(
+                        format!("credentials: {what} contains the character {c:?}, which is not allowed in an HTTP header"),
+                    ));
+                }
+            }
+            Ok(creds)
+        })
+    }
 }
 
 fn attr<'py>(
@@ -325,6 +376,8 @@ impl Client {
             }
             _ => {}
         }
+        check_header_value("aws_access_key_id", aws_access_key_id.as_deref())?;
+        check_header_value("aws_session_token", aws_session_token.as_deref())?;
         let config_region: Option<String> = match attr(config, "region_name")? {
             Some(v) => Some(v.extract()?),
             None => None,
@@ -363,6 +416,7 @@ impl Client {
             Some(v) => Some(Arc::from(v.extract::<String>()?.as_str())),
             None => None,
         };
+        check_header_value("user_agent_extra", user_agent_extra.as_deref())?;
         let parameter_validation = match attr(config, "parameter_validation")? {
             Some(v) => v.is_truthy()?,
             None => true,
@@ -545,5 +599,19 @@ fn keyword_only(args: &Bound<'_, PyTuple>, name: &str) -> PyResult<()> {
         Err(PyTypeError::new_err(format!(
             "{name}() only accepts keyword arguments."
         )))
+    }
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::header_unsafe;
+
+    #[test]
+    fn control_characters_are_found_and_ordinary_text_passes() {
+        assert_eq!(header_unsafe("AKIDEXAMPLE"), None);
+        assert_eq!(header_unsafe("tab\tis fine, ünïcode too"), None);
+        assert_eq!(header_unsafe("new\nline"), Some('\n'));
+        assert_eq!(header_unsafe("nul\0"), Some('\0'));
+        assert_eq!(header_unsafe("del\u{7f}"), Some('\u{7f}'));
     }
 }

@@ -89,6 +89,7 @@ pub fn transport(
             "ReadTimeoutError",
             &[("endpoint_url", url), ("error", message)],
         ),
+        TransportKind::ConnectionClosed => raise(py, "ConnectionClosedError", &[("endpoint_url", url)]),
         TransportKind::Tls => raise(py, "SSLError", &[("endpoint_url", url), ("error", message)]),
         TransportKind::Credentials => {
             if message.contains("no providers in chain provided credentials")

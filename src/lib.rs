@@ -14,6 +14,7 @@ mod logging;
 mod model;
 mod operations;
 mod response;
+mod retry;
 mod runtime;
 mod validate;
 mod waiter;

@@ -84,6 +84,16 @@ pub fn parse_output<'py>(
     let out = PyDict::new(py);
     out.set_item("ResponseMetadata", response_metadata(py, raw, attempts)?)?;
     let body: Value = if raw.body.iter().all(u8::is_ascii_whitespace) {
+        // boto3 returns a bare ResponseMetadata here; an output that must carry
+        // members (a job's ARN, name, status ...) cannot be empty, so say so.
+        let required: Vec<&str> = SHAPES[output].members.iter().filter(|m| m.required).map(|m| m.name).collect();
+        if !required.is_empty() {
+            return Err(ParseError(format!(
+                "Invalid service response: the body is empty, but {} requires {}",
+                SHAPES[output].name,
+                required.join(", ")
+            )));
+        }
         Value::Object(Map::new())
     } else {
         serde_json::from_slice(&raw.body).map_err(|e| {

@@ -8,8 +8,8 @@ use pyo3::types::PyDict;
 use crate::call::{Failure, Outcome};
 use crate::client::ClientInner;
 use crate::errors;
-use crate::generated::shapes::OPERATIONS;
-use crate::model::Operation;
+use crate::generated::shapes::{OPERATIONS, SHAPES};
+use crate::model::{Location, Operation};
 use crate::response;
 use crate::validate;
 
@@ -26,16 +26,68 @@ pub fn checked_params<'py>(
     op: &Operation,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let params = match kwargs {
+    let mut params = match kwargs {
         Some(k) => k.clone(),
         None => PyDict::new(py),
     };
-    let problems = validate::validate(&params, op.input, client.settings.parameter_validation);
+    let input = &SHAPES[op.input];
+    // As botocore does, a member with the idempotencyToken trait that the caller left
+    // out gets a fresh `str(uuid.uuid4())`, generated once per call: every retry of
+    // the request then carries the same token. (The caller's dict is not changed.)
+    for member in input.members.iter().filter(|m| m.idempotency_token) {
+        if !params.contains(member.name)? {
+            if kwargs.is_some() {
+                params = params.copy()?;
+            }
+            params.set_item(member.name, uuid::Uuid::new_v4().to_string())?;
+        }
+    }
+    let mut problems = validate::validate(&params, op.input, client.settings.parameter_validation);
+    if problems.is_empty() {
+        problems.extend(uri_too_long(&params, op, client));
+    }
     if problems.is_empty() {
         Ok(params)
     } else {
         Err(errors::param_validation(py, &problems))
     }
+}
+
+/// The longest request target the HTTP layer accepts (http's `Uri` limit).
+const MAX_URI_BYTES: usize = 65_534;
+
+/// With `parameter_validation=False` nothing bounds the path and query members, and
+/// a request whose URI exceeds the HTTP limit cannot be built at all: refuse it here,
+/// naming the members, instead of failing inside the SDK.
+fn uri_too_long(params: &Bound<'_, PyDict>, op: &Operation, client: &ClientInner) -> Option<String> {
+    let encoded = |s: &str| -> usize {
+        s.bytes()
+            .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { 1 } else { 3 })
+            .sum()
+    };
+    let mut length = op.request_uri.len();
+    let mut names = Vec::new();
+    for member in SHAPES[op.input].members {
+        if !matches!(member.location, Location::Uri | Location::Query) {
+            continue;
+        }
+        let Ok(Some(value)) = params.get_item(member.name) else { continue };
+        let size = match value.extract::<String>() {
+            Ok(text) => encoded(&text),
+            Err(_) => value.str().map(|t| encoded(&t.to_string_lossy())).unwrap_or(0),
+        };
+        length += member.wire_name.len() + 2 + size;
+        names.push(member.name);
+    }
+    if length + 4096 > MAX_URI_BYTES {
+        length += client.endpoint().len(); // only near the limit: it reads the environment
+    }
+    (length > MAX_URI_BYTES).then(|| {
+        format!(
+            "Invalid length for parameter {}, the request URI would be about {length} bytes, over the HTTP limit of {MAX_URI_BYTES}",
+            names.join(", ")
+        )
+    })
 }
 
 /// Turns the outcome of the async core into the Python result or exception.
