@@ -10,8 +10,9 @@ use crate::call::{Failure, Outcome};
 
 const DEBUG: i32 = 10;
 
+static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
 fn logger(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
-    static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     LOGGER
         .get_or_try_init(py, || {
             Ok::<_, PyErr>(py.import("logging")?.call_method1("getLogger", ("bedrock_customization",))?.unbind())
@@ -20,6 +21,14 @@ fn logger(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 }
 
 fn enabled(py: Python<'_>) -> Option<&Bound<'_, PyAny>> {
+    // `logging` that nobody imported was never configured, so no record could be
+    // emitted: it is not imported (~5 ms) just to find that out.
+    if LOGGER.get(py).is_none() {
+        let modules = py.import("sys").ok()?.getattr("modules").ok()?;
+        if !modules.contains("logging").ok()? {
+            return None;
+        }
+    }
     let log = logger(py).ok()?;
     log.call_method1("isEnabledFor", (DEBUG,)).ok()?.is_truthy().ok()?.then_some(log)
 }

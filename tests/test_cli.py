@@ -387,3 +387,64 @@ def test_same_shorthand_creates_the_same_job(aws, local):
            for n in names.values()]
     # (compared as data: the order of a map's keys in the request body is the core's business)
     assert json.loads(got[0]) == json.loads(got[1]) and '"s3://my-bucket/v2.jsonl"' in got[0]
+
+
+def test_option_tables_match_the_model():
+    """cli.OPTIONS (what a plain call parses with, so that it need not import
+    type_defs) is the model's input members: names, order, kinds, required."""
+    from bedrock_customization import _cli_extra, cli
+
+    assert set(cli.OPTIONS) == set(cli.commands())
+    for command, (py, api) in cli.commands().items():
+        shape = _cli_extra.input_shape(api)
+        expected = {"--" + cli._kebab(name): (name, member.kind, name in shape.required)
+                    for name, member in shape.members.items()}
+        assert list(cli.OPTIONS[command].items()) == list(expected.items()), (
+            f"update cli.OPTIONS[{command!r}] to {expected!r}"
+        )
+    assert cli.ShorthandParser is _cli_extra.ShorthandParser  # moved names stay reachable
+
+
+def test_json_output_is_json_dumps():
+    from bedrock_customization.cli import format_json
+
+    class Int(int):
+        pass
+
+    class Str(str):
+        pass
+
+    cases = [
+        {"a": 1, "b": [1, 2.5, float("nan"), float("inf"), -float("inf"), True, False, None],
+         "c": {}, "d": [], "e": {"f": [[], {}, [{}], ()]}, "g": (1, "x")},
+        {"s": "é \u2028 \" \\ \n \t \x00 \x1f \ud800 日本", Str("k"): Str("v"), "i": Int(3), "big": 10**30,
+         "f": [-0.0, 1e300, 5e-324, 1e-07, 0.1]},
+        {1: "int key", None: "none key", 1.5: "float key", True: "bool key"},
+        "text", 12, 1.5, None, [], [{"a": []}], {"a": {1, 2}},
+    ]
+    for data in cases:
+        try:
+            expected = json.dumps(data, indent=4, ensure_ascii=False) + "\n"
+        except TypeError as e:
+            with pytest.raises(TypeError, match=str(e)):
+                format_json(data)
+            continue
+        assert format_json(data) == expected
+    assert format_json({}) == ""
+
+
+def test_plain_call_imports_only_what_it_needs(local, jobs):
+    """A get (json output) loads neither the CLI's other half, the model's type
+    definitions, the json module, dateutil nor botocore."""
+    p = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bedrock_customization", "get-model-customization-job",
+         "--job-identifier", jobs["other"], "--endpoint-url", local],
+        env=_env(), capture_output=True, text=True,
+    )
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["jobName"] == jobs["other"]
+    imported = {line.split("|")[-1].strip() for line in p.stderr.splitlines() if "|" in line}
+    unwanted = {"json", "configparser", "logging", "dateutil", "botocore", "jmespath", "bedrock_customization._cli_extra",
+                "bedrock_customization.type_defs", "bedrock_customization.paginate",
+                "bedrock_customization.exceptions", "bedrock_customization._parsing"}
+    assert not {m for m in imported if m in unwanted or m.split(".")[0] in unwanted}

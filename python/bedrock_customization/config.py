@@ -7,7 +7,6 @@ with ``getattr`` in both cases.
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Dict, Optional
 
 __all__ = ["Config"]
@@ -138,7 +137,7 @@ class Config:
         """A new Config: this one's explicitly set options, overridden by the
         options explicitly set on ``other_config`` (which may also be a
         ``botocore.config.Config`` using only the options supported here)."""
-        options = copy.copy(self._user_provided_options)
+        options = dict(self._user_provided_options)
         options.update(getattr(other_config, "_user_provided_options", {}))
         return Config(**options)
 

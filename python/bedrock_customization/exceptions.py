@@ -17,14 +17,26 @@ so with botocore present it is created on first access.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from . import _model
 
-try:  # botocore.exceptions alone imports in ~10 ms; botocore is optional.
-    import botocore.exceptions as _bce
-except ImportError:  # pragma: no cover - exercised in a subprocess by the tests
-    _bce = None
+
+def _botocore_exceptions():
+    # The command line, whose process runs one command and only prints messages,
+    # sets the package's _STANDALONE_EXCEPTIONS before any error is raised: the
+    # standalone classes have the same messages, without importing botocore.
+    if getattr(sys.modules.get(__package__), "_STANDALONE_EXCEPTIONS", False):
+        return None
+    try:  # botocore.exceptions alone imports in ~10 ms; botocore is optional.
+        import botocore.exceptions
+    except ImportError:  # pragma: no cover - exercised in a subprocess by the tests
+        return None
+    return botocore.exceptions
+
+
+_bce = _botocore_exceptions()
 
 HAVE_BOTOCORE = _bce is not None
 
