@@ -41,6 +41,8 @@ pub struct Settings {
     pub max_pool_connections: usize,
     pub user_agent_extra: Option<Arc<str>>,
     pub parameter_validation: bool,
+    /// `Config(signature_version=UNSIGNED)`: no credentials, no signature.
+    pub unsigned: bool,
 }
 
 // Secrets never appear in Debug output.
@@ -128,7 +130,9 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
-    if let (Some(ak), Some(sk)) = (&settings.access_key, &settings.secret_key) {
+    if settings.unsigned {
+        loader = loader.no_credentials();
+    } else if let (Some(ak), Some(sk)) = (&settings.access_key, &settings.secret_key) {
         let creds = Credentials::new(
             ak.clone(),
             sk.clone(),
@@ -162,6 +166,13 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
     let mut builder = aws_sdk_bedrock::config::Builder::from(&sdk_config);
     if let Some(provider) = sdk_config.credentials_provider() {
         builder = builder.credentials_provider(HeaderSafeCredentials(provider));
+    }
+    if settings.unsigned {
+        // No identity at all: no credentials, no bearer token, only "noAuth".
+        builder.set_token_provider(None);
+        builder = builder.allow_no_auth().auth_scheme_preference([
+            aws_smithy_runtime_api::client::auth::AuthSchemeId::new("noAuth"),
+        ]);
     }
     builder = builder.retry_classifier(crate::retry::RefusedConnectionPause);
     if let Some(url) = &settings.endpoint_url {
@@ -421,6 +432,25 @@ impl Client {
             Some(v) => v.is_truthy()?,
             None => true,
         };
+        let unsigned = match attr(config, "signature_version")? {
+            None => false,
+            Some(v) if v.is_none() => false,
+            Some(v) => {
+                let kind = v.get_type();
+                let name: String = kind.getattr("__name__")?.extract()?;
+                let module: String = kind.getattr("__module__")?.extract()?;
+                if name == "UNSIGNED" && matches!(module.as_str(), "botocore" | "bedrock_customization.config") {
+                    true
+                } else if matches!(v.extract::<String>().as_deref(), Ok("v4" | "s3v4")) {
+                    false // a botocore Config naming SigV4: what every request gets
+                } else {
+                    return Err(PyTypeError::new_err(format!(
+                        "signature_version: only UNSIGNED is supported (requests are otherwise signed with SigV4), got {}",
+                        v.repr()?
+                    )));
+                }
+            }
+        };
         let settings = Settings {
             region,
             endpoint_url: endpoint_url.filter(|u| !u.is_empty()),
@@ -436,6 +466,7 @@ impl Client {
             max_pool_connections,
             user_agent_extra,
             parameter_validation,
+            unsigned,
         };
         let inner = Arc::new(ClientInner {
             settings,

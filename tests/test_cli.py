@@ -315,7 +315,7 @@ def test_completion_lists_commands_and_options(shell):
         assert subprocess.run(["bash", "-n"], input=p.stdout, text=True).returncode == 0
 
 
-def test_no_botocore_imported_and_sign_request_unsupported():
+def test_no_botocore_imported():
     p = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "bedrock_customization", "get-model-customization-job", "--help"],
         env=_env(), capture_output=True, text=True,
@@ -323,8 +323,37 @@ def test_no_botocore_imported_and_sign_request_unsupported():
     assert p.returncode == 0
     imported = {line.split("|")[-1].strip() for line in p.stderr.splitlines() if "|" in line}
     assert not {m for m in imported if m.split(".")[0] in ("botocore", "awscli", "boto3", "moto", "jmespath")}
-    p = ours("get-model-customization-job", "--job-identifier", "x", "--no-sign-request")
-    assert p.returncode == 255 and "not supported" in p.stderr
+
+
+def test_no_sign_request_sends_no_signature_like_aws(aws):
+    """Both tools, with --no-sign-request and no credentials anywhere, against a
+    recording server: the same output, and neither request carries a signature."""
+    from conftest import RecordingServer, Reply
+
+    body = json.dumps({"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/abc",
+                       "jobName": "open", "status": "InProgress"}).encode()
+    server = RecordingServer()
+    server.default = Reply(body=body)
+    env = _env()
+    del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+    try:
+        results = []
+        for cmd in ([sys.executable, "-m", "bedrock_customization"], [aws, "bedrock"]):
+            server.requests.clear()
+            p = subprocess.run([*cmd, "get-model-customization-job", "--job-identifier", "open", "--no-sign-request",
+                                "--endpoint-url", server.url], env=env, capture_output=True, text=True, timeout=120)
+            assert p.returncode == 0, p.stderr
+            (request,) = server.requests
+            assert "authorization" not in request.headers and "x-amz-date" not in request.headers, request.headers
+            results.append(p.stdout)
+        assert results[0] == results[1]
+        # Without the option and without credentials, both refuse to send.
+        p = subprocess.run([sys.executable, "-m", "bedrock_customization", "get-model-customization-job",
+                            "--job-identifier", "open", "--endpoint-url", server.url],
+                           env=env, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 255 and "Unable to locate credentials" in p.stderr
+    finally:
+        server.close()
 
 
 def test_config_file_output_and_iso_timestamps(aws, local, jobs, tmp_path):

@@ -423,3 +423,50 @@ def test_default_endpoint_in_meta():
     assert client.meta.endpoint_url == b3.meta.endpoint_url
     assert client.meta.region_name == b3.meta.region_name
     assert client.meta.partition == b3.meta.partition
+
+
+# ---------------------------------------------------------------------------
+# Unsigned requests
+# ---------------------------------------------------------------------------
+
+UNSIGNED_JOB = b'{"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/abc", "status": "InProgress"}'
+
+
+@pytest.mark.parametrize("sentinel", ["bc", "botocore"])
+def test_unsigned_requests_carry_no_signature_and_need_no_credentials(recorder, monkeypatch, tmp_path, sentinel):
+    """Config(signature_version=UNSIGNED), with this package's or botocore's
+    sentinel: no credentials are looked up (none exist here), no Authorization,
+    X-Amz-Date or X-Amz-Security-Token header is sent, and the result equals
+    boto3's with the same config."""
+    import botocore
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    unsigned = bc.UNSIGNED if sentinel == "bc" else botocore.UNSIGNED
+    recorder.default = Reply(body=UNSIGNED_JOB)
+    ours = bc.client("bedrock", region_name=REGION, endpoint_url=recorder.url,
+                     config=bc.Config(signature_version=unsigned))
+    got = ours.get_model_customization_job(jobIdentifier="abc")
+    theirs = boto3.client("bedrock", region_name=REGION, endpoint_url=recorder.url,
+                          config=BotocoreConfig(signature_version=botocore.UNSIGNED))
+    expected = theirs.get_model_customization_job(jobIdentifier="abc")
+    assert len(recorder.requests) == 2
+    for request in recorder.requests:
+        assert not {"authorization", "x-amz-date", "x-amz-security-token"} & set(request.headers), request.headers
+    strip = lambda r: {k: v for k, v in r.items() if k != "ResponseMetadata"}  # noqa: E731
+    assert strip(got) == strip(expected) and got["status"] == "InProgress"
+    # Signed, the same setup has no credentials to sign with: like boto3.
+    signed = bc.client("bedrock", region_name=REGION, endpoint_url=recorder.url)
+    with pytest.raises(bc.exceptions.NoCredentialsError):
+        signed.get_model_customization_job(jobIdentifier="abc")
+    assert len(recorder.requests) == 2
+
+
+def test_botocore_config_naming_sigv4_is_signed(recorder):
+    recorder.default = Reply(body=UNSIGNED_JOB)
+    client = make_bc_client(recorder.url, config=BotocoreConfig(signature_version="v4"))
+    client.get_model_customization_job(jobIdentifier="abc")
+    assert recorder.requests[-1].headers["authorization"].startswith("AWS4-HMAC-SHA256 ")

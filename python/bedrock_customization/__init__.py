@@ -16,11 +16,11 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ._client import AsyncClient, Client, Session
-from .config import Config
+from .config import UNSIGNED, Config
 
 __version__ = "0.1.0"
 
-__all__ = ["AsyncClient", "Client", "Config", "Session", "async_client", "client", "exceptions", "testing", "__version__"]
+__all__ = ["AsyncClient", "Client", "Config", "Session", "UNSIGNED", "async_client", "client", "exceptions", "testing", "__version__"]
 
 
 def client(

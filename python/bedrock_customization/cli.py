@@ -43,7 +43,7 @@ GLOBAL_OPTIONS = {
     "--region": (True, None, "The region to use. Overrides config/env settings."),
     "--version": (False, None, "Display the version of this tool."),
     "--color": (True, ("on", "off", "auto"), "Turn on/off color output."),
-    "--no-sign-request": (False, None, "Do not sign requests (not supported: requests are always signed)."),
+    "--no-sign-request": (False, None, "Do not sign requests. Credentials will not be loaded if this argument is provided."),
     "--ca-bundle": (True, None, "The CA certificate bundle to use when verifying SSL certificates."),
     "--cli-read-timeout": (True, None, "The maximum socket read time in seconds (0: no timeout). Default 60."),
     "--cli-connect-timeout": (True, None, "The maximum socket connect time in seconds (0: no timeout). Default 60."),
@@ -464,11 +464,11 @@ def _compile_query(expression):
 
 
 def _make_client(glob):
-    if glob.get("no_sign_request"):
-        raise CliError("--no-sign-request is not supported: this client always signs requests")
     import bedrock_customization as bc
 
     config_kwargs = {}
+    if glob.get("no_sign_request"):
+        config_kwargs["signature_version"] = bc.UNSIGNED
     for option, key in (("cli_read_timeout", "read_timeout"), ("cli_connect_timeout", "connect_timeout")):
         if glob.get(option) is not None:
             try:

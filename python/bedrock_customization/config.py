@@ -9,7 +9,30 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-__all__ = ["Config"]
+__all__ = ["Config", "UNSIGNED"]
+
+
+class UNSIGNED:
+    """``Config(signature_version=UNSIGNED)``: send requests unsigned, with no
+    credentials looked up (``botocore.UNSIGNED`` is accepted as well)."""
+
+    def __repr__(self) -> str:
+        return "UNSIGNED"
+
+    def __copy__(self) -> "UNSIGNED":
+        return self
+
+    def __deepcopy__(self, memo: Any) -> "UNSIGNED":
+        return self
+
+
+UNSIGNED = UNSIGNED()  # type: ignore[misc]  # one sentinel, as botocore's
+
+
+def is_unsigned(value: Any) -> bool:
+    """This package's UNSIGNED or botocore's (recognised without importing botocore)."""
+    kind = type(value)
+    return kind.__name__ == "UNSIGNED" and kind.__module__ in ("botocore", __name__)
 
 _OPTION_DEFAULTS = {
     "region_name": None,
@@ -19,6 +42,7 @@ _OPTION_DEFAULTS = {
     "max_pool_connections": 10,
     "user_agent_extra": None,
     "parameter_validation": True,
+    "signature_version": None,
 }
 
 _RETRY_OPTIONS = ("max_attempts", "mode", "total_max_attempts")
@@ -49,6 +73,9 @@ class Config:
     :param parameter_validation: When False, constraint checks (lengths,
         ranges, patterns, enums) are skipped before sending; required members
         and types are still checked.
+    :param signature_version: ``UNSIGNED`` (this package's or botocore's) to
+        send requests without signing them; requests are signed with SigV4
+        otherwise.
 
     Arguments may also be given positionally in the order above.
     """
@@ -62,6 +89,7 @@ class Config:
     max_pool_connections: int
     user_agent_extra: Optional[str]
     parameter_validation: bool
+    signature_version: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._user_provided_options = self._record_user_provided_options(args, kwargs)
@@ -107,6 +135,11 @@ class Config:
         if not isinstance(self.parameter_validation, bool):
             raise TypeError(
                 f"parameter_validation must be True or False, got {self.parameter_validation!r}"
+            )
+        if self.signature_version is not None and not is_unsigned(self.signature_version):
+            raise TypeError(
+                f"signature_version: only UNSIGNED is supported (requests are otherwise signed with SigV4), "
+                f"got {self.signature_version!r}"
             )
         self._validate_retries(self.retries)
 
