@@ -1,0 +1,253 @@
+"""One measurement in a fresh process; bench/run.py starts this script once per
+contender and round, so every figure is taken the same way and the contenders
+alternate. Imports only the standard library at the top, so it also runs under
+the aioboto3 virtualenv's Python.
+
+    python bench/contenders.py KIND URL SECONDS
+
+KIND is FIGURE-CLIENT: cold-bc, cold-boto3, cold-aioboto3, cold-python (no
+import: the bare interpreter), sync-bc, sync-boto3, threads-bc, threads-boto3,
+async-bc, async-aioboto3, list-bc, list-boto3, smaps-bc, smaps-boto3, smaps-bcimport,
+smaps-python (resident memory by mapping after import + client). Prints one JSON object; the timed
+figures write "#measuring" to stderr when their measured window starts (the
+harness attaches its profiler then).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+T_START = time.perf_counter()
+
+CREDS = dict(region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+JOB = "bench-job"
+THREADS = 16
+IN_FLIGHT = 64
+WARMUP_S = 0.3
+
+
+def memory() -> dict:
+    """VmHWM (peak) and VmRSS of this process, in MiB."""
+    out = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmHWM", "VmRSS"):
+                out[key] = int(value.split()[0]) / 1024
+    return out
+
+
+def make_client(who: str, url: str, pool: int = 10):
+    if who == "bc":
+        import bedrock_customization as bc
+
+        return bc.client("bedrock", endpoint_url=url, config=bc.Config(max_pool_connections=pool), **CREDS)
+    import boto3
+    import botocore.config
+
+    return boto3.client("bedrock", endpoint_url=url, config=botocore.config.Config(max_pool_connections=pool), **CREDS)
+
+
+def cold(who: str, url: str, _seconds: float) -> dict:
+    """Import + client creation (the figure), then the first call (extra)."""
+    t0 = time.perf_counter()
+    t_import = None
+    if who == "python":
+        t1 = time.perf_counter()
+        mem = memory()
+    elif who == "aioboto3":
+        import asyncio
+
+        import aioboto3
+
+        async def first():
+            async with aioboto3.Session().client("bedrock", endpoint_url=url, **CREDS) as client:
+                t1 = time.perf_counter()
+                mem = memory()
+                await client.get_model_customization_job(jobIdentifier=JOB)
+                return t1, mem
+
+        t1, mem = asyncio.run(first())
+    else:
+        if who == "bc":
+            import bedrock_customization as bc
+
+            t_import = time.perf_counter()
+            client = bc.client("bedrock", endpoint_url=url, **CREDS)
+        else:
+            import boto3
+
+            t_import = time.perf_counter()
+            client = boto3.client("bedrock", endpoint_url=url, **CREDS)
+        t1 = time.perf_counter()
+        mem = memory()
+        client.get_model_customization_job(jobIdentifier=JOB)
+    t2 = time.perf_counter()
+    after_call = memory()
+    return {
+        "import_client_s": t1 - t0,
+        "first_call_s": t2 - t1,
+        "import_s": (t_import - t0) if t_import else None,
+        "interpreter_s": t0 - T_START,
+        "rss_mb": mem["VmRSS"],
+        "hwm_mb": mem["VmHWM"],
+        "hwm_after_call_mb": after_call["VmHWM"],
+    }
+
+
+def _measuring() -> None:
+    sys.stderr.write("#measuring\n")
+    sys.stderr.flush()
+
+
+def _loop(call, seconds: float) -> dict:
+    deadline = time.perf_counter() + WARMUP_S
+    while time.perf_counter() < deadline:
+        call()
+    n = 0
+    _measuring()
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    end = t0 + seconds
+    while True:
+        call()
+        n += 1
+        if n % 8 == 0 and time.perf_counter() >= end:
+            break
+    elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - c0
+    return {"calls": n, "seconds": elapsed, "per_s": n / elapsed, "latency_ms": elapsed / n * 1000,
+            "cpu_us_per_call": cpu / n * 1e6}
+
+
+def sync(who: str, url: str, seconds: float) -> dict:
+    client = make_client(who, url)
+    return _loop(lambda: client.get_model_customization_job(jobIdentifier=JOB), seconds)
+
+
+def listing(who: str, url: str, seconds: float) -> dict:
+    client = make_client(who, url)
+    page = client.list_model_customization_jobs()
+    assert len(page["modelCustomizationJobSummaries"]) == 100, page.keys()
+    return _loop(lambda: client.list_model_customization_jobs(), seconds)
+
+
+def threads(who: str, url: str, seconds: float) -> dict:
+    import threading
+
+    client = make_client(who, url, pool=THREADS)
+    counts = [0] * THREADS
+    state = {"measuring": False, "stop": False}
+
+    def work(k: int) -> None:
+        while not state["stop"]:
+            client.get_model_customization_job(jobIdentifier=JOB)
+            if state["measuring"]:
+                counts[k] += 1
+
+    workers = [threading.Thread(target=work, args=(k,)) for k in range(THREADS)]
+    for w in workers:
+        w.start()
+    time.sleep(WARMUP_S)
+    state["measuring"] = True
+    _measuring()
+    c0, t0, cpu0 = sum(counts), time.perf_counter(), time.process_time()
+    time.sleep(seconds)
+    n, elapsed, cpu = sum(counts) - c0, time.perf_counter() - t0, time.process_time() - cpu0
+    state["stop"] = True
+    for w in workers:
+        w.join()
+    return {"calls": n, "seconds": elapsed, "per_s": n / elapsed, "threads": THREADS,
+            "cpu_us_per_call": cpu / max(n, 1) * 1e6}
+
+
+def in_flight(who: str, url: str, seconds: float) -> dict:
+    import asyncio
+
+    async def run(client) -> dict:
+        state = {"measuring": False, "stop": False, "n": 0}
+
+        async def work() -> None:
+            while not state["stop"]:
+                await client.get_model_customization_job(jobIdentifier=JOB)
+                if state["measuring"]:
+                    state["n"] += 1
+
+        tasks = [asyncio.ensure_future(work()) for _ in range(IN_FLIGHT)]
+        await asyncio.sleep(WARMUP_S)
+        state["measuring"] = True
+        _measuring()
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        await asyncio.sleep(seconds)
+        n, elapsed, cpu = state["n"], time.perf_counter() - t0, time.process_time() - cpu0
+        state["stop"] = True
+        await asyncio.gather(*tasks)
+        return {"calls": n, "seconds": elapsed, "per_s": n / elapsed, "in_flight": IN_FLIGHT,
+                "cpu_us_per_call": cpu / max(n, 1) * 1e6}
+
+    async def main() -> dict:
+        if who == "bc":
+            import bedrock_customization as bc
+
+            client = bc.async_client("bedrock", endpoint_url=url, config=bc.Config(max_pool_connections=IN_FLIGHT), **CREDS)
+            return await run(client)
+        import aioboto3
+        from aiobotocore.config import AioConfig
+
+        async with aioboto3.Session().client(
+            "bedrock", endpoint_url=url, config=AioConfig(max_pool_connections=IN_FLIGHT), **CREDS
+        ) as client:
+            return await run(client)
+
+    return asyncio.run(main())
+
+
+def smaps(who: str, url: str, _seconds: float) -> dict:
+    """Resident memory after import + client, summed by what is mapped (MiB)."""
+    if who == "bcimport":
+        import bedrock_customization  # noqa: F401
+    elif who != "python":
+        make_client(who, url)
+    groups: dict = {}
+    name = None
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            head = line.split()
+            if "-" in head[0] and not head[0].endswith(":"):
+                path = head[5] if len(head) > 5 else "[anonymous]"
+                if path.startswith("/"):
+                    base = path.rsplit("/", 1)[1]
+                    if base.startswith("_core"):
+                        kind = "code" if "x" in head[1] else "data"
+                        name = f"bedrock_customization/_core (Rust extension): {kind}"
+                    elif base.startswith("libpython"):
+                        name = "libpython3.11"
+                    elif ".so" in base:
+                        name = "other shared libraries"
+                    else:
+                        name = "other files"
+                elif path == "[heap]":
+                    name = "[heap] (malloc)"
+                elif path == "[anonymous]":
+                    name = "anonymous (mmap arenas, thread stacks, Python objects)"
+                else:
+                    name = "other"
+            elif head[0] == "Rss:":
+                groups[name] = groups.get(name, 0) + int(head[1]) / 1024
+    return {"groups_mb": groups, **memory()}
+
+
+FIGURES = {"smaps": smaps, "cold": cold, "sync": sync, "list": listing, "threads": threads, "async": in_flight}
+
+
+def main() -> None:
+    kind, url, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    figure, _, who = kind.partition("-")
+    result = FIGURES[figure](who, url, seconds)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1201 @@
+"""The benchmark harness: every figure of BENCHMARKS.md, side by side, in one run.
+
+    python bench/run.py            # full run (about 5 minutes), rewrites BENCHMARKS.md and bench/ratios.png
+    python bench/run.py --quick    # shorter rounds (about 1.5 minutes), same outputs
+
+What it does:
+
+* starts a static nginx on 127.0.0.1 (bench/local_nginx.py; Debian's nginx is
+  installed with apt-get when missing) serving fixed, realistic Bedrock bodies
+  built from botocore's service model (bench/fixtures.py): a GetModelCustomizationJob
+  with every member filled in, a ListModelCustomizationJobs page of 100 full
+  summaries, a 201 CreateModelCustomizationJob and a StopModelCustomizationJob;
+* checks that bedrock_customization and boto3 parse every body to equal dicts;
+* runs each contender in a fresh process (bench/contenders.py), in its own clean
+  virtualenv under /tmp (made on first use), alternating contenders round after
+  round, and reports medians: bedrock_customization sync and async, boto3 on one
+  thread and on 16, aioboto3, the AWS CLI v1, and wrk (Debian's package) on 1 and
+  64 connections as the floor of what the wire and the server can do;
+* for each target not met, profiles the bedrock_customization contender (perf
+  with DWARF call stacks over all threads, or py-spy --native when perf is not
+  there; -X importtime, smaps and process timings for start-up and memory) and
+  writes where the time goes;
+* (full run) reruns bench/waiters.py for the 1,000 concurrent waiters; a quick
+  run keeps that section of the existing BENCHMARKS.md.
+
+Benchmarks are never part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from typing import Any, Dict, List, Optional, Tuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import fixtures  # noqa: E402
+import local_nginx  # noqa: E402
+
+CONTENDERS = os.path.join(HERE, "contenders.py")
+JOB_ID = fixtures.JOB_ID
+JOB_PATH = f"/model-customization-jobs/{JOB_ID}"
+LIST_PATH = "/model-customization-jobs"
+PYCACHE = "/tmp/bench-pycache"
+VENVS = {
+    "bc": "/tmp/bench-bc-venv",
+    "boto3": "/tmp/bench-boto3-venv",
+    "aioboto3": "/tmp/bench-aioboto3-venv",
+    "awscli": "/tmp/bench-awscli-venv",
+    "bccli": "/tmp/bench-bc-cli-venv",
+}
+MODES = {
+    "full": dict(rounds=5, seconds=2.0, cold_runs=10, cli_rounds=3, cli_runs=5, profile_s=3.0, waiters=True),
+    "quick": dict(rounds=3, seconds=0.6, cold_runs=5, cli_rounds=2, cli_runs=3, profile_s=1.5, waiters=False),
+}
+T0 = time.monotonic()
+
+
+def log(msg: str) -> None:
+    print(f"[{time.monotonic() - T0:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Tools and environments
+# ---------------------------------------------------------------------------
+
+_apt_updated = False
+
+
+def apt_install(package: str, binary: str) -> Optional[str]:
+    """The binary, installing the Debian package when it is missing (as root)."""
+    global _apt_updated
+    found = shutil.which(binary) or (f"/usr/sbin/{binary}" if os.path.exists(f"/usr/sbin/{binary}") else None)
+    if found:
+        return found
+    log(f"installing Debian package {package}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        if not _apt_updated:
+            subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
+            _apt_updated = True
+        subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, env=env, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        log(f"could not install {package}: {e}")
+        return None
+    return shutil.which(binary)
+
+
+def pip_module(module: str, package: str) -> bool:
+    """Import-check a module in this Python, pip-installing it when missing."""
+    check = [sys.executable, "-c", f"import {module}"]
+    if subprocess.run(check, capture_output=True).returncode == 0:
+        return True
+    log(f"pip install {package}")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], capture_output=True)
+    return subprocess.run(check, capture_output=True).returncode == 0
+
+
+def ensure_pyspy() -> bool:
+    if not shutil.which("py-spy"):
+        log("pip install py-spy")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "py-spy"], capture_output=True)
+    return bool(shutil.which("py-spy"))
+
+
+def venv_python(name: str) -> str:
+    return os.path.join(VENVS[name], "bin", "python")
+
+
+def ensure_venv(name: str, packages: List[str], pth: Optional[str] = None) -> str:
+    """A clean virtualenv (no system site-packages) with exactly these packages."""
+    root = VENVS[name]
+    marker = os.path.join(root, ".bench-packages")
+    want = json.dumps({"packages": packages, "pth": pth})
+    if os.path.exists(marker) and open(marker).read() == want and os.path.exists(venv_python(name)):
+        return venv_python(name)
+    log(f"making virtualenv {root} ({' '.join(packages) or 'no packages'})")
+    shutil.rmtree(root, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", root], check=True)
+    if packages:
+        subprocess.run([venv_python(name), "-m", "pip", "install", "-q", "--disable-pip-version-check", *packages],
+                       check=True)
+    if pth:
+        site = subprocess.run([venv_python(name), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                              check=True, capture_output=True, text=True).stdout.strip()
+        with open(os.path.join(site, "bench-bedrock-customization.pth"), "w") as f:
+            f.write(pth + "\n")
+    with open(marker, "w") as f:
+        f.write(want)
+    return venv_python(name)
+
+
+def console_script(python: str) -> str:
+    """The `bedrock-customization` wrapper pip writes for the console script."""
+    path = os.path.join(os.path.dirname(python), "bedrock-customization")
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            f.write(f"#!{python}\nimport sys\nfrom bedrock_customization.cli import main\n"
+                    "if __name__ == '__main__':\n    sys.exit(main())\n")
+        os.chmod(path, 0o755)
+    return path
+
+
+def child_env() -> Dict[str, str]:
+    """What every contender runs with: fixed credentials, no config files, no
+    instance metadata, and .pyc files cached (in one separate tree)."""
+    drop = ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k not in drop}
+    env.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
+        AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        PYTHONPYCACHEPREFIX=PYCACHE,
+    )
+    return env
+
+
+ENV: Dict[str, str] = {}
+PY: Dict[str, str] = {}
+
+
+CRASHES: List[dict] = []  # processes that printed their result and then died (kept, and reported)
+
+
+def run_json(cmd: List[str], timeout: float = 300) -> dict:
+    p = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=timeout)
+    try:
+        result = json.loads(p.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        result = None
+    if p.returncode != 0:
+        if result is None:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-3000:]}")
+        error = next((line for line in p.stderr.splitlines() if "Fatal" in line or "Error" in line), p.stderr[-300:])
+        CRASHES.append({"command": " ".join(os.path.basename(c) if c.startswith("/") else c for c in cmd[:3]),
+                        "exit": p.returncode, "error": error.strip()})
+        log(f"{' '.join(cmd[1:3])}: exit {p.returncode} after printing its result: {error.strip()}")
+    return result
+
+
+def contender(kind: str, url: str, seconds: float) -> dict:
+    who = kind.partition("-")[2]
+    return run_json([PY[who], CONTENDERS, kind, url, str(seconds)], timeout=120 + seconds * 3)
+
+
+def wrk(url: str, connections: int, seconds: float) -> dict:
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return {"per_s": rps, "latency_ms": connections / rps * 1000, "cpu_us_per_call": None}
+
+
+# ---------------------------------------------------------------------------
+# The server and the parse check
+# ---------------------------------------------------------------------------
+
+def routes(model) -> dict:
+    return {
+        f"= {LIST_PATH}": {"GET": (200, fixtures.list_page(100, model)), "POST": (201, fixtures.create_job(model))},
+        "~ ^/model-customization-jobs/[^/]+/stop$": (200, {}),
+        f"= /model-customization-jobs/{JOB_ID}-distillation": (200, fixtures.get_job("distillation", model)),
+        "~ ^/model-customization-jobs/[^/]+$": (200, fixtures.get_job("rft", model)),
+    }
+
+
+CREATE_ARGS = dict(
+    jobName="bench-job-0000", customModelName="bench-model-0000",
+    roleArn="arn:aws:iam::123456789012:role/service-role/BedrockModelCustomizationRole",
+    baseModelIdentifier="amazon.titan-text-express-v1:0:8k",
+    trainingDataConfig={"s3Uri": "s3://bench-training-bucket/datasets/customer-support/train.jsonl"},
+    outputDataConfig={"s3Uri": "s3://bench-training-bucket/output/"},
+    hyperParameters={"epochCount": "2"},
+)
+
+
+def parse_check(url: str, model) -> List[dict]:
+    """bedrock_customization and boto3 (in this process) on every route: equal dicts?"""
+    import boto3
+    import bedrock_customization as bc
+
+    kw = dict(region_name="us-east-1", endpoint_url=url, aws_access_key_id="testing", aws_secret_access_key="testing")
+    ours, theirs = bc.client("bedrock", **kw), boto3.client("bedrock", **kw)
+    calls = [
+        ("GetModelCustomizationJob (rftConfig variant)", "get_model_customization_job", dict(jobIdentifier=JOB_ID),
+         "GetModelCustomizationJobResponse"),
+        ("GetModelCustomizationJob (distillationConfig variant)", "get_model_customization_job",
+         dict(jobIdentifier=f"{JOB_ID}-distillation"), "GetModelCustomizationJobResponse"),
+        ("ListModelCustomizationJobs (100 summaries)", "list_model_customization_jobs", {},
+         "ListModelCustomizationJobsResponse"),
+        ("CreateModelCustomizationJob (201)", "create_model_customization_job", CREATE_ARGS,
+         "CreateModelCustomizationJobResponse"),
+        ("StopModelCustomizationJob", "stop_model_customization_job", dict(jobIdentifier=JOB_ID),
+         "StopModelCustomizationJobResponse"),
+    ]
+    out = []
+    for title, method, args, shape in calls:
+        a, b = getattr(ours, method)(**args), getattr(theirs, method)(**args)
+        ma, mb = a.pop("ResponseMetadata"), b.pop("ResponseMetadata")
+        for m in (ma, mb):
+            m.get("HTTPHeaders", {}).pop("date", None)
+        diffs = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        if ma != mb:
+            diffs.append("ResponseMetadata")
+        body_bytes = int(mb.get("HTTPHeaders", {}).get("content-length", 0))
+        missing = fixtures.all_members_present(json.loads(json.dumps(b, default=str)), shape, model)
+        out.append({"title": title, "equal": not diffs, "diffs": diffs, "status": ma.get("HTTPStatusCode"),
+                    "top_level_members": len(a), "missing_members": missing, "body_bytes": body_bytes})
+    return out
+
+
+AIOBOTO3_CHECK = r"""
+import asyncio, json, sys
+import aioboto3
+async def main():
+    async with aioboto3.Session().client("bedrock", endpoint_url=sys.argv[1], region_name="us-east-1",
+                                         aws_access_key_id="testing", aws_secret_access_key="testing") as c:
+        r = await c.get_model_customization_job(jobIdentifier=sys.argv[2])
+        r.pop("ResponseMetadata")
+        return r
+print(json.dumps(asyncio.run(main()), default=str))
+"""
+
+
+def aioboto3_check(url: str) -> List[str]:
+    """Members aioboto3 (its own, older botocore) does not parse as boto3 does."""
+    got = run_json([PY["aioboto3"], "-c", AIOBOTO3_CHECK, url, JOB_ID])
+    import boto3
+
+    want = boto3.client("bedrock", region_name="us-east-1", endpoint_url=url, aws_access_key_id="testing",
+                        aws_secret_access_key="testing").get_model_customization_job(jobIdentifier=JOB_ID)
+    want.pop("ResponseMetadata")
+    want = json.loads(json.dumps(want, default=str))
+    return sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+
+
+# ---------------------------------------------------------------------------
+# Rounds
+# ---------------------------------------------------------------------------
+
+def rounds(contenders: Dict[str, Any], n: int, what: str) -> Dict[str, List[dict]]:
+    """Run every contender n times, alternating, starting each round one later."""
+    names = list(contenders)
+    out: Dict[str, List[dict]] = {k: [] for k in names}
+    for r in range(n):
+        order = names[r % len(names):] + names[: r % len(names)]
+        for name in order:
+            out[name].append(contenders[name]())
+        log(f"{what}: round {r + 1}/{n}")
+    return out
+
+
+def med(runs: List[dict], key: str) -> Optional[float]:
+    values = [r[key] for r in runs if r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def spread(runs: List[dict], key: str) -> Tuple[float, float]:
+    values = [r[key] for r in runs if r.get(key) is not None]
+    return (min(values), max(values)) if values else (float("nan"), float("nan"))
+
+
+def hyperfine_times(cmd: List[str], runs: int, warmup: int = 1) -> List[float]:
+    """Wall times (s) of whole-process runs: hyperfine when present, else our own loop."""
+    if shutil.which("hyperfine"):
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+            path = f.name
+        try:
+            subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", str(warmup), "--runs", str(runs),
+                            "--export-json", path, shlex.join(cmd)], env=ENV, check=True, capture_output=True)
+            with open(path) as f:
+                return list(json.load(f)["results"][0]["times"])
+        finally:
+            os.unlink(path)
+    for _ in range(warmup):
+        subprocess.run(cmd, env=ENV, capture_output=True)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, env=ENV, capture_output=True)
+        times.append(time.perf_counter() - t0)
+        if p.returncode:
+            raise RuntimeError(f"{cmd} failed: {p.stderr[-2000:]}")
+    return times
+
+
+# ---------------------------------------------------------------------------
+# Profiles
+# ---------------------------------------------------------------------------
+
+KERNEL_NET = ("tcp_", "sock_", "ip_", "__dev_queue_xmit", "net_rx", "skb", "inet_", "loopback")
+KERNEL_SCHED = ("futex", "epoll", "schedule", "finish_task_switch", "try_to_wake_up", "eventfd", "wake_up", "nanosleep")
+KERNEL_MEM = ("page_fault", "mmap", "munmap", "brk", "madvise", "clear_page")
+RULES = [
+    ("response body → Python objects (serde_json + _core::response)", ("_core::response::", "serde_json::")),
+    ("logging hook (Python logger asked on every call)", ("_core::logging::",)),
+    ("SigV4 signing", ("aws_sigv4::", "SigV4Signer")),
+    ("endpoint resolution", ("endpoint_lib", "ResolveEndpoint", "::endpoint::")),
+    ("hyper HTTP/1 client and connection pool", ("hyper::", "hyper_util::", "aws_smithy_http_client::", "h2::")),
+    ("SDK orchestrator (interceptors, config bag, retry, identity, tracing)",
+     ("aws_smithy_runtime", "aws_smithy_types::", "aws_runtime::", "aws_sdk_bedrock::", "aws_smithy_", "tracing::",
+      "aws_types::", "aws_credential_types::")),
+    ("request building, validation and result hand-off (_core)", ("_core::",)),
+    ("pyo3 glue", ("pyo3::", "pyo3_async_runtimes::")),
+    ("tokio scheduler and timers", ("tokio::",)),
+]
+BUCKET_NOTES = {
+    "kernel: thread sleep and wake-up (futex, epoll, scheduler)":
+        "threads handing work to each other: every hand-off is a futex wake and a context switch on both sides "
+        "(sync: the calling thread and a tokio worker; async: tokio workers, blocking-pool threads and the event "
+        "loop, with the GIL passed between them)",
+    "kernel: socket I/O on loopback": "write/read syscalls of the request and response; the floor any client pays",
+    "response body → Python objects (serde_json + _core::response)":
+        "parsing the body into serde_json::Value (allocations, IndexMap inserts) and walking it into "
+        "dicts/strs/datetimes",
+    "SDK orchestrator (interceptors, config bag, retry, identity, tracing)":
+        "aws-smithy-runtime's generic per-request machinery: interceptor chain, config-bag lookups, retry "
+        "strategy and token bucket, identity cache, tracing spans",
+    "hyper HTTP/1 client and connection pool": "HTTP framing, connection checkout/checkin",
+    "SigV4 signing": "canonical request, HMAC-SHA256 chain",
+    "Python interpreter (caller's code, objects)":
+        "the benchmark loop itself, argument parsing and Python objects built outside _core::response",
+    "kernel: memory (page faults, mmap)":
+        "page faults and mmap/munmap in the steady state: memory mapped and unmapped on every call (see where "
+        "the system calls come from)",
+    "pyo3 glue": "attaching threads to the interpreter (PyGILState_Ensure/Release), conversions, pyo3-async-runtimes",
+    "logging hook (Python logger asked on every call)": "a Python-level `isEnabledFor` call made from Rust per call",
+    "request building, validation and result hand-off (_core)": "this package's own request code outside the SDK",
+    "tokio scheduler and timers": "task wake-ups, timer wheel, I/O driver",
+    "malloc/free (caller not unwound)": "allocator; glibc frames stop DWARF unwinding, so the caller is unknown",
+    "memcpy/memcmp (caller not unwound)": "copies; glibc frames stop DWARF unwinding, so the caller is unknown",
+}
+
+
+def classify(frames: List[Tuple[str, str]]) -> str:
+    """frames: (symbol, dso), leaf first."""
+    if not frames:
+        return "other"
+    leaf_sym, leaf_dso = frames[0]
+    joined = "\n".join(s for s, _ in frames)
+    if "kernel" in leaf_dso:
+        if any(k in joined for k in KERNEL_NET):
+            return "kernel: socket I/O on loopback"
+        if any(k in joined for k in KERNEL_SCHED):
+            return "kernel: thread sleep and wake-up (futex, epoll, scheduler)"
+        if any(k in joined for k in KERNEL_MEM):
+            return "kernel: memory (page faults, mmap)"
+        return "kernel: other syscalls"
+    for name, keys in RULES:
+        if any(k in joined for k in keys):
+            return name
+    if any("libpython" in d for _, d in frames):
+        return "Python interpreter (caller's code, objects)"
+    if re.search(r"malloc|free|_int_|realloc|unlink_chunk|calloc", leaf_sym):
+        return "malloc/free (caller not unwound)"
+    if re.search(r"mem(move|cpy|cmp|set)|strlen", leaf_sym):
+        return "memcpy/memcmp (caller not unwound)"
+    return f"other ({os.path.basename(leaf_dso)})"
+
+
+def _thread_group(comm: str) -> str:
+    if comm.startswith("bedrock-custom"):
+        return "tokio workers (Rust)"
+    if comm.startswith("python"):
+        return "Python threads"
+    return comm
+
+
+def _summarize(samples: List[Tuple[str, List[Tuple[str, str]]]], tool: str) -> dict:
+    total = len(samples)
+    buckets: Counter = Counter()
+    threads: Counter = Counter()
+    leaves: Counter = Counter()
+    for comm, frames in samples:
+        buckets[classify(frames)] += 1
+        threads[_thread_group(comm)] += 1
+        if frames:
+            sym, dso = frames[0]
+            leaves[f"{sym} [{os.path.basename(dso)}]"] += 1
+    share = lambda c: {k: v / total for k, v in c.most_common()}  # noqa: E731
+    return {"tool": tool, "samples": total, "buckets": share(buckets), "threads": share(threads),
+            "leaves": dict(list(share(leaves).items())[:12])}
+
+
+def _parse_perf_script(text: str) -> List[Tuple[str, List[Tuple[str, str]]]]:
+    samples = []
+    frame_re = re.compile(r"^\s*[0-9a-f]+\s+(.*?)\s+\(([^()]*)\)\s*$")
+    for block in text.split("\n\n"):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        comm = lines[0].split()[0]
+        frames = []
+        for line in lines[1:]:
+            m = frame_re.match(line)
+            if m:
+                frames.append((m.group(1), m.group(2)))
+        samples.append((comm, frames))
+    return samples
+
+
+def _parse_pyspy_raw(path: str) -> List[Tuple[str, List[Tuple[str, str]]]]:
+    samples = []
+    with open(path) as f:
+        for line in f:
+            stack, _, count = line.rstrip("\n").rpartition(" ")
+            frames = []
+            for fr in reversed(stack.split(";")):
+                m = re.match(r"^(.*?) \((.*)\)$", fr)
+                sym, where = (m.group(1), m.group(2)) if m else (fr, "")
+                frames.append((sym, "libpython" if ".py" in where else where))
+            samples.extend([("python", frames)] * int(count))
+    return samples
+
+
+TRACED = ("mmap", "munmap", "getpid", "gettid", "futex", "write", "epoll_wait", "writev", "sendto")
+NOISE = re.compile(r"^(__GI_|__|syscall$|0x|\[unknown\]|pthread_|_?_?libc_|_int_|malloc|free$|cfree)")
+
+
+def _short(sym: str) -> str:
+    sym = re.sub(r"\{\{closure\}\}", "{closure}", sym)
+    sym = re.sub(r"<([\w:]+?)(<[^<>]*>)? as [\w:]+(<[^<>]*>)?>", r"\1", sym)  # <T as Trait>::f -> T::f
+    sym = re.sub(r"<[^<>]*>", "", sym)
+    parts = sym.split("::")
+    return "::".join(parts[-3:]) if len(parts) > 3 else sym
+
+
+def syscall_counts(pid: int, tmp: str) -> Optional[dict]:
+    """strace -c over about a second, per request written (writev + sendto)."""
+    if not shutil.which("strace"):
+        return None
+    out = os.path.join(tmp, "strace.txt")
+    subprocess.run(["timeout", "1", "strace", "-f", "-c", "-p", str(pid), "-o", out], capture_output=True)
+    counts = {}
+    try:
+        for line in open(out):
+            m = re.match(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)\s*$", line)
+            if m and m.group(2) != "total":
+                counts[m.group(2)] = int(m.group(1))
+    except OSError:
+        return None
+    requests = counts.get("writev", 0) + counts.get("sendto", 0)
+    if not requests:
+        return None
+    return {"requests": requests, "per_request": {k: v / requests for k, v in
+                                                  sorted(counts.items(), key=lambda kv: -kv[1])}}
+
+
+def syscall_origins(pid: int, tmp: str) -> Optional[dict]:
+    """Where the traced syscalls come from: perf tracepoints with DWARF stacks."""
+    data = os.path.join(tmp, "sys.data")
+    events = ",".join(f"syscalls:sys_enter_{n}" for n in TRACED)
+    rec = subprocess.run(["perf", "record", "-q", "-e", events, "--call-graph", "dwarf,8192", "-p", str(pid),
+                          "-o", data, "--", "sleep", "0.3"], capture_output=True)
+    if rec.returncode != 0 or not os.path.exists(data):
+        return None
+    text = subprocess.run(["perf", "script", "--no-inline", "-i", data, "-F", "comm,event,ip,sym"],
+                          capture_output=True, text=True).stdout
+    origins: Counter = Counter()
+    requests = 0
+    for block in text.split("\n\n"):
+        lines = [line.strip() for line in block.strip().splitlines()]
+        if not lines:
+            continue
+        m = re.search(r"sys_enter_(\w+)", lines[0])
+        if not m:
+            continue
+        name = m.group(1)
+        if name in ("writev", "sendto"):
+            requests += 1
+        frames = [line.split(None, 1)[1] for line in lines[1:] if len(line.split(None, 1)) > 1]
+        chain = [_short(f) for f in frames if not NOISE.match(f)][:3]
+        origins[(name, " ← ".join(chain) or "?")] += 1
+    if not requests:
+        return None
+    return {"requests": requests,
+            "origins": [(n, chain, c / requests) for (n, chain), c in origins.most_common(14)]}
+
+
+def profile(kind: str, url: str, seconds: float) -> Optional[dict]:
+    """Sample the contender while it measures: perf over all threads (DWARF stacks),
+    else py-spy --native (Python threads only)."""
+    who = kind.partition("-")[2]
+    proc = subprocess.Popen([PY[who], CONTENDERS, kind, url, str(seconds + 4)], env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:
+        if line.startswith("#measuring"):
+            break
+    tmp = tempfile.mkdtemp(prefix="bench-profile-")
+    result = None
+    samples = None
+    tool = None
+    try:
+        # sample first, then count and trace system calls while the contender still runs; parse afterwards
+        data = os.path.join(tmp, "perf.data")
+        if shutil.which("perf"):
+            rec = subprocess.run(["perf", "record", "-q", "-F", "999", "--call-graph", "dwarf,8192", "-p",
+                                  str(proc.pid), "-o", data, "--", "sleep", str(seconds)], capture_output=True)
+            if rec.returncode != 0 or not os.path.exists(data):
+                data = None
+        else:
+            data = None
+        raw = os.path.join(tmp, "pyspy.txt")
+        if data is None and ensure_pyspy():
+            subprocess.run(["py-spy", "record", "--native", "-r", "500", "-f", "raw", "-o", raw, "-d",
+                            str(max(1, round(seconds))), "-p", str(proc.pid)], capture_output=True)
+        syscalls = syscall_counts(proc.pid, tmp) if proc.poll() is None else None
+        origins = syscall_origins(proc.pid, tmp) if shutil.which("perf") and proc.poll() is None else None
+        if data:
+            script = subprocess.run(["perf", "script", "--no-inline", "-i", data, "-F", "comm,tid,ip,sym,dso"],
+                                    capture_output=True, text=True).stdout
+            samples = _parse_perf_script(script)
+            tool = "perf record -F 999 --call-graph dwarf (all threads)"
+        elif os.path.exists(raw):
+            samples = _parse_pyspy_raw(raw)
+            tool = "py-spy record --native (Python threads only)"
+        if samples:
+            result = _summarize(samples, tool)
+            result["syscalls"] = syscalls
+            result["origins"] = origins
+    finally:
+        out, _ = proc.communicate()
+        shutil.rmtree(tmp, ignore_errors=True)
+    if result is not None:
+        try:
+            result["run"] = json.loads(out.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            pass
+    return result
+
+
+def importtime(cmd: List[str]) -> List[Tuple[str, float]]:
+    """Top-level imports of a process by cumulative ms (python -X importtime)."""
+    p = subprocess.run([cmd[0], "-X", "importtime", *cmd[1:]], env=ENV, capture_output=True, text=True)
+    rows = []
+    for line in p.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
+        if m and len(m.group(3)) <= 1:
+            rows.append((m.group(4), int(m.group(2)) / 1000))
+    return sorted(rows, key=lambda r: -r[1])
+
+
+# ---------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------
+
+def machine() -> Dict[str, str]:
+    info = {}
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    info["cores"] = str(os.cpu_count())
+    with open("/proc/meminfo") as f:
+        kb = int(f.readline().split()[1])
+    info["memory"] = f"{kb / 1024 / 1024:.0f} GiB"
+    info["kernel"] = platform.release()
+    try:
+        with open("/etc/os-release") as f:
+            info["os"] = re.search(r'PRETTY_NAME="([^"]*)"', f.read()).group(1)
+    except (OSError, AttributeError):
+        info["os"] = platform.platform()
+    info["python"] = platform.python_version()
+    return info
+
+
+def versions() -> Dict[str, str]:
+    def pyver(who: str, mods: List[str]) -> str:
+        code = ("import importlib.metadata as m\nfor p in %r:\n    try: print(p, m.version(p))\n"
+                "    except Exception: pass" % (mods,))
+        p = subprocess.run([PY[who], "-c", code], capture_output=True, text=True, env=ENV)
+        return " ".join(p.stdout.split("\n")).strip() or "?"
+
+    def tool(cmd: List[str]) -> str:
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            return (p.stdout + p.stderr).strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "not installed"
+
+    return {
+        "bedrock_customization": subprocess.run(
+            [PY["bc"], "-c", "import bedrock_customization as b; print(b.__version__)"], capture_output=True,
+            text=True, env=ENV).stdout.strip() + " with " + pyver("bc", ["python-dateutil"]),
+        "boto3": pyver("boto3", ["boto3", "botocore"]),
+        "aioboto3": pyver("aioboto3", ["aioboto3", "aiobotocore", "botocore", "aiohttp"]),
+        "awscli": pyver("awscli", ["awscli", "botocore"]),
+        "nginx": tool(["nginx", "-v"]),
+        "wrk": tool(["wrk", "-v"]),
+        "hyperfine": tool(["hyperfine", "--version"]),
+        "perf": tool(["perf", "--version"]),
+    }
+
+
+def so_identity() -> str:
+    import bedrock_customization._core as core
+
+    with open(core.__file__, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]
+
+
+def git_head() -> str:
+    p = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--", "src", "python"],
+                           capture_output=True, text=True).stdout.strip()
+    return p.stdout.strip() + (" (with uncommitted changes under src/ or python/)" if dirty else "")
+
+
+def fmt_ratio(value: float, target: float, share: bool) -> Tuple[str, str]:
+    if share:
+        return f"{value:.0%}", f"≥ {target:.0%}"
+    return f"{value:.1f}×", f"≥ {target:g}×"
+
+
+def chart(targets: List[dict], path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 0.62 * len(targets) + 1.6), dpi=110)
+    names = [t["short"] for t in targets][::-1]
+    values = [t["value"] for t in targets][::-1]
+    goals = [t["target"] for t in targets][::-1]
+    colors = ["#2e7d32" if v >= g else "#c62828" for v, g in zip(values, goals)]
+    ys = range(len(targets))
+    ax.barh(ys, values, color=colors, height=0.55, zorder=2)
+    for y, v, g, t in zip(ys, values, goals, targets[::-1]):
+        ax.plot([g, g], [y - 0.38, y + 0.38], color="black", lw=2.2, zorder=3)
+        got, want = fmt_ratio(v, g, t["share"])
+        ax.text(max(v, g) * 1.12, y, f"{got}  (target {want.replace('≥ ', '')})", va="center", fontsize=9)
+    ax.set_xscale("log")
+    ax.set_yticks(list(ys))
+    ax.set_yticklabels(names, fontsize=9)
+    lo = min(min(values), min(goals)) / 2
+    hi = max(max(values), max(goals)) * 8
+    ax.set_xlim(lo, hi)
+    ax.axvline(1, color="#888", lw=0.8, ls=":", zorder=1)
+    ax.grid(axis="x", which="major", color="#ddd", zorder=0)
+    ax.set_xlabel("bedrock_customization's advantage (× better, log scale)\n"
+                  "black tick = target; green = met, red = not met")
+    ax.set_title("bedrock_customization vs the alternatives: achieved ratio and target", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def table(headers: List[str], rows: List[List[str]]) -> str:
+    out = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _ in headers) + " |"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def existing_section(path: str, title: str) -> Optional[str]:
+    if not os.path.exists(path):
+        return None
+    text = open(path).read()
+    m = re.search(rf"(^## {re.escape(title)}.*?)(?=^## |\Z)", text, flags=re.S | re.M)
+    return m.group(1).rstrip() + "\n" if m else None
+
+
+WAITERS_TITLE = "Waiting for 1,000 jobs at once"
+
+
+def waiters_section(stdout: str) -> str:
+    rows = [line for line in stdout.splitlines() if line.startswith("| ")]
+    head = next((line for line in stdout.splitlines() if "concurrent waiters" in line), "")
+    parsed = {}
+    for line in rows[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        parsed[cells[0]] = cells
+    text = [f"## {WAITERS_TITLE}", "",
+            "`python bench/waiters.py --jobs 1000 --delay 1 --attempts 10 --boto3` (rerun by `bench/run.py`)", "",
+            "Each job is polled ten times a second apart (`InProgress` every time) until its waiter gives up. "
+            "boto3 has no Bedrock waiters, so its contender is what people write instead: a thread per job "
+            "calling `get_model_customization_job` and `time.sleep`.", "", head, "", *rows, ""]
+    ours = next((v for k, v in parsed.items() if k.startswith("bedrock_customization")), None)
+    theirs = next((v for k, v in parsed.items() if k.startswith("boto3")), None)
+    if ours and theirs:
+        try:
+            cpu = float(theirs[3]) / float(ours[3])
+            text += [f"One process, {ours[6]} Python thread: the polling loops are timers on the Rust runtime, and "
+                     "the Python side runs only to hand each response to the waiter. "
+                     f"bedrock_customization's {ours[1]} s of wall time is the nine one-second delays plus request "
+                     f"time; boto3's {theirs[6]} threads take {theirs[1]} s and {cpu:.0f}× the CPU for the same "
+                     f"{theirs[2]} polls, because the {os.cpu_count()} cores saturate.", ""]
+        except (ValueError, IndexError):
+            pass
+    return "\n".join(text)
+
+
+# ---------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--quick", action="store_true", help="shorter rounds (about 1.5 min); keeps the waiters section")
+    parser.add_argument("--output", default=os.path.join(REPO, "BENCHMARKS.md"))
+    parser.add_argument("--chart", default=os.path.join(HERE, "ratios.png"))
+    parser.add_argument("--json", default="/tmp/bench-results.json", help="raw results")
+    parser.add_argument("--no-profile", action="store_true", help="skip the profiles of targets not met")
+    args = parser.parse_args()
+    mode = "quick" if args.quick else "full"
+    cfg = MODES[mode]
+    log(f"{mode} run: {cfg}")
+
+    # -- tools, environments --------------------------------------------------
+    for package, binary in (("nginx-light", "nginx"), ("wrk", "wrk"), ("hyperfine", "hyperfine")):
+        apt_install(package, binary)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed (Debian package wrk)")
+    if not pip_module("matplotlib", "matplotlib"):
+        raise SystemExit("matplotlib is needed for the chart")
+    import bedrock_customization
+    import boto3
+
+    bc_dir = os.path.dirname(os.path.dirname(os.path.abspath(bedrock_customization.__file__)))
+    PY["bc"] = ensure_venv("bc", ["python-dateutil"], pth=bc_dir)
+    PY["python"] = PY["bcimport"] = PY["bc"]
+    import botocore
+
+    PY["boto3"] = ensure_venv("boto3", [f"boto3=={boto3.__version__}", f"botocore=={botocore.__version__}"])
+    PY["aioboto3"] = ensure_venv("aioboto3", ["aioboto3"])
+    PY["bccli"] = ensure_venv("bccli", [], pth=bc_dir)
+    bc_cli = console_script(PY["bccli"])
+    PY["awscli"] = ensure_venv("awscli", ["awscli"])
+    aws = os.path.join(os.path.dirname(PY["awscli"]), "aws")
+    ENV.update(child_env())
+    so_before, load_before = so_identity(), os.getloadavg()
+    info, vers = machine(), versions()
+    model = fixtures.service_model()
+    results: Dict[str, Any] = {"mode": mode, "config": cfg, "machine": info, "versions": vers}
+
+    with local_nginx.serve(routes(model)) as url:
+        log(f"nginx on {url}")
+        checks = parse_check(url, model)
+        results["parse_check"] = checks
+        results["aioboto3_differs"] = aioboto3_check(url)
+        for c in checks:
+            log(f"parse check: {c['title']}: {'equal' if c['equal'] else 'DIFFERENT ' + str(c['diffs'])}")
+        # warm the .pyc caches of every contender
+        for kind in ("cold-bc", "cold-boto3", "cold-aioboto3", "cold-python"):
+            contender(kind, url, 0)
+
+        s = cfg["seconds"]
+        job_url, list_url = url + JOB_PATH, url + LIST_PATH
+        results["cold"] = rounds({
+            "bc": lambda: contender("cold-bc", url, 0),
+            "boto3": lambda: contender("cold-boto3", url, 0),
+            "aioboto3": lambda: contender("cold-aioboto3", url, 0),
+            "python": lambda: contender("cold-python", url, 0),
+        }, cfg["cold_runs"], "cold start and memory")
+        results["sync"] = rounds({
+            "bc": lambda: contender("sync-bc", url, s),
+            "boto3": lambda: contender("sync-boto3", url, s),
+            "wrk1": lambda: wrk(job_url, 1, s),
+        }, cfg["rounds"], "sync get")
+        results["list"] = rounds({
+            "bc": lambda: contender("list-bc", url, s),
+            "boto3": lambda: contender("list-boto3", url, s),
+            "wrk1": lambda: wrk(list_url, 1, s),
+        }, cfg["rounds"], "list page of 100")
+        results["concurrent"] = rounds({
+            "bc_async": lambda: contender("async-bc", url, s),
+            "aioboto3": lambda: contender("async-aioboto3", url, s),
+            "boto3_threads": lambda: contender("threads-boto3", url, s),
+            "bc_threads": lambda: contender("threads-bc", url, s),
+            "wrk64": lambda: wrk(job_url, 64, s),
+        }, cfg["rounds"], "64 in flight")
+
+        common = ["get-model-customization-job", "--job-identifier", JOB_ID, "--endpoint-url", url, "--output", "json"]
+        cli_cmds = {"bc": [bc_cli, *common], "aws": [aws, "bedrock", *common],
+                    "bc_m": [PY["bc"], "-m", "bedrock_customization", *common]}
+        outs = {k: subprocess.run(c, env=ENV, capture_output=True, text=True) for k, c in cli_cmds.items()}
+        results["cli_identical"] = all(outs[k].stdout == outs["aws"].stdout and outs[k].returncode == 0
+                                       for k in ("bc", "bc_m"))
+        cli_times: Dict[str, List[float]] = {k: [] for k in cli_cmds}
+        for r in range(cfg["cli_rounds"]):
+            order = list(cli_cmds)
+            for k in order[r % 3:] + order[: r % 3]:
+                cli_times[k] += hyperfine_times(cli_cmds[k], cfg["cli_runs"])
+            log(f"CLI: round {r + 1}/{cfg['cli_rounds']}")
+        results["cli"] = cli_times
+
+        # -- figures and targets ----------------------------------------------
+        cold = {k: med(v, "import_client_s") for k, v in results["cold"].items()}
+        mem = {k: med(v, "hwm_mb") for k, v in results["cold"].items()}
+        sync = {k: med(v, "per_s") for k, v in results["sync"].items()}
+        lst = {k: med(v, "latency_ms") for k, v in results["list"].items()}
+        conc = {k: med(v, "per_s") for k, v in results["concurrent"].items()}
+        cli = {k: statistics.median(v) for k, v in cli_times.items()}
+        targets = [
+            dict(key="sync_boto3", short="sync get calls/s\nvs boto3", title="Sync get calls/s vs boto3 (1 thread)",
+                 value=sync["bc"] / sync["boto3"], target=10, share=False,
+                 ours=f"{sync['bc']:,.0f}/s", theirs=f"{sync['boto3']:,.0f}/s (boto3)"),
+            dict(key="sync_wrk", short="sync get calls/s\nshare of wrk 1-conn floor",
+                 title="Sync get calls/s as a share of wrk on 1 connection", value=sync["bc"] / sync["wrk1"],
+                 target=0.5, share=True, ours=f"{sync['bc']:,.0f}/s", theirs=f"{sync['wrk1']:,.0f}/s (wrk -c1)"),
+            dict(key="async", short="async get calls/s, 64 in flight\nvs aioboto3",
+                 title="Async get calls/s, 64 in flight, vs aioboto3", value=conc["bc_async"] / conc["aioboto3"],
+                 target=15, share=False, ours=f"{conc['bc_async']:,.0f}/s",
+                 theirs=f"{conc['aioboto3']:,.0f}/s (aioboto3)"),
+            dict(key="list", short="list page of 100 → dicts\nvs boto3",
+                 title="List page of 100 summaries (latency per page) vs boto3", value=lst["boto3"] / lst["bc"],
+                 target=20, share=False, ours=f"{lst['bc']:.2f} ms", theirs=f"{lst['boto3']:.2f} ms (boto3)"),
+            dict(key="cold", short="cold start (import + client)\nvs boto3",
+                 title="Cold start: import + client creation vs boto3", value=cold["boto3"] / cold["bc"], target=10,
+                 share=False, ours=f"{cold['bc'] * 1000:.1f} ms", theirs=f"{cold['boto3'] * 1000:.1f} ms (boto3)"),
+            dict(key="cli", short="CLI get, whole process\nvs aws CLI v1", title="CLI get end to end vs the AWS CLI v1",
+                 value=cli["aws"] / cli["bc"], target=10, share=False, ours=f"{cli['bc'] * 1000:.0f} ms",
+                 theirs=f"{cli['aws'] * 1000:.0f} ms (aws)"),
+            dict(key="memory", short="peak RSS after import + client\nboto3 / ours",
+                 title="Peak RSS after import + client, boto3's / ours", value=mem["boto3"] / mem["bc"], target=3,
+                 share=False, ours=f"{mem['bc']:.1f} MiB", theirs=f"{mem['boto3']:.1f} MiB (boto3)"),
+        ]
+        for t in targets:
+            t["met"] = t["value"] >= t["target"]
+        results["targets"] = targets
+
+        # -- profiles of what is not met -----------------------------------------
+        profiles: Dict[str, Any] = {}
+        missed = {t["key"] for t in targets if not t["met"]}
+        if not args.no_profile:
+            for key, kind in (("sync", "sync-bc"), ("async", "async-bc"), ("list", "list-bc")):
+                if key in missed or (key == "sync" and missed & {"sync_wrk", "sync_boto3"}):
+                    log(f"profiling {kind}")
+                    profiles[key] = profile(kind, url, cfg["profile_s"])
+            if "cold" in missed or "cli" in missed:
+                log("import times")
+                profiles["cold_imports"] = importtime(
+                    [PY["bc"], "-c", "import bedrock_customization as bc; bc.client('bedrock', region_name='us-east-1',"
+                     f" endpoint_url={url!r}, aws_access_key_id='t', aws_secret_access_key='t')"])
+            if "cli" in missed:
+                log("CLI breakdown")
+                steps = {
+                    "interpreter start-up and exit (`python -c pass`)": [PY["bccli"], "-c", "pass"],
+                    "+ `import bedrock_customization`": [PY["bccli"], "-c", "import bedrock_customization"],
+                    "+ `import bedrock_customization.cli`": [PY["bccli"], "-c", "import bedrock_customization.cli"],
+                    "+ client, one call, JSON output (the whole CLI)": cli_cmds["bc"],
+                    "`aws --version` (the AWS CLI's start-up, for scale)": [aws, "--version"],
+                }
+                profiles["cli_steps"] = {k: statistics.median(hyperfine_times(c, cfg["cli_runs"] * 2))
+                                         for k, c in steps.items()}
+                profiles["cli_imports"] = importtime([PY["bccli"], *cli_cmds["bc"]])
+            if "memory" in missed:
+                log("memory by mapping")
+                profiles["smaps"] = {who: contender(f"smaps-{who}", url, 0)
+                                     for who in ("python", "bcimport", "bc", "boto3")}
+
+    results["profiles"] = profiles
+    results["crashes"] = CRASHES
+    load_after = os.getloadavg()
+    so_after_figures = so_identity()
+    if cfg["waiters"]:
+        log("1,000 concurrent waiters (bench/waiters.py --boto3), about a minute")
+        w = subprocess.run([sys.executable, os.path.join(HERE, "waiters.py"), "--jobs", "1000", "--delay", "1",
+                            "--attempts", "10", "--boto3"], env=dict(ENV, PYTHONPATH=bc_dir), capture_output=True,
+                           text=True)
+        waiters = waiters_section(w.stdout) if w.returncode == 0 else None
+        if waiters is None:
+            log(f"waiters failed: {w.stderr[-2000:]}")
+    else:
+        waiters = None
+    if waiters is None:
+        waiters = existing_section(args.output, WAITERS_TITLE)
+    results["so_changed"] = so_after_figures != so_before
+    results["so_changed_in_waiters"] = so_identity() != so_after_figures
+    results["load"] = (load_before, load_after)
+    with open(args.json, "w") as f:
+        json.dump(results, f, indent=1, default=str)
+
+    chart(targets, args.chart)
+    write_report(args, results, targets, cold, mem, sync, lst, conc, cli, profiles, waiters, so_before)
+    log(f"wrote {os.path.relpath(args.output, REPO)} and {os.path.relpath(args.chart, REPO)} (raw: {args.json})")
+    print(table(["figure", "bedrock_customization", "compared with", "ratio", "target", "met"],
+                [[t["title"], t["ours"], t["theirs"], *fmt_ratio(t["value"], t["target"], t["share"]),
+                  "met" if t["met"] else "**not met**"] for t in targets]))
+
+
+def write_report(args, results, targets, cold, mem, sync, lst, conc, cli, profiles, waiters, so_id) -> None:
+    info, vers, cfg = results["machine"], results["versions"], results["config"]
+    rel_chart = os.path.relpath(args.chart, os.path.dirname(os.path.abspath(args.output)))
+    L: List[str] = []
+    add = L.append
+    add("# Benchmarks\n")
+    add("Generated by `python bench/run.py`"
+        + (" --quick" if results["mode"] == "quick" else "")
+        + f" ({results['mode']} run: {cfg['rounds']} alternating rounds of {cfg['seconds']:g} s per throughput "
+          f"figure, {cfg['cold_runs']} fresh processes for start-up and memory, "
+          f"{cfg['cli_rounds']}×{cfg['cli_runs']} CLI processes per tool). Every figure is the median over the "
+          "rounds; the contenders alternate within each round, so a burst of load elsewhere on the machine hits "
+          "them alike. Benchmarks are never assertions in the test suite.\n")
+    add("## Machine\n")
+    load0, load1 = results["load"]
+    add(table(["", ""], [
+        ["CPU", f"{info['cpu']}, {info['cores']} cores"], ["memory", info["memory"]], ["OS", info["os"]],
+        ["kernel", info["kernel"]], ["Python", info["python"]],
+        ["bedrock_customization", f"{vers['bedrock_customization']} (git {git_head()}, _core sha256 {so_id}…, release build)"],
+        ["boto3 contender", vers["boto3"]], ["aioboto3 contender", vers["aioboto3"]], ["AWS CLI contender", vers["awscli"]],
+        ["server", f"{vers['nginx']}, 1 worker, on 127.0.0.1"], ["floor", vers["wrk"]],
+        ["process timer", vers["hyperfine"]], ["profiler", vers["perf"]],
+        ["load average (1 min) at start / after the profiles", f"{load0[0]:.2f} / {load1[0]:.2f}"],
+    ]))
+    add("")
+    if results["so_changed"]:
+        add("**Warning:** the Rust extension (`_core`) was rebuilt while this run was going on; figures may mix "
+            "two builds. Run again.\n")
+    elif results.get("so_changed_in_waiters"):
+        add("Note: the Rust extension was rebuilt while the waiters section ran (after every other figure); "
+            "that section may come from the newer build.\n")
+    add("## Method\n")
+    checks = results["parse_check"]
+    add("* **Server.** `bench/local_nginx.py` starts Debian's nginx on a free 127.0.0.1 port with fixed "
+        "answers (`bench/fixtures.py` builds them from botocore's own service model, "
+        "`botocore/data/bedrock/2023-04-20/service-2.json.gz`): `GET /model-customization-jobs/{id}` is a "
+        "GetModelCustomizationJob with **every member of the output shape filled in** (a union carries one member: "
+        "`customizationConfig.rftConfig` with all of its hyper-parameters and a Lambda grader, "
+        "`requestMetadataFilters.andAll`), `GET /model-customization-jobs` a page of 100 full summaries "
+        "plus `nextToken`, `POST /model-customization-jobs` a 201 create and `POST .../stop` a 200 `{}`. The server "
+        "ignores signatures, so it costs the same for every client.")
+    add("* **Same answers.** Before timing, bedrock_customization and boto3 make each call against it and the "
+        "results are compared (everything but the `date` header):\n")
+    add(table(["response", "body", "HTTP", "members missing from the fixture", "bedrock_customization == boto3"],
+              [[c["title"], f"{c['body_bytes']:,} B",
+                c["status"], ", ".join(c["missing_members"]) or "none",
+                "equal" if c["equal"] else "**differs: " + ", ".join(c["diffs"]) + "**"] for c in checks]))
+    add("")
+    if results["aioboto3_differs"]:
+        add(f"  aioboto3 pins an older botocore ({vers['aioboto3']}), whose model does not know every member: it "
+            f"returns {', '.join('`' + d + '`' for d in results['aioboto3_differs'])} differently from boto3 "
+            "(for example a member it does not know as `SDK_UNKNOWN_MEMBER`), so it does a little less work per call "
+            "than the others.")
+    add("* **Contenders, each in a fresh process** (`bench/contenders.py`) and each in its own clean virtualenv "
+        "under /tmp (no system site-packages, so nothing preloaded by another package's `.pth` favours one): "
+        "bedrock_customization (this checkout via a `.pth`, with python-dateutil, which boto3 users always have "
+        "and which makes its datetimes carry the same tzinfo as boto3's), boto3 at the system's version, aioboto3 "
+        "(with the botocore it pins) and the AWS CLI v1. `.pyc` files are cached (in /tmp/bench-pycache) and "
+        "warmed before timing. Credentials are fixed; config files are /dev/null.")
+    add(f"* **Throughput** figures run {cfg['seconds']:g} s after a 0.3 s warm-up on one client; *CPU µs per "
+        "call* is the process's CPU time (all threads) over the calls made. The **wire floor** is "
+        "`wrk -t1 -c1` / `-c64` on the same path: what the server and loopback can do with no client-side work.")
+    add("* **Cold start** is measured inside a fresh process from before the import to after the client exists; "
+        "**memory** is that process's VmHWM (peak RSS) at the same moment. **CLI** figures are whole processes "
+        "timed by hyperfine (`-N`, no shell), rounds alternating between the two tools; the two print "
+        + ("identical output." if results["cli_identical"] else "**different** output (see the raw results)."))
+    add("")
+    add("## Results against the targets\n")
+    add(table(["figure", "bedrock_customization", "compared with", "ratio", "target", "met"],
+              [[t["title"], t["ours"], t["theirs"], *fmt_ratio(t["value"], t["target"], t["share"]),
+                "met" if t["met"] else "**not met**"] for t in targets]))
+    add("")
+    add(f"![achieved ratio against target for each figure]({rel_chart})\n")
+    add("## All figures\n")
+
+    def row(runs, key, scale=1.0, fmt="{:,.0f}"):
+        lo, hi = spread(runs, key)
+        m = med(runs, key)
+        return fmt.format(m * scale), f"{fmt.format(lo * scale)} – {fmt.format(hi * scale)}"
+
+    R = results
+    add("### Sync get (`get_model_customization_job`, one thread, one connection)\n")
+    names = {"bc": "bedrock_customization", "boto3": "boto3", "wrk1": "wrk -t1 -c1 (floor)"}
+    add(table(["contender", "calls/s (median)", "min – max", "µs per call", "CPU µs per call", "vs boto3"],
+              [[names[k], *row(v, "per_s"), f"{1e6 / sync[k]:.0f}",
+                f"{med(v, 'cpu_us_per_call'):.0f}" if med(v, "cpu_us_per_call") else "–",
+                f"{sync[k] / sync['boto3']:.1f}×"] for k, v in R["sync"].items()]))
+    add("")
+    list_bytes = next((c["body_bytes"] for c in results["parse_check"] if c["title"].startswith("List")), 0)
+    add(f"### List page of 100 full summaries (`list_model_customization_jobs`, {list_bytes / 1024:.0f} KiB of JSON → "
+        "dicts)\n")
+    names = {"bc": "bedrock_customization", "boto3": "boto3", "wrk1": "wrk -t1 -c1 (floor: transfer only)"}
+    add(table(["contender", "ms per page (median)", "min – max", "pages/s", "CPU µs per page", "boto3 / this"],
+              [[names[k], *row(v, "latency_ms", fmt="{:.2f}"), f"{1000 / lst[k]:,.0f}",
+                f"{med(v, 'cpu_us_per_call'):,.0f}" if med(v, "cpu_us_per_call") else "–",
+                f"{lst['boto3'] / lst[k]:.1f}×"] for k, v in R["list"].items()]))
+    add("")
+    add("### Get with 64 requests in flight\n")
+    names = {"bc_async": "bedrock_customization async (64 tasks)", "aioboto3": "aioboto3 (64 tasks)",
+             "boto3_threads": "boto3, 16 threads", "bc_threads": "bedrock_customization sync, 16 threads",
+             "wrk64": "wrk -t1 -c64 (floor)"}
+    add(table(["contender", "calls/s (median)", "min – max", "CPU µs per call", "vs aioboto3", "vs boto3 16 threads"],
+              [[names[k], *row(v, "per_s"),
+                f"{med(v, 'cpu_us_per_call'):.0f}" if med(v, "cpu_us_per_call") else "–",
+                f"{conc[k] / conc['aioboto3']:.1f}×", f"{conc[k] / conc['boto3_threads']:.1f}×"]
+               for k, v in R["concurrent"].items()]))
+    add("")
+    add("### Cold start and memory (fresh process, after import + client creation)\n")
+    names = {"bc": "bedrock_customization", "boto3": "boto3", "aioboto3": "aioboto3 (client entered)",
+             "python": "bare interpreter (no import)"}
+    rows = []
+    for k, v in R["cold"].items():
+        imp = med(v, "import_s")
+        rows.append([names[k], f"{cold[k] * 1000:.1f}", f"{imp * 1000:.1f}" if imp is not None else "–",
+                     f"{med(v, 'first_call_s') * 1000:.1f}" if k != "python" else "–",
+                     f"{mem[k]:.1f}", f"{med(v, 'hwm_after_call_mb'):.1f}",
+                     f"{cold['boto3'] / cold[k]:.1f}×" if k != "python" else "–",
+                     f"{mem['boto3'] / mem[k]:.2f}×"])
+    add(table(["contender", "import + client ms", "of which import ms", "first call ms", "peak RSS MiB",
+               "peak RSS after first call MiB", "boto3 / this (time)", "boto3 / this (memory)"], rows))
+    add("")
+    add("### CLI: one `get-model-customization-job`, whole process\n")
+    names = {"bc": "`bedrock-customization get-model-customization-job ...` (console script; venv with only this "
+                   "package, as `pipx install` gives)",
+             "bc_m": "`python -m bedrock_customization get-model-customization-job ...` (the library venv, with "
+                     "python-dateutil)",
+             "aws": "`aws bedrock get-model-customization-job ...` (AWS CLI v1, its own venv)"}
+    add(table(["command", "median ms", "min ms", "runs", "aws / this"],
+              [[names[k], f"{cli[k] * 1000:.0f}", f"{min(v) * 1000:.0f}", len(v), f"{cli['aws'] / cli[k]:.1f}×"]
+               for k, v in R["cli"].items()]))
+    add("")
+    add("The figure against the target is the console script's. Arguments: `--job-identifier bench-job "
+        "--endpoint-url http://127.0.0.1:PORT --output json`; credentials and region from the environment.\n")
+    missed = [t for t in targets if not t["met"]]
+    if missed:
+        add("## Where the time goes (targets not met)\n")
+        add("Profiles of the bedrock_customization contender, taken by `bench/run.py` itself right after the "
+            "figures above. " + ("Sampling uses perf with DWARF call stacks over **all** threads (the work runs "
+                                "on the Rust runtime's threads, which py-spy does not see); each sample is put in "
+                                "the first bucket whose code is on its stack, and kernel samples by what the "
+                                "kernel was doing. glibc frames stop the unwinder, so malloc/memcpy samples "
+                                "have no caller." if shutil.which("perf") else ""))
+        add("")
+        for key, title, cpu_runs in (("sync", "Sync get", R["sync"]["bc"]), ("async", "64 in flight (async)",
+                                     R["concurrent"]["bc_async"]), ("list", "List page of 100", R["list"]["bc"])):
+            p = profiles.get(key)
+            if not p:
+                continue
+            cpu = med(cpu_runs, "cpu_us_per_call")
+            add(f"### {title}: {p['samples']:,} samples, {p['tool']}\n")
+            add(f"{cpu:,.0f} µs of CPU per call (all threads); by thread: "
+                + ", ".join(f"{k} {v:.0%}" for k, v in p["threads"].items() if v >= 0.01) + ".\n")
+            add(table(["where", "share of CPU samples", "≈ µs per call", "what it is"],
+                      [[k, f"{v:.0%}", f"{v * cpu:,.0f}", BUCKET_NOTES.get(k, "")]
+                       for k, v in p["buckets"].items() if v >= 0.01]))
+            add("")
+            sc = p.get("syscalls")
+            if sc:
+                add(f"System calls per request (`strace -f -c` for a second, {sc['requests']:,} requests; strace "
+                    "slows the process, the counts per request are what matter): "
+                    + ", ".join(f"{k} {v:.1f}" for k, v in sc["per_request"].items() if v >= 0.05)
+                    + ". wrk needs about one write, one read and one epoll_wait per request.\n")
+            og = p.get("origins")
+            if og:
+                add("Where the frequent system calls come from (perf tracepoints with call stacks, "
+                    f"{og['requests']:,} requests):\n")
+                add(table(["syscall", "per request", "called from (innermost first)"],
+                          [[n, f"{v:.2f}", f"`{chain[:160]}`"] for n, chain, v in og["origins"] if v >= 0.1][:10]))
+                add("")
+            add("Hottest functions (self time):\n")
+            add(table(["function [object]", "share"], [[f"`{k[:110]}`", f"{v:.1%}"] for k, v in p["leaves"].items()
+                                                      if v >= 0.008][:10]))
+            add("")
+        if "cold_imports" in profiles and any(t["key"] == "cold" for t in missed):
+            add("### Cold start\n")
+            c = R["cold"]["bc"]
+            add(f"Import {med(c, 'import_s') * 1000:.1f} ms + client creation "
+                f"{(cold['bc'] - med(c, 'import_s')) * 1000:.1f} ms (medians). Largest imports "
+                "(`python -X importtime`, cumulative):\n")
+            add(table(["module", "ms"], [[f"`{m}`", f"{ms:.1f}"] for m, ms in profiles["cold_imports"][:8]]))
+            add("")
+        if "cli_steps" in profiles:
+            add("### CLI\n")
+            add("Whole-process medians (hyperfine), each step adding to the one before:\n")
+            add(table(["process", "ms"], [[k, f"{v * 1000:.1f}"] for k, v in profiles["cli_steps"].items()]))
+            add("")
+            add(f"The target needs the whole CLI under {cli['aws'] / 10 * 1000:.0f} ms. Largest imports of the CLI "
+                "process (`-X importtime`, cumulative):\n")
+            add(table(["module", "ms"], [[f"`{m}`", f"{ms:.1f}"] for m, ms in profiles["cli_imports"][:8]]))
+            add("")
+        if "smaps" in profiles:
+            add("### Memory\n")
+            sm = profiles["smaps"]
+            groups = sorted({g for v in sm.values() for g in v["groups_mb"]},
+                            key=lambda g: -sm["bc"]["groups_mb"].get(g, 0))
+            add("Resident memory after import + client, by mapping (MiB, `/proc/self/smaps`):\n")
+            cols = ("python", "bcimport", "bc", "boto3")
+            add(table(["mapping", "bare interpreter", "bedrock_customization, import only",
+                       "bedrock_customization, import + client", "boto3, import + client"],
+                      [[g, *(f"{sm[w]['groups_mb'].get(g, 0):.1f}" for w in cols)] for g in groups]
+                      + [["**total RSS**", *(f"**{sm[w]['VmRSS']:.1f}**" for w in cols)]]))
+            add("")
+            add(f"The target needs bedrock_customization's peak under {mem['boto3'] / 3:.1f} MiB (a third of "
+                f"boto3's {mem['boto3']:.1f}); the bare interpreter alone is {mem['python']:.1f} MiB.\n")
+        add("### In short\n")
+        for t in missed:
+            note = in_short(t, profiles, R, cold, mem, sync, cli)
+            got, want = fmt_ratio(t["value"], t["target"], t["share"])
+            add(f"* **{t['title']}** ({got}, target {want}): {note}")
+        add("")
+    if CRASHES:
+        add("## Problems seen during this run\n")
+        add("These processes printed their measurement and then died on the way out; their figures are kept "
+            "above, and the crash is a bug to fix:\n")
+        seen = Counter((c["command"], c["exit"], c["error"]) for c in CRASHES)
+        add(table(["process", "exit status", "error", "times"],
+                  [[f"`{cmd}`", code, f"`{err[:150]}`", n] for (cmd, code, err), n in seen.items()]))
+        add("")
+    if waiters:
+        add(waiters.rstrip() + "\n")
+    with open(args.output, "w") as f:
+        f.write("\n".join(L).rstrip() + "\n")
+
+
+def in_short(t: dict, profiles: dict, R: dict, cold: dict, mem: dict, sync: dict, cli: dict) -> str:
+    """One honest line per target not met, from this run's own numbers."""
+    key = t["key"]
+    pkey = {"sync_boto3": "sync", "sync_wrk": "sync"}.get(key, key)
+    p = profiles.get(pkey) if pkey in ("sync", "async", "list") else None
+    if p:
+        top = "; ".join(f"{name} {share:.0%}" for name, share in list(p["buckets"].items())[:4])
+        extra = ""
+        if key == "sync_wrk":
+            extra = (f" wrk needs {1e6 / sync['wrk1']:.0f} µs per request on one connection, so half its rate "
+                     f"means at most {2e6 / sync['wrk1']:.0f} µs per call; a call here takes "
+                     f"{1e6 / sync['bc']:.0f} µs of wall time, so {1e6 / sync['bc'] - 2e6 / sync['wrk1']:.0f} µs "
+                     "per call would have to go.")
+        sc = p.get("syscalls")
+        if sc:
+            extra += (f" {sum(sc['per_request'].values()):.0f} system calls per request where wrk makes about 3 "
+                      "(see the table of where they come from).")
+        return f"largest shares of the CPU profile: {top}.{extra}"
+    if key == "cold":
+        c = R["cold"]["bc"]
+        imp = med(c, "import_s")
+        mods = ", ".join(f"`{m}` {ms:.1f} ms" for m, ms in profiles.get("cold_imports", [])[:3])
+        return (f"{imp * 1000:.1f} ms of imports and {(cold['bc'] - imp) * 1000:.1f} ms of client creation; "
+                f"largest imports: {mods}.")
+    if key == "cli":
+        steps = list(profiles.get("cli_steps", {}).values())
+        if len(steps) >= 4:
+            return (f"the target is {cli['aws'] / 10 * 1000:.0f} ms; the interpreter alone takes {steps[0] * 1000:.0f} ms, "
+                    f"importing the package {max(steps[1] - steps[0], 0) * 1000:.0f} ms more, the CLI module "
+                    f"{max(steps[2] - steps[1], 0) * 1000:.0f} ms more, and making the client, the one call and the "
+                    f"output {max(steps[3] - steps[2], 0) * 1000:.0f} ms more (the first call's one-time set-up is in "
+                    "the last step; see the first-call column of the cold-start table).")
+    if key == "memory":
+        sm = profiles.get("smaps")
+        if sm:
+            core = sum(v for g, v in sm["bc"]["groups_mb"].items() if g.startswith("bedrock_customization/_core"))
+            return (f"the target is {mem['boto3'] / 3:.1f} MiB; the bare interpreter already takes "
+                    f"{mem['python']:.1f} MiB, and the Rust extension's mapped pages are {core:.1f} MiB of "
+                    f"bedrock_customization's {sm['bc']['VmRSS']:.1f} MiB.")
+    return ""
+
+
+if __name__ == "__main__":
+    main()
