@@ -88,12 +88,17 @@ impl ClientInner {
 
     /// Where requests go, for error messages.
     pub fn endpoint(&self) -> String {
-        self.settings
-            .endpoint_url
+        self.settings.endpoint()
+    }
+}
+
+impl Settings {
+    fn endpoint(&self) -> String {
+        self.endpoint_url
             .clone()
             .or_else(|| std::env::var("AWS_ENDPOINT_URL_BEDROCK").ok())
             .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
-            .unwrap_or_else(|| format!("https://bedrock.{}.amazonaws.com", self.settings.region))
+            .unwrap_or_else(|| format!("https://bedrock.{}.amazonaws.com", self.region))
     }
 }
 
@@ -102,8 +107,13 @@ fn http_client(
 ) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, String> {
     use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
     let builder = aws_smithy_http_client::Builder::new()
-        .pool_max_idle_per_host(settings.max_pool_connections.max(1))
-        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+        .pool_max_idle_per_host(settings.max_pool_connections.max(1));
+    // A plain-http endpoint (a local Bedrock, a test server) never needs TLS: no
+    // root store is loaded (~5 MiB and most of the client's creation time).
+    if settings.endpoint().get(..7).is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://")) {
+        return Ok(builder.build_http());
+    }
+    let builder = builder.tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
     match &settings.verify {
         Verify::Default => Ok(builder.build_https()),
         Verify::Bundle(path) => {
@@ -167,6 +177,10 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
     if let Some(provider) = sdk_config.credentials_provider() {
         builder = builder.credentials_provider(HeaderSafeCredentials(provider));
     }
+    // Responses here are small JSON documents and read_timeout bounds every read,
+    // so the SDK's stalled-stream watchdog (a timer re-armed on every body poll)
+    // only costs time.
+    builder = builder.stalled_stream_protection(aws_sdk_bedrock::config::StalledStreamProtectionConfig::disabled());
     if settings.unsigned {
         // No identity at all: no credentials, no bearer token, only "noAuth".
         builder.set_token_provider(None);

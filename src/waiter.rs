@@ -234,14 +234,14 @@ pub async fn wait(
     let started = Instant::now();
     let mut polls = 0u32;
     loop {
-        let request = Python::attach(|py| {
+        let request = crate::runtime::attach(|py| {
             crate::operations::prepare_by_name(py, &client, &spec.operation, Some(params.bind(py)))
         })?;
         let outcome = request.await;
         polls += 1;
-        let step = Python::attach(|py| spec.evaluate(py, &client, outcome, on_poll.as_ref(), polls, started))?;
+        let step = crate::runtime::attach(|py| spec.evaluate(py, &client, outcome, on_poll.as_ref(), polls, started))?;
         match step {
-            Step::Done => return Ok(Python::attach(|py| py.None())),
+            Step::Done => return Ok(crate::runtime::attach(|py| py.None())),
             Step::Again => tokio::time::sleep(spec.delay).await,
         }
     }

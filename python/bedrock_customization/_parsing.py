@@ -8,15 +8,28 @@ dateutil is installed, as it always is alongside boto3).
 
 import base64
 import datetime
+import time
 
 try:  # dateutil ships with botocore; results then carry the same tzinfo types.
-    from dateutil import parser as _dateutil_parser
     from dateutil.tz import tzlocal as _tzlocal
     from dateutil.tz import tzoffset as _tzoffset
     from dateutil.tz import tzutc as _tzutc
-    # What dateutil (so botocore) attaches to a zero offset ("Z", "+00:00"): tzutc(),
-    # or tzlocal() on a machine whose local zone is named UTC. Asked once.
-    UTC = _dateutil_parser.parse("2000-01-01T00:00:00Z").tzinfo or _tzutc()
+
+    _HAVE_DATEUTIL = True
+
+    def _zero_offset_zone():
+        """What dateutil's parser (so botocore) attaches to "Z": the local zone when
+        the machine's zone is itself named "UTC" (the parser reads "Z" as "UTC"
+        and matches it against `time.tzname`), else tzutc(). Worked out without
+        importing the parser (~7 ms); tests/test_model_roundtrip.py checks it in
+        several zones."""
+        if "UTC" in time.tzname:
+            local = _tzlocal()
+            if local.tzname(datetime.datetime(2000, 1, 1)) == "UTC":
+                return local
+        return _tzutc()
+
+    UTC = _zero_offset_zone()
 
     def tz_offset(seconds):
         return _tzoffset(None, seconds)
@@ -25,7 +38,7 @@ try:  # dateutil ships with botocore; results then carry the same tzinfo types.
         return _tzlocal()
 
 except ImportError:  # pragma: no cover - exercised only without dateutil
-    _dateutil_parser = None
+    _HAVE_DATEUTIL = False
     UTC = datetime.timezone.utc
 
     def tz_offset(seconds):
@@ -51,7 +64,9 @@ def parse_timestamp(value):
         return _from_epoch(float(value))
     except (TypeError, ValueError):
         pass
-    if _dateutil_parser is not None:
+    if _HAVE_DATEUTIL:
+        from dateutil import parser as _dateutil_parser  # only for rare forms
+
         try:
             return _dateutil_parser.parse(value, tzinfos={"GMT": _tzutc()})
         except (TypeError, ValueError, OverflowError) as e:

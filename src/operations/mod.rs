@@ -144,7 +144,7 @@ pub async fn complete(
     outcome: impl std::future::Future<Output = Outcome>,
 ) -> PyResult<Py<PyAny>> {
     let outcome = outcome.await;
-    Python::attach(|py| finish(py, &client, op, outcome))
+    crate::runtime::attach(|py| finish(py, &client, op, outcome))
 }
 
 /// Expands to an operation's entry points:
@@ -176,8 +176,10 @@ macro_rules! operation_entry_points {
 
         pub fn call(py: Python<'_>, client: &Arc<ClientInner>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
             let op = crate::operations::operation($op_index);
-            let core = crate::operations::complete(client.clone(), op, prepare(py, client, kwargs)?);
-            crate::runtime::block_on(py, core)?
+            // The request runs on the runtime; the result is built here, on the
+            // calling thread, which holds the GIL again (no thread state to make).
+            let outcome = crate::runtime::block_on(py, prepare(py, client, kwargs)?)?;
+            crate::operations::finish(py, client, op, outcome)
         }
 
         pub fn call_async<'py>(
