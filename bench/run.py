@@ -712,6 +712,7 @@ def existing_section(path: str, title: str) -> Optional[str]:
 
 
 WAITERS_TITLE = "Waiting for 1,000 jobs at once"
+PERF_LOG_TITLE = "Performance work"
 
 
 def waiters_section(stdout: str) -> str:
@@ -1151,6 +1152,10 @@ def write_report(args, results, targets, cold, mem, sync, lst, conc, cli, profil
         add("")
     if waiters:
         add(waiters.rstrip() + "\n")
+    # The log of performance work is written by hand and kept from run to run.
+    log_section = existing_section(args.output, PERF_LOG_TITLE)
+    if log_section:
+        add(log_section.rstrip() + "\n")
     with open(args.output, "w") as f:
         f.write("\n".join(L).rstrip() + "\n")
 

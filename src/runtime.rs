@@ -118,10 +118,15 @@ where
         let out = fut.await;
         let _ = tx.send(out);
     });
+    // Called on a runtime thread (Python code run there: a waiter's `on_poll`
+    // making a sync call), waiting would hold a worker the task may need: the
+    // worker's other duties move to another thread while this one waits.
+    let on_runtime_thread = tokio::runtime::Handle::try_current().is_ok();
     let mut rx = rx;
     loop {
         let (back, received) = py.detach(move || {
-            let r = rx.recv_timeout(SIGNAL_POLL);
+            let wait = || rx.recv_timeout(SIGNAL_POLL);
+            let r = if on_runtime_thread { tokio::task::block_in_place(wait) } else { wait() };
             (rx, r)
         });
         rx = back;

@@ -335,3 +335,41 @@ def test_progress_uses_tqdm_when_installed(recorder, monkeypatch, capsys):
     assert [t for kind, t in shown if kind == "show"][-1].startswith(f"{JOB}: Completed")
     assert shown[-1] == ("close", None)
     assert capsys.readouterr().err == ""
+
+
+_CALL_FROM_ON_POLL = textwrap.dedent(
+    """
+    import asyncio, sys
+    import bedrock_customization as bc
+
+    client = bc.client("bedrock", region_name="us-east-1", endpoint_url=sys.argv[1],
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    seen = []
+
+    def on_poll(response):  # a sync call from inside the waiter's poll
+        seen.append(client.get_model_customization_job(jobIdentifier="other")["status"])
+
+    client.get_waiter("model_customization_job_completed").wait(
+        jobIdentifier="waiting-job", WaiterConfig={"Delay": 0.01, "MaxAttempts": 5}, on_poll=on_poll)
+
+    async def main():
+        async with bc.async_client("bedrock", region_name="us-east-1", endpoint_url=sys.argv[1],
+                                   aws_access_key_id="testing", aws_secret_access_key="testing") as aclient:
+            await aclient.get_waiter("model_customization_job_completed").wait(
+                jobIdentifier="waiting-job", WaiterConfig={"Delay": 0.01, "MaxAttempts": 5}, on_poll=on_poll)
+
+    asyncio.run(main())
+    print(seen)
+    """
+)
+
+
+def test_sync_call_inside_on_poll_does_not_deadlock(recorder):
+    """on_poll runs on the runtime's thread; a sync call made there must not wait
+    for a worker it is itself holding (it hung with one runtime worker)."""
+    recorder.always(job("Completed"))
+    proc = subprocess.run([sys.executable, "-c", _CALL_FROM_ON_POLL, recorder.url],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "['Completed', 'Completed']"
+    assert len(recorder.requests) == 4
