@@ -11,6 +11,8 @@ import datetime
 import http.server
 import json
 import re
+import select
+import signal
 import os
 import tempfile
 import threading
@@ -357,20 +359,47 @@ class _Server(http.server.ThreadingHTTPServer):
     owner: "RecordingServer"
 
 
-class RecordingServer:
-    """An HTTP server on 127.0.0.1 that answers with scripted replies and
-    records every request it receives.
+class ScriptedServer:
+    """What the loopback test servers share (this file's RecordingServer and
+    faultserver.FaultServer): ``script(*replies)`` queues replies used in order;
+    once the queue is empty every request gets ``default`` (changed with
+    ``always(reply)``); every request is recorded in ``requests``."""
 
-    ``script(*replies)`` queues replies used in order; once the queue is empty
-    every request gets ``default`` (``{}`` with status 200 unless changed with
-    ``always(reply)``).
-    """
+    port: int
+
+    def _init_script(self, default: Any) -> None:
+        self.requests: List[Any] = []
+        self.default = default
+        self._queue: List[Any] = []
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def script(self, *replies: Any) -> "ScriptedServer":
+        with self._lock:
+            self._queue.extend(replies)
+        return self
+
+    def always(self, reply: Any) -> "ScriptedServer":
+        with self._lock:
+            self._queue.clear()
+            self.default = reply
+        return self
+
+    def _record_and_pick(self, request: Any) -> Any:
+        with self._lock:
+            self.requests.append(request)
+            return self._queue.pop(0) if self._queue else self.default
+
+
+class RecordingServer(ScriptedServer):
+    """An HTTP server on 127.0.0.1 that answers with scripted replies (``{}``
+    with status 200 by default) and records every request it receives."""
 
     def __init__(self) -> None:
-        self.requests: List[Recorded] = []
-        self.default = Reply()
-        self._queue: List[Reply] = []
-        self._lock = threading.Lock()
+        self._init_script(Reply())
         self._closing = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
@@ -380,32 +409,12 @@ class RecordingServer:
         self._thread.start()
 
     @property
-    def port(self) -> int:
+    def port(self) -> int:  # type: ignore[override]
         return self._server.server_address[1]
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def script(self, *replies: Reply) -> "RecordingServer":
-        with self._lock:
-            self._queue.extend(replies)
-        return self
-
-    def always(self, reply: Reply) -> "RecordingServer":
-        with self._lock:
-            self._queue.clear()
-            self.default = reply
-        return self
 
     def clear(self) -> None:
         with self._lock:
             self.requests.clear()
-
-    def _record_and_pick(self, request: Recorded) -> Reply:
-        with self._lock:
-            self.requests.append(request)
-            return self._queue.pop(0) if self._queue else self.default
 
     def wait_for_requests(self, count: int, timeout: float = 10.0) -> bool:
         deadline = time.monotonic() + timeout
@@ -456,3 +465,59 @@ def closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------
+# Forked children (tests of fork safety)
+# ---------------------------------------------------------------------------
+
+
+def start_in_fork(child_fn):
+    """Fork; the child runs child_fn() and writes its JSON result (or {"error": ...})
+    to a pipe, then exits without returning into pytest. Returns (pid, read_fd)."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        status = 1
+        try:
+            os.close(read_fd)
+            os.write(write_fd, json.dumps(child_fn(), default=str).encode())
+            status = 0
+        except BaseException as e:  # noqa: BLE001
+            try:
+                os.write(write_fd, json.dumps({"error": repr(e)}).encode())
+            except BaseException:  # noqa: BLE001
+                pass
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    return pid, read_fd
+
+
+def collect_fork(pid: int, read_fd: int, deadline: float):
+    """(exit status, JSON the child wrote); kills the child and fails past deadline."""
+    chunks = []
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                pytest.fail("forked child hung")
+            ready, _, _ = select.select([read_fd], [], [], min(remaining, 0.5))
+            if ready:
+                chunk = os.read(read_fd, 65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+    _, status = os.waitpid(pid, 0)
+    text = b"".join(chunks).decode()
+    return os.waitstatus_to_exitcode(status), (json.loads(text) if text else None)
+
+
+def run_in_fork(child_fn, timeout: float = 60.0):
+    """Run child_fn() in a forked child; return (exit status, JSON it wrote)."""
+    pid, read_fd = start_in_fork(child_fn)
+    return collect_fork(pid, read_fd, time.monotonic() + timeout)

@@ -32,6 +32,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, Union
 
+from conftest import ScriptedServer
+
 ACCESS_KEY = "testing"
 SECRET_KEY = "testing"
 REGION = "us-east-1"
@@ -87,14 +89,12 @@ class Recorded:
         return json.loads(self.body) if self.body else None
 
 
-class FaultServer:
-    """Threaded loopback HTTP/1.1 server answering with scripted faults."""
+class FaultServer(ScriptedServer):
+    """Threaded loopback HTTP/1.1 server answering with scripted faults (raw
+    sockets, so that it can drop, stall or cut a response)."""
 
     def __init__(self) -> None:
-        self.requests: List[Recorded] = []
-        self.default = Fault()
-        self._queue: List[Fault] = []
-        self._lock = threading.Lock()
+        self._init_script(Fault())
         self._closing = threading.Event()
         self._conns: List[socket.socket] = []
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -108,23 +108,8 @@ class FaultServer:
     # -- public API ---------------------------------------------------------
 
     @property
-    def port(self) -> int:
+    def port(self) -> int:  # type: ignore[override]
         return self._sock.getsockname()[1]
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def script(self, *faults: Fault) -> "FaultServer":
-        with self._lock:
-            self._queue.extend(faults)
-        return self
-
-    def always(self, fault: Fault) -> "FaultServer":
-        with self._lock:
-            self._queue.clear()
-            self.default = fault
-        return self
 
     def reset(self) -> None:
         with self._lock:
@@ -164,11 +149,6 @@ class FaultServer:
                 self._conns.append(conn)
             threading.Thread(target=self._serve, args=(conn,), name="fault-conn", daemon=True).start()
 
-    def _pick(self, request: Recorded) -> Fault:
-        with self._lock:
-            self.requests.append(request)
-            return self._queue.pop(0) if self._queue else self.default
-
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(30)
         reader = conn.makefile("rb")
@@ -177,7 +157,7 @@ class FaultServer:
                 request = self._read_request(reader)
                 if request is None:
                     return
-                fault = self._pick(request)
+                fault = self._record_and_pick(request)
                 if not self._answer(conn, request, fault):
                     return
         except (OSError, ValueError):

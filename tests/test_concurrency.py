@@ -7,11 +7,7 @@ must match its own request: no mixed-up, lost or duplicated responses.
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import random
-import select
-import signal
 import threading
 import time
 from typing import Any, Dict, List
@@ -19,7 +15,7 @@ from typing import Any, Dict, List
 import pytest
 
 import bedrock_customization as bc
-from conftest import CREDENTIALS, REGION, Recorded, RecordingServer, Reply
+from conftest import CREDENTIALS, REGION, Recorded, RecordingServer, Reply, collect_fork, start_in_fork
 
 CONFIG = dict(retries={"max_attempts": 0}, read_timeout=60)
 
@@ -265,49 +261,6 @@ def _child_main(url: str, inherited_sync: bc.Client, inherited_async: bc.AsyncCl
     return out
 
 
-def _fork_and_collect(url, inherited_sync, inherited_async, round_no, timeout=60.0):
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child: never return into pytest
-        status = 1
-        try:
-            os.close(read_fd)
-            payload = _child_main(url, inherited_sync, inherited_async, round_no)
-            os.write(write_fd, json.dumps(payload).encode())
-            status = 0
-        except BaseException as e:  # noqa: BLE001
-            try:
-                os.write(write_fd, json.dumps({"error": repr(e)}).encode())
-            except BaseException:  # noqa: BLE001
-                pass
-        finally:
-            os._exit(status)
-    os.close(write_fd)
-    return pid, read_fd
-
-
-def _wait_child(pid: int, read_fd: int, deadline: float):
-    chunks = []
-    try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                pytest.fail("forked child hung")
-            ready, _, _ = select.select([read_fd], [], [], min(remaining, 0.5))
-            if ready:
-                chunk = os.read(read_fd, 65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    finally:
-        os.close(read_fd)
-    _, status = os.waitpid(pid, 0)
-    text = b"".join(chunks).decode()
-    return os.waitstatus_to_exitcode(status), (json.loads(text) if text else None)
-
-
 def test_fork_while_the_parent_keeps_calling(echo):
     sclient = sync_client(echo.url)
     aclient = async_client(echo.url)
@@ -337,13 +290,13 @@ def test_fork_while_the_parent_keeps_calling(echo):
     try:
         time.sleep(0.05)  # the callers are mid-request when the forks happen
         for round_no in range(3):
-            pid, fd = _fork_and_collect(echo.url, sclient, aclient, round_no)
+            pid, fd = start_in_fork(lambda: _child_main(echo.url, sclient, aclient, round_no))
             # The parent keeps calling (sync and async) while the child runs.
             async_ids = [f"parent-async-{round_no}-{i}" for i in range(10)]
             results = asyncio.run(_gather([aclient.get_model_customization_job(jobIdentifier=i) for i in async_ids]))
             for result, job_id in zip(results, async_ids):
                 check(result, job_id)
-            children.append((round_no, _wait_child(pid, fd, time.monotonic() + 60)))
+            children.append((round_no, collect_fork(pid, fd, time.monotonic() + 60)))
     finally:
         stop.set()
         join_all(callers, timeout=60)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import select
 import signal
 import subprocess
 import sys
@@ -14,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import Reply, create_job, make_bc_client
+from conftest import Reply, create_job, make_bc_client, run_in_fork
 
 # ---------------------------------------------------------------------------
 # Threads
@@ -114,48 +111,6 @@ def test_gil_released_during_a_call(recorder):
 # ---------------------------------------------------------------------------
 
 
-def _run_in_fork(child_fn, timeout: float = 60.0):
-    """Run child_fn() in a forked child; return (exit status, JSON it wrote)."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        status = 1
-        try:
-            os.close(read_fd)
-            payload = child_fn()
-            os.write(write_fd, json.dumps(payload, default=str).encode())
-            status = 0
-        except BaseException as e:  # noqa: BLE001
-            try:
-                os.write(write_fd, json.dumps({"error": repr(e)}).encode())
-            except Exception:
-                pass
-        finally:
-            os._exit(status)
-    os.close(write_fd)
-    chunks = []
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                pytest.fail("forked child hung")
-            ready, _, _ = select.select([read_fd], [], [], remaining)
-            if not ready:
-                continue
-            chunk = os.read(read_fd, 65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(read_fd)
-    _, status = os.waitpid(pid, 0)
-    text = b"".join(chunks).decode()
-    return os.waitstatus_to_exitcode(status), (json.loads(text) if text else None)
-
-
 def test_fork_child_uses_inherited_and_new_client(bc_client, moto_url):
     job = create_job(bc_client, tag="fork")  # the parent has used the client (runtime started)
 
@@ -170,7 +125,7 @@ def test_fork_child_uses_inherited_and_new_client(bc_client, moto_url):
             "child_job": child_job["jobName"],
         }
 
-    code, payload = _run_in_fork(child)
+    code, payload = run_in_fork(child)
     assert code == 0, payload
     assert payload["inherited"] == job["jobName"]
     assert payload["listed"] == [job["jobName"]]
