@@ -259,6 +259,15 @@ def capture(call: Callable[[], Any]) -> BaseException:
 # ---------------------------------------------------------------------------
 
 
+def body_bytes(body: Union[bytes, str, dict, list]) -> bytes:
+    """A scripted reply's body on the wire: bytes as given, text as UTF-8, else JSON."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    return json.dumps(body).encode("utf-8")
+
+
 @dataclass
 class Reply:
     """A scripted HTTP response."""
@@ -270,11 +279,7 @@ class Reply:
     content_type: Optional[str] = "application/json"
 
     def encoded_body(self) -> bytes:
-        if isinstance(self.body, bytes):
-            return self.body
-        if isinstance(self.body, str):
-            return self.body.encode("utf-8")
-        return json.dumps(self.body).encode("utf-8")
+        return body_bytes(self.body)
 
 
 @dataclass

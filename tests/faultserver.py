@@ -32,7 +32,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-from conftest import ScriptedServer
+from conftest import ScriptedServer, body_bytes
 
 ACCESS_KEY = "testing"
 SECRET_KEY = "testing"
@@ -59,11 +59,7 @@ class Fault:
     truncate_to: Optional[int] = None  # send only this many body bytes (Content-Length stays full), then close
 
     def payload(self) -> bytes:
-        if isinstance(self.body, bytes):
-            return self.body
-        if isinstance(self.body, str):
-            return self.body.encode("utf-8")
-        return json.dumps(self.body).encode("utf-8")
+        return body_bytes(self.body)
 
 
 @dataclass
