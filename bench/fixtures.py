@@ -1,8 +1,8 @@
-"""Realistic Bedrock response bodies for the benchmarks, built from botocore's
-own service model so that every member of an output shape is filled in.
+"""Realistic Bedrock response bodies for the benchmarks, built from the pinned
+service model so that every member of an output shape is filled in.
 
-The shapes are read from ``botocore/data/bedrock/2023-04-20/service-2.json.gz``
-of the installed botocore. Each string gets a value that looks like what the
+The shapes are read from ``codegen/model/service-2.json`` (botocore's model,
+pinned in the repository). Each string gets a value that looks like what the
 service sends (ARNs, S3 URIs, subnet ids ...), keyed by shape name; anything
 not listed falls back to a plain value of the right type. A union (only one
 member may be set) gets the member named in ``UNIONS`` (or its first); every
@@ -13,7 +13,6 @@ other structure gets all of its members, lists two entries and maps one to four.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 from typing import Any, Dict, Optional
@@ -32,10 +31,8 @@ UNIONS = {
 
 
 def service_model() -> Dict[str, Any]:
-    import botocore  # only for the path of its data files
-
-    path = os.path.join(os.path.dirname(botocore.__file__), "data", "bedrock", "2023-04-20", "service-2.json.gz")
-    with gzip.open(path) as f:
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "codegen", "model", "service-2.json")
+    with open(path, encoding="utf-8") as f:
         return json.load(f)
 
 

@@ -966,8 +966,8 @@ def write_report(args, results, targets, cold, mem, sync, lst, conc, cli, profil
     add("## Method\n")
     checks = results["parse_check"]
     add("* **Server.** `bench/local_nginx.py` starts Debian's nginx on a free 127.0.0.1 port with fixed "
-        "answers (`bench/fixtures.py` builds them from botocore's own service model, "
-        "`botocore/data/bedrock/2023-04-20/service-2.json.gz`): `GET /model-customization-jobs/{id}` is a "
+        "answers (`bench/fixtures.py` builds them from the pinned service model, "
+        "`codegen/model/service-2.json`): `GET /model-customization-jobs/{id}` is a "
         "GetModelCustomizationJob with **every member of the output shape filled in** (a union carries one member: "
         "`customizationConfig.rftConfig` with all of its hyper-parameters and a Lambda grader, "
         "`requestMetadataFilters.andAll`), `GET /model-customization-jobs` a page of 100 full summaries "

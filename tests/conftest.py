@@ -72,6 +72,42 @@ os.environ.update(
 
 import bedrock_customization as bc  # noqa: E402
 
+# ---------------------------------------------------------------------------
+# The pinned service model (codegen/model/), the one the package is generated from.
+# Tests read it, never the installed botocore's data files.
+# ---------------------------------------------------------------------------
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODEL_DIR = os.path.join(ROOT, "codegen", "model")
+_PINNED: Dict[str, Any] = {}
+
+
+def pinned_json(name: str) -> Dict[str, Any]:
+    """A file of the pinned model: ``service-2.json``, ``paginators-1.json`` or ``source.json``."""
+    if name not in _PINNED:
+        with open(os.path.join(MODEL_DIR, name), encoding="utf-8") as f:
+            _PINNED[name] = json.load(f)
+    return copy.deepcopy(_PINNED[name])
+
+
+def pinned_service_model():
+    """botocore's ``ServiceModel`` of the pinned model (botocore's logic, our data)."""
+    import botocore.model
+
+    return botocore.model.ServiceModel(pinned_json("service-2.json"), service_name="bedrock")
+
+
+def pytest_report_header(config):
+    pinned = pinned_json("source.json")["botocore"]
+    try:
+        import botocore
+
+        installed = botocore.__version__
+    except ImportError:  # pragma: no cover - botocore is a pinned test dependency
+        installed = "not installed"
+    note = "" if installed == pinned else " (side-by-side tests expect the pinned release: see constraints.txt)"
+    return f"bedrock model pinned from botocore {pinned}; botocore installed: {installed}{note}"
+
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 ROLE_ARN = "arn:aws:iam::123456789012:role/bedrock-customization-test"

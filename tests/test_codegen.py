@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+from conftest import pinned_json
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATOR = os.path.join(ROOT, "codegen", "generate.py")
 PKG = os.path.join(ROOT, "python", "bedrock_customization")
@@ -50,13 +52,7 @@ def load_file_module(name, path):
 
 @pytest.fixture(scope="module")
 def model():
-    import botocore
-
-    path = os.path.join(
-        os.path.dirname(botocore.__file__), "data", "bedrock", "2023-04-20", "service-2.json.gz"
-    )
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        return json.load(f)
+    return pinned_json("service-2.json")
 
 
 def refs(shape):
@@ -196,15 +192,7 @@ def test_model_py_matches_the_model(model, error_names):
 
 
 def load_paginators():
-    import botocore
-
-    base = os.path.join(os.path.dirname(botocore.__file__), "data", "bedrock", "2023-04-20")
-    for name, opener in (("paginators-1.json.gz", gzip.open), ("paginators-1.json", open)):
-        path = os.path.join(base, name)
-        if os.path.exists(path):
-            with opener(path, "rt", encoding="utf-8") as f:
-                return json.load(f)["pagination"]
-    raise AssertionError(f"no paginators-1.json under {base}")
+    return pinned_json("paginators-1.json")["pagination"]
 
 
 def test_model_py_paginators_are_botocores():
@@ -222,20 +210,123 @@ def test_model_py_paginators_are_botocores():
     }
 
 
-def test_generator_reads_plain_or_gzipped_paginators(tmp_path, monkeypatch):
-    """paginators-1.json is found whether botocore ships it gzipped or not."""
+def load_generator():
     spec = importlib.util.spec_from_file_location("_gen_generator", GENERATOR)
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
-    expected = load_paginators()
-    data = {"pagination": expected}
-    for name, opener in (("paginators-1.json", open), ("paginators-1.json.gz", gzip.open)):
-        directory = tmp_path / name
-        directory.mkdir()
-        with opener(str(directory / name), "wt", encoding="utf-8") as f:
-            json.dump(data, f)
-        monkeypatch.setattr(gen, "data_path", lambda stem, d=directory, n=name: str(d / n))
-        assert gen.load_paginators() == expected
+    return gen
+
+
+def test_generator_never_reads_the_installed_botocore(tmp_path):
+    """With an `import botocore` that fails (or a newer botocore), the generator still
+    finds every generated file fresh: it reads only codegen/model/."""
+    fake = tmp_path / "botocore"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise ImportError('the generator must not import botocore')\n")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    proc = subprocess.run(
+        [sys.executable, GENERATOR, "--check"], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+    )
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_pinned_model_records_its_botocore_release(model):
+    source = pinned_json("source.json")
+    assert re.fullmatch(r"1\.\d+\.\d+", source["botocore"]), source
+    assert source["operations"] == len(model["operations"])
+    # the generated files name the release they came from
+    with open(os.path.join(PKG, "_model.py"), encoding="utf-8") as f:
+        assert f"botocore {source['botocore']}" in f.read(300)
+    # and the test dependencies pin that same release
+    with open(os.path.join(ROOT, "constraints.txt"), encoding="utf-8") as f:
+        pins = f.read()
+    assert f"\nbotocore=={source['botocore']}\n" in pins
+    assert f"\nboto3=={source['botocore']}\n" in pins
+
+
+def test_a_hand_edited_model_fails_loudly(tmp_path):
+    gen = load_generator()
+    for name in ("service-2.json", "paginators-1.json", "source.json"):
+        with open(os.path.join(gen.MODEL_DIR, name), "rb") as src:
+            (tmp_path / name).write_bytes(src.read())
+    gen.load_pinned(str(tmp_path))  # the copy is intact
+    with open(tmp_path / "service-2.json", "ab") as f:
+        f.write(b"\n")
+    with pytest.raises(SystemExit, match="update_model.py"):
+        gen.load_pinned(str(tmp_path))
+
+
+def test_python_names_are_boto3s(model):
+    """The generator's snake_case names are botocore's xform_name for every operation
+    and member of the model."""
+    from botocore import xform_name
+
+    gen = load_generator()
+    names = set(model["operations"])
+    for shape in model["shapes"].values():
+        names.update(shape.get("members", {}))
+    names.update(["ListARNs", "GetIPv6Address", "DescribeDBInstances", "S3Uri", "ModelARN"])
+    wrong = {n: (gen.python_name(n), xform_name(n)) for n in names if gen.python_name(n) != xform_name(n)}
+    assert not wrong
+
+
+UPDATE = os.path.join(ROOT, "codegen", "update_model.py")
+
+
+def _botocore_dir(tmp_path, model, pages, gz):
+    directory = tmp_path / ("gz" if gz else "plain")
+    directory.mkdir()
+    for name, data in (("service-2.json", model), ("paginators-1.json", pages)):
+        text = json.dumps(data, indent=2)
+        if gz:
+            with gzip.open(directory / (name + ".gz"), "wt", encoding="utf-8") as f:
+                f.write(text)
+        else:
+            (directory / name).write_text(text)
+    return directory
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzipped"])
+def test_update_model_prints_what_changed(tmp_path, model, gz):
+    """The update command reads a botocore data directory (gzipped or not), reports added
+    and removed operations, paginators and members, and writes a model the generator
+    accepts."""
+    gen = load_generator()
+    dest = tmp_path / "model"
+    dest.mkdir()
+    for name in ("service-2.json", "paginators-1.json", "source.json"):
+        with open(os.path.join(gen.MODEL_DIR, name), "rb") as src:
+            (dest / name).write_bytes(src.read())
+    new = json.loads(json.dumps(model))
+    pages = pinned_json("paginators-1.json")
+    new["operations"]["ListWidgets"] = dict(new["operations"]["ListCustomModels"], name="ListWidgets")
+    removed_op = "StopModelCustomizationJob"
+    del new["operations"][removed_op]
+    new["shapes"]["GetCustomModelResponse"]["members"]["widgetCount"] = {"shape": "Integer"}
+    del new["shapes"]["GetModelCustomizationJobResponse"]["members"]["vpcConfig"]
+    pages["pagination"]["ListWidgets"] = pages["pagination"]["ListCustomModels"]
+    source = _botocore_dir(tmp_path, new, pages, gz)
+    proc = subprocess.run(
+        [sys.executable, UPDATE, "--from", str(source), "--botocore-version", "1.99.0", "--dest", str(dest)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+    )
+    assert proc.returncode == 0, proc.stdout
+    lines = proc.stdout.splitlines()
+    assert lines[0] == f"botocore {pinned_json('source.json')['botocore']} -> 1.99.0"
+    for expected in (
+        "+ operation ListWidgets",
+        f"- operation {removed_op}",
+        "+ paginator ListWidgets",
+        "+ member GetCustomModelResponse.widgetCount",
+        "- member GetModelCustomizationJobResponse.vpcConfig",
+        # the Rust SDK has no ListWidgets operation
+        "lacks 1 operation(s): ListWidgets",
+    ):
+        assert any(expected in line for line in lines), (expected, proc.stdout)
+    got, got_pages, got_source = gen.load_pinned(str(dest))
+    assert got == new and got_pages == pages
+    assert got_source["botocore"] == "1.99.0" and got_source["operations"] == len(new["operations"])
 
 
 def test_client_stub_has_every_operation_and_parameter(model, error_names):

@@ -77,7 +77,7 @@ from hypothesis import strategies as st
 import bedrock_customization as bc
 from bedrock_customization import _client as bc_client_module
 from bedrock_customization import _model
-from conftest import CREDENTIALS, REGION, RecordingServer, job_request
+from conftest import CREDENTIALS, REGION, RecordingServer, job_request, pinned_service_model
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -85,7 +85,7 @@ TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 # The model: operations from _model, their parameters from botocore's model
 # ---------------------------------------------------------------------------
 
-SERVICE_MODEL = botocore.session.get_session().get_service_model(_model.SERVICE_NAME, bc_client_module.API_VERSION)
+SERVICE_MODEL = pinned_service_model()
 INPUT_SHAPES = {py: SERVICE_MODEL.operation_model(api).input_shape for py, api in _model.OPERATIONS.items()}
 PARAMS = {py: tuple(shape.members) for py, shape in INPUT_SHAPES.items()}
 OPERATIONS = tuple(_model.OPERATIONS)

@@ -12,9 +12,9 @@ import botocore.session
 import pytest
 
 import bedrock_customization as bc
-from conftest import Reply, assert_same_types, make_bc_client
+from conftest import Reply, assert_same_types, make_bc_client, pinned_service_model
 
-MODEL = botocore.session.get_session().get_service_model("bedrock")
+MODEL = pinned_service_model()
 OPERATIONS = [
     "CreateModelCustomizationJob",
     "GetModelCustomizationJob",
@@ -221,10 +221,10 @@ TIMESTAMPS = [
 
 _TZ_CHECK = """
 import json, sys
-import botocore.parsers, botocore.session
+import botocore.parsers
 import bedrock_customization as bc
-from conftest import RecordingServer, Reply, make_bc_client
-shape = botocore.session.get_session().get_service_model("bedrock").operation_model("GetModelCustomizationJob").output_shape
+from conftest import RecordingServer, Reply, make_bc_client, pinned_service_model
+shape = pinned_service_model().operation_model("GetModelCustomizationJob").output_shape
 server = RecordingServer()
 try:
     for value in json.loads(sys.argv[1]):
