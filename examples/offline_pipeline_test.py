@@ -7,7 +7,7 @@ process) jobs stay ``InProgress`` until the test moves them on with the
 ``set_job_status``, so both outcomes can be tested in a fraction of a second,
 with no AWS account and no network:
 
-    pip install 'bedrock-customization[test]'
+    pip install 'bedrock-customization[local]' pytest
     python -m pytest -q examples/offline_pipeline_test.py
 
 The ``local_bedrock`` fixture comes with the package (a pytest plugin): one

@@ -3,8 +3,9 @@
 Both run as child processes against the same local Bedrock (moto, in this
 process); for the same job they must print the same stdout in json, text and
 table output (with and without --query), and the same stderr and exit code for
-service errors and usage errors. The AWS CLI is installed into its own venv
-(/tmp/awscli-venv) so it does not disturb this environment's botocore.
+service errors and usage errors. The AWS CLI is the one tests/requirements.txt
+installs, at the version constraints.txt pins (it requires the same botocore
+release as the pinned boto3).
 """
 
 from __future__ import annotations
@@ -19,22 +20,21 @@ import pytest
 
 import bedrock_customization as bc
 
-AWS_VENV = os.environ.get("BC_AWSCLI_VENV", "/tmp/awscli-venv")
-AWS = os.path.join(AWS_VENV, "bin", "aws")
 ROLE = "arn:aws:iam::123456789012:role/bedrock-ft"
 BASE = "amazon.titan-text-express-v1"
 
 
 @pytest.fixture(scope="session")
 def aws():
-    if not os.path.exists(AWS):
-        subprocess.run([sys.executable, "-m", "venv", AWS_VENV], check=True)
-        subprocess.run(
-            [os.path.join(AWS_VENV, "bin", "python"), "-m", "pip", "install", "--quiet",
-             "--disable-pip-version-check", "awscli"],
-            check=True,
-        )
-    return AWS
+    """The pinned AWS CLI v1 of this environment (never a test skipped without it)."""
+    import importlib.metadata
+
+    path = os.path.join(os.path.dirname(sys.executable), "aws")
+    assert os.path.exists(path), "awscli is a test dependency: python -m pip install -r tests/requirements.txt"
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "constraints.txt")) as f:
+        pinned = next(line.split("==")[1].strip() for line in f if line.startswith("awscli=="))
+    assert importlib.metadata.version("awscli") == pinned, "awscli is not the version constraints.txt pins"
+    return path
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -32,3 +33,54 @@ def test_lifecycle_example_prints_each_step():
     assert "lifecycle-demo-job: status=Stopped" in result.stdout, output
     assert "missing job -> ResourceNotFoundException" in result.stdout, output
     assert lines[-1] == "done", output
+    assert result.stderr == "", output
+
+
+def _getting_started_commands():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    section = readme[readme.index("## Getting started"):]
+    section = section[: section.index("\n## ", 1)]
+    blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.S)
+    return [b.strip() for b in blocks]
+
+
+def test_readme_commands_are_one_line_each_and_ci_runs_the_second():
+    """The README's two commands do their own set-up in one line each; .ci/run runs the
+    test command verbatim, in a venv that does not see the system's site-packages."""
+    main_job, tests = _getting_started_commands()[:2]
+    assert "\n" not in main_job and "\n" not in tests
+    assert main_job.startswith("python -m pip install -c constraints.txt ") and "examples/lifecycle.py" in main_job
+    assert tests.startswith("python -m pip install -r tests/requirements.txt && ") and "pytest" in tests
+    with open(os.path.join(ROOT, ".ci", "run"), encoding="utf-8") as f:
+        ci = f.read()
+    assert "\n" + tests + "\n" in ci
+    assert "system-site-packages" not in ci.replace("does NOT see the system's site-packages", "")
+    with open(os.path.join(ROOT, "tests", "requirements.txt"), encoding="utf-8") as f:
+        requirements = f.read()
+    assert "-c ../constraints.txt" in requirements.splitlines()
+
+
+def test_every_test_dependency_is_pinned_exactly():
+    """Each package tests/requirements.txt names has an exact pin in constraints.txt,
+    and what is installed here is that version."""
+    import importlib.metadata
+
+    with open(os.path.join(ROOT, "constraints.txt"), encoding="utf-8") as f:
+        pins = dict(
+            line.strip().split("==", 1) for line in f if line.strip() and not line.startswith("#")
+        )
+    pins = {name.lower().replace("_", "-"): version for name, version in pins.items()}
+    with open(os.path.join(ROOT, "tests", "requirements.txt"), encoding="utf-8") as f:
+        names = [re.split(r"[\[<>=; ]", line.strip())[0] for line in f
+                 if line.strip() and not line.startswith(("#", "-"))]
+    assert names
+    for name in names:
+        key = name.lower().replace("_", "-")
+        assert key in pins, f"{name} is not pinned in constraints.txt"
+        assert importlib.metadata.version(name) == pins[key], name
+    # and nothing pinned is installed at another version
+    for dist in importlib.metadata.distributions():
+        key = dist.metadata["Name"].lower().replace("_", "-")
+        if key in pins:
+            assert dist.version == pins[key], (key, dist.version, pins[key])

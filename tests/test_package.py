@@ -275,22 +275,6 @@ def test_local_bedrock_without_moto():
     assert "pip install 'bedrock-customization[local]'" in result.stdout
 
 
-def test_lifecycle_example():
-    """The README's first command: examples/lifecycle.py runs end to end."""
-    import pathlib
-
-    script = pathlib.Path(__file__).resolve().parent.parent / "examples" / "lifecycle.py"
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    lines = result.stdout.splitlines()
-    for step in ("1. created", "2. listed    1 job(s)", "3. got", "4. stopped"):
-        assert any(line.startswith(step) for line in lines), (step, result.stdout)
-    assert "status=Stopped" in result.stdout
-    assert "ResourceNotFoundException" in result.stdout
-    assert lines[-1] == "done"
-    assert result.stderr == ""
-
-
 def test_pytest_plugin_fixture(local_bedrock_endpoint):
     assert local_bedrock_endpoint.startswith("http://127.0.0.1:")
     client = make_bc_client(local_bedrock_endpoint)

@@ -28,6 +28,7 @@ import hashlib
 import json
 import re
 import threading
+import urllib.parse
 from typing import Any, Dict, Optional
 
 _APPLIED = False
@@ -50,7 +51,9 @@ def _real_shaped_arn(job) -> str:
 
 def _resolve(backend, identifier: str) -> str:
     """A job name for a name, a full ARN, or the ARN's last segment (moto's router
-    splits the ARN at '/')."""
+    splits the ARN at '/'; from moto 5.2.5 on it passes the path segment still
+    percent-encoded)."""
+    identifier = urllib.parse.unquote(identifier)
     jobs = backend.model_customization_jobs
     if identifier in jobs:
         return identifier
