@@ -64,6 +64,30 @@ def pythons() -> list:
     return [found[0], found[-1]]
 
 
+def check_glibc(wheel: str) -> str:
+    """The newest glibc symbol version the extension needs; exits when it is above 2.17
+    (manylinux2014), or when it links anything but glibc's own libraries."""
+    import zipfile
+
+    with tempfile.TemporaryDirectory(prefix="bc-wheel-") as tmp:
+        with zipfile.ZipFile(wheel) as z:
+            names = [n for n in z.namelist() if n.endswith(".so")]
+            z.extractall(tmp, names)
+        newest = (0,)
+        for name in names:
+            dump = run(["objdump", "-T", "-p", os.path.join(tmp, name)])
+            for v in re.findall(r"GLIBC_(\d+(?:\.\d+)+)", dump):
+                newest = max(newest, tuple(map(int, v.split("."))))
+            needed = set(re.findall(r"NEEDED\s+(\S+)", dump))
+            extra = needed - {"libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1",
+                              "ld-linux-x86-64.so.2", "libgcc_s.so.1"}
+            if extra:
+                sys.exit(f"smoke: {name} links {sorted(extra)}, which manylinux2014 does not provide")
+    if newest > (2, 17):
+        sys.exit(f"smoke: the extension needs glibc {'.'.join(map(str, newest))}, above manylinux2014's 2.17")
+    return ".".join(map(str, newest))
+
+
 def run(args, **kwargs) -> str:
     proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, **kwargs)
     if proc.returncode != 0:
@@ -75,6 +99,7 @@ def main() -> int:
     if len(sys.argv) != 2 or not sys.argv[1].endswith(".whl"):
         sys.exit(__doc__)
     wheel = os.path.abspath(sys.argv[1])
+    print(f"{os.path.basename(wheel)}: needs glibc {check_glibc(wheel)} at most")
     from bedrock_customization.testing import local_bedrock
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHON"))}
