@@ -27,6 +27,10 @@ import shutil
 import subprocess
 import sys
 
+if os.path.dirname(os.path.abspath(__file__)) not in sys.path:  # also when loaded by path
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ecma_regex  # noqa: E402  codegen/ecma_regex.py: the model's ECMA-262 patterns in Rust regex syntax
+
 SERVICE = "bedrock"
 API_VERSION = "2023-04-20"
 OPERATION_NAMES = (
@@ -447,6 +451,9 @@ def gen_shapes_rs(model: Model, header: str) -> str:
             "min: " + (f"Some({rust_f64(s['min'])})" if "min" in s else "None"),
             "max: " + (f"Some({rust_f64(s['max'])})" if "max" in s else "None"),
             "pattern: " + (f"Some({rust_str(s['pattern'])})" if "pattern" in s else "None"),
+            # the same pattern for the Rust regex crate, ECMA-262 semantics kept (or SystemExit)
+            "regex: " + (f"Some({rust_str(ecma_regex.for_shape(name, s['pattern']))})"
+                         if "pattern" in s else "None"),
             ("enum_values: &[\n" + "".join(f"            {rust_str(v)},\n" for v in enum_values)
              + "        ]") if enum_values else "enum_values: &[]",
             f"sensitive: {rust_bool(s.get('sensitive'))}",

@@ -56,8 +56,15 @@ pub struct Shape {
     /// `min` / `max` from the model: a length for strings, lists and maps, a value for numbers.
     pub min: Option<f64>,
     pub max: Option<f64>,
-    /// The model's regular expression, unanchored as in the model (the validator anchors it).
+    /// The model's `@pattern` exactly as written: an ECMA-262 regular expression that is
+    /// not implicitly anchored (Smithy: a value is valid when the pattern matches anywhere
+    /// in it; `^` / `$` anchor only where the pattern has them). Shown in error messages.
     pub pattern: Option<&'static str>,
+    /// `pattern` translated by `codegen/ecma_regex.py` to the syntax of the `regex` crate
+    /// with ECMA-262's meaning (ASCII `\d` / `\w`, ECMA's `\s` and `.`, ...), still
+    /// unanchored: the validator searches it with `Regex::is_match`. `Some` exactly when
+    /// `pattern` is.
+    pub regex: Option<&'static str>,
     /// Allowed values for enum strings (empty when not an enum).
     pub enum_values: &'static [&'static str],
     pub sensitive: bool,

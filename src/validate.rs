@@ -3,6 +3,13 @@
 //! same messages. On top of botocore's checks, and only when `check_constraints` is set,
 //! it checks max lengths/values, patterns, enum values and map sizes.
 //!
+//! Patterns are matched as Smithy defines `@pattern`: an ECMA-262 regular expression that
+//! is *searched* (a value is valid when the pattern matches anywhere in it; it is anchored
+//! only where it has `^` / `$` itself). The generator translates each pattern to the
+//! `regex` crate's syntax with ECMA-262's meaning (`Shape::regex`, by
+//! `codegen/ecma_regex.py`); the validator runs that with `Regex::is_match`. A pattern
+//! whose regex is missing or does not compile is never skipped: the value is reported.
+//!
 //! Generic over `generated::shapes::SHAPES`: there is no per-field code here.
 
 use std::sync::OnceLock;
@@ -114,18 +121,63 @@ fn py_float_repr(v: f64) -> String {
     }
 }
 
-/// The model's pattern of a shape, anchored (`^(?:...)$`) and compiled once; `None` when
-/// the shape has no pattern or the pattern does not compile.
-fn pattern(id: ShapeId) -> Option<&'static Regex> {
-    static PATTERNS: OnceLock<Vec<OnceLock<Option<Regex>>>> = OnceLock::new();
+/// The compiled regex of a shape's pattern (its `regex`: the ECMA-262 pattern translated
+/// by the generator, unanchored), compiled once per shape; `None` when the shape has no
+/// pattern, `Err(reason)` when it has one but no regex that compiles.
+fn pattern(id: ShapeId) -> Option<Result<&'static Regex, &'static str>> {
+    static PATTERNS: OnceLock<Vec<OnceLock<Result<Regex, String>>>> = OnceLock::new();
+    let shape = SHAPES.get(id)?;
+    shape.pattern?;
     let cells = PATTERNS.get_or_init(|| SHAPES.iter().map(|_| OnceLock::new()).collect());
-    cells
-        .get(id)?
-        .get_or_init(|| {
-            let p = SHAPES.get(id)?.pattern?;
-            Regex::new(&format!("^(?:{p})$")).ok()
-        })
-        .as_ref()
+    let compiled = cells.get(id)?.get_or_init(|| compile(shape));
+    Some(compiled.as_ref().map_err(String::as_str))
+}
+
+/// `shape.regex` compiled, or why it cannot be (one line, for the validation report).
+fn compile(shape: &Shape) -> Result<Regex, String> {
+    let Some(regex) = shape.regex else {
+        return Err("the shape has no translated regex".to_owned());
+    };
+    Regex::new(regex).map_err(|e| {
+        // regex parse errors span several lines; their last one says what is wrong
+        let text = e.to_string();
+        let reason = text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        format!("its regex does not compile: {}", reason.trim())
+    })
+}
+
+/// The report of a string `text` that fails the shape's pattern `p` (`None` when it
+/// matches): botocore's wording for a pattern mismatch, and the same line with the reason
+/// when the regex is unusable (the value is then refused, never silently accepted).
+/// `shown_value` (the value as printed) is only called for a report.
+fn pattern_error(
+    name: &str,
+    shown_value: impl FnOnce() -> String,
+    p: &str,
+    regex: Result<&Regex, &str>,
+    text: &str,
+) -> Option<String> {
+    match regex {
+        Ok(re) if re.is_match(text) => None,
+        Ok(_) => Some(format!(
+            "Invalid value for parameter {}, value: {}, valid pattern: {}",
+            shown(name),
+            shown_value(),
+            p
+        )),
+        Err(reason) => Some(format!(
+            "Invalid value for parameter {}, value: {}, valid pattern: {} \
+             (this client cannot check the pattern: {})",
+            shown(name),
+            shown_value(),
+            p,
+            reason
+        )),
+    }
 }
 
 impl Validator {
@@ -381,14 +433,10 @@ impl Validator {
         self.check_length(name, len, shape);
         if shape.pattern.is_some() || !shape.enum_values.is_empty() {
             let text = convert::text_for_matching(s);
-            if let (Some(p), Some(re)) = (shape.pattern, pattern(id)) {
-                if !re.is_match(&text) {
-                    self.report(format!(
-                        "Invalid value for parameter {}, value: {}, valid pattern: {}",
-                        shown(name),
-                        convert::display(value),
-                        p
-                    ));
+            if let (Some(p), Some(regex)) = (shape.pattern, pattern(id)) {
+                let shown_value = || convert::display(value);
+                if let Some(msg) = pattern_error(name, shown_value, p, regex, &text) {
+                    self.report(msg);
                 }
             }
             if !shape.enum_values.is_empty() && !shape.enum_values.contains(&text.as_ref()) {
@@ -428,17 +476,115 @@ mod tests {
         assert_eq!(shown(".a.b[0]"), "a.b[0]");
     }
 
+    /// Every pattern of the model has a translated regex, and every regex compiles.
     #[test]
     fn model_patterns_compile() {
-        let failing: Vec<&str> = SHAPES
+        let failing: Vec<String> = SHAPES
             .iter()
             .enumerate()
-            .filter(|(id, s)| s.pattern.is_some() && pattern(*id).is_none())
-            .map(|(_, s)| s.name)
+            .filter(|(_, s)| s.pattern.is_some() || s.regex.is_some())
+            .filter_map(
+                |(id, s)| match (s.pattern.is_some(), s.regex.is_some(), pattern(id)) {
+                    (true, true, Some(Ok(_))) => None,
+                    (_, _, Some(Err(reason))) => Some(format!("{}: {reason}", s.name)),
+                    _ => Some(format!("{}: pattern and regex not both set", s.name)),
+                },
+            )
             .collect();
         assert!(
             failing.is_empty(),
-            "patterns that do not compile: {failing:?}"
+            "patterns without a compiling regex: {failing:?}"
+        );
+        assert!(SHAPES.iter().filter(|s| s.regex.is_some()).count() > 10);
+    }
+
+    fn regex_of(shape_name: &str) -> &'static Regex {
+        let id = SHAPES
+            .iter()
+            .position(|s| s.name == shape_name)
+            .unwrap_or_else(|| panic!("no shape {shape_name}"));
+        match pattern(id) {
+            Some(Ok(re)) => re,
+            other => panic!("{shape_name}: {other:?}"),
+        }
+    }
+
+    /// Searched, not anchored: what the service accepts passes; what it refuses does not.
+    #[test]
+    fn model_patterns_are_searched_like_smithy() {
+        let s3 = regex_of("S3Uri");
+        for ok in [
+            "s3://my-bucket/date=2024-01-01/train.jsonl",
+            "s3://my-bucket/train+v2.jsonl",
+            "s3://my-bucket/my data/train.jsonl",
+            "s3://my-bucket/données/train.jsonl",
+            "s3://bc-test-bucket/out/",
+        ] {
+            assert!(s3.is_match(ok), "{ok}");
+        }
+        for bad in ["s3://b/x", "https://example/out", ""] {
+            assert!(!s3.is_match(bad), "{bad}");
+        }
+        let role = regex_of("RoleArn");
+        assert!(role.is_match("arn:aws:iam::123456789012:role/x"));
+        assert!(!role.is_match("arn:aws:iam::123456789012:user/x"));
+        // `.` excludes ECMA's line terminators, so a role name of only "\r" fails
+        assert!(!role.is_match("arn:aws:iam::123456789012:role/\r"));
+        let job = regex_of("JobName");
+        assert!(job.is_match("nightly finetune!"));
+        assert!(!job.is_match(""));
+        assert!(!job.is_match("--- ..."));
+        // ECMA's \d is ASCII: an Arabic-Indic digit is not a digit
+        let lambda = regex_of("LambdaArn");
+        assert!(lambda.is_match("arn:aws:lambda:us-east-1:123456789012:function:f"));
+        assert!(!lambda.is_match("arn:aws:lambda:us-east-\u{663}:123456789012:function:f"));
+    }
+
+    #[test]
+    fn unusable_regex_refuses_the_value() {
+        let broken = Shape {
+            name: "Broken",
+            kind: Kind::String,
+            members: &[],
+            member: None,
+            value: None,
+            min: None,
+            max: None,
+            pattern: Some("(?=x)"),
+            regex: Some("(unclosed"),
+            enum_values: &[],
+            sensitive: false,
+        };
+        let reason = compile(&broken).expect_err("must not compile");
+        assert!(!reason.contains('\n'), "{reason}");
+        let msg = pattern_error(
+            ".jobName",
+            || "x".to_owned(),
+            "(?=x)",
+            Err(reason.as_str()),
+            "x",
+        )
+        .expect("refused");
+        assert!(
+            msg.starts_with(
+                "Invalid value for parameter jobName, value: x, valid pattern: (?=x) ("
+            ),
+            "{msg}"
+        );
+        let missing = Shape {
+            regex: None,
+            ..broken
+        };
+        assert!(compile(&missing).is_err());
+
+        let re = Regex::new("b").expect("compiles");
+        assert_eq!(
+            pattern_error(".a", || "abc".to_owned(), "b", Ok(&re), "abc"),
+            None
+        );
+        assert_eq!(
+            pattern_error(".a", || "xyz".to_owned(), "b", Ok(&re), "xyz").as_deref(),
+            Some("Invalid value for parameter a, value: xyz, valid pattern: b")
         );
     }
 }

@@ -4,16 +4,29 @@ Rules botocore checks (required, unknown, type, min length / value, unions) must
 give botocore's exact report; the extra constraints bedrock_customization checks
 (max length / value, pattern, enum, sizes of lists and maps) give a report in
 the same style.  Nothing is sent when validation fails.
+
+Patterns are matched as Smithy defines `@pattern`: ECMA-262 regular expressions,
+searched (a value is valid when the pattern matches anywhere in it), anchored only
+where the pattern has ^ / $ itself.
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import functools
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import deque
 
 import botocore.exceptions
 import pytest
 from botocore.config import Config as BotocoreConfig
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import bedrock_customization as bc
 from conftest import ROLE_ARN, Reply, capture, make_bc_client, make_boto3_client
@@ -213,7 +226,8 @@ EXTRA_RULES = [
     ("max-length-list", with_(vpcConfig={"subnetIds": ["s"], "securityGroupIds": ["sg"] * 6}),
      with_(vpcConfig={"subnetIds": ["s"], "securityGroupIds": ["sg"] * 5}), "vpcConfig.securityGroupIds",
      "valid max length: 5"),
-    ("pattern", with_(jobName="bad name!"), with_(jobName="good-name.1"), "jobName", "valid pattern:"),
+    # (the pattern is searched: only a name without any ASCII letter or digit fails it)
+    ("pattern", with_(jobName="日本語のジョブ"), with_(jobName="good-name.1"), "jobName", "valid pattern:"),
     ("pattern-nested", with_(outputDataConfig={"s3Uri": "https://example/out"}),
      with_(outputDataConfig={"s3Uri": "s3://bc-test-bucket/out"}), "outputDataConfig.s3Uri", "valid pattern:"),
     ("enum", with_(customizationType="FINE_TUNE"), with_(customizationType="FINE_TUNING"), "customizationType",
@@ -254,7 +268,7 @@ def test_extra_constraints(clients, failing, passing, path, text):
 def test_list_filters_enum_and_pattern(clients):
     _, ours, recorder = clients
     got = capture(lambda: ours.list_model_customization_jobs(sortOrder="Sideways", statusEquals="Done",
-                                                             maxResults=1001, nameContains="a b"))
+                                                             maxResults=1001, nameContains="ジョブ"))
     lines = report_of(got).splitlines()
     assert len(lines) == 4, lines
     assert any("sortOrder" in line and "Ascending, Descending" in line for line in lines)
@@ -325,3 +339,253 @@ def test_positional_arguments_rejected_like_boto3(recorder, operation):
     assert type(got) is TypeError
     assert str(got) == str(expected) == f"{operation}() only accepts keyword arguments."
     assert recorder.requests == []
+
+
+# ---------------------------------------------------------------------------
+# Patterns as Smithy defines them: searched, ECMA-262 (not anchored full matches)
+# ---------------------------------------------------------------------------
+
+MODEL_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "codegen", "model", "service-2.json")
+
+
+@functools.lru_cache(maxsize=None)
+def pinned_model():
+    with open(MODEL_PATH, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def model_pattern(shape: str) -> str:
+    return pinned_model()["shapes"][shape]["pattern"]
+
+
+S3_PATTERN = model_pattern("S3Uri")
+JOB_NAME_PATTERN = model_pattern("JobName")
+ROLE_PATTERN = model_pattern("RoleArn")
+
+# What the service accepts (Smithy: the pattern matches somewhere in the value) and the
+# client therefore must not refuse; an anchored full match refused every one of these.
+SERVICE_ACCEPTS = {
+    "partition-key": with_(trainingDataConfig={"s3Uri": "s3://my-bucket/date=2024-01-01/train.jsonl"}),
+    "plus-in-key": with_(trainingDataConfig={"s3Uri": "s3://my-bucket/train+v2.jsonl"}),
+    "space-in-key": with_(outputDataConfig={"s3Uri": "s3://my-bucket/my outputs/run 1/"}),
+    "non-ascii-key": with_(trainingDataConfig={"s3Uri": "s3://my-bucket/données/entraînement.jsonl"}),
+    "validator-partition": with_(validationDataConfig={"validators": [
+        {"s3Uri": "s3://my-bucket/split=validation/part-0.jsonl"}]}),
+    "output-partition": with_(outputDataConfig={"s3Uri": "s3://my-bucket/runs/year=2024/month=05/"}),
+    "non-ascii-tag": with_(jobTags=[{"key": "équipe", "value": "apprentissage automatique"}]),
+}
+
+
+@pytest.mark.parametrize("request_kwargs", SERVICE_ACCEPTS.values(), ids=SERVICE_ACCEPTS.keys())
+def test_values_the_service_accepts_are_sent(clients, request_kwargs):
+    _, ours, recorder = clients
+    ours.create_model_customization_job(**request_kwargs)
+    assert len(recorder.requests) == 1
+    sent = recorder.requests[0].json()
+    for key in ("trainingDataConfig", "outputDataConfig", "validationDataConfig", "jobTags"):
+        if key in request_kwargs:
+            assert sent[key] == request_kwargs[key]
+
+
+# What the service refuses too: still refused before sending, each problem named.
+SERVICE_REFUSES = {
+    "one-letter-bucket": (with_(trainingDataConfig={"s3Uri": "s3://b/x"}), [
+        f"Invalid value for parameter trainingDataConfig.s3Uri, value: s3://b/x, valid pattern: {S3_PATTERN}"]),
+    "one-letter-bucket-output": (with_(outputDataConfig={"s3Uri": "s3://b/out/"}), [
+        f"Invalid value for parameter outputDataConfig.s3Uri, value: s3://b/out/, valid pattern: {S3_PATTERN}"]),
+    "https-url-not-s3-uri": (with_(trainingDataConfig={"s3Uri": "https://my-bucket.s3.amazonaws.com/train.jsonl"}), [
+        "Invalid value for parameter trainingDataConfig.s3Uri, value: https://my-bucket.s3.amazonaws.com/train.jsonl, "
+        f"valid pattern: {S3_PATTERN}"]),
+    "empty-job-name": (with_(jobName=""), [
+        "Invalid length for parameter jobName, value: 0, valid min length: 1",
+        f"Invalid value for parameter jobName, value: , valid pattern: {JOB_NAME_PATTERN}"]),
+    "user-arn-for-role": (with_(roleArn="arn:aws:iam::123456789012:user/x"), [
+        f"Invalid value for parameter roleArn, value: arn:aws:iam::123456789012:user/x, valid pattern: {ROLE_PATTERN}"]),
+}
+
+
+@pytest.mark.parametrize("request_kwargs, lines", SERVICE_REFUSES.values(), ids=SERVICE_REFUSES.keys())
+def test_values_the_service_refuses_are_reported(clients, request_kwargs, lines):
+    _, ours, recorder = clients
+    got = capture(lambda: ours.create_model_customization_job(**request_kwargs))
+    assert isinstance(got, bc.exceptions.ParamValidationError)
+    assert isinstance(got, botocore.exceptions.ParamValidationError)
+    assert report_of(got).splitlines() == lines
+    assert recorder.requests == []
+
+
+# -- Property: every value generated from a pattern is accepted for its member --------
+
+
+def _pattern_members():
+    """``(operation, shape, path)`` for each pattern-bearing string shape reachable from
+    each operation's input (by its shortest path), from the pinned model."""
+    from bedrock_customization import _model
+
+    model = pinned_model()
+    shapes = model["shapes"]
+    cases = []
+    for python_name, op_name in sorted(_model.OPERATIONS.items()):
+        start = model["operations"][op_name]["input"]["shape"]
+        visited, queue, found = {start}, deque([(start, ())]), {}
+        while queue:
+            name, path = queue.popleft()
+            shape = shapes[name]
+            if shape["type"] == "string" and "pattern" in shape:
+                found.setdefault(name, path)
+            if shape["type"] == "structure":
+                children = [(ref["shape"], path + (("member", m),)) for m, ref in shape["members"].items()]
+            elif shape["type"] == "list":
+                children = [(shape["member"]["shape"], path + (("item",),))]
+            elif shape["type"] == "map":
+                children = [(shape["key"]["shape"], path + (("key",),)),
+                            (shape["value"]["shape"], path + (("value",),))]
+            else:
+                children = []
+            for child, child_path in children:
+                if child not in visited:
+                    visited.add(child)
+                    queue.append((child, child_path))
+        cases.extend((python_name, name, path) for name, path in sorted(found.items()))
+    return cases
+
+
+PATTERN_MEMBERS = _pattern_members()
+MAP_KEY, MAP_VALUE = "k", "v"  # the other half of a map entry (valid for this model's maps)
+
+
+def request_with(path, value):
+    inner = value
+    for step in reversed(path):
+        if step[0] == "member":
+            inner = {step[1]: inner}
+        elif step[0] == "item":
+            inner = [inner]
+        elif step[0] == "key":
+            inner = {inner: MAP_VALUE}
+        else:
+            inner = {MAP_KEY: inner}
+    return inner
+
+
+# Python's `re` is ECMA-262 for these patterns except where noted here. The property
+# test compiles them with re.ASCII: Python's \d, \w and \b are Unicode-aware, ECMA's are
+# ASCII (and under re.ASCII Python's \s is [ \t\n\r\f\v], a subset of ECMA's \s, so what
+# it generates for \s is ECMA white space too). It skips the generated examples that
+# fall into one of the remaining differences:
+#   * "." : Python's matches "\r", U+2028 and U+2029 (it excludes only "\n"); ECMA's
+#     excludes all four line terminators.
+#   * "$" : Python's also matches just before a final "\n"; ECMA's (without the m flag)
+#     only at the very end.
+#   * "\S": under re.ASCII Python's matches the non-ASCII white space that is in ECMA's
+#     \s (U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF).
+_ECMA_NON_ASCII_SPACE = "\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def _constructs(pattern: str) -> set:
+    """The escapes, and the characters outside classes, of an ECMA pattern."""
+    found, i, in_class = set(), 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            found.add(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        else:
+            found.add(c)
+        i += 1
+    return found
+
+
+def python_differs_from_ecma(pattern: str, value: str) -> bool:
+    used = _constructs(pattern)
+    return (("." in used and any(c in value for c in "\r\u2028\u2029"))
+            or ("$" in used and value.endswith("\n"))
+            or ("\\S" in used and any(c in value for c in _ECMA_NON_ASCII_SPACE)))
+
+
+@functools.lru_cache(maxsize=None)
+def from_pattern(pattern: str):
+    # not fullmatch: a value is valid when the pattern matches anywhere in it
+    return st.from_regex(re.compile(pattern, re.ASCII), fullmatch=False)
+
+
+@functools.lru_cache(maxsize=None)
+def offline_client():
+    # Every request below has an unknown member, so validation always fails: nothing is
+    # ever sent to this address.
+    return make_bc_client("http://127.0.0.1:9")
+
+
+def test_every_pattern_member_is_covered():
+    shapes = {shape for _, shape, _ in PATTERN_MEMBERS}
+    assert {"S3Uri", "JobName", "RoleArn", "ModelCustomizationJobIdentifier", "PaginationToken",
+            "RequestMetadataMapKeyString", "RequestMetadataMapValueString", "LambdaArn"} <= shapes
+    assert {op for op, _, _ in PATTERN_MEMBERS} == {
+        "create_model_customization_job", "get_model_customization_job",
+        "list_model_customization_jobs", "stop_model_customization_job"}
+    for filler, shape in ((MAP_KEY, "RequestMetadataMapKeyString"), (MAP_VALUE, "RequestMetadataMapValueString")):
+        assert re.search(model_pattern(shape), filler)
+
+
+@pytest.mark.parametrize("operation, shape, path", PATTERN_MEMBERS,
+                         ids=[f"{op}:{'.'.join(s[1] if s[0] == 'member' else s[0] for s in p)}"
+                              for op, _, p in PATTERN_MEMBERS])
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_values_generated_from_the_pattern_are_accepted(operation, shape, path, data):
+    pattern = model_pattern(shape)
+    value = data.draw(from_pattern(pattern), label="value")
+    assume(not python_differs_from_ecma(pattern, value))
+    request = request_with(path, value)
+    request["bogus"] = 0
+    got = capture(lambda: getattr(offline_client(), operation)(**request))
+    assert isinstance(got, bc.exceptions.ParamValidationError), got
+    report = str(got)
+    assert 'Unknown parameter in input: "bogus"' in report
+    assert f", valid pattern: {pattern}" not in report, report
+
+
+# -- The CLI validates through the same client ----------------------------------------
+
+
+def _cli_env():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
+               AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+    return env
+
+
+def test_cli_accepts_a_partition_key_and_refuses_a_one_letter_bucket(recorder):
+    recorder.always(bc_reply())
+
+    def create(s3_uri):
+        return subprocess.run(
+            [sys.executable, "-m", "bedrock_customization", "create-model-customization-job",
+             "--job-name", "cli-partition", "--custom-model-name", "cli-partition-model",
+             "--role-arn", ROLE_ARN, "--base-model-identifier", "amazon.titan-text-express-v1",
+             "--training-data-config", json.dumps({"s3Uri": s3_uri}),
+             "--output-data-config", json.dumps({"s3Uri": "s3://my-bucket/out/"}),
+             "--endpoint-url", recorder.url],
+            env=_cli_env(), capture_output=True, text=True, timeout=60,
+        )
+
+    ok = create("s3://my-bucket/date=2024-01-01/train.jsonl")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["jobArn"].startswith("arn:aws:bedrock:")
+    assert len(recorder.requests) == 1
+    assert recorder.requests[0].json()["trainingDataConfig"] == {"s3Uri": "s3://my-bucket/date=2024-01-01/train.jsonl"}
+
+    refused = create("s3://b/x")
+    assert refused.returncode == 255
+    assert refused.stdout == ""
+    assert refused.stderr == (
+        "\nParameter validation failed:\n"
+        f"Invalid value for parameter trainingDataConfig.s3Uri, value: s3://b/x, valid pattern: {S3_PATTERN}\n"
+    )
+    assert len(recorder.requests) == 1
