@@ -27,10 +27,11 @@ import sys
 import bedrock_customization as bc
 
 endpoint = sys.argv[1]
+name = "smoke-py%d%d" % sys.version_info[:2]  # one local Bedrock serves every interpreter
 client = bc.client("bedrock", region_name="us-east-1", endpoint_url=endpoint,
                    aws_access_key_id="testing", aws_secret_access_key="testing")
 created = client.create_model_customization_job(
-    jobName="smoke-job", customModelName="smoke-model",
+    jobName=name, customModelName=name + "-model",
     roleArn="arn:aws:iam::123456789012:role/smoke",
     baseModelIdentifier="amazon.titan-text-express-v1",
     trainingDataConfig={"s3Uri": "s3://smoke-bucket/date=2026-12-02/train.jsonl"},
@@ -38,7 +39,7 @@ created = client.create_model_customization_job(
     hyperParameters={"epochCount": "1"},
 )
 job = client.get_model_customization_job(jobIdentifier=created["jobArn"])
-assert job["jobName"] == "smoke-job", job
+assert job["jobName"] == name, job
 assert job["ResponseMetadata"]["HTTPStatusCode"] == 200, job
 try:
     client.get_model_customization_job(jobIdentifier="no-such-job")
