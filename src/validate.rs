@@ -564,7 +564,7 @@ mod tests {
             Err(reason.as_str()),
             "x",
         )
-        .expect("refused");
+        .expect("refused"); // ok: test
         assert!(
             msg.starts_with(
                 "Invalid value for parameter jobName, value: x, valid pattern: (?=x) ("
@@ -577,7 +577,7 @@ mod tests {
         };
         assert!(compile(&missing).is_err());
 
-        let re = Regex::new("b").expect("compiles");
+        let re = Regex::new("b").expect("compiles"); // ok: test
         assert_eq!(
             pattern_error(".a", || "abc".to_owned(), "b", Ok(&re), "abc"),
             None
