@@ -66,6 +66,8 @@ class PyTypes:
     def expr(self, name: str, flavor: str, defined: set) -> str:
         s = self.model.shape(name)
         t = s["type"]
+        if self.model.is_document(name):
+            return "Any"
         if t == "structure":
             td = self.typedef_name(name, flavor)
             return td if td in defined else repr(td)
@@ -99,6 +101,15 @@ def _check_identifier(name: str, where: str):
 def typed_dict(td_name: str, fields: list) -> list:
     """A TypedDict with required and optional keys, using the two-class idiom (no
     typing_extensions needed on Python 3.9). `fields` is [(name, type, required)]."""
+    if not all(n.isidentifier() and not keyword.iskeyword(n) for n, _, _ in fields):
+        # a member such as `in`: only the functional syntax can name it
+        required = {n: t for n, t, r in fields if r}
+        optional = {n: t for n, t, r in fields if not r}
+        if required and optional:
+            raise SystemExit(f"generate.py: {td_name}: required and optional members and a keyword among them")
+        body = ", ".join(f"{n!r}: {t}" for n, t in (required or optional).items())
+        total = "" if required else ", total=False"
+        return [f"{td_name} = TypedDict({td_name!r}, {{{body}}}{total})\n", "\n\n"]
     required = [(n, t) for n, t, r in fields if r]
     optional = [(n, t) for n, t, r in fields if not r]
     lines = []
@@ -179,7 +190,6 @@ def gen_type_defs_py(model: Model, header: str) -> str:
                 emit(ref, flavor)
         fields = []
         for m_name, m in s.get("members", {}).items():
-            _check_identifier(m_name, name)
             fields.append(
                 (m_name, types.expr(m["shape"], flavor, defined), m_name in s.get("required", []))
             )

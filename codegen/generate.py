@@ -146,7 +146,12 @@ def gen_shapes_rs(model: Model, header: str) -> str:
     for name in model.names:
         s = model.shape(name)
         t = s["type"]
-        kind = ("Union" if s.get("union") else "Structure") if t == "structure" else KIND[t]
+        if model.is_document(name):
+            kind = "Document"
+        elif t == "structure":
+            kind = "Union" if s.get("union") else "Structure"
+        else:
+            kind = KIND[t]
         members = []
         for m_name, m in s.get("members", {}).items():
             location = m.get("location")
@@ -245,7 +250,7 @@ class BuilderGen:
             model.shapes, [r for root in model.input_roots for r in shape_refs(model.shape(root))]
         )
         for name in sorted(nested):
-            if model.shape(name)["type"] in AGGREGATES:
+            if model.shape(name)["type"] in AGGREGATES and not model.is_document(name):
                 fn = rust_snake(name)
                 if fn in reserved or fn in RUST_KEYWORDS:
                     fn += "_shape"
@@ -259,6 +264,8 @@ class BuilderGen:
     def rust_type(self, name: str) -> str:
         s = self.model.shape(name)
         t = s["type"]
+        if self.model.is_document(name):
+            return "::aws_smithy_types::Document"
         if t == "structure" or self.model.is_enum(name):
             return self.sdk_type(name)
         if t == "list":
@@ -272,6 +279,8 @@ class BuilderGen:
         """A `PyResult<T>` expression converting the Python object `value` (a `&Bound<PyAny>`)."""
         s = self.model.shape(name)
         t = s["type"]
+        if self.model.is_document(name):
+            return f"{CONVERT}::to_document({value}, {path})"
         if t in AGGREGATES:
             return f"{self.fn_names[name]}({value}, {path})"
         if self.model.is_enum(name):
@@ -466,7 +475,11 @@ def gen_model_py(model: Model, header: str) -> str:
 
 def generate_all() -> dict:
     raw, pages, source = load_pinned()
-    model = Model(raw, pages.get("pagination", {}))
+    crate = source.get("aws_sdk_bedrock", {})
+    model = Model(raw, pages.get("pagination", {}), crate.get("lacks", ()))
+    if model.lacking:
+        print(f"generate.py: aws-sdk-bedrock {crate.get('version', '?')} lacks {len(model.lacking)} "
+              f"operation(s), left out: {', '.join(model.lacking)}", file=sys.stderr)
     api = raw.get("metadata", {}).get("apiVersion", API_VERSION)
     version = f"{api}, botocore {source.get('botocore', 'unknown')}"
     rust_header = RUST_HEADER.format(service=SERVICE, version=version)

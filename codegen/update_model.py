@@ -135,6 +135,7 @@ def main(argv=None) -> int:
         print(f"no pinned model yet: {len(new_model['operations'])} operations")
 
     missing = []
+    crate_version = None
     if not args.no_crate:
         crate_version, crate_ops = crate_operations()
         if crate_version is None:
@@ -158,6 +159,11 @@ def main(argv=None) -> int:
         "updated": datetime.date.today().isoformat(),
         "sha256": {name: hashlib.sha256(data).hexdigest() for name, data in new_bytes.items()},
     }
+    if not args.no_crate and crate_version is not None:
+        # read by generate.py: these operations are left out of the client whole
+        source["aws_sdk_bedrock"] = {"version": crate_version, "lacks": missing}
+    elif "aws_sdk_bedrock" in old_source:
+        source["aws_sdk_bedrock"] = old_source["aws_sdk_bedrock"]
     with open(os.path.join(args.dest, generate.SOURCE_JSON), "w", encoding="utf-8") as f:
         json.dump(source, f, indent=2)
         f.write("\n")

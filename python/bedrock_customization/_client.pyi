@@ -9,19 +9,168 @@ from .exceptions import ClientError
 from .paginate import AsyncPaginator, Paginator
 from .waiter import AsyncWaiter, Waiter
 from .type_defs import (
+    AccountEnforcedGuardrailInferenceInputConfigurationTypeDef,
+    AdvancedPromptOptimizationInputConfigTypeDef,
+    AdvancedPromptOptimizationOutputConfigTypeDef,
+    ApplicationTypeType,
+    AutomatedReasoningCheckResultType,
+    AutomatedReasoningPolicyAnnotationTypeDef,
+    AutomatedReasoningPolicyBuildResultAssetTypeType,
+    AutomatedReasoningPolicyBuildWorkflowSourceTypeDef,
+    AutomatedReasoningPolicyBuildWorkflowTypeType,
+    AutomatedReasoningPolicyDefinitionTypeDef,
+    BatchDeleteAdvancedPromptOptimizationJobResponseTypeDef,
+    BatchDeleteEvaluationJobResponseTypeDef,
+    BlobTypeDef,
+    CancelAutomatedReasoningPolicyBuildWorkflowResponseTypeDef,
+    CommitmentDurationType,
+    CreateAdvancedPromptOptimizationJobResponseTypeDef,
+    CreateAutomatedReasoningPolicyResponseTypeDef,
+    CreateAutomatedReasoningPolicyTestCaseResponseTypeDef,
+    CreateAutomatedReasoningPolicyVersionResponseTypeDef,
+    CreateCustomModelDeploymentResponseTypeDef,
+    CreateCustomModelResponseTypeDef,
+    CreateEvaluationJobResponseTypeDef,
+    CreateFoundationModelAgreementResponseTypeDef,
+    CreateGuardrailResponseTypeDef,
+    CreateGuardrailVersionResponseTypeDef,
+    CreateInferenceProfileResponseTypeDef,
+    CreateMarketplaceModelEndpointResponseTypeDef,
+    CreateModelCopyJobResponseTypeDef,
     CreateModelCustomizationJobResponseTypeDef,
+    CreateModelImportJobResponseTypeDef,
+    CreateModelInvocationJobResponseTypeDef,
+    CreatePromptRouterResponseTypeDef,
+    CreateProvisionedModelThroughputResponseTypeDef,
+    CustomModelDeploymentStatusType,
     CustomizationConfigTypeDef,
     CustomizationTypeType,
+    DeleteAutomatedReasoningPolicyBuildWorkflowResponseTypeDef,
+    DeleteAutomatedReasoningPolicyResponseTypeDef,
+    DeleteAutomatedReasoningPolicyTestCaseResponseTypeDef,
+    DeleteCustomModelDeploymentResponseTypeDef,
+    DeleteCustomModelResponseTypeDef,
+    DeleteEnforcedGuardrailConfigurationResponseTypeDef,
+    DeleteFoundationModelAgreementResponseTypeDef,
+    DeleteGuardrailResponseTypeDef,
+    DeleteImportedModelResponseTypeDef,
+    DeleteInferenceProfileResponseTypeDef,
+    DeleteMarketplaceModelEndpointResponseTypeDef,
+    DeleteModelInvocationLoggingConfigurationResponseTypeDef,
+    DeletePromptRouterResponseTypeDef,
+    DeleteProvisionedModelThroughputResponseTypeDef,
+    DeleteResourcePolicyResponseTypeDef,
+    DeregisterMarketplaceModelEndpointResponseTypeDef,
+    EndpointConfigTypeDef,
+    EvaluationConfigTypeDef,
+    EvaluationInferenceConfigTypeDef,
+    EvaluationJobStatusType,
+    EvaluationOutputDataConfigTypeDef,
+    ExportAutomatedReasoningPolicyVersionResponseTypeDef,
     FineTuningJobStatusType,
+    GetAdvancedPromptOptimizationJobResponseTypeDef,
+    GetAutomatedReasoningPolicyAnnotationsResponseTypeDef,
+    GetAutomatedReasoningPolicyBuildWorkflowResponseTypeDef,
+    GetAutomatedReasoningPolicyBuildWorkflowResultAssetsResponseTypeDef,
+    GetAutomatedReasoningPolicyNextScenarioResponseTypeDef,
+    GetAutomatedReasoningPolicyResponseTypeDef,
+    GetAutomatedReasoningPolicyTestCaseResponseTypeDef,
+    GetAutomatedReasoningPolicyTestResultResponseTypeDef,
+    GetCustomModelDeploymentResponseTypeDef,
+    GetCustomModelResponseTypeDef,
+    GetEvaluationJobResponseTypeDef,
+    GetFoundationModelAvailabilityResponseTypeDef,
+    GetFoundationModelResponseTypeDef,
+    GetGuardrailResponseTypeDef,
+    GetImportedModelResponseTypeDef,
+    GetInferenceProfileResponseTypeDef,
+    GetMarketplaceModelEndpointResponseTypeDef,
+    GetModelCopyJobResponseTypeDef,
     GetModelCustomizationJobResponseTypeDef,
+    GetModelImportJobResponseTypeDef,
+    GetModelInvocationJobResponseTypeDef,
+    GetModelInvocationLoggingConfigurationResponseTypeDef,
+    GetPromptRouterResponseTypeDef,
+    GetProvisionedModelThroughputResponseTypeDef,
+    GetResourcePolicyResponseTypeDef,
+    GetUseCaseForModelAccessResponseTypeDef,
+    GuardrailAutomatedReasoningPolicyConfigTypeDef,
+    GuardrailContentPolicyConfigTypeDef,
+    GuardrailContextualGroundingPolicyConfigTypeDef,
+    GuardrailCrossRegionConfigTypeDef,
+    GuardrailSensitiveInformationPolicyConfigTypeDef,
+    GuardrailTopicPolicyConfigTypeDef,
+    GuardrailWordPolicyConfigTypeDef,
+    InferenceProfileModelSourceTypeDef,
+    InferenceProfileTypeType,
+    InferenceTypeType,
+    ListAdvancedPromptOptimizationJobsResponseTypeDef,
+    ListAutomatedReasoningPoliciesResponseTypeDef,
+    ListAutomatedReasoningPolicyBuildWorkflowsResponseTypeDef,
+    ListAutomatedReasoningPolicyTestCasesResponseTypeDef,
+    ListAutomatedReasoningPolicyTestResultsResponseTypeDef,
+    ListCustomModelDeploymentsResponseTypeDef,
+    ListCustomModelsResponseTypeDef,
+    ListEnforcedGuardrailsConfigurationResponseTypeDef,
+    ListEvaluationJobsResponseTypeDef,
+    ListFoundationModelAgreementOffersResponseTypeDef,
+    ListFoundationModelsResponseTypeDef,
+    ListGuardrailsResponseTypeDef,
+    ListImportedModelsResponseTypeDef,
+    ListInferenceProfilesResponseTypeDef,
+    ListMarketplaceModelEndpointsResponseTypeDef,
+    ListModelCopyJobsResponseTypeDef,
     ListModelCustomizationJobsResponseTypeDef,
+    ListModelImportJobsResponseTypeDef,
+    ListModelInvocationJobsResponseTypeDef,
+    ListPromptRoutersResponseTypeDef,
+    ListProvisionedModelThroughputsResponseTypeDef,
+    ListTagsForResourceResponseTypeDef,
+    LoggingConfigTypeDef,
+    ModelConfigurationTypeDef,
+    ModelCopyJobStatusType,
+    ModelCustomizationType,
+    ModelDataSourceTypeDef,
+    ModelImportJobStatusType,
+    ModelInvocationJobInputDataConfigTypeDef,
+    ModelInvocationJobOutputDataConfigTypeDef,
+    ModelInvocationJobStatusType,
+    ModelInvocationTypeType,
+    ModelModalityType,
+    ModelStatusType,
+    OfferTypeType,
     OutputDataConfigTypeDef,
+    PromptRouterTargetModelTypeDef,
+    PromptRouterTypeType,
+    ProvisionedModelStatusType,
+    PutEnforcedGuardrailConfigurationResponseTypeDef,
+    PutModelInvocationLoggingConfigurationResponseTypeDef,
+    PutResourcePolicyResponseTypeDef,
+    PutUseCaseForModelAccessResponseTypeDef,
+    RegisterMarketplaceModelEndpointResponseTypeDef,
+    RoutingCriteriaTypeDef,
+    SortByProvisionedModelsType,
     SortJobsByType,
+    SortModelsByType,
     SortOrderType,
+    StartAutomatedReasoningPolicyBuildWorkflowResponseTypeDef,
+    StartAutomatedReasoningPolicyTestWorkflowResponseTypeDef,
+    StopAdvancedPromptOptimizationJobResponseTypeDef,
+    StopEvaluationJobResponseTypeDef,
     StopModelCustomizationJobResponseTypeDef,
+    StopModelInvocationJobResponseTypeDef,
+    TagResourceResponseTypeDef,
     TagTypeDef,
     TimestampTypeDef,
     TrainingDataConfigTypeDef,
+    UntagResourceResponseTypeDef,
+    UpdateAutomatedReasoningPolicyAnnotationsResponseTypeDef,
+    UpdateAutomatedReasoningPolicyResponseTypeDef,
+    UpdateAutomatedReasoningPolicyTestCaseResponseTypeDef,
+    UpdateCustomModelDeploymentResponseTypeDef,
+    UpdateGuardrailResponseTypeDef,
+    UpdateMarketplaceModelEndpointResponseTypeDef,
+    UpdateProvisionedModelThroughputResponseTypeDef,
     ValidationDataConfigTypeDef,
     VpcConfigTypeDef,
 )
@@ -76,6 +225,154 @@ class Client:
     def region_name(self) -> Optional[str]: ...
     @property
     def endpoint_url(self) -> Optional[str]: ...
+    def batch_delete_advanced_prompt_optimization_job(
+        self,
+        *,
+        jobIdentifiers: Sequence[str],
+    ) -> BatchDeleteAdvancedPromptOptimizationJobResponseTypeDef: ...
+    def batch_delete_evaluation_job(
+        self,
+        *,
+        jobIdentifiers: Sequence[str],
+    ) -> BatchDeleteEvaluationJobResponseTypeDef: ...
+    def cancel_automated_reasoning_policy_build_workflow(
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+    ) -> CancelAutomatedReasoningPolicyBuildWorkflowResponseTypeDef: ...
+    def create_advanced_prompt_optimization_job(
+        self,
+        *,
+        jobName: str,
+        inputConfig: AdvancedPromptOptimizationInputConfigTypeDef,
+        outputConfig: AdvancedPromptOptimizationOutputConfigTypeDef,
+        modelConfigurations: Sequence[ModelConfigurationTypeDef],
+        jobDescription: str = ...,
+        clientToken: str = ...,
+        encryptionKeyArn: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateAdvancedPromptOptimizationJobResponseTypeDef: ...
+    def create_automated_reasoning_policy(
+        self,
+        *,
+        name: str,
+        description: str = ...,
+        clientRequestToken: str = ...,
+        policyDefinition: AutomatedReasoningPolicyDefinitionTypeDef = ...,
+        kmsKeyId: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateAutomatedReasoningPolicyResponseTypeDef: ...
+    def create_automated_reasoning_policy_test_case(
+        self,
+        *,
+        policyArn: str,
+        guardContent: str,
+        expectedAggregatedFindingsResult: AutomatedReasoningCheckResultType,
+        queryContent: str = ...,
+        clientRequestToken: str = ...,
+        confidenceThreshold: float = ...,
+    ) -> CreateAutomatedReasoningPolicyTestCaseResponseTypeDef: ...
+    def create_automated_reasoning_policy_version(
+        self,
+        *,
+        policyArn: str,
+        lastUpdatedDefinitionHash: str,
+        clientRequestToken: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateAutomatedReasoningPolicyVersionResponseTypeDef: ...
+    def create_custom_model(
+        self,
+        *,
+        modelName: str,
+        modelSourceConfig: ModelDataSourceTypeDef,
+        modelKmsKeyArn: str = ...,
+        roleArn: str = ...,
+        modelTags: Sequence[TagTypeDef] = ...,
+        clientRequestToken: str = ...,
+    ) -> CreateCustomModelResponseTypeDef: ...
+    def create_custom_model_deployment(
+        self,
+        *,
+        modelDeploymentName: str,
+        modelArn: str,
+        description: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+        clientRequestToken: str = ...,
+    ) -> CreateCustomModelDeploymentResponseTypeDef: ...
+    def create_evaluation_job(
+        self,
+        *,
+        jobName: str,
+        roleArn: str,
+        evaluationConfig: EvaluationConfigTypeDef,
+        inferenceConfig: EvaluationInferenceConfigTypeDef,
+        outputDataConfig: EvaluationOutputDataConfigTypeDef,
+        jobDescription: str = ...,
+        clientRequestToken: str = ...,
+        customerEncryptionKeyId: str = ...,
+        jobTags: Sequence[TagTypeDef] = ...,
+        applicationType: ApplicationTypeType = ...,
+    ) -> CreateEvaluationJobResponseTypeDef: ...
+    def create_foundation_model_agreement(
+        self,
+        *,
+        offerToken: str,
+        modelId: str,
+    ) -> CreateFoundationModelAgreementResponseTypeDef: ...
+    def create_guardrail(
+        self,
+        *,
+        name: str,
+        blockedInputMessaging: str,
+        blockedOutputsMessaging: str,
+        description: str = ...,
+        topicPolicyConfig: GuardrailTopicPolicyConfigTypeDef = ...,
+        contentPolicyConfig: GuardrailContentPolicyConfigTypeDef = ...,
+        wordPolicyConfig: GuardrailWordPolicyConfigTypeDef = ...,
+        sensitiveInformationPolicyConfig: GuardrailSensitiveInformationPolicyConfigTypeDef = ...,
+        contextualGroundingPolicyConfig: GuardrailContextualGroundingPolicyConfigTypeDef = ...,
+        automatedReasoningPolicyConfig: GuardrailAutomatedReasoningPolicyConfigTypeDef = ...,
+        crossRegionConfig: GuardrailCrossRegionConfigTypeDef = ...,
+        kmsKeyId: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+        clientRequestToken: str = ...,
+    ) -> CreateGuardrailResponseTypeDef: ...
+    def create_guardrail_version(
+        self,
+        *,
+        guardrailIdentifier: str,
+        description: str = ...,
+        clientRequestToken: str = ...,
+    ) -> CreateGuardrailVersionResponseTypeDef: ...
+    def create_inference_profile(
+        self,
+        *,
+        inferenceProfileName: str,
+        modelSource: InferenceProfileModelSourceTypeDef,
+        description: str = ...,
+        clientRequestToken: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateInferenceProfileResponseTypeDef: ...
+    def create_marketplace_model_endpoint(
+        self,
+        *,
+        modelSourceIdentifier: str,
+        endpointConfig: EndpointConfigTypeDef,
+        endpointName: str,
+        acceptEula: bool = ...,
+        clientRequestToken: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateMarketplaceModelEndpointResponseTypeDef: ...
+    def create_model_copy_job(
+        self,
+        *,
+        sourceModelArn: str,
+        targetModelName: str,
+        modelKmsKeyId: str = ...,
+        targetModelTags: Sequence[TagTypeDef] = ...,
+        clientRequestToken: str = ...,
+    ) -> CreateModelCopyJobResponseTypeDef: ...
     def create_model_customization_job(
         self,
         *,
@@ -95,11 +392,422 @@ class Client:
         vpcConfig: VpcConfigTypeDef = ...,
         customizationConfig: CustomizationConfigTypeDef = ...,
     ) -> CreateModelCustomizationJobResponseTypeDef: ...
+    def create_model_import_job(
+        self,
+        *,
+        jobName: str,
+        importedModelName: str,
+        roleArn: str,
+        modelDataSource: ModelDataSourceTypeDef,
+        jobTags: Sequence[TagTypeDef] = ...,
+        importedModelTags: Sequence[TagTypeDef] = ...,
+        clientRequestToken: str = ...,
+        vpcConfig: VpcConfigTypeDef = ...,
+        importedModelKmsKeyId: str = ...,
+    ) -> CreateModelImportJobResponseTypeDef: ...
+    def create_model_invocation_job(
+        self,
+        *,
+        jobName: str,
+        roleArn: str,
+        modelId: str,
+        inputDataConfig: ModelInvocationJobInputDataConfigTypeDef,
+        outputDataConfig: ModelInvocationJobOutputDataConfigTypeDef,
+        clientRequestToken: str = ...,
+        vpcConfig: VpcConfigTypeDef = ...,
+        timeoutDurationInHours: int = ...,
+        tags: Sequence[TagTypeDef] = ...,
+        modelInvocationType: ModelInvocationTypeType = ...,
+    ) -> CreateModelInvocationJobResponseTypeDef: ...
+    def create_prompt_router(
+        self,
+        *,
+        promptRouterName: str,
+        models: Sequence[PromptRouterTargetModelTypeDef],
+        routingCriteria: RoutingCriteriaTypeDef,
+        fallbackModel: PromptRouterTargetModelTypeDef,
+        clientRequestToken: str = ...,
+        description: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreatePromptRouterResponseTypeDef: ...
+    def create_provisioned_model_throughput(
+        self,
+        *,
+        modelUnits: int,
+        provisionedModelName: str,
+        modelId: str,
+        clientRequestToken: str = ...,
+        commitmentDuration: CommitmentDurationType = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateProvisionedModelThroughputResponseTypeDef: ...
+    def delete_automated_reasoning_policy(
+        self,
+        *,
+        policyArn: str,
+        force: bool = ...,
+    ) -> DeleteAutomatedReasoningPolicyResponseTypeDef: ...
+    def delete_automated_reasoning_policy_build_workflow(
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        lastUpdatedAt: TimestampTypeDef,
+    ) -> DeleteAutomatedReasoningPolicyBuildWorkflowResponseTypeDef: ...
+    def delete_automated_reasoning_policy_test_case(
+        self,
+        *,
+        policyArn: str,
+        testCaseId: str,
+        lastUpdatedAt: TimestampTypeDef,
+    ) -> DeleteAutomatedReasoningPolicyTestCaseResponseTypeDef: ...
+    def delete_custom_model(
+        self,
+        *,
+        modelIdentifier: str,
+    ) -> DeleteCustomModelResponseTypeDef: ...
+    def delete_custom_model_deployment(
+        self,
+        *,
+        customModelDeploymentIdentifier: str,
+    ) -> DeleteCustomModelDeploymentResponseTypeDef: ...
+    def delete_enforced_guardrail_configuration(
+        self,
+        *,
+        configId: str,
+    ) -> DeleteEnforcedGuardrailConfigurationResponseTypeDef: ...
+    def delete_foundation_model_agreement(
+        self,
+        *,
+        modelId: str,
+    ) -> DeleteFoundationModelAgreementResponseTypeDef: ...
+    def delete_guardrail(
+        self,
+        *,
+        guardrailIdentifier: str,
+        guardrailVersion: str = ...,
+    ) -> DeleteGuardrailResponseTypeDef: ...
+    def delete_imported_model(
+        self,
+        *,
+        modelIdentifier: str,
+    ) -> DeleteImportedModelResponseTypeDef: ...
+    def delete_inference_profile(
+        self,
+        *,
+        inferenceProfileIdentifier: str,
+    ) -> DeleteInferenceProfileResponseTypeDef: ...
+    def delete_marketplace_model_endpoint(
+        self,
+        *,
+        endpointArn: str,
+    ) -> DeleteMarketplaceModelEndpointResponseTypeDef: ...
+    def delete_model_invocation_logging_configuration(
+        self,
+    ) -> DeleteModelInvocationLoggingConfigurationResponseTypeDef: ...
+    def delete_prompt_router(
+        self,
+        *,
+        promptRouterArn: str,
+    ) -> DeletePromptRouterResponseTypeDef: ...
+    def delete_provisioned_model_throughput(
+        self,
+        *,
+        provisionedModelId: str,
+    ) -> DeleteProvisionedModelThroughputResponseTypeDef: ...
+    def delete_resource_policy(
+        self,
+        *,
+        resourceArn: str,
+    ) -> DeleteResourcePolicyResponseTypeDef: ...
+    def deregister_marketplace_model_endpoint(
+        self,
+        *,
+        endpointArn: str,
+    ) -> DeregisterMarketplaceModelEndpointResponseTypeDef: ...
+    def export_automated_reasoning_policy_version(
+        self,
+        *,
+        policyArn: str,
+    ) -> ExportAutomatedReasoningPolicyVersionResponseTypeDef: ...
+    def get_advanced_prompt_optimization_job(
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> GetAdvancedPromptOptimizationJobResponseTypeDef: ...
+    def get_automated_reasoning_policy(
+        self,
+        *,
+        policyArn: str,
+    ) -> GetAutomatedReasoningPolicyResponseTypeDef: ...
+    def get_automated_reasoning_policy_annotations(
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+    ) -> GetAutomatedReasoningPolicyAnnotationsResponseTypeDef: ...
+    def get_automated_reasoning_policy_build_workflow(
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+    ) -> GetAutomatedReasoningPolicyBuildWorkflowResponseTypeDef: ...
+    def get_automated_reasoning_policy_build_workflow_result_assets(
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        assetType: AutomatedReasoningPolicyBuildResultAssetTypeType,
+        assetId: str = ...,
+    ) -> GetAutomatedReasoningPolicyBuildWorkflowResultAssetsResponseTypeDef: ...
+    def get_automated_reasoning_policy_next_scenario(
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+    ) -> GetAutomatedReasoningPolicyNextScenarioResponseTypeDef: ...
+    def get_automated_reasoning_policy_test_case(
+        self,
+        *,
+        policyArn: str,
+        testCaseId: str,
+    ) -> GetAutomatedReasoningPolicyTestCaseResponseTypeDef: ...
+    def get_automated_reasoning_policy_test_result(
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        testCaseId: str,
+    ) -> GetAutomatedReasoningPolicyTestResultResponseTypeDef: ...
+    def get_custom_model(
+        self,
+        *,
+        modelIdentifier: str,
+    ) -> GetCustomModelResponseTypeDef: ...
+    def get_custom_model_deployment(
+        self,
+        *,
+        customModelDeploymentIdentifier: str,
+    ) -> GetCustomModelDeploymentResponseTypeDef: ...
+    def get_evaluation_job(
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> GetEvaluationJobResponseTypeDef: ...
+    def get_foundation_model(
+        self,
+        *,
+        modelIdentifier: str,
+    ) -> GetFoundationModelResponseTypeDef: ...
+    def get_foundation_model_availability(
+        self,
+        *,
+        modelId: str,
+    ) -> GetFoundationModelAvailabilityResponseTypeDef: ...
+    def get_guardrail(
+        self,
+        *,
+        guardrailIdentifier: str,
+        guardrailVersion: str = ...,
+    ) -> GetGuardrailResponseTypeDef: ...
+    def get_imported_model(
+        self,
+        *,
+        modelIdentifier: str,
+    ) -> GetImportedModelResponseTypeDef: ...
+    def get_inference_profile(
+        self,
+        *,
+        inferenceProfileIdentifier: str,
+    ) -> GetInferenceProfileResponseTypeDef: ...
+    def get_marketplace_model_endpoint(
+        self,
+        *,
+        endpointArn: str,
+    ) -> GetMarketplaceModelEndpointResponseTypeDef: ...
+    def get_model_copy_job(
+        self,
+        *,
+        jobArn: str,
+    ) -> GetModelCopyJobResponseTypeDef: ...
     def get_model_customization_job(
         self,
         *,
         jobIdentifier: str,
     ) -> GetModelCustomizationJobResponseTypeDef: ...
+    def get_model_import_job(
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> GetModelImportJobResponseTypeDef: ...
+    def get_model_invocation_job(
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> GetModelInvocationJobResponseTypeDef: ...
+    def get_model_invocation_logging_configuration(
+        self,
+    ) -> GetModelInvocationLoggingConfigurationResponseTypeDef: ...
+    def get_prompt_router(
+        self,
+        *,
+        promptRouterArn: str,
+    ) -> GetPromptRouterResponseTypeDef: ...
+    def get_provisioned_model_throughput(
+        self,
+        *,
+        provisionedModelId: str,
+    ) -> GetProvisionedModelThroughputResponseTypeDef: ...
+    def get_resource_policy(
+        self,
+        *,
+        resourceArn: str,
+    ) -> GetResourcePolicyResponseTypeDef: ...
+    def get_use_case_for_model_access(
+        self,
+    ) -> GetUseCaseForModelAccessResponseTypeDef: ...
+    def list_advanced_prompt_optimization_jobs(
+        self,
+        *,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortJobsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListAdvancedPromptOptimizationJobsResponseTypeDef: ...
+    def list_automated_reasoning_policies(
+        self,
+        *,
+        policyArn: str = ...,
+        nextToken: str = ...,
+        maxResults: int = ...,
+    ) -> ListAutomatedReasoningPoliciesResponseTypeDef: ...
+    def list_automated_reasoning_policy_build_workflows(
+        self,
+        *,
+        policyArn: str,
+        nextToken: str = ...,
+        maxResults: int = ...,
+    ) -> ListAutomatedReasoningPolicyBuildWorkflowsResponseTypeDef: ...
+    def list_automated_reasoning_policy_test_cases(
+        self,
+        *,
+        policyArn: str,
+        nextToken: str = ...,
+        maxResults: int = ...,
+    ) -> ListAutomatedReasoningPolicyTestCasesResponseTypeDef: ...
+    def list_automated_reasoning_policy_test_results(
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        nextToken: str = ...,
+        maxResults: int = ...,
+    ) -> ListAutomatedReasoningPolicyTestResultsResponseTypeDef: ...
+    def list_custom_model_deployments(
+        self,
+        *,
+        createdBefore: TimestampTypeDef = ...,
+        createdAfter: TimestampTypeDef = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortModelsByType = ...,
+        sortOrder: SortOrderType = ...,
+        statusEquals: CustomModelDeploymentStatusType = ...,
+        modelArnEquals: str = ...,
+    ) -> ListCustomModelDeploymentsResponseTypeDef: ...
+    def list_custom_models(
+        self,
+        *,
+        creationTimeBefore: TimestampTypeDef = ...,
+        creationTimeAfter: TimestampTypeDef = ...,
+        nameContains: str = ...,
+        baseModelArnEquals: str = ...,
+        foundationModelArnEquals: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortModelsByType = ...,
+        sortOrder: SortOrderType = ...,
+        isOwned: bool = ...,
+        modelStatus: ModelStatusType = ...,
+    ) -> ListCustomModelsResponseTypeDef: ...
+    def list_enforced_guardrails_configuration(
+        self,
+        *,
+        nextToken: str = ...,
+    ) -> ListEnforcedGuardrailsConfigurationResponseTypeDef: ...
+    def list_evaluation_jobs(
+        self,
+        *,
+        creationTimeAfter: TimestampTypeDef = ...,
+        creationTimeBefore: TimestampTypeDef = ...,
+        statusEquals: EvaluationJobStatusType = ...,
+        applicationTypeEquals: ApplicationTypeType = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortJobsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListEvaluationJobsResponseTypeDef: ...
+    def list_foundation_model_agreement_offers(
+        self,
+        *,
+        modelId: str,
+        offerType: OfferTypeType = ...,
+    ) -> ListFoundationModelAgreementOffersResponseTypeDef: ...
+    def list_foundation_models(
+        self,
+        *,
+        byProvider: str = ...,
+        byCustomizationType: ModelCustomizationType = ...,
+        byOutputModality: ModelModalityType = ...,
+        byInferenceType: InferenceTypeType = ...,
+    ) -> ListFoundationModelsResponseTypeDef: ...
+    def list_guardrails(
+        self,
+        *,
+        guardrailIdentifier: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+    ) -> ListGuardrailsResponseTypeDef: ...
+    def list_imported_models(
+        self,
+        *,
+        creationTimeBefore: TimestampTypeDef = ...,
+        creationTimeAfter: TimestampTypeDef = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortModelsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListImportedModelsResponseTypeDef: ...
+    def list_inference_profiles(
+        self,
+        *,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        typeEquals: InferenceProfileTypeType = ...,
+    ) -> ListInferenceProfilesResponseTypeDef: ...
+    def list_marketplace_model_endpoints(
+        self,
+        *,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        modelSourceEquals: str = ...,
+    ) -> ListMarketplaceModelEndpointsResponseTypeDef: ...
+    def list_model_copy_jobs(
+        self,
+        *,
+        creationTimeAfter: TimestampTypeDef = ...,
+        creationTimeBefore: TimestampTypeDef = ...,
+        statusEquals: ModelCopyJobStatusType = ...,
+        sourceAccountEquals: str = ...,
+        sourceModelArnEquals: str = ...,
+        targetModelNameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortJobsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListModelCopyJobsResponseTypeDef: ...
     def list_model_customization_jobs(
         self,
         *,
@@ -112,18 +820,351 @@ class Client:
         sortBy: SortJobsByType = ...,
         sortOrder: SortOrderType = ...,
     ) -> ListModelCustomizationJobsResponseTypeDef: ...
+    def list_model_import_jobs(
+        self,
+        *,
+        creationTimeAfter: TimestampTypeDef = ...,
+        creationTimeBefore: TimestampTypeDef = ...,
+        statusEquals: ModelImportJobStatusType = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortJobsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListModelImportJobsResponseTypeDef: ...
+    def list_model_invocation_jobs(
+        self,
+        *,
+        submitTimeAfter: TimestampTypeDef = ...,
+        submitTimeBefore: TimestampTypeDef = ...,
+        statusEquals: ModelInvocationJobStatusType = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortJobsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListModelInvocationJobsResponseTypeDef: ...
+    def list_prompt_routers(
+        self,
+        *,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        type: PromptRouterTypeType = ...,
+    ) -> ListPromptRoutersResponseTypeDef: ...
+    def list_provisioned_model_throughputs(
+        self,
+        *,
+        creationTimeAfter: TimestampTypeDef = ...,
+        creationTimeBefore: TimestampTypeDef = ...,
+        statusEquals: ProvisionedModelStatusType = ...,
+        modelArnEquals: str = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortByProvisionedModelsType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListProvisionedModelThroughputsResponseTypeDef: ...
+    def list_tags_for_resource(
+        self,
+        *,
+        resourceARN: str,
+    ) -> ListTagsForResourceResponseTypeDef: ...
+    def put_enforced_guardrail_configuration(
+        self,
+        *,
+        guardrailInferenceConfig: AccountEnforcedGuardrailInferenceInputConfigurationTypeDef,
+        configId: str = ...,
+    ) -> PutEnforcedGuardrailConfigurationResponseTypeDef: ...
+    def put_model_invocation_logging_configuration(
+        self,
+        *,
+        loggingConfig: LoggingConfigTypeDef,
+    ) -> PutModelInvocationLoggingConfigurationResponseTypeDef: ...
+    def put_resource_policy(
+        self,
+        *,
+        resourceArn: str,
+        resourcePolicy: str,
+    ) -> PutResourcePolicyResponseTypeDef: ...
+    def put_use_case_for_model_access(
+        self,
+        *,
+        formData: BlobTypeDef,
+    ) -> PutUseCaseForModelAccessResponseTypeDef: ...
+    def register_marketplace_model_endpoint(
+        self,
+        *,
+        endpointIdentifier: str,
+        modelSourceIdentifier: str,
+    ) -> RegisterMarketplaceModelEndpointResponseTypeDef: ...
+    def start_automated_reasoning_policy_build_workflow(
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowType: AutomatedReasoningPolicyBuildWorkflowTypeType,
+        sourceContent: AutomatedReasoningPolicyBuildWorkflowSourceTypeDef,
+        clientRequestToken: str = ...,
+    ) -> StartAutomatedReasoningPolicyBuildWorkflowResponseTypeDef: ...
+    def start_automated_reasoning_policy_test_workflow(
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        testCaseIds: Sequence[str] = ...,
+        clientRequestToken: str = ...,
+    ) -> StartAutomatedReasoningPolicyTestWorkflowResponseTypeDef: ...
+    def stop_advanced_prompt_optimization_job(
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> StopAdvancedPromptOptimizationJobResponseTypeDef: ...
+    def stop_evaluation_job(
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> StopEvaluationJobResponseTypeDef: ...
     def stop_model_customization_job(
         self,
         *,
         jobIdentifier: str,
     ) -> StopModelCustomizationJobResponseTypeDef: ...
+    def stop_model_invocation_job(
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> StopModelInvocationJobResponseTypeDef: ...
+    def tag_resource(
+        self,
+        *,
+        resourceARN: str,
+        tags: Sequence[TagTypeDef],
+    ) -> TagResourceResponseTypeDef: ...
+    def untag_resource(
+        self,
+        *,
+        resourceARN: str,
+        tagKeys: Sequence[str],
+    ) -> UntagResourceResponseTypeDef: ...
+    def update_automated_reasoning_policy(
+        self,
+        *,
+        policyArn: str,
+        policyDefinition: AutomatedReasoningPolicyDefinitionTypeDef,
+        name: str = ...,
+        description: str = ...,
+    ) -> UpdateAutomatedReasoningPolicyResponseTypeDef: ...
+    def update_automated_reasoning_policy_annotations(
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        annotations: Sequence[AutomatedReasoningPolicyAnnotationTypeDef],
+        lastUpdatedAnnotationSetHash: str,
+    ) -> UpdateAutomatedReasoningPolicyAnnotationsResponseTypeDef: ...
+    def update_automated_reasoning_policy_test_case(
+        self,
+        *,
+        policyArn: str,
+        testCaseId: str,
+        guardContent: str,
+        lastUpdatedAt: TimestampTypeDef,
+        expectedAggregatedFindingsResult: AutomatedReasoningCheckResultType,
+        queryContent: str = ...,
+        confidenceThreshold: float = ...,
+        clientRequestToken: str = ...,
+    ) -> UpdateAutomatedReasoningPolicyTestCaseResponseTypeDef: ...
+    def update_custom_model_deployment(
+        self,
+        *,
+        modelArn: str,
+        customModelDeploymentIdentifier: str,
+    ) -> UpdateCustomModelDeploymentResponseTypeDef: ...
+    def update_guardrail(
+        self,
+        *,
+        guardrailIdentifier: str,
+        name: str,
+        blockedInputMessaging: str,
+        blockedOutputsMessaging: str,
+        description: str = ...,
+        topicPolicyConfig: GuardrailTopicPolicyConfigTypeDef = ...,
+        contentPolicyConfig: GuardrailContentPolicyConfigTypeDef = ...,
+        wordPolicyConfig: GuardrailWordPolicyConfigTypeDef = ...,
+        sensitiveInformationPolicyConfig: GuardrailSensitiveInformationPolicyConfigTypeDef = ...,
+        contextualGroundingPolicyConfig: GuardrailContextualGroundingPolicyConfigTypeDef = ...,
+        automatedReasoningPolicyConfig: GuardrailAutomatedReasoningPolicyConfigTypeDef = ...,
+        crossRegionConfig: GuardrailCrossRegionConfigTypeDef = ...,
+        kmsKeyId: str = ...,
+    ) -> UpdateGuardrailResponseTypeDef: ...
+    def update_marketplace_model_endpoint(
+        self,
+        *,
+        endpointArn: str,
+        endpointConfig: EndpointConfigTypeDef,
+        clientRequestToken: str = ...,
+    ) -> UpdateMarketplaceModelEndpointResponseTypeDef: ...
+    def update_provisioned_model_throughput(
+        self,
+        *,
+        provisionedModelId: str,
+        desiredProvisionedModelName: str = ...,
+        desiredModelId: str = ...,
+    ) -> UpdateProvisionedModelThroughputResponseTypeDef: ...
     def can_paginate(self, operation_name: str) -> bool: ...
-    def get_paginator(self, operation_name: Literal["list_model_customization_jobs"]) -> Paginator: ...
+    def get_paginator(self, operation_name: Literal["list_advanced_prompt_optimization_jobs", "list_automated_reasoning_policies", "list_automated_reasoning_policy_build_workflows", "list_automated_reasoning_policy_test_cases", "list_automated_reasoning_policy_test_results", "list_custom_model_deployments", "list_custom_models", "list_enforced_guardrails_configuration", "list_evaluation_jobs", "list_guardrails", "list_imported_models", "list_inference_profiles", "list_marketplace_model_endpoints", "list_model_copy_jobs", "list_model_customization_jobs", "list_model_import_jobs", "list_model_invocation_jobs", "list_prompt_routers", "list_provisioned_model_throughputs"]) -> Paginator: ...
     @property
     def waiter_names(self) -> List[str]: ...
     def get_waiter(self, waiter_name: str) -> Waiter: ...
 
 class AsyncClient(Client):
+    async def batch_delete_advanced_prompt_optimization_job(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifiers: Sequence[str],
+    ) -> BatchDeleteAdvancedPromptOptimizationJobResponseTypeDef: ...
+    async def batch_delete_evaluation_job(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifiers: Sequence[str],
+    ) -> BatchDeleteEvaluationJobResponseTypeDef: ...
+    async def cancel_automated_reasoning_policy_build_workflow(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+    ) -> CancelAutomatedReasoningPolicyBuildWorkflowResponseTypeDef: ...
+    async def create_advanced_prompt_optimization_job(  # type: ignore[override]
+        self,
+        *,
+        jobName: str,
+        inputConfig: AdvancedPromptOptimizationInputConfigTypeDef,
+        outputConfig: AdvancedPromptOptimizationOutputConfigTypeDef,
+        modelConfigurations: Sequence[ModelConfigurationTypeDef],
+        jobDescription: str = ...,
+        clientToken: str = ...,
+        encryptionKeyArn: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateAdvancedPromptOptimizationJobResponseTypeDef: ...
+    async def create_automated_reasoning_policy(  # type: ignore[override]
+        self,
+        *,
+        name: str,
+        description: str = ...,
+        clientRequestToken: str = ...,
+        policyDefinition: AutomatedReasoningPolicyDefinitionTypeDef = ...,
+        kmsKeyId: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateAutomatedReasoningPolicyResponseTypeDef: ...
+    async def create_automated_reasoning_policy_test_case(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        guardContent: str,
+        expectedAggregatedFindingsResult: AutomatedReasoningCheckResultType,
+        queryContent: str = ...,
+        clientRequestToken: str = ...,
+        confidenceThreshold: float = ...,
+    ) -> CreateAutomatedReasoningPolicyTestCaseResponseTypeDef: ...
+    async def create_automated_reasoning_policy_version(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        lastUpdatedDefinitionHash: str,
+        clientRequestToken: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateAutomatedReasoningPolicyVersionResponseTypeDef: ...
+    async def create_custom_model(  # type: ignore[override]
+        self,
+        *,
+        modelName: str,
+        modelSourceConfig: ModelDataSourceTypeDef,
+        modelKmsKeyArn: str = ...,
+        roleArn: str = ...,
+        modelTags: Sequence[TagTypeDef] = ...,
+        clientRequestToken: str = ...,
+    ) -> CreateCustomModelResponseTypeDef: ...
+    async def create_custom_model_deployment(  # type: ignore[override]
+        self,
+        *,
+        modelDeploymentName: str,
+        modelArn: str,
+        description: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+        clientRequestToken: str = ...,
+    ) -> CreateCustomModelDeploymentResponseTypeDef: ...
+    async def create_evaluation_job(  # type: ignore[override]
+        self,
+        *,
+        jobName: str,
+        roleArn: str,
+        evaluationConfig: EvaluationConfigTypeDef,
+        inferenceConfig: EvaluationInferenceConfigTypeDef,
+        outputDataConfig: EvaluationOutputDataConfigTypeDef,
+        jobDescription: str = ...,
+        clientRequestToken: str = ...,
+        customerEncryptionKeyId: str = ...,
+        jobTags: Sequence[TagTypeDef] = ...,
+        applicationType: ApplicationTypeType = ...,
+    ) -> CreateEvaluationJobResponseTypeDef: ...
+    async def create_foundation_model_agreement(  # type: ignore[override]
+        self,
+        *,
+        offerToken: str,
+        modelId: str,
+    ) -> CreateFoundationModelAgreementResponseTypeDef: ...
+    async def create_guardrail(  # type: ignore[override]
+        self,
+        *,
+        name: str,
+        blockedInputMessaging: str,
+        blockedOutputsMessaging: str,
+        description: str = ...,
+        topicPolicyConfig: GuardrailTopicPolicyConfigTypeDef = ...,
+        contentPolicyConfig: GuardrailContentPolicyConfigTypeDef = ...,
+        wordPolicyConfig: GuardrailWordPolicyConfigTypeDef = ...,
+        sensitiveInformationPolicyConfig: GuardrailSensitiveInformationPolicyConfigTypeDef = ...,
+        contextualGroundingPolicyConfig: GuardrailContextualGroundingPolicyConfigTypeDef = ...,
+        automatedReasoningPolicyConfig: GuardrailAutomatedReasoningPolicyConfigTypeDef = ...,
+        crossRegionConfig: GuardrailCrossRegionConfigTypeDef = ...,
+        kmsKeyId: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+        clientRequestToken: str = ...,
+    ) -> CreateGuardrailResponseTypeDef: ...
+    async def create_guardrail_version(  # type: ignore[override]
+        self,
+        *,
+        guardrailIdentifier: str,
+        description: str = ...,
+        clientRequestToken: str = ...,
+    ) -> CreateGuardrailVersionResponseTypeDef: ...
+    async def create_inference_profile(  # type: ignore[override]
+        self,
+        *,
+        inferenceProfileName: str,
+        modelSource: InferenceProfileModelSourceTypeDef,
+        description: str = ...,
+        clientRequestToken: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateInferenceProfileResponseTypeDef: ...
+    async def create_marketplace_model_endpoint(  # type: ignore[override]
+        self,
+        *,
+        modelSourceIdentifier: str,
+        endpointConfig: EndpointConfigTypeDef,
+        endpointName: str,
+        acceptEula: bool = ...,
+        clientRequestToken: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateMarketplaceModelEndpointResponseTypeDef: ...
+    async def create_model_copy_job(  # type: ignore[override]
+        self,
+        *,
+        sourceModelArn: str,
+        targetModelName: str,
+        modelKmsKeyId: str = ...,
+        targetModelTags: Sequence[TagTypeDef] = ...,
+        clientRequestToken: str = ...,
+    ) -> CreateModelCopyJobResponseTypeDef: ...
     async def create_model_customization_job(  # type: ignore[override]
         self,
         *,
@@ -143,11 +1184,422 @@ class AsyncClient(Client):
         vpcConfig: VpcConfigTypeDef = ...,
         customizationConfig: CustomizationConfigTypeDef = ...,
     ) -> CreateModelCustomizationJobResponseTypeDef: ...
+    async def create_model_import_job(  # type: ignore[override]
+        self,
+        *,
+        jobName: str,
+        importedModelName: str,
+        roleArn: str,
+        modelDataSource: ModelDataSourceTypeDef,
+        jobTags: Sequence[TagTypeDef] = ...,
+        importedModelTags: Sequence[TagTypeDef] = ...,
+        clientRequestToken: str = ...,
+        vpcConfig: VpcConfigTypeDef = ...,
+        importedModelKmsKeyId: str = ...,
+    ) -> CreateModelImportJobResponseTypeDef: ...
+    async def create_model_invocation_job(  # type: ignore[override]
+        self,
+        *,
+        jobName: str,
+        roleArn: str,
+        modelId: str,
+        inputDataConfig: ModelInvocationJobInputDataConfigTypeDef,
+        outputDataConfig: ModelInvocationJobOutputDataConfigTypeDef,
+        clientRequestToken: str = ...,
+        vpcConfig: VpcConfigTypeDef = ...,
+        timeoutDurationInHours: int = ...,
+        tags: Sequence[TagTypeDef] = ...,
+        modelInvocationType: ModelInvocationTypeType = ...,
+    ) -> CreateModelInvocationJobResponseTypeDef: ...
+    async def create_prompt_router(  # type: ignore[override]
+        self,
+        *,
+        promptRouterName: str,
+        models: Sequence[PromptRouterTargetModelTypeDef],
+        routingCriteria: RoutingCriteriaTypeDef,
+        fallbackModel: PromptRouterTargetModelTypeDef,
+        clientRequestToken: str = ...,
+        description: str = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreatePromptRouterResponseTypeDef: ...
+    async def create_provisioned_model_throughput(  # type: ignore[override]
+        self,
+        *,
+        modelUnits: int,
+        provisionedModelName: str,
+        modelId: str,
+        clientRequestToken: str = ...,
+        commitmentDuration: CommitmentDurationType = ...,
+        tags: Sequence[TagTypeDef] = ...,
+    ) -> CreateProvisionedModelThroughputResponseTypeDef: ...
+    async def delete_automated_reasoning_policy(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        force: bool = ...,
+    ) -> DeleteAutomatedReasoningPolicyResponseTypeDef: ...
+    async def delete_automated_reasoning_policy_build_workflow(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        lastUpdatedAt: TimestampTypeDef,
+    ) -> DeleteAutomatedReasoningPolicyBuildWorkflowResponseTypeDef: ...
+    async def delete_automated_reasoning_policy_test_case(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        testCaseId: str,
+        lastUpdatedAt: TimestampTypeDef,
+    ) -> DeleteAutomatedReasoningPolicyTestCaseResponseTypeDef: ...
+    async def delete_custom_model(  # type: ignore[override]
+        self,
+        *,
+        modelIdentifier: str,
+    ) -> DeleteCustomModelResponseTypeDef: ...
+    async def delete_custom_model_deployment(  # type: ignore[override]
+        self,
+        *,
+        customModelDeploymentIdentifier: str,
+    ) -> DeleteCustomModelDeploymentResponseTypeDef: ...
+    async def delete_enforced_guardrail_configuration(  # type: ignore[override]
+        self,
+        *,
+        configId: str,
+    ) -> DeleteEnforcedGuardrailConfigurationResponseTypeDef: ...
+    async def delete_foundation_model_agreement(  # type: ignore[override]
+        self,
+        *,
+        modelId: str,
+    ) -> DeleteFoundationModelAgreementResponseTypeDef: ...
+    async def delete_guardrail(  # type: ignore[override]
+        self,
+        *,
+        guardrailIdentifier: str,
+        guardrailVersion: str = ...,
+    ) -> DeleteGuardrailResponseTypeDef: ...
+    async def delete_imported_model(  # type: ignore[override]
+        self,
+        *,
+        modelIdentifier: str,
+    ) -> DeleteImportedModelResponseTypeDef: ...
+    async def delete_inference_profile(  # type: ignore[override]
+        self,
+        *,
+        inferenceProfileIdentifier: str,
+    ) -> DeleteInferenceProfileResponseTypeDef: ...
+    async def delete_marketplace_model_endpoint(  # type: ignore[override]
+        self,
+        *,
+        endpointArn: str,
+    ) -> DeleteMarketplaceModelEndpointResponseTypeDef: ...
+    async def delete_model_invocation_logging_configuration(  # type: ignore[override]
+        self,
+    ) -> DeleteModelInvocationLoggingConfigurationResponseTypeDef: ...
+    async def delete_prompt_router(  # type: ignore[override]
+        self,
+        *,
+        promptRouterArn: str,
+    ) -> DeletePromptRouterResponseTypeDef: ...
+    async def delete_provisioned_model_throughput(  # type: ignore[override]
+        self,
+        *,
+        provisionedModelId: str,
+    ) -> DeleteProvisionedModelThroughputResponseTypeDef: ...
+    async def delete_resource_policy(  # type: ignore[override]
+        self,
+        *,
+        resourceArn: str,
+    ) -> DeleteResourcePolicyResponseTypeDef: ...
+    async def deregister_marketplace_model_endpoint(  # type: ignore[override]
+        self,
+        *,
+        endpointArn: str,
+    ) -> DeregisterMarketplaceModelEndpointResponseTypeDef: ...
+    async def export_automated_reasoning_policy_version(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+    ) -> ExportAutomatedReasoningPolicyVersionResponseTypeDef: ...
+    async def get_advanced_prompt_optimization_job(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> GetAdvancedPromptOptimizationJobResponseTypeDef: ...
+    async def get_automated_reasoning_policy(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+    ) -> GetAutomatedReasoningPolicyResponseTypeDef: ...
+    async def get_automated_reasoning_policy_annotations(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+    ) -> GetAutomatedReasoningPolicyAnnotationsResponseTypeDef: ...
+    async def get_automated_reasoning_policy_build_workflow(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+    ) -> GetAutomatedReasoningPolicyBuildWorkflowResponseTypeDef: ...
+    async def get_automated_reasoning_policy_build_workflow_result_assets(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        assetType: AutomatedReasoningPolicyBuildResultAssetTypeType,
+        assetId: str = ...,
+    ) -> GetAutomatedReasoningPolicyBuildWorkflowResultAssetsResponseTypeDef: ...
+    async def get_automated_reasoning_policy_next_scenario(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+    ) -> GetAutomatedReasoningPolicyNextScenarioResponseTypeDef: ...
+    async def get_automated_reasoning_policy_test_case(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        testCaseId: str,
+    ) -> GetAutomatedReasoningPolicyTestCaseResponseTypeDef: ...
+    async def get_automated_reasoning_policy_test_result(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        testCaseId: str,
+    ) -> GetAutomatedReasoningPolicyTestResultResponseTypeDef: ...
+    async def get_custom_model(  # type: ignore[override]
+        self,
+        *,
+        modelIdentifier: str,
+    ) -> GetCustomModelResponseTypeDef: ...
+    async def get_custom_model_deployment(  # type: ignore[override]
+        self,
+        *,
+        customModelDeploymentIdentifier: str,
+    ) -> GetCustomModelDeploymentResponseTypeDef: ...
+    async def get_evaluation_job(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> GetEvaluationJobResponseTypeDef: ...
+    async def get_foundation_model(  # type: ignore[override]
+        self,
+        *,
+        modelIdentifier: str,
+    ) -> GetFoundationModelResponseTypeDef: ...
+    async def get_foundation_model_availability(  # type: ignore[override]
+        self,
+        *,
+        modelId: str,
+    ) -> GetFoundationModelAvailabilityResponseTypeDef: ...
+    async def get_guardrail(  # type: ignore[override]
+        self,
+        *,
+        guardrailIdentifier: str,
+        guardrailVersion: str = ...,
+    ) -> GetGuardrailResponseTypeDef: ...
+    async def get_imported_model(  # type: ignore[override]
+        self,
+        *,
+        modelIdentifier: str,
+    ) -> GetImportedModelResponseTypeDef: ...
+    async def get_inference_profile(  # type: ignore[override]
+        self,
+        *,
+        inferenceProfileIdentifier: str,
+    ) -> GetInferenceProfileResponseTypeDef: ...
+    async def get_marketplace_model_endpoint(  # type: ignore[override]
+        self,
+        *,
+        endpointArn: str,
+    ) -> GetMarketplaceModelEndpointResponseTypeDef: ...
+    async def get_model_copy_job(  # type: ignore[override]
+        self,
+        *,
+        jobArn: str,
+    ) -> GetModelCopyJobResponseTypeDef: ...
     async def get_model_customization_job(  # type: ignore[override]
         self,
         *,
         jobIdentifier: str,
     ) -> GetModelCustomizationJobResponseTypeDef: ...
+    async def get_model_import_job(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> GetModelImportJobResponseTypeDef: ...
+    async def get_model_invocation_job(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> GetModelInvocationJobResponseTypeDef: ...
+    async def get_model_invocation_logging_configuration(  # type: ignore[override]
+        self,
+    ) -> GetModelInvocationLoggingConfigurationResponseTypeDef: ...
+    async def get_prompt_router(  # type: ignore[override]
+        self,
+        *,
+        promptRouterArn: str,
+    ) -> GetPromptRouterResponseTypeDef: ...
+    async def get_provisioned_model_throughput(  # type: ignore[override]
+        self,
+        *,
+        provisionedModelId: str,
+    ) -> GetProvisionedModelThroughputResponseTypeDef: ...
+    async def get_resource_policy(  # type: ignore[override]
+        self,
+        *,
+        resourceArn: str,
+    ) -> GetResourcePolicyResponseTypeDef: ...
+    async def get_use_case_for_model_access(  # type: ignore[override]
+        self,
+    ) -> GetUseCaseForModelAccessResponseTypeDef: ...
+    async def list_advanced_prompt_optimization_jobs(  # type: ignore[override]
+        self,
+        *,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortJobsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListAdvancedPromptOptimizationJobsResponseTypeDef: ...
+    async def list_automated_reasoning_policies(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str = ...,
+        nextToken: str = ...,
+        maxResults: int = ...,
+    ) -> ListAutomatedReasoningPoliciesResponseTypeDef: ...
+    async def list_automated_reasoning_policy_build_workflows(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        nextToken: str = ...,
+        maxResults: int = ...,
+    ) -> ListAutomatedReasoningPolicyBuildWorkflowsResponseTypeDef: ...
+    async def list_automated_reasoning_policy_test_cases(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        nextToken: str = ...,
+        maxResults: int = ...,
+    ) -> ListAutomatedReasoningPolicyTestCasesResponseTypeDef: ...
+    async def list_automated_reasoning_policy_test_results(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        nextToken: str = ...,
+        maxResults: int = ...,
+    ) -> ListAutomatedReasoningPolicyTestResultsResponseTypeDef: ...
+    async def list_custom_model_deployments(  # type: ignore[override]
+        self,
+        *,
+        createdBefore: TimestampTypeDef = ...,
+        createdAfter: TimestampTypeDef = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortModelsByType = ...,
+        sortOrder: SortOrderType = ...,
+        statusEquals: CustomModelDeploymentStatusType = ...,
+        modelArnEquals: str = ...,
+    ) -> ListCustomModelDeploymentsResponseTypeDef: ...
+    async def list_custom_models(  # type: ignore[override]
+        self,
+        *,
+        creationTimeBefore: TimestampTypeDef = ...,
+        creationTimeAfter: TimestampTypeDef = ...,
+        nameContains: str = ...,
+        baseModelArnEquals: str = ...,
+        foundationModelArnEquals: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortModelsByType = ...,
+        sortOrder: SortOrderType = ...,
+        isOwned: bool = ...,
+        modelStatus: ModelStatusType = ...,
+    ) -> ListCustomModelsResponseTypeDef: ...
+    async def list_enforced_guardrails_configuration(  # type: ignore[override]
+        self,
+        *,
+        nextToken: str = ...,
+    ) -> ListEnforcedGuardrailsConfigurationResponseTypeDef: ...
+    async def list_evaluation_jobs(  # type: ignore[override]
+        self,
+        *,
+        creationTimeAfter: TimestampTypeDef = ...,
+        creationTimeBefore: TimestampTypeDef = ...,
+        statusEquals: EvaluationJobStatusType = ...,
+        applicationTypeEquals: ApplicationTypeType = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortJobsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListEvaluationJobsResponseTypeDef: ...
+    async def list_foundation_model_agreement_offers(  # type: ignore[override]
+        self,
+        *,
+        modelId: str,
+        offerType: OfferTypeType = ...,
+    ) -> ListFoundationModelAgreementOffersResponseTypeDef: ...
+    async def list_foundation_models(  # type: ignore[override]
+        self,
+        *,
+        byProvider: str = ...,
+        byCustomizationType: ModelCustomizationType = ...,
+        byOutputModality: ModelModalityType = ...,
+        byInferenceType: InferenceTypeType = ...,
+    ) -> ListFoundationModelsResponseTypeDef: ...
+    async def list_guardrails(  # type: ignore[override]
+        self,
+        *,
+        guardrailIdentifier: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+    ) -> ListGuardrailsResponseTypeDef: ...
+    async def list_imported_models(  # type: ignore[override]
+        self,
+        *,
+        creationTimeBefore: TimestampTypeDef = ...,
+        creationTimeAfter: TimestampTypeDef = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortModelsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListImportedModelsResponseTypeDef: ...
+    async def list_inference_profiles(  # type: ignore[override]
+        self,
+        *,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        typeEquals: InferenceProfileTypeType = ...,
+    ) -> ListInferenceProfilesResponseTypeDef: ...
+    async def list_marketplace_model_endpoints(  # type: ignore[override]
+        self,
+        *,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        modelSourceEquals: str = ...,
+    ) -> ListMarketplaceModelEndpointsResponseTypeDef: ...
+    async def list_model_copy_jobs(  # type: ignore[override]
+        self,
+        *,
+        creationTimeAfter: TimestampTypeDef = ...,
+        creationTimeBefore: TimestampTypeDef = ...,
+        statusEquals: ModelCopyJobStatusType = ...,
+        sourceAccountEquals: str = ...,
+        sourceModelArnEquals: str = ...,
+        targetModelNameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortJobsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListModelCopyJobsResponseTypeDef: ...
     async def list_model_customization_jobs(  # type: ignore[override]
         self,
         *,
@@ -160,12 +1612,197 @@ class AsyncClient(Client):
         sortBy: SortJobsByType = ...,
         sortOrder: SortOrderType = ...,
     ) -> ListModelCustomizationJobsResponseTypeDef: ...
+    async def list_model_import_jobs(  # type: ignore[override]
+        self,
+        *,
+        creationTimeAfter: TimestampTypeDef = ...,
+        creationTimeBefore: TimestampTypeDef = ...,
+        statusEquals: ModelImportJobStatusType = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortJobsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListModelImportJobsResponseTypeDef: ...
+    async def list_model_invocation_jobs(  # type: ignore[override]
+        self,
+        *,
+        submitTimeAfter: TimestampTypeDef = ...,
+        submitTimeBefore: TimestampTypeDef = ...,
+        statusEquals: ModelInvocationJobStatusType = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortJobsByType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListModelInvocationJobsResponseTypeDef: ...
+    async def list_prompt_routers(  # type: ignore[override]
+        self,
+        *,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        type: PromptRouterTypeType = ...,
+    ) -> ListPromptRoutersResponseTypeDef: ...
+    async def list_provisioned_model_throughputs(  # type: ignore[override]
+        self,
+        *,
+        creationTimeAfter: TimestampTypeDef = ...,
+        creationTimeBefore: TimestampTypeDef = ...,
+        statusEquals: ProvisionedModelStatusType = ...,
+        modelArnEquals: str = ...,
+        nameContains: str = ...,
+        maxResults: int = ...,
+        nextToken: str = ...,
+        sortBy: SortByProvisionedModelsType = ...,
+        sortOrder: SortOrderType = ...,
+    ) -> ListProvisionedModelThroughputsResponseTypeDef: ...
+    async def list_tags_for_resource(  # type: ignore[override]
+        self,
+        *,
+        resourceARN: str,
+    ) -> ListTagsForResourceResponseTypeDef: ...
+    async def put_enforced_guardrail_configuration(  # type: ignore[override]
+        self,
+        *,
+        guardrailInferenceConfig: AccountEnforcedGuardrailInferenceInputConfigurationTypeDef,
+        configId: str = ...,
+    ) -> PutEnforcedGuardrailConfigurationResponseTypeDef: ...
+    async def put_model_invocation_logging_configuration(  # type: ignore[override]
+        self,
+        *,
+        loggingConfig: LoggingConfigTypeDef,
+    ) -> PutModelInvocationLoggingConfigurationResponseTypeDef: ...
+    async def put_resource_policy(  # type: ignore[override]
+        self,
+        *,
+        resourceArn: str,
+        resourcePolicy: str,
+    ) -> PutResourcePolicyResponseTypeDef: ...
+    async def put_use_case_for_model_access(  # type: ignore[override]
+        self,
+        *,
+        formData: BlobTypeDef,
+    ) -> PutUseCaseForModelAccessResponseTypeDef: ...
+    async def register_marketplace_model_endpoint(  # type: ignore[override]
+        self,
+        *,
+        endpointIdentifier: str,
+        modelSourceIdentifier: str,
+    ) -> RegisterMarketplaceModelEndpointResponseTypeDef: ...
+    async def start_automated_reasoning_policy_build_workflow(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowType: AutomatedReasoningPolicyBuildWorkflowTypeType,
+        sourceContent: AutomatedReasoningPolicyBuildWorkflowSourceTypeDef,
+        clientRequestToken: str = ...,
+    ) -> StartAutomatedReasoningPolicyBuildWorkflowResponseTypeDef: ...
+    async def start_automated_reasoning_policy_test_workflow(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        testCaseIds: Sequence[str] = ...,
+        clientRequestToken: str = ...,
+    ) -> StartAutomatedReasoningPolicyTestWorkflowResponseTypeDef: ...
+    async def stop_advanced_prompt_optimization_job(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> StopAdvancedPromptOptimizationJobResponseTypeDef: ...
+    async def stop_evaluation_job(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> StopEvaluationJobResponseTypeDef: ...
     async def stop_model_customization_job(  # type: ignore[override]
         self,
         *,
         jobIdentifier: str,
     ) -> StopModelCustomizationJobResponseTypeDef: ...
-    def get_paginator(self, operation_name: Literal["list_model_customization_jobs"]) -> AsyncPaginator: ...  # type: ignore[override]
+    async def stop_model_invocation_job(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+    ) -> StopModelInvocationJobResponseTypeDef: ...
+    async def tag_resource(  # type: ignore[override]
+        self,
+        *,
+        resourceARN: str,
+        tags: Sequence[TagTypeDef],
+    ) -> TagResourceResponseTypeDef: ...
+    async def untag_resource(  # type: ignore[override]
+        self,
+        *,
+        resourceARN: str,
+        tagKeys: Sequence[str],
+    ) -> UntagResourceResponseTypeDef: ...
+    async def update_automated_reasoning_policy(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        policyDefinition: AutomatedReasoningPolicyDefinitionTypeDef,
+        name: str = ...,
+        description: str = ...,
+    ) -> UpdateAutomatedReasoningPolicyResponseTypeDef: ...
+    async def update_automated_reasoning_policy_annotations(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        buildWorkflowId: str,
+        annotations: Sequence[AutomatedReasoningPolicyAnnotationTypeDef],
+        lastUpdatedAnnotationSetHash: str,
+    ) -> UpdateAutomatedReasoningPolicyAnnotationsResponseTypeDef: ...
+    async def update_automated_reasoning_policy_test_case(  # type: ignore[override]
+        self,
+        *,
+        policyArn: str,
+        testCaseId: str,
+        guardContent: str,
+        lastUpdatedAt: TimestampTypeDef,
+        expectedAggregatedFindingsResult: AutomatedReasoningCheckResultType,
+        queryContent: str = ...,
+        confidenceThreshold: float = ...,
+        clientRequestToken: str = ...,
+    ) -> UpdateAutomatedReasoningPolicyTestCaseResponseTypeDef: ...
+    async def update_custom_model_deployment(  # type: ignore[override]
+        self,
+        *,
+        modelArn: str,
+        customModelDeploymentIdentifier: str,
+    ) -> UpdateCustomModelDeploymentResponseTypeDef: ...
+    async def update_guardrail(  # type: ignore[override]
+        self,
+        *,
+        guardrailIdentifier: str,
+        name: str,
+        blockedInputMessaging: str,
+        blockedOutputsMessaging: str,
+        description: str = ...,
+        topicPolicyConfig: GuardrailTopicPolicyConfigTypeDef = ...,
+        contentPolicyConfig: GuardrailContentPolicyConfigTypeDef = ...,
+        wordPolicyConfig: GuardrailWordPolicyConfigTypeDef = ...,
+        sensitiveInformationPolicyConfig: GuardrailSensitiveInformationPolicyConfigTypeDef = ...,
+        contextualGroundingPolicyConfig: GuardrailContextualGroundingPolicyConfigTypeDef = ...,
+        automatedReasoningPolicyConfig: GuardrailAutomatedReasoningPolicyConfigTypeDef = ...,
+        crossRegionConfig: GuardrailCrossRegionConfigTypeDef = ...,
+        kmsKeyId: str = ...,
+    ) -> UpdateGuardrailResponseTypeDef: ...
+    async def update_marketplace_model_endpoint(  # type: ignore[override]
+        self,
+        *,
+        endpointArn: str,
+        endpointConfig: EndpointConfigTypeDef,
+        clientRequestToken: str = ...,
+    ) -> UpdateMarketplaceModelEndpointResponseTypeDef: ...
+    async def update_provisioned_model_throughput(  # type: ignore[override]
+        self,
+        *,
+        provisionedModelId: str,
+        desiredProvisionedModelName: str = ...,
+        desiredModelId: str = ...,
+    ) -> UpdateProvisionedModelThroughputResponseTypeDef: ...
+    def get_paginator(self, operation_name: Literal["list_advanced_prompt_optimization_jobs", "list_automated_reasoning_policies", "list_automated_reasoning_policy_build_workflows", "list_automated_reasoning_policy_test_cases", "list_automated_reasoning_policy_test_results", "list_custom_model_deployments", "list_custom_models", "list_enforced_guardrails_configuration", "list_evaluation_jobs", "list_guardrails", "list_imported_models", "list_inference_profiles", "list_marketplace_model_endpoints", "list_model_copy_jobs", "list_model_customization_jobs", "list_model_import_jobs", "list_model_invocation_jobs", "list_prompt_routers", "list_provisioned_model_throughputs"]) -> AsyncPaginator: ...  # type: ignore[override]
     def get_waiter(self, waiter_name: str) -> AsyncWaiter: ...  # type: ignore[override]
     async def close(self) -> None: ...
     async def __aenter__(self) -> AsyncClient: ...

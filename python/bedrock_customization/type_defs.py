@@ -6,6 +6,71 @@ named like mypy-boto3-bedrock's."""
 from datetime import datetime
 from typing import IO, Any, Dict, List, Literal, Mapping, Sequence, TypedDict, Union
 
+AdvancedPromptOptimizationJobStatusType = Literal[
+    "InProgress",
+    "Completed",
+    "Failed",
+    "PartiallyCompleted",
+    "Stopping",
+    "Stopped",
+    "Deleting",
+]
+AgreementStatusType = Literal["AVAILABLE", "PENDING", "NOT_AVAILABLE", "ERROR"]
+ApplicationTypeType = Literal["ModelEvaluation", "RagEvaluation"]
+AttributeTypeType = Literal["STRING", "NUMBER", "BOOLEAN", "STRING_LIST"]
+AuthorizationStatusType = Literal["AUTHORIZED", "NOT_AUTHORIZED"]
+AutomatedReasoningCheckLogicWarningTypeType = Literal["ALWAYS_TRUE", "ALWAYS_FALSE"]
+AutomatedReasoningCheckResultType = Literal[
+    "VALID",
+    "INVALID",
+    "SATISFIABLE",
+    "IMPOSSIBLE",
+    "TRANSLATION_AMBIGUOUS",
+    "TOO_COMPLEX",
+    "NO_TRANSLATION",
+]
+AutomatedReasoningPolicyAnnotationStatusType = Literal["APPLIED", "FAILED"]
+AutomatedReasoningPolicyBuildDocumentContentTypeType = Literal["pdf", "txt"]
+AutomatedReasoningPolicyBuildMessageTypeType = Literal["INFO", "WARNING", "ERROR"]
+AutomatedReasoningPolicyBuildResultAssetTypeType = Literal[
+    "BUILD_LOG",
+    "QUALITY_REPORT",
+    "POLICY_DEFINITION",
+    "GENERATED_TEST_CASES",
+    "POLICY_SCENARIOS",
+    "FIDELITY_REPORT",
+    "ASSET_MANIFEST",
+    "SOURCE_DOCUMENT",
+]
+AutomatedReasoningPolicyBuildWorkflowStatusType = Literal[
+    "SCHEDULED",
+    "CANCEL_REQUESTED",
+    "PREPROCESSING",
+    "BUILDING",
+    "TESTING",
+    "COMPLETED",
+    "FAILED",
+    "CANCELLED",
+]
+AutomatedReasoningPolicyBuildWorkflowTypeType = Literal[
+    "INGEST_CONTENT",
+    "REFINE_POLICY",
+    "IMPORT_POLICY",
+    "GENERATE_FIDELITY_REPORT",
+    "GENERATE_POLICY_SCENARIOS",
+]
+AutomatedReasoningPolicyTestRunResultType = Literal["PASSED", "FAILED"]
+AutomatedReasoningPolicyTestRunStatusType = Literal[
+    "NOT_STARTED",
+    "SCHEDULED",
+    "IN_PROGRESS",
+    "COMPLETED",
+    "FAILED",
+]
+CommitmentDurationType = Literal["OneMonth", "SixMonths"]
+ConfigurationOwnerType = Literal["ACCOUNT"]
+CustomModelDeploymentStatusType = Literal["Creating", "Active", "Failed"]
+CustomModelDeploymentUpdateStatusType = Literal["Updating", "UpdateCompleted", "UpdateFailed"]
 CustomizationTypeType = Literal[
     "FINE_TUNING",
     "CONTINUED_PRE_TRAINING",
@@ -13,7 +78,84 @@ CustomizationTypeType = Literal[
     "REINFORCEMENT_FINE_TUNING",
     "IMPORTED",
 ]
+EntitlementAvailabilityType = Literal["AVAILABLE", "NOT_AVAILABLE"]
+EvaluationJobStatusType = Literal[
+    "InProgress",
+    "Completed",
+    "Failed",
+    "Stopping",
+    "Stopped",
+    "Deleting",
+]
+EvaluationJobTypeType = Literal["Human", "Automated"]
+EvaluationTaskTypeType = Literal[
+    "Summarization",
+    "Classification",
+    "QuestionAndAnswer",
+    "Generation",
+    "Custom",
+]
+ExternalSourceTypeType = Literal["S3", "BYTE_CONTENT"]
 FineTuningJobStatusType = Literal["InProgress", "Completed", "Failed", "Stopping", "Stopped"]
+FoundationModelLifecycleStatusType = Literal["ACTIVE", "LEGACY"]
+GuardrailContentFilterActionType = Literal["BLOCK", "NONE"]
+GuardrailContentFilterTypeType = Literal[
+    "SEXUAL",
+    "VIOLENCE",
+    "HATE",
+    "INSULTS",
+    "MISCONDUCT",
+    "PROMPT_ATTACK",
+]
+GuardrailContentFiltersTierNameType = Literal["CLASSIC", "STANDARD"]
+GuardrailContextualGroundingActionType = Literal["BLOCK", "NONE"]
+GuardrailContextualGroundingFilterTypeType = Literal["GROUNDING", "RELEVANCE"]
+GuardrailFilterStrengthType = Literal["NONE", "LOW", "MEDIUM", "HIGH"]
+GuardrailManagedWordsTypeType = Literal["PROFANITY"]
+GuardrailModalityType = Literal["TEXT", "IMAGE"]
+GuardrailPiiEntityTypeType = Literal[
+    "ADDRESS",
+    "AGE",
+    "AWS_ACCESS_KEY",
+    "AWS_SECRET_KEY",
+    "CA_HEALTH_NUMBER",
+    "CA_SOCIAL_INSURANCE_NUMBER",
+    "CREDIT_DEBIT_CARD_CVV",
+    "CREDIT_DEBIT_CARD_EXPIRY",
+    "CREDIT_DEBIT_CARD_NUMBER",
+    "DRIVER_ID",
+    "EMAIL",
+    "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
+    "IP_ADDRESS",
+    "LICENSE_PLATE",
+    "MAC_ADDRESS",
+    "NAME",
+    "PASSWORD",
+    "PHONE",
+    "PIN",
+    "SWIFT_CODE",
+    "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
+    "UK_NATIONAL_INSURANCE_NUMBER",
+    "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
+    "URL",
+    "USERNAME",
+    "US_BANK_ACCOUNT_NUMBER",
+    "US_BANK_ROUTING_NUMBER",
+    "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+    "US_PASSPORT_NUMBER",
+    "US_SOCIAL_SECURITY_NUMBER",
+    "VEHICLE_IDENTIFICATION_NUMBER",
+]
+GuardrailSensitiveInformationActionType = Literal["BLOCK", "ANONYMIZE", "NONE"]
+GuardrailStatusType = Literal["CREATING", "UPDATING", "VERSIONING", "READY", "FAILED", "DELETING"]
+GuardrailTopicActionType = Literal["BLOCK", "NONE"]
+GuardrailTopicTypeType = Literal["DENY"]
+GuardrailTopicsTierNameType = Literal["CLASSIC", "STANDARD"]
+GuardrailWordActionType = Literal["BLOCK", "NONE"]
+InferenceProfileStatusType = Literal["ACTIVE"]
+InferenceProfileTypeType = Literal["SYSTEM_DEFINED", "APPLICATION"]
+InferenceTypeType = Literal["ON_DEMAND", "PROVISIONED"]
+InputTagsType = Literal["HONOR", "IGNORE"]
 JobStatusDetailsType = Literal[
     "InProgress",
     "Completed",
@@ -22,6 +164,8 @@ JobStatusDetailsType = Literal[
     "Failed",
     "NotStarted",
 ]
+ModelCopyJobStatusType = Literal["InProgress", "Completed", "Failed"]
+ModelCustomizationType = Literal["FINE_TUNING", "CONTINUED_PRE_TRAINING", "DISTILLATION"]
 ModelCustomizationJobStatusType = Literal[
     "InProgress",
     "Completed",
@@ -29,9 +173,41 @@ ModelCustomizationJobStatusType = Literal[
     "Stopping",
     "Stopped",
 ]
+ModelImportJobStatusType = Literal["InProgress", "Completed", "Failed"]
+ModelInvocationJobStatusType = Literal[
+    "Submitted",
+    "InProgress",
+    "Completed",
+    "Failed",
+    "Stopping",
+    "Stopped",
+    "PartiallyCompleted",
+    "Expired",
+    "Validating",
+    "Scheduled",
+]
+ModelInvocationTypeType = Literal["InvokeModel", "Converse"]
+ModelModalityType = Literal["TEXT", "IMAGE", "EMBEDDING"]
+ModelStatusType = Literal["Active", "Creating", "Failed"]
+OfferTypeType = Literal["ALL", "PUBLIC"]
+PerformanceConfigLatencyType = Literal["standard", "optimized"]
+PromptRouterStatusType = Literal["AVAILABLE"]
+PromptRouterTypeType = Literal["custom", "default"]
+ProvisionedModelStatusType = Literal["Creating", "InService", "Updating", "Failed"]
+QueryTransformationTypeType = Literal["QUERY_DECOMPOSITION"]
 ReasoningEffortType = Literal["low", "medium", "high"]
+RegionAvailabilityType = Literal["AVAILABLE", "NOT_AVAILABLE"]
+RerankingMetadataSelectionModeType = Literal["SELECTIVE", "ALL"]
+RetrieveAndGenerateTypeType = Literal["KNOWLEDGE_BASE", "EXTERNAL_SOURCES"]
+S3InputFormatType = Literal["JSONL"]
+SearchTypeType = Literal["HYBRID", "SEMANTIC"]
+SelectiveGuardingModeType = Literal["SELECTIVE", "COMPREHENSIVE"]
+SortByProvisionedModelsType = Literal["CreationTime"]
 SortJobsByType = Literal["CreationTime"]
+SortModelsByType = Literal["CreationTime"]
 SortOrderType = Literal["Ascending", "Descending"]
+StatusType = Literal["REGISTERED", "INCOMPATIBLE_ENDPOINT"]
+VectorSearchRerankingConfigurationTypeType = Literal["BEDROCK_RERANKING_MODEL"]
 
 TimestampTypeDef = Union[datetime, str]
 BlobTypeDef = Union[str, bytes, bytearray, IO[Any]]
@@ -52,8 +228,1625 @@ class AccessDeniedExceptionTypeDef(TypedDict, total=False):
     message: str
 
 
+class ModelEnforcementTypeDef(TypedDict):
+    includedModels: Sequence[str]
+    excludedModels: Sequence[str]
+
+
+class SelectiveContentGuardingTypeDef(TypedDict, total=False):
+    system: SelectiveGuardingModeType
+    messages: SelectiveGuardingModeType
+
+
+class _RequiredAccountEnforcedGuardrailInferenceInputConfigurationTypeDef(TypedDict):
+    guardrailIdentifier: str
+    guardrailVersion: str
+
+
+class AccountEnforcedGuardrailInferenceInputConfigurationTypeDef(_RequiredAccountEnforcedGuardrailInferenceInputConfigurationTypeDef, total=False):
+    selectiveContentGuarding: SelectiveContentGuardingTypeDef
+    modelEnforcement: ModelEnforcementTypeDef
+
+
+class ModelEnforcementOutputTypeDef(TypedDict):
+    includedModels: List[str]
+    excludedModels: List[str]
+
+
+class AccountEnforcedGuardrailOutputConfigurationTypeDef(TypedDict, total=False):
+    configId: str
+    guardrailArn: str
+    guardrailId: str
+    inputTags: InputTagsType
+    selectiveContentGuarding: SelectiveContentGuardingTypeDef
+    guardrailVersion: str
+    createdAt: datetime
+    createdBy: str
+    updatedAt: datetime
+    updatedBy: str
+    owner: ConfigurationOwnerType
+    modelEnforcement: ModelEnforcementOutputTypeDef
+
+
+class AdditionalModelRequestFieldsValueTypeDef(TypedDict):
+    pass
+
+
+class AdvancedPromptOptimizationInputConfigTypeDef(TypedDict):
+    s3Uri: str
+
+
+class _RequiredAdvancedPromptOptimizationJobSummaryTypeDef(TypedDict):
+    jobArn: str
+    jobName: str
+    jobStatus: AdvancedPromptOptimizationJobStatusType
+    creationTime: datetime
+
+
+class AdvancedPromptOptimizationJobSummaryTypeDef(_RequiredAdvancedPromptOptimizationJobSummaryTypeDef, total=False):
+    lastModifiedTime: datetime
+
+
+class AdvancedPromptOptimizationOutputConfigTypeDef(TypedDict):
+    s3Uri: str
+
+
+class _RequiredAgreementAvailabilityTypeDef(TypedDict):
+    status: AgreementStatusType
+
+
+class AgreementAvailabilityTypeDef(_RequiredAgreementAvailabilityTypeDef, total=False):
+    errorMessage: str
+
+
+class RatingScaleItemValueTypeDef(TypedDict, total=False):
+    stringValue: str
+    floatValue: float
+
+
+class RatingScaleItemTypeDef(TypedDict):
+    definition: str
+    value: RatingScaleItemValueTypeDef
+
+
+class _RequiredCustomMetricDefinitionTypeDef(TypedDict):
+    name: str
+    instructions: str
+
+
+class CustomMetricDefinitionTypeDef(_RequiredCustomMetricDefinitionTypeDef, total=False):
+    ratingScale: Sequence[RatingScaleItemTypeDef]
+
+
+class AutomatedEvaluationCustomMetricSourceTypeDef(TypedDict, total=False):
+    customMetricDefinition: CustomMetricDefinitionTypeDef
+
+
+class CustomMetricBedrockEvaluatorModelTypeDef(TypedDict):
+    modelIdentifier: str
+
+
+class CustomMetricEvaluatorModelConfigTypeDef(TypedDict):
+    bedrockEvaluatorModels: Sequence[CustomMetricBedrockEvaluatorModelTypeDef]
+
+
+class AutomatedEvaluationCustomMetricConfigTypeDef(TypedDict):
+    customMetrics: Sequence[AutomatedEvaluationCustomMetricSourceTypeDef]
+    evaluatorModelConfig: CustomMetricEvaluatorModelConfigTypeDef
+
+
+class BedrockEvaluatorModelTypeDef(TypedDict):
+    modelIdentifier: str
+
+
+class EvaluationDatasetLocationTypeDef(TypedDict, total=False):
+    s3Uri: str
+
+
+class _RequiredEvaluationDatasetTypeDef(TypedDict):
+    name: str
+
+
+class EvaluationDatasetTypeDef(_RequiredEvaluationDatasetTypeDef, total=False):
+    datasetLocation: EvaluationDatasetLocationTypeDef
+
+
+class EvaluationDatasetMetricConfigTypeDef(TypedDict):
+    taskType: EvaluationTaskTypeType
+    dataset: EvaluationDatasetTypeDef
+    metricNames: Sequence[str]
+
+
+class EvaluatorModelConfigTypeDef(TypedDict, total=False):
+    bedrockEvaluatorModels: Sequence[BedrockEvaluatorModelTypeDef]
+
+
+class _RequiredAutomatedEvaluationConfigTypeDef(TypedDict):
+    datasetMetricConfigs: Sequence[EvaluationDatasetMetricConfigTypeDef]
+
+
+class AutomatedEvaluationConfigTypeDef(_RequiredAutomatedEvaluationConfigTypeDef, total=False):
+    evaluatorModelConfig: EvaluatorModelConfigTypeDef
+    customMetricConfig: AutomatedEvaluationCustomMetricConfigTypeDef
+
+
+class _RequiredCustomMetricDefinitionOutputTypeDef(TypedDict):
+    name: str
+    instructions: str
+
+
+class CustomMetricDefinitionOutputTypeDef(_RequiredCustomMetricDefinitionOutputTypeDef, total=False):
+    ratingScale: List[RatingScaleItemTypeDef]
+
+
+class AutomatedEvaluationCustomMetricSourceOutputTypeDef(TypedDict, total=False):
+    customMetricDefinition: CustomMetricDefinitionOutputTypeDef
+
+
+class CustomMetricEvaluatorModelConfigOutputTypeDef(TypedDict):
+    bedrockEvaluatorModels: List[CustomMetricBedrockEvaluatorModelTypeDef]
+
+
+class AutomatedEvaluationCustomMetricConfigOutputTypeDef(TypedDict):
+    customMetrics: List[AutomatedEvaluationCustomMetricSourceOutputTypeDef]
+    evaluatorModelConfig: CustomMetricEvaluatorModelConfigOutputTypeDef
+
+
+class EvaluationDatasetMetricConfigOutputTypeDef(TypedDict):
+    taskType: EvaluationTaskTypeType
+    dataset: EvaluationDatasetTypeDef
+    metricNames: List[str]
+
+
+class EvaluatorModelConfigOutputTypeDef(TypedDict, total=False):
+    bedrockEvaluatorModels: List[BedrockEvaluatorModelTypeDef]
+
+
+class _RequiredAutomatedEvaluationConfigOutputTypeDef(TypedDict):
+    datasetMetricConfigs: List[EvaluationDatasetMetricConfigOutputTypeDef]
+
+
+class AutomatedEvaluationConfigOutputTypeDef(_RequiredAutomatedEvaluationConfigOutputTypeDef, total=False):
+    evaluatorModelConfig: EvaluatorModelConfigOutputTypeDef
+    customMetricConfig: AutomatedEvaluationCustomMetricConfigOutputTypeDef
+
+
+class AutomatedReasoningCheckInputTextReferenceTypeDef(TypedDict, total=False):
+    text: str
+
+
+class _RequiredAutomatedReasoningLogicStatementTypeDef(TypedDict):
+    logic: str
+
+
+class AutomatedReasoningLogicStatementTypeDef(_RequiredAutomatedReasoningLogicStatementTypeDef, total=False):
+    naturalLanguage: str
+
+
+class AutomatedReasoningCheckLogicWarningTypeDef(TypedDict, total=False):
+    type: AutomatedReasoningCheckLogicWarningTypeType
+    premises: List[AutomatedReasoningLogicStatementTypeDef]
+    claims: List[AutomatedReasoningLogicStatementTypeDef]
+
+
+class AutomatedReasoningCheckRuleTypeDef(TypedDict, total=False):
+    id: str
+    policyVersionArn: str
+
+
+class _RequiredAutomatedReasoningCheckTranslationTypeDef(TypedDict):
+    claims: List[AutomatedReasoningLogicStatementTypeDef]
+    confidence: float
+
+
+class AutomatedReasoningCheckTranslationTypeDef(_RequiredAutomatedReasoningCheckTranslationTypeDef, total=False):
+    premises: List[AutomatedReasoningLogicStatementTypeDef]
+    untranslatedPremises: List[AutomatedReasoningCheckInputTextReferenceTypeDef]
+    untranslatedClaims: List[AutomatedReasoningCheckInputTextReferenceTypeDef]
+
+
+class AutomatedReasoningCheckImpossibleFindingTypeDef(TypedDict, total=False):
+    translation: AutomatedReasoningCheckTranslationTypeDef
+    contradictingRules: List[AutomatedReasoningCheckRuleTypeDef]
+    logicWarning: AutomatedReasoningCheckLogicWarningTypeDef
+
+
+class AutomatedReasoningCheckInvalidFindingTypeDef(TypedDict, total=False):
+    translation: AutomatedReasoningCheckTranslationTypeDef
+    contradictingRules: List[AutomatedReasoningCheckRuleTypeDef]
+    logicWarning: AutomatedReasoningCheckLogicWarningTypeDef
+
+
+class AutomatedReasoningCheckNoTranslationsFindingTypeDef(TypedDict):
+    pass
+
+
+class AutomatedReasoningCheckScenarioTypeDef(TypedDict, total=False):
+    statements: List[AutomatedReasoningLogicStatementTypeDef]
+
+
+class AutomatedReasoningCheckSatisfiableFindingTypeDef(TypedDict, total=False):
+    translation: AutomatedReasoningCheckTranslationTypeDef
+    claimsTrueScenario: AutomatedReasoningCheckScenarioTypeDef
+    claimsFalseScenario: AutomatedReasoningCheckScenarioTypeDef
+    logicWarning: AutomatedReasoningCheckLogicWarningTypeDef
+
+
+class AutomatedReasoningCheckTooComplexFindingTypeDef(TypedDict):
+    pass
+
+
+class AutomatedReasoningCheckTranslationOptionTypeDef(TypedDict, total=False):
+    translations: List[AutomatedReasoningCheckTranslationTypeDef]
+
+
+class AutomatedReasoningCheckTranslationAmbiguousFindingTypeDef(TypedDict, total=False):
+    options: List[AutomatedReasoningCheckTranslationOptionTypeDef]
+    differenceScenarios: List[AutomatedReasoningCheckScenarioTypeDef]
+
+
+class AutomatedReasoningCheckValidFindingTypeDef(TypedDict, total=False):
+    translation: AutomatedReasoningCheckTranslationTypeDef
+    claimsTrueScenario: AutomatedReasoningCheckScenarioTypeDef
+    supportingRules: List[AutomatedReasoningCheckRuleTypeDef]
+    logicWarning: AutomatedReasoningCheckLogicWarningTypeDef
+
+
+class AutomatedReasoningCheckFindingTypeDef(TypedDict, total=False):
+    valid: AutomatedReasoningCheckValidFindingTypeDef
+    invalid: AutomatedReasoningCheckInvalidFindingTypeDef
+    satisfiable: AutomatedReasoningCheckSatisfiableFindingTypeDef
+    impossible: AutomatedReasoningCheckImpossibleFindingTypeDef
+    translationAmbiguous: AutomatedReasoningCheckTranslationAmbiguousFindingTypeDef
+    tooComplex: AutomatedReasoningCheckTooComplexFindingTypeDef
+    noTranslations: AutomatedReasoningCheckNoTranslationsFindingTypeDef
+
+
+class AutomatedReasoningPolicyAddRuleAnnotationTypeDef(TypedDict):
+    expression: str
+
+
+class AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotationTypeDef(TypedDict):
+    naturalLanguage: str
+
+
+class _RequiredAutomatedReasoningPolicyDefinitionRuleTypeDef(TypedDict):
+    id: str
+    expression: str
+
+
+class AutomatedReasoningPolicyDefinitionRuleTypeDef(_RequiredAutomatedReasoningPolicyDefinitionRuleTypeDef, total=False):
+    alternateExpression: str
+
+
+class AutomatedReasoningPolicyAddRuleMutationTypeDef(TypedDict):
+    rule: AutomatedReasoningPolicyDefinitionRuleTypeDef
+
+
+class _RequiredAutomatedReasoningPolicyDefinitionTypeValueTypeDef(TypedDict):
+    value: str
+
+
+class AutomatedReasoningPolicyDefinitionTypeValueTypeDef(_RequiredAutomatedReasoningPolicyDefinitionTypeValueTypeDef, total=False):
+    description: str
+
+
+class AutomatedReasoningPolicyAddTypeAnnotationTypeDef(TypedDict):
+    name: str
+    description: str
+    values: Sequence[AutomatedReasoningPolicyDefinitionTypeValueTypeDef]
+
+
+class AutomatedReasoningPolicyAddTypeAnnotationOutputTypeDef(TypedDict):
+    name: str
+    description: str
+    values: List[AutomatedReasoningPolicyDefinitionTypeValueTypeDef]
+
+
+class _RequiredAutomatedReasoningPolicyDefinitionTypeOutputTypeDef(TypedDict):
+    name: str
+    values: List[AutomatedReasoningPolicyDefinitionTypeValueTypeDef]
+
+
+class AutomatedReasoningPolicyDefinitionTypeOutputTypeDef(_RequiredAutomatedReasoningPolicyDefinitionTypeOutputTypeDef, total=False):
+    description: str
+
+
+class AutomatedReasoningPolicyAddTypeMutationTypeDef(TypedDict):
+    type: AutomatedReasoningPolicyDefinitionTypeOutputTypeDef
+
+
+class _RequiredAutomatedReasoningPolicyAddTypeValueTypeDef(TypedDict):
+    value: str
+
+
+class AutomatedReasoningPolicyAddTypeValueTypeDef(_RequiredAutomatedReasoningPolicyAddTypeValueTypeDef, total=False):
+    description: str
+
+
+class AutomatedReasoningPolicyAddVariableAnnotationTypeDef(TypedDict):
+    name: str
+    type: str
+    description: str
+
+
+class AutomatedReasoningPolicyDefinitionVariableTypeDef(TypedDict):
+    name: str
+    type: str
+    description: str
+
+
+class AutomatedReasoningPolicyAddVariableMutationTypeDef(TypedDict):
+    variable: AutomatedReasoningPolicyDefinitionVariableTypeDef
+
+
+class AutomatedReasoningPolicyAnnotatedLineTypeDef(TypedDict, total=False):
+    lineNumber: int
+    lineText: str
+
+
+class AutomatedReasoningPolicyAnnotatedContentTypeDef(TypedDict, total=False):
+    line: AutomatedReasoningPolicyAnnotatedLineTypeDef
+
+
+class _RequiredAutomatedReasoningPolicyAnnotatedChunkTypeDef(TypedDict):
+    content: List[AutomatedReasoningPolicyAnnotatedContentTypeDef]
+
+
+class AutomatedReasoningPolicyAnnotatedChunkTypeDef(_RequiredAutomatedReasoningPolicyAnnotatedChunkTypeDef, total=False):
+    pageNumber: int
+
+
+class AutomatedReasoningPolicyDeleteRuleAnnotationTypeDef(TypedDict):
+    ruleId: str
+
+
+class AutomatedReasoningPolicyDeleteTypeAnnotationTypeDef(TypedDict):
+    name: str
+
+
+class AutomatedReasoningPolicyDeleteTypeValueTypeDef(TypedDict):
+    value: str
+
+
+class AutomatedReasoningPolicyDeleteVariableAnnotationTypeDef(TypedDict):
+    name: str
+
+
+class AutomatedReasoningPolicyIngestContentAnnotationTypeDef(TypedDict):
+    content: str
+
+
+class _RequiredAutomatedReasoningPolicyUpdateTypeValueTypeDef(TypedDict):
+    value: str
+
+
+class AutomatedReasoningPolicyUpdateTypeValueTypeDef(_RequiredAutomatedReasoningPolicyUpdateTypeValueTypeDef, total=False):
+    newValue: str
+    description: str
+
+
+class AutomatedReasoningPolicyTypeValueAnnotationTypeDef(TypedDict, total=False):
+    addTypeValue: AutomatedReasoningPolicyAddTypeValueTypeDef
+    updateTypeValue: AutomatedReasoningPolicyUpdateTypeValueTypeDef
+    deleteTypeValue: AutomatedReasoningPolicyDeleteTypeValueTypeDef
+
+
+class _RequiredAutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationTypeDef(TypedDict):
+    feedback: str
+
+
+class AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationTypeDef(_RequiredAutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationTypeDef, total=False):
+    ruleIds: Sequence[str]
+
+
+class _RequiredAutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationTypeDef(TypedDict):
+    scenarioExpression: str
+
+
+class AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationTypeDef(_RequiredAutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationTypeDef, total=False):
+    ruleIds: Sequence[str]
+    feedback: str
+
+
+class AutomatedReasoningPolicyUpdateRuleAnnotationTypeDef(TypedDict):
+    ruleId: str
+    expression: str
+
+
+class _RequiredAutomatedReasoningPolicyUpdateTypeAnnotationTypeDef(TypedDict):
+    name: str
+    values: Sequence[AutomatedReasoningPolicyTypeValueAnnotationTypeDef]
+
+
+class AutomatedReasoningPolicyUpdateTypeAnnotationTypeDef(_RequiredAutomatedReasoningPolicyUpdateTypeAnnotationTypeDef, total=False):
+    newName: str
+    description: str
+
+
+class _RequiredAutomatedReasoningPolicyUpdateVariableAnnotationTypeDef(TypedDict):
+    name: str
+
+
+class AutomatedReasoningPolicyUpdateVariableAnnotationTypeDef(_RequiredAutomatedReasoningPolicyUpdateVariableAnnotationTypeDef, total=False):
+    newName: str
+    description: str
+
+
+class AutomatedReasoningPolicyAnnotationTypeDef(TypedDict, total=False):
+    addType: AutomatedReasoningPolicyAddTypeAnnotationTypeDef
+    updateType: AutomatedReasoningPolicyUpdateTypeAnnotationTypeDef
+    deleteType: AutomatedReasoningPolicyDeleteTypeAnnotationTypeDef
+    addVariable: AutomatedReasoningPolicyAddVariableAnnotationTypeDef
+    updateVariable: AutomatedReasoningPolicyUpdateVariableAnnotationTypeDef
+    deleteVariable: AutomatedReasoningPolicyDeleteVariableAnnotationTypeDef
+    addRule: AutomatedReasoningPolicyAddRuleAnnotationTypeDef
+    updateRule: AutomatedReasoningPolicyUpdateRuleAnnotationTypeDef
+    deleteRule: AutomatedReasoningPolicyDeleteRuleAnnotationTypeDef
+    addRuleFromNaturalLanguage: AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotationTypeDef
+    updateFromRulesFeedback: AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationTypeDef
+    updateFromScenarioFeedback: AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationTypeDef
+    ingestContent: AutomatedReasoningPolicyIngestContentAnnotationTypeDef
+
+
+class _RequiredAutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationOutputTypeDef(TypedDict):
+    feedback: str
+
+
+class AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationOutputTypeDef(_RequiredAutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationOutputTypeDef, total=False):
+    ruleIds: List[str]
+
+
+class _RequiredAutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationOutputTypeDef(TypedDict):
+    scenarioExpression: str
+
+
+class AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationOutputTypeDef(_RequiredAutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationOutputTypeDef, total=False):
+    ruleIds: List[str]
+    feedback: str
+
+
+class _RequiredAutomatedReasoningPolicyUpdateTypeAnnotationOutputTypeDef(TypedDict):
+    name: str
+    values: List[AutomatedReasoningPolicyTypeValueAnnotationTypeDef]
+
+
+class AutomatedReasoningPolicyUpdateTypeAnnotationOutputTypeDef(_RequiredAutomatedReasoningPolicyUpdateTypeAnnotationOutputTypeDef, total=False):
+    newName: str
+    description: str
+
+
+class AutomatedReasoningPolicyAnnotationOutputTypeDef(TypedDict, total=False):
+    addType: AutomatedReasoningPolicyAddTypeAnnotationOutputTypeDef
+    updateType: AutomatedReasoningPolicyUpdateTypeAnnotationOutputTypeDef
+    deleteType: AutomatedReasoningPolicyDeleteTypeAnnotationTypeDef
+    addVariable: AutomatedReasoningPolicyAddVariableAnnotationTypeDef
+    updateVariable: AutomatedReasoningPolicyUpdateVariableAnnotationTypeDef
+    deleteVariable: AutomatedReasoningPolicyDeleteVariableAnnotationTypeDef
+    addRule: AutomatedReasoningPolicyAddRuleAnnotationTypeDef
+    updateRule: AutomatedReasoningPolicyUpdateRuleAnnotationTypeDef
+    deleteRule: AutomatedReasoningPolicyDeleteRuleAnnotationTypeDef
+    addRuleFromNaturalLanguage: AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotationTypeDef
+    updateFromRulesFeedback: AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationOutputTypeDef
+    updateFromScenarioFeedback: AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationOutputTypeDef
+    ingestContent: AutomatedReasoningPolicyIngestContentAnnotationTypeDef
+
+
+class AutomatedReasoningPolicyStatementLocationTypeDef(TypedDict):
+    lines: List[int]
+
+
+class AutomatedReasoningPolicyAtomicStatementTypeDef(TypedDict):
+    id: str
+    text: str
+    location: AutomatedReasoningPolicyStatementLocationTypeDef
+
+
+class AutomatedReasoningPolicyDeleteRuleMutationTypeDef(TypedDict):
+    id: str
+
+
+class AutomatedReasoningPolicyDeleteTypeMutationTypeDef(TypedDict):
+    name: str
+
+
+class AutomatedReasoningPolicyDeleteVariableMutationTypeDef(TypedDict):
+    name: str
+
+
+class AutomatedReasoningPolicyUpdateRuleMutationTypeDef(TypedDict):
+    rule: AutomatedReasoningPolicyDefinitionRuleTypeDef
+
+
+class AutomatedReasoningPolicyUpdateTypeMutationTypeDef(TypedDict):
+    type: AutomatedReasoningPolicyDefinitionTypeOutputTypeDef
+
+
+class AutomatedReasoningPolicyUpdateVariableMutationTypeDef(TypedDict):
+    variable: AutomatedReasoningPolicyDefinitionVariableTypeDef
+
+
+class AutomatedReasoningPolicyMutationTypeDef(TypedDict, total=False):
+    addType: AutomatedReasoningPolicyAddTypeMutationTypeDef
+    updateType: AutomatedReasoningPolicyUpdateTypeMutationTypeDef
+    deleteType: AutomatedReasoningPolicyDeleteTypeMutationTypeDef
+    addVariable: AutomatedReasoningPolicyAddVariableMutationTypeDef
+    updateVariable: AutomatedReasoningPolicyUpdateVariableMutationTypeDef
+    deleteVariable: AutomatedReasoningPolicyDeleteVariableMutationTypeDef
+    addRule: AutomatedReasoningPolicyAddRuleMutationTypeDef
+    updateRule: AutomatedReasoningPolicyUpdateRuleMutationTypeDef
+    deleteRule: AutomatedReasoningPolicyDeleteRuleMutationTypeDef
+
+
+class AutomatedReasoningPolicyPlanningTypeDef(TypedDict):
+    pass
+
+
+class AutomatedReasoningPolicyBuildStepContextTypeDef(TypedDict, total=False):
+    planning: AutomatedReasoningPolicyPlanningTypeDef
+    mutation: AutomatedReasoningPolicyMutationTypeDef
+
+
+class AutomatedReasoningPolicyBuildStepMessageTypeDef(TypedDict):
+    message: str
+    messageType: AutomatedReasoningPolicyBuildMessageTypeType
+
+
+class AutomatedReasoningPolicyDefinitionElementTypeDef(TypedDict, total=False):
+    policyDefinitionVariable: AutomatedReasoningPolicyDefinitionVariableTypeDef
+    policyDefinitionType: AutomatedReasoningPolicyDefinitionTypeOutputTypeDef
+    policyDefinitionRule: AutomatedReasoningPolicyDefinitionRuleTypeDef
+
+
+class _RequiredAutomatedReasoningPolicyBuildStepTypeDef(TypedDict):
+    context: AutomatedReasoningPolicyBuildStepContextTypeDef
+    messages: List[AutomatedReasoningPolicyBuildStepMessageTypeDef]
+
+
+class AutomatedReasoningPolicyBuildStepTypeDef(_RequiredAutomatedReasoningPolicyBuildStepTypeDef, total=False):
+    priorElement: AutomatedReasoningPolicyDefinitionElementTypeDef
+
+
+class AutomatedReasoningPolicyBuildLogEntryTypeDef(TypedDict):
+    annotation: AutomatedReasoningPolicyAnnotationOutputTypeDef
+    status: AutomatedReasoningPolicyAnnotationStatusType
+    buildSteps: List[AutomatedReasoningPolicyBuildStepTypeDef]
+
+
+class AutomatedReasoningPolicyBuildLogTypeDef(TypedDict):
+    entries: List[AutomatedReasoningPolicyBuildLogEntryTypeDef]
+
+
+class _RequiredAutomatedReasoningPolicyBuildResultAssetManifestEntryTypeDef(TypedDict):
+    assetType: AutomatedReasoningPolicyBuildResultAssetTypeType
+
+
+class AutomatedReasoningPolicyBuildResultAssetManifestEntryTypeDef(_RequiredAutomatedReasoningPolicyBuildResultAssetManifestEntryTypeDef, total=False):
+    assetName: str
+    assetId: str
+
+
+class AutomatedReasoningPolicyBuildResultAssetManifestTypeDef(TypedDict):
+    entries: List[AutomatedReasoningPolicyBuildResultAssetManifestEntryTypeDef]
+
+
+class AutomatedReasoningPolicyDefinitionOutputTypeDef(TypedDict, total=False):
+    version: str
+    types: List[AutomatedReasoningPolicyDefinitionTypeOutputTypeDef]
+    rules: List[AutomatedReasoningPolicyDefinitionRuleTypeDef]
+    variables: List[AutomatedReasoningPolicyDefinitionVariableTypeDef]
+
+
+class AutomatedReasoningPolicyDefinitionTypeValuePairTypeDef(TypedDict):
+    typeName: str
+    valueName: str
+
+
+class AutomatedReasoningPolicyDisjointRuleSetTypeDef(TypedDict):
+    variables: List[str]
+    rules: List[str]
+
+
+class AutomatedReasoningPolicyDefinitionQualityReportTypeDef(TypedDict):
+    typeCount: int
+    variableCount: int
+    ruleCount: int
+    unusedTypes: List[str]
+    unusedTypeValues: List[AutomatedReasoningPolicyDefinitionTypeValuePairTypeDef]
+    unusedVariables: List[str]
+    conflictingRules: List[str]
+    disjointRuleSets: List[AutomatedReasoningPolicyDisjointRuleSetTypeDef]
+
+
+class AutomatedReasoningPolicyReportSourceDocumentTypeDef(TypedDict):
+    documentName: str
+    documentHash: str
+    documentId: str
+    atomicStatements: List[AutomatedReasoningPolicyAtomicStatementTypeDef]
+    documentContent: List[AutomatedReasoningPolicyAnnotatedChunkTypeDef]
+
+
+class AutomatedReasoningPolicyStatementReferenceTypeDef(TypedDict):
+    documentId: str
+    statementId: str
+
+
+class _RequiredAutomatedReasoningPolicyRuleReportTypeDef(TypedDict):
+    rule: str
+
+
+class AutomatedReasoningPolicyRuleReportTypeDef(_RequiredAutomatedReasoningPolicyRuleReportTypeDef, total=False):
+    groundingStatements: List[AutomatedReasoningPolicyStatementReferenceTypeDef]
+    groundingJustifications: List[str]
+    accuracyScore: float
+    accuracyJustification: str
+
+
+class _RequiredAutomatedReasoningPolicyVariableReportTypeDef(TypedDict):
+    policyVariable: str
+
+
+class AutomatedReasoningPolicyVariableReportTypeDef(_RequiredAutomatedReasoningPolicyVariableReportTypeDef, total=False):
+    groundingStatements: List[AutomatedReasoningPolicyStatementReferenceTypeDef]
+    groundingJustifications: List[str]
+    accuracyScore: float
+    accuracyJustification: str
+
+
+class AutomatedReasoningPolicyFidelityReportTypeDef(TypedDict):
+    coverageScore: float
+    accuracyScore: float
+    ruleReports: Dict[str, AutomatedReasoningPolicyRuleReportTypeDef]
+    variableReports: Dict[str, AutomatedReasoningPolicyVariableReportTypeDef]
+    documentSources: List[AutomatedReasoningPolicyReportSourceDocumentTypeDef]
+
+
+class AutomatedReasoningPolicyGeneratedTestCaseTypeDef(TypedDict):
+    queryContent: str
+    guardContent: str
+    expectedAggregatedFindingsResult: AutomatedReasoningCheckResultType
+
+
+class AutomatedReasoningPolicyGeneratedTestCasesTypeDef(TypedDict):
+    generatedTestCases: List[AutomatedReasoningPolicyGeneratedTestCaseTypeDef]
+
+
+class AutomatedReasoningPolicyScenarioTypeDef(TypedDict):
+    expression: str
+    alternateExpression: str
+    expectedResult: AutomatedReasoningCheckResultType
+    ruleIds: List[str]
+
+
+class AutomatedReasoningPolicyScenariosTypeDef(TypedDict):
+    policyScenarios: List[AutomatedReasoningPolicyScenarioTypeDef]
+
+
+class _RequiredAutomatedReasoningPolicySourceDocumentTypeDef(TypedDict):
+    document: bytes
+    documentContentType: AutomatedReasoningPolicyBuildDocumentContentTypeType
+    documentName: str
+    documentHash: str
+
+
+class AutomatedReasoningPolicySourceDocumentTypeDef(_RequiredAutomatedReasoningPolicySourceDocumentTypeDef, total=False):
+    documentDescription: str
+
+
+class AutomatedReasoningPolicyBuildResultAssetsTypeDef(TypedDict, total=False):
+    policyDefinition: AutomatedReasoningPolicyDefinitionOutputTypeDef
+    qualityReport: AutomatedReasoningPolicyDefinitionQualityReportTypeDef
+    buildLog: AutomatedReasoningPolicyBuildLogTypeDef
+    generatedTestCases: AutomatedReasoningPolicyGeneratedTestCasesTypeDef
+    policyScenarios: AutomatedReasoningPolicyScenariosTypeDef
+    assetManifest: AutomatedReasoningPolicyBuildResultAssetManifestTypeDef
+    document: AutomatedReasoningPolicySourceDocumentTypeDef
+    fidelityReport: AutomatedReasoningPolicyFidelityReportTypeDef
+
+
+class _RequiredAutomatedReasoningPolicyBuildWorkflowDocumentTypeDef(TypedDict):
+    document: BlobTypeDef
+    documentContentType: AutomatedReasoningPolicyBuildDocumentContentTypeType
+    documentName: str
+
+
+class AutomatedReasoningPolicyBuildWorkflowDocumentTypeDef(_RequiredAutomatedReasoningPolicyBuildWorkflowDocumentTypeDef, total=False):
+    documentDescription: str
+
+
+class AutomatedReasoningPolicyBuildWorkflowRepairContentTypeDef(TypedDict):
+    annotations: Sequence[AutomatedReasoningPolicyAnnotationTypeDef]
+
+
+class _RequiredAutomatedReasoningPolicyDefinitionTypeTypeDef(TypedDict):
+    name: str
+    values: Sequence[AutomatedReasoningPolicyDefinitionTypeValueTypeDef]
+
+
+class AutomatedReasoningPolicyDefinitionTypeTypeDef(_RequiredAutomatedReasoningPolicyDefinitionTypeTypeDef, total=False):
+    description: str
+
+
+class AutomatedReasoningPolicyDefinitionTypeDef(TypedDict, total=False):
+    version: str
+    types: Sequence[AutomatedReasoningPolicyDefinitionTypeTypeDef]
+    rules: Sequence[AutomatedReasoningPolicyDefinitionRuleTypeDef]
+    variables: Sequence[AutomatedReasoningPolicyDefinitionVariableTypeDef]
+
+
+class AutomatedReasoningPolicyGenerateFidelityReportContentTypeDef(TypedDict, total=False):
+    documents: Sequence[AutomatedReasoningPolicyBuildWorkflowDocumentTypeDef]
+
+
+class AutomatedReasoningPolicyWorkflowTypeContentTypeDef(TypedDict, total=False):
+    documents: Sequence[AutomatedReasoningPolicyBuildWorkflowDocumentTypeDef]
+    policyRepairAssets: AutomatedReasoningPolicyBuildWorkflowRepairContentTypeDef
+    generateFidelityReportContent: AutomatedReasoningPolicyGenerateFidelityReportContentTypeDef
+
+
+class AutomatedReasoningPolicyBuildWorkflowSourceTypeDef(TypedDict, total=False):
+    policyDefinition: AutomatedReasoningPolicyDefinitionTypeDef
+    workflowContent: AutomatedReasoningPolicyWorkflowTypeContentTypeDef
+
+
+class AutomatedReasoningPolicyBuildWorkflowSummaryTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+    status: AutomatedReasoningPolicyBuildWorkflowStatusType
+    buildWorkflowType: AutomatedReasoningPolicyBuildWorkflowTypeType
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class _RequiredAutomatedReasoningPolicySummaryTypeDef(TypedDict):
+    policyArn: str
+    name: str
+    version: str
+    policyId: str
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class AutomatedReasoningPolicySummaryTypeDef(_RequiredAutomatedReasoningPolicySummaryTypeDef, total=False):
+    description: str
+
+
+class _RequiredAutomatedReasoningPolicyTestCaseTypeDef(TypedDict):
+    testCaseId: str
+    guardContent: str
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class AutomatedReasoningPolicyTestCaseTypeDef(_RequiredAutomatedReasoningPolicyTestCaseTypeDef, total=False):
+    queryContent: str
+    expectedAggregatedFindingsResult: AutomatedReasoningCheckResultType
+    confidenceThreshold: float
+
+
+class _RequiredAutomatedReasoningPolicyTestResultTypeDef(TypedDict):
+    testCase: AutomatedReasoningPolicyTestCaseTypeDef
+    policyArn: str
+    testRunStatus: AutomatedReasoningPolicyTestRunStatusType
+    updatedAt: datetime
+
+
+class AutomatedReasoningPolicyTestResultTypeDef(_RequiredAutomatedReasoningPolicyTestResultTypeDef, total=False):
+    testFindings: List[AutomatedReasoningCheckFindingTypeDef]
+    testRunResult: AutomatedReasoningPolicyTestRunResultType
+    aggregatedTestFindingsResult: AutomatedReasoningCheckResultType
+
+
+class _RequiredBatchDeleteAdvancedPromptOptimizationJobErrorTypeDef(TypedDict):
+    jobIdentifier: str
+    code: str
+
+
+class BatchDeleteAdvancedPromptOptimizationJobErrorTypeDef(_RequiredBatchDeleteAdvancedPromptOptimizationJobErrorTypeDef, total=False):
+    message: str
+
+
+class BatchDeleteAdvancedPromptOptimizationJobItemTypeDef(TypedDict):
+    jobIdentifier: str
+    jobStatus: AdvancedPromptOptimizationJobStatusType
+
+
+class BatchDeleteAdvancedPromptOptimizationJobRequestTypeDef(TypedDict):
+    jobIdentifiers: Sequence[str]
+
+
+class BatchDeleteAdvancedPromptOptimizationJobResponseTypeDef(TypedDict):
+    errors: List[BatchDeleteAdvancedPromptOptimizationJobErrorTypeDef]
+    advancedPromptOptimizationJobs: List[BatchDeleteAdvancedPromptOptimizationJobItemTypeDef]
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredBatchDeleteEvaluationJobErrorTypeDef(TypedDict):
+    jobIdentifier: str
+    code: str
+
+
+class BatchDeleteEvaluationJobErrorTypeDef(_RequiredBatchDeleteEvaluationJobErrorTypeDef, total=False):
+    message: str
+
+
+class BatchDeleteEvaluationJobItemTypeDef(TypedDict):
+    jobIdentifier: str
+    jobStatus: EvaluationJobStatusType
+
+
+class BatchDeleteEvaluationJobRequestTypeDef(TypedDict):
+    jobIdentifiers: Sequence[str]
+
+
+class BatchDeleteEvaluationJobResponseTypeDef(TypedDict):
+    errors: List[BatchDeleteEvaluationJobErrorTypeDef]
+    evaluationJobs: List[BatchDeleteEvaluationJobItemTypeDef]
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ByteContentDocTypeDef(TypedDict):
+    identifier: str
+    contentType: str
+    data: BlobTypeDef
+
+
+class ByteContentDocOutputTypeDef(TypedDict):
+    identifier: str
+    contentType: str
+    data: bytes
+
+
+class CancelAutomatedReasoningPolicyBuildWorkflowRequestTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+
+
+class CancelAutomatedReasoningPolicyBuildWorkflowResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredS3ConfigTypeDef(TypedDict):
+    bucketName: str
+
+
+class S3ConfigTypeDef(_RequiredS3ConfigTypeDef, total=False):
+    keyPrefix: str
+
+
+class _RequiredCloudWatchConfigTypeDef(TypedDict):
+    logGroupName: str
+    roleArn: str
+
+
+class CloudWatchConfigTypeDef(_RequiredCloudWatchConfigTypeDef, total=False):
+    largeDataDeliveryS3Config: S3ConfigTypeDef
+
+
 class ConflictExceptionTypeDef(TypedDict, total=False):
     message: str
+
+
+class InferenceConfigurationTypeDef(TypedDict, total=False):
+    maxTokens: int
+    temperature: float
+    topP: float
+    stopSequences: Sequence[str]
+
+
+class _RequiredModelConfigurationTypeDef(TypedDict):
+    modelId: str
+
+
+class ModelConfigurationTypeDef(_RequiredModelConfigurationTypeDef, total=False):
+    inferenceConfig: InferenceConfigurationTypeDef
+    additionalModelRequestFields: Mapping[str, Any]
+
+
+class TagTypeDef(TypedDict):
+    key: str
+    value: str
+
+
+class _RequiredCreateAdvancedPromptOptimizationJobRequestTypeDef(TypedDict):
+    jobName: str
+    inputConfig: AdvancedPromptOptimizationInputConfigTypeDef
+    outputConfig: AdvancedPromptOptimizationOutputConfigTypeDef
+    modelConfigurations: Sequence[ModelConfigurationTypeDef]
+
+
+class CreateAdvancedPromptOptimizationJobRequestTypeDef(_RequiredCreateAdvancedPromptOptimizationJobRequestTypeDef, total=False):
+    jobDescription: str
+    clientToken: str
+    encryptionKeyArn: str
+    tags: Sequence[TagTypeDef]
+
+
+class CreateAdvancedPromptOptimizationJobResponseTypeDef(TypedDict):
+    jobArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredCreateAutomatedReasoningPolicyRequestTypeDef(TypedDict):
+    name: str
+
+
+class CreateAutomatedReasoningPolicyRequestTypeDef(_RequiredCreateAutomatedReasoningPolicyRequestTypeDef, total=False):
+    description: str
+    clientRequestToken: str
+    policyDefinition: AutomatedReasoningPolicyDefinitionTypeDef
+    kmsKeyId: str
+    tags: Sequence[TagTypeDef]
+
+
+class _RequiredCreateAutomatedReasoningPolicyResponseTypeDef(TypedDict):
+    policyArn: str
+    version: str
+    name: str
+    createdAt: datetime
+    updatedAt: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class CreateAutomatedReasoningPolicyResponseTypeDef(_RequiredCreateAutomatedReasoningPolicyResponseTypeDef, total=False):
+    description: str
+    definitionHash: str
+
+
+class _RequiredCreateAutomatedReasoningPolicyTestCaseRequestTypeDef(TypedDict):
+    policyArn: str
+    guardContent: str
+    expectedAggregatedFindingsResult: AutomatedReasoningCheckResultType
+
+
+class CreateAutomatedReasoningPolicyTestCaseRequestTypeDef(_RequiredCreateAutomatedReasoningPolicyTestCaseRequestTypeDef, total=False):
+    queryContent: str
+    clientRequestToken: str
+    confidenceThreshold: float
+
+
+class CreateAutomatedReasoningPolicyTestCaseResponseTypeDef(TypedDict):
+    policyArn: str
+    testCaseId: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredCreateAutomatedReasoningPolicyVersionRequestTypeDef(TypedDict):
+    policyArn: str
+    lastUpdatedDefinitionHash: str
+
+
+class CreateAutomatedReasoningPolicyVersionRequestTypeDef(_RequiredCreateAutomatedReasoningPolicyVersionRequestTypeDef, total=False):
+    clientRequestToken: str
+    tags: Sequence[TagTypeDef]
+
+
+class _RequiredCreateAutomatedReasoningPolicyVersionResponseTypeDef(TypedDict):
+    policyArn: str
+    version: str
+    name: str
+    definitionHash: str
+    createdAt: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class CreateAutomatedReasoningPolicyVersionResponseTypeDef(_RequiredCreateAutomatedReasoningPolicyVersionResponseTypeDef, total=False):
+    description: str
+
+
+class _RequiredCreateCustomModelDeploymentRequestTypeDef(TypedDict):
+    modelDeploymentName: str
+    modelArn: str
+
+
+class CreateCustomModelDeploymentRequestTypeDef(_RequiredCreateCustomModelDeploymentRequestTypeDef, total=False):
+    description: str
+    tags: Sequence[TagTypeDef]
+    clientRequestToken: str
+
+
+class CreateCustomModelDeploymentResponseTypeDef(TypedDict):
+    customModelDeploymentArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class S3DataSourceTypeDef(TypedDict):
+    s3Uri: str
+
+
+class ModelDataSourceTypeDef(TypedDict, total=False):
+    s3DataSource: S3DataSourceTypeDef
+
+
+class _RequiredCreateCustomModelRequestTypeDef(TypedDict):
+    modelName: str
+    modelSourceConfig: ModelDataSourceTypeDef
+
+
+class CreateCustomModelRequestTypeDef(_RequiredCreateCustomModelRequestTypeDef, total=False):
+    modelKmsKeyArn: str
+    roleArn: str
+    modelTags: Sequence[TagTypeDef]
+    clientRequestToken: str
+
+
+class CreateCustomModelResponseTypeDef(TypedDict):
+    modelArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class PerformanceConfigurationTypeDef(TypedDict, total=False):
+    latency: PerformanceConfigLatencyType
+
+
+class _RequiredEvaluationBedrockModelTypeDef(TypedDict):
+    modelIdentifier: str
+
+
+class EvaluationBedrockModelTypeDef(_RequiredEvaluationBedrockModelTypeDef, total=False):
+    inferenceParams: str
+    performanceConfig: PerformanceConfigurationTypeDef
+
+
+class _RequiredHumanEvaluationCustomMetricTypeDef(TypedDict):
+    name: str
+    ratingMethod: str
+
+
+class HumanEvaluationCustomMetricTypeDef(_RequiredHumanEvaluationCustomMetricTypeDef, total=False):
+    description: str
+
+
+class _RequiredHumanWorkflowConfigTypeDef(TypedDict):
+    flowDefinitionArn: str
+
+
+class HumanWorkflowConfigTypeDef(_RequiredHumanWorkflowConfigTypeDef, total=False):
+    instructions: str
+
+
+class _RequiredHumanEvaluationConfigTypeDef(TypedDict):
+    datasetMetricConfigs: Sequence[EvaluationDatasetMetricConfigTypeDef]
+
+
+class HumanEvaluationConfigTypeDef(_RequiredHumanEvaluationConfigTypeDef, total=False):
+    humanWorkflowConfig: HumanWorkflowConfigTypeDef
+    customMetrics: Sequence[HumanEvaluationCustomMetricTypeDef]
+
+
+class EvaluationConfigTypeDef(TypedDict, total=False):
+    automated: AutomatedEvaluationConfigTypeDef
+    human: HumanEvaluationConfigTypeDef
+
+
+class EvaluationPrecomputedInferenceSourceTypeDef(TypedDict):
+    inferenceSourceIdentifier: str
+
+
+class EvaluationModelConfigTypeDef(TypedDict, total=False):
+    bedrockModel: EvaluationBedrockModelTypeDef
+    precomputedInferenceSource: EvaluationPrecomputedInferenceSourceTypeDef
+
+
+class EvaluationPrecomputedRetrieveAndGenerateSourceConfigTypeDef(TypedDict):
+    ragSourceIdentifier: str
+
+
+class EvaluationPrecomputedRetrieveSourceConfigTypeDef(TypedDict):
+    ragSourceIdentifier: str
+
+
+class EvaluationPrecomputedRagSourceConfigTypeDef(TypedDict, total=False):
+    retrieveSourceConfig: EvaluationPrecomputedRetrieveSourceConfigTypeDef
+    retrieveAndGenerateSourceConfig: EvaluationPrecomputedRetrieveAndGenerateSourceConfigTypeDef
+
+
+class S3ObjectDocTypeDef(TypedDict):
+    uri: str
+
+
+class _RequiredExternalSourceTypeDef(TypedDict):
+    sourceType: ExternalSourceTypeType
+
+
+class ExternalSourceTypeDef(_RequiredExternalSourceTypeDef, total=False):
+    s3Location: S3ObjectDocTypeDef
+    byteContent: ByteContentDocTypeDef
+
+
+class GuardrailConfigurationTypeDef(TypedDict):
+    guardrailId: str
+    guardrailVersion: str
+
+
+class TextInferenceConfigTypeDef(TypedDict, total=False):
+    temperature: float
+    topP: float
+    maxTokens: int
+    stopSequences: Sequence[str]
+
+
+class KbInferenceConfigTypeDef(TypedDict, total=False):
+    textInferenceConfig: TextInferenceConfigTypeDef
+
+
+class PromptTemplateTypeDef(TypedDict, total=False):
+    textPromptTemplate: str
+
+
+class ExternalSourcesGenerationConfigurationTypeDef(TypedDict, total=False):
+    promptTemplate: PromptTemplateTypeDef
+    guardrailConfiguration: GuardrailConfigurationTypeDef
+    kbInferenceConfig: KbInferenceConfigTypeDef
+    additionalModelRequestFields: Mapping[str, Any]
+
+
+class _RequiredExternalSourcesRetrieveAndGenerateConfigurationTypeDef(TypedDict):
+    modelArn: str
+    sources: Sequence[ExternalSourceTypeDef]
+
+
+class ExternalSourcesRetrieveAndGenerateConfigurationTypeDef(_RequiredExternalSourcesRetrieveAndGenerateConfigurationTypeDef, total=False):
+    generationConfiguration: ExternalSourcesGenerationConfigurationTypeDef
+
+
+class FieldForRerankingTypeDef(TypedDict):
+    fieldName: str
+
+
+class FilterValueTypeDef(TypedDict):
+    pass
+
+
+class FilterAttributeTypeDef(TypedDict):
+    key: str
+    value: Any
+
+
+class GenerationConfigurationTypeDef(TypedDict, total=False):
+    promptTemplate: PromptTemplateTypeDef
+    guardrailConfiguration: GuardrailConfigurationTypeDef
+    kbInferenceConfig: KbInferenceConfigTypeDef
+    additionalModelRequestFields: Mapping[str, Any]
+
+
+class MetadataAttributeSchemaTypeDef(TypedDict):
+    key: str
+    type: AttributeTypeType
+    description: str
+
+
+class ImplicitFilterConfigurationTypeDef(TypedDict):
+    metadataAttributes: Sequence[MetadataAttributeSchemaTypeDef]
+    modelArn: str
+
+
+class RerankingMetadataSelectiveModeConfigurationTypeDef(TypedDict, total=False):
+    fieldsToInclude: Sequence[FieldForRerankingTypeDef]
+    fieldsToExclude: Sequence[FieldForRerankingTypeDef]
+
+
+class _RequiredMetadataConfigurationForRerankingTypeDef(TypedDict):
+    selectionMode: RerankingMetadataSelectionModeType
+
+
+class MetadataConfigurationForRerankingTypeDef(_RequiredMetadataConfigurationForRerankingTypeDef, total=False):
+    selectiveModeConfiguration: RerankingMetadataSelectiveModeConfigurationTypeDef
+
+
+RetrievalFilterTypeDef = TypedDict('RetrievalFilterTypeDef', {'equals': FilterAttributeTypeDef, 'notEquals': FilterAttributeTypeDef, 'greaterThan': FilterAttributeTypeDef, 'greaterThanOrEquals': FilterAttributeTypeDef, 'lessThan': FilterAttributeTypeDef, 'lessThanOrEquals': FilterAttributeTypeDef, 'in': FilterAttributeTypeDef, 'notIn': FilterAttributeTypeDef, 'startsWith': FilterAttributeTypeDef, 'listContains': FilterAttributeTypeDef, 'stringContains': FilterAttributeTypeDef, 'andAll': Sequence['RetrievalFilterTypeDef'], 'orAll': Sequence['RetrievalFilterTypeDef']}, total=False)
+
+
+class _RequiredVectorSearchBedrockRerankingModelConfigurationTypeDef(TypedDict):
+    modelArn: str
+
+
+class VectorSearchBedrockRerankingModelConfigurationTypeDef(_RequiredVectorSearchBedrockRerankingModelConfigurationTypeDef, total=False):
+    additionalModelRequestFields: Mapping[str, Any]
+
+
+class _RequiredVectorSearchBedrockRerankingConfigurationTypeDef(TypedDict):
+    modelConfiguration: VectorSearchBedrockRerankingModelConfigurationTypeDef
+
+
+class VectorSearchBedrockRerankingConfigurationTypeDef(_RequiredVectorSearchBedrockRerankingConfigurationTypeDef, total=False):
+    numberOfRerankedResults: int
+    metadataConfiguration: MetadataConfigurationForRerankingTypeDef
+
+
+class _RequiredVectorSearchRerankingConfigurationTypeDef(TypedDict):
+    type: VectorSearchRerankingConfigurationTypeType
+
+
+class VectorSearchRerankingConfigurationTypeDef(_RequiredVectorSearchRerankingConfigurationTypeDef, total=False):
+    bedrockRerankingConfiguration: VectorSearchBedrockRerankingConfigurationTypeDef
+
+
+class KnowledgeBaseVectorSearchConfigurationTypeDef(TypedDict, total=False):
+    numberOfResults: int
+    overrideSearchType: SearchTypeType
+    filter: RetrievalFilterTypeDef
+    implicitFilterConfiguration: ImplicitFilterConfigurationTypeDef
+    rerankingConfiguration: VectorSearchRerankingConfigurationTypeDef
+
+
+class KnowledgeBaseRetrievalConfigurationTypeDef(TypedDict):
+    vectorSearchConfiguration: KnowledgeBaseVectorSearchConfigurationTypeDef
+
+
+class QueryTransformationConfigurationTypeDef(TypedDict):
+    type: QueryTransformationTypeType
+
+
+class OrchestrationConfigurationTypeDef(TypedDict):
+    queryTransformationConfiguration: QueryTransformationConfigurationTypeDef
+
+
+class _RequiredKnowledgeBaseRetrieveAndGenerateConfigurationTypeDef(TypedDict):
+    knowledgeBaseId: str
+    modelArn: str
+
+
+class KnowledgeBaseRetrieveAndGenerateConfigurationTypeDef(_RequiredKnowledgeBaseRetrieveAndGenerateConfigurationTypeDef, total=False):
+    retrievalConfiguration: KnowledgeBaseRetrievalConfigurationTypeDef
+    generationConfiguration: GenerationConfigurationTypeDef
+    orchestrationConfiguration: OrchestrationConfigurationTypeDef
+
+
+class _RequiredRetrieveAndGenerateConfigurationTypeDef(TypedDict):
+    type: RetrieveAndGenerateTypeType
+
+
+class RetrieveAndGenerateConfigurationTypeDef(_RequiredRetrieveAndGenerateConfigurationTypeDef, total=False):
+    knowledgeBaseConfiguration: KnowledgeBaseRetrieveAndGenerateConfigurationTypeDef
+    externalSourcesConfiguration: ExternalSourcesRetrieveAndGenerateConfigurationTypeDef
+
+
+class RetrieveConfigTypeDef(TypedDict):
+    knowledgeBaseId: str
+    knowledgeBaseRetrievalConfiguration: KnowledgeBaseRetrievalConfigurationTypeDef
+
+
+class KnowledgeBaseConfigTypeDef(TypedDict, total=False):
+    retrieveConfig: RetrieveConfigTypeDef
+    retrieveAndGenerateConfig: RetrieveAndGenerateConfigurationTypeDef
+
+
+class RAGConfigTypeDef(TypedDict, total=False):
+    knowledgeBaseConfig: KnowledgeBaseConfigTypeDef
+    precomputedRagSourceConfig: EvaluationPrecomputedRagSourceConfigTypeDef
+
+
+class EvaluationInferenceConfigTypeDef(TypedDict, total=False):
+    models: Sequence[EvaluationModelConfigTypeDef]
+    ragConfigs: Sequence[RAGConfigTypeDef]
+
+
+class EvaluationOutputDataConfigTypeDef(TypedDict):
+    s3Uri: str
+
+
+class _RequiredCreateEvaluationJobRequestTypeDef(TypedDict):
+    jobName: str
+    roleArn: str
+    evaluationConfig: EvaluationConfigTypeDef
+    inferenceConfig: EvaluationInferenceConfigTypeDef
+    outputDataConfig: EvaluationOutputDataConfigTypeDef
+
+
+class CreateEvaluationJobRequestTypeDef(_RequiredCreateEvaluationJobRequestTypeDef, total=False):
+    jobDescription: str
+    clientRequestToken: str
+    customerEncryptionKeyId: str
+    jobTags: Sequence[TagTypeDef]
+    applicationType: ApplicationTypeType
+
+
+class CreateEvaluationJobResponseTypeDef(TypedDict):
+    jobArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class CreateFoundationModelAgreementRequestTypeDef(TypedDict):
+    offerToken: str
+    modelId: str
+
+
+class CreateFoundationModelAgreementResponseTypeDef(TypedDict):
+    modelId: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredGuardrailAutomatedReasoningPolicyConfigTypeDef(TypedDict):
+    policies: Sequence[str]
+
+
+class GuardrailAutomatedReasoningPolicyConfigTypeDef(_RequiredGuardrailAutomatedReasoningPolicyConfigTypeDef, total=False):
+    confidenceThreshold: float
+
+
+class _RequiredGuardrailContentFilterConfigTypeDef(TypedDict):
+    type: GuardrailContentFilterTypeType
+    inputStrength: GuardrailFilterStrengthType
+    outputStrength: GuardrailFilterStrengthType
+
+
+class GuardrailContentFilterConfigTypeDef(_RequiredGuardrailContentFilterConfigTypeDef, total=False):
+    inputModalities: Sequence[GuardrailModalityType]
+    outputModalities: Sequence[GuardrailModalityType]
+    inputAction: GuardrailContentFilterActionType
+    outputAction: GuardrailContentFilterActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class GuardrailContentFiltersTierConfigTypeDef(TypedDict):
+    tierName: GuardrailContentFiltersTierNameType
+
+
+class _RequiredGuardrailContentPolicyConfigTypeDef(TypedDict):
+    filtersConfig: Sequence[GuardrailContentFilterConfigTypeDef]
+
+
+class GuardrailContentPolicyConfigTypeDef(_RequiredGuardrailContentPolicyConfigTypeDef, total=False):
+    tierConfig: GuardrailContentFiltersTierConfigTypeDef
+
+
+class _RequiredGuardrailContextualGroundingFilterConfigTypeDef(TypedDict):
+    type: GuardrailContextualGroundingFilterTypeType
+    threshold: float
+
+
+class GuardrailContextualGroundingFilterConfigTypeDef(_RequiredGuardrailContextualGroundingFilterConfigTypeDef, total=False):
+    action: GuardrailContextualGroundingActionType
+    enabled: bool
+
+
+class GuardrailContextualGroundingPolicyConfigTypeDef(TypedDict):
+    filtersConfig: Sequence[GuardrailContextualGroundingFilterConfigTypeDef]
+
+
+class GuardrailCrossRegionConfigTypeDef(TypedDict):
+    guardrailProfileIdentifier: str
+
+
+class _RequiredGuardrailManagedWordsConfigTypeDef(TypedDict):
+    type: GuardrailManagedWordsTypeType
+
+
+class GuardrailManagedWordsConfigTypeDef(_RequiredGuardrailManagedWordsConfigTypeDef, total=False):
+    inputAction: GuardrailWordActionType
+    outputAction: GuardrailWordActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class _RequiredGuardrailPiiEntityConfigTypeDef(TypedDict):
+    type: GuardrailPiiEntityTypeType
+    action: GuardrailSensitiveInformationActionType
+
+
+class GuardrailPiiEntityConfigTypeDef(_RequiredGuardrailPiiEntityConfigTypeDef, total=False):
+    inputAction: GuardrailSensitiveInformationActionType
+    outputAction: GuardrailSensitiveInformationActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class _RequiredGuardrailRegexConfigTypeDef(TypedDict):
+    name: str
+    pattern: str
+    action: GuardrailSensitiveInformationActionType
+
+
+class GuardrailRegexConfigTypeDef(_RequiredGuardrailRegexConfigTypeDef, total=False):
+    description: str
+    inputAction: GuardrailSensitiveInformationActionType
+    outputAction: GuardrailSensitiveInformationActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class GuardrailSensitiveInformationPolicyConfigTypeDef(TypedDict, total=False):
+    piiEntitiesConfig: Sequence[GuardrailPiiEntityConfigTypeDef]
+    regexesConfig: Sequence[GuardrailRegexConfigTypeDef]
+
+
+class _RequiredGuardrailTopicConfigTypeDef(TypedDict):
+    name: str
+    definition: str
+    type: GuardrailTopicTypeType
+
+
+class GuardrailTopicConfigTypeDef(_RequiredGuardrailTopicConfigTypeDef, total=False):
+    examples: Sequence[str]
+    inputAction: GuardrailTopicActionType
+    outputAction: GuardrailTopicActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class GuardrailTopicsTierConfigTypeDef(TypedDict):
+    tierName: GuardrailTopicsTierNameType
+
+
+class _RequiredGuardrailTopicPolicyConfigTypeDef(TypedDict):
+    topicsConfig: Sequence[GuardrailTopicConfigTypeDef]
+
+
+class GuardrailTopicPolicyConfigTypeDef(_RequiredGuardrailTopicPolicyConfigTypeDef, total=False):
+    tierConfig: GuardrailTopicsTierConfigTypeDef
+
+
+class _RequiredGuardrailWordConfigTypeDef(TypedDict):
+    text: str
+
+
+class GuardrailWordConfigTypeDef(_RequiredGuardrailWordConfigTypeDef, total=False):
+    inputAction: GuardrailWordActionType
+    outputAction: GuardrailWordActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class GuardrailWordPolicyConfigTypeDef(TypedDict, total=False):
+    wordsConfig: Sequence[GuardrailWordConfigTypeDef]
+    managedWordListsConfig: Sequence[GuardrailManagedWordsConfigTypeDef]
+
+
+class _RequiredCreateGuardrailRequestTypeDef(TypedDict):
+    name: str
+    blockedInputMessaging: str
+    blockedOutputsMessaging: str
+
+
+class CreateGuardrailRequestTypeDef(_RequiredCreateGuardrailRequestTypeDef, total=False):
+    description: str
+    topicPolicyConfig: GuardrailTopicPolicyConfigTypeDef
+    contentPolicyConfig: GuardrailContentPolicyConfigTypeDef
+    wordPolicyConfig: GuardrailWordPolicyConfigTypeDef
+    sensitiveInformationPolicyConfig: GuardrailSensitiveInformationPolicyConfigTypeDef
+    contextualGroundingPolicyConfig: GuardrailContextualGroundingPolicyConfigTypeDef
+    automatedReasoningPolicyConfig: GuardrailAutomatedReasoningPolicyConfigTypeDef
+    crossRegionConfig: GuardrailCrossRegionConfigTypeDef
+    kmsKeyId: str
+    tags: Sequence[TagTypeDef]
+    clientRequestToken: str
+
+
+class CreateGuardrailResponseTypeDef(TypedDict):
+    guardrailId: str
+    guardrailArn: str
+    version: str
+    createdAt: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredCreateGuardrailVersionRequestTypeDef(TypedDict):
+    guardrailIdentifier: str
+
+
+class CreateGuardrailVersionRequestTypeDef(_RequiredCreateGuardrailVersionRequestTypeDef, total=False):
+    description: str
+    clientRequestToken: str
+
+
+class CreateGuardrailVersionResponseTypeDef(TypedDict):
+    guardrailId: str
+    version: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class InferenceProfileModelSourceTypeDef(TypedDict, total=False):
+    copyFrom: str
+
+
+class _RequiredCreateInferenceProfileRequestTypeDef(TypedDict):
+    inferenceProfileName: str
+    modelSource: InferenceProfileModelSourceTypeDef
+
+
+class CreateInferenceProfileRequestTypeDef(_RequiredCreateInferenceProfileRequestTypeDef, total=False):
+    description: str
+    clientRequestToken: str
+    tags: Sequence[TagTypeDef]
+
+
+class _RequiredCreateInferenceProfileResponseTypeDef(TypedDict):
+    inferenceProfileArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class CreateInferenceProfileResponseTypeDef(_RequiredCreateInferenceProfileResponseTypeDef, total=False):
+    status: InferenceProfileStatusType
+
+
+class VpcConfigTypeDef(TypedDict):
+    subnetIds: Sequence[str]
+    securityGroupIds: Sequence[str]
+
+
+class _RequiredSageMakerEndpointTypeDef(TypedDict):
+    initialInstanceCount: int
+    instanceType: str
+    executionRole: str
+
+
+class SageMakerEndpointTypeDef(_RequiredSageMakerEndpointTypeDef, total=False):
+    kmsEncryptionKey: str
+    vpc: VpcConfigTypeDef
+
+
+class EndpointConfigTypeDef(TypedDict, total=False):
+    sageMaker: SageMakerEndpointTypeDef
+
+
+class _RequiredCreateMarketplaceModelEndpointRequestTypeDef(TypedDict):
+    modelSourceIdentifier: str
+    endpointConfig: EndpointConfigTypeDef
+    endpointName: str
+
+
+class CreateMarketplaceModelEndpointRequestTypeDef(_RequiredCreateMarketplaceModelEndpointRequestTypeDef, total=False):
+    acceptEula: bool
+    clientRequestToken: str
+    tags: Sequence[TagTypeDef]
+
+
+class VpcConfigOutputTypeDef(TypedDict):
+    subnetIds: List[str]
+    securityGroupIds: List[str]
+
+
+class _RequiredSageMakerEndpointOutputTypeDef(TypedDict):
+    initialInstanceCount: int
+    instanceType: str
+    executionRole: str
+
+
+class SageMakerEndpointOutputTypeDef(_RequiredSageMakerEndpointOutputTypeDef, total=False):
+    kmsEncryptionKey: str
+    vpc: VpcConfigOutputTypeDef
+
+
+class EndpointConfigOutputTypeDef(TypedDict, total=False):
+    sageMaker: SageMakerEndpointOutputTypeDef
+
+
+class _RequiredMarketplaceModelEndpointTypeDef(TypedDict):
+    endpointArn: str
+    modelSourceIdentifier: str
+    createdAt: datetime
+    updatedAt: datetime
+    endpointConfig: EndpointConfigOutputTypeDef
+    endpointStatus: str
+
+
+class MarketplaceModelEndpointTypeDef(_RequiredMarketplaceModelEndpointTypeDef, total=False):
+    status: StatusType
+    statusMessage: str
+    endpointStatusMessage: str
+
+
+class CreateMarketplaceModelEndpointResponseTypeDef(TypedDict):
+    marketplaceModelEndpoint: MarketplaceModelEndpointTypeDef
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredCreateModelCopyJobRequestTypeDef(TypedDict):
+    sourceModelArn: str
+    targetModelName: str
+
+
+class CreateModelCopyJobRequestTypeDef(_RequiredCreateModelCopyJobRequestTypeDef, total=False):
+    modelKmsKeyId: str
+    targetModelTags: Sequence[TagTypeDef]
+    clientRequestToken: str
+
+
+class CreateModelCopyJobResponseTypeDef(TypedDict):
+    jobArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
 
 
 class _RequiredTeacherModelConfigTypeDef(TypedDict):
@@ -126,11 +1919,6 @@ class OutputDataConfigTypeDef(TypedDict):
     s3Uri: str
 
 
-class TagTypeDef(TypedDict):
-    key: str
-    value: str
-
-
 class TrainingDataConfigTypeDef(TypedDict, total=False):
     s3Uri: str
     invocationLogsConfig: InvocationLogsConfigTypeDef
@@ -142,11 +1930,6 @@ class ValidatorTypeDef(TypedDict):
 
 class ValidationDataConfigTypeDef(TypedDict):
     validators: Sequence[ValidatorTypeDef]
-
-
-class VpcConfigTypeDef(TypedDict):
-    subnetIds: Sequence[str]
-    securityGroupIds: Sequence[str]
 
 
 class _RequiredCreateModelCustomizationJobRequestTypeDef(TypedDict):
@@ -175,14 +1958,721 @@ class CreateModelCustomizationJobResponseTypeDef(TypedDict):
     ResponseMetadata: ResponseMetadataTypeDef
 
 
+class _RequiredCreateModelImportJobRequestTypeDef(TypedDict):
+    jobName: str
+    importedModelName: str
+    roleArn: str
+    modelDataSource: ModelDataSourceTypeDef
+
+
+class CreateModelImportJobRequestTypeDef(_RequiredCreateModelImportJobRequestTypeDef, total=False):
+    jobTags: Sequence[TagTypeDef]
+    importedModelTags: Sequence[TagTypeDef]
+    clientRequestToken: str
+    vpcConfig: VpcConfigTypeDef
+    importedModelKmsKeyId: str
+
+
+class CreateModelImportJobResponseTypeDef(TypedDict):
+    jobArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredModelInvocationJobS3InputDataConfigTypeDef(TypedDict):
+    s3Uri: str
+
+
+class ModelInvocationJobS3InputDataConfigTypeDef(_RequiredModelInvocationJobS3InputDataConfigTypeDef, total=False):
+    s3InputFormat: S3InputFormatType
+    s3BucketOwner: str
+
+
+class ModelInvocationJobInputDataConfigTypeDef(TypedDict, total=False):
+    s3InputDataConfig: ModelInvocationJobS3InputDataConfigTypeDef
+
+
+class _RequiredModelInvocationJobS3OutputDataConfigTypeDef(TypedDict):
+    s3Uri: str
+
+
+class ModelInvocationJobS3OutputDataConfigTypeDef(_RequiredModelInvocationJobS3OutputDataConfigTypeDef, total=False):
+    s3EncryptionKeyId: str
+    s3BucketOwner: str
+
+
+class ModelInvocationJobOutputDataConfigTypeDef(TypedDict, total=False):
+    s3OutputDataConfig: ModelInvocationJobS3OutputDataConfigTypeDef
+
+
+class _RequiredCreateModelInvocationJobRequestTypeDef(TypedDict):
+    jobName: str
+    roleArn: str
+    modelId: str
+    inputDataConfig: ModelInvocationJobInputDataConfigTypeDef
+    outputDataConfig: ModelInvocationJobOutputDataConfigTypeDef
+
+
+class CreateModelInvocationJobRequestTypeDef(_RequiredCreateModelInvocationJobRequestTypeDef, total=False):
+    clientRequestToken: str
+    vpcConfig: VpcConfigTypeDef
+    timeoutDurationInHours: int
+    tags: Sequence[TagTypeDef]
+    modelInvocationType: ModelInvocationTypeType
+
+
+class CreateModelInvocationJobResponseTypeDef(TypedDict):
+    jobArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class PromptRouterTargetModelTypeDef(TypedDict):
+    modelArn: str
+
+
+class RoutingCriteriaTypeDef(TypedDict):
+    responseQualityDifference: float
+
+
+class _RequiredCreatePromptRouterRequestTypeDef(TypedDict):
+    promptRouterName: str
+    models: Sequence[PromptRouterTargetModelTypeDef]
+    routingCriteria: RoutingCriteriaTypeDef
+    fallbackModel: PromptRouterTargetModelTypeDef
+
+
+class CreatePromptRouterRequestTypeDef(_RequiredCreatePromptRouterRequestTypeDef, total=False):
+    clientRequestToken: str
+    description: str
+    tags: Sequence[TagTypeDef]
+
+
+class _RequiredCreatePromptRouterResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class CreatePromptRouterResponseTypeDef(_RequiredCreatePromptRouterResponseTypeDef, total=False):
+    promptRouterArn: str
+
+
+class _RequiredCreateProvisionedModelThroughputRequestTypeDef(TypedDict):
+    modelUnits: int
+    provisionedModelName: str
+    modelId: str
+
+
+class CreateProvisionedModelThroughputRequestTypeDef(_RequiredCreateProvisionedModelThroughputRequestTypeDef, total=False):
+    clientRequestToken: str
+    commitmentDuration: CommitmentDurationType
+    tags: Sequence[TagTypeDef]
+
+
+class CreateProvisionedModelThroughputResponseTypeDef(TypedDict):
+    provisionedModelArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredCustomModelDeploymentSummaryTypeDef(TypedDict):
+    customModelDeploymentArn: str
+    customModelDeploymentName: str
+    modelArn: str
+    createdAt: datetime
+    status: CustomModelDeploymentStatusType
+
+
+class CustomModelDeploymentSummaryTypeDef(_RequiredCustomModelDeploymentSummaryTypeDef, total=False):
+    lastUpdatedAt: datetime
+    failureMessage: str
+
+
+class CustomModelDeploymentUpdateDetailsTypeDef(TypedDict):
+    modelArn: str
+    updateStatus: CustomModelDeploymentUpdateStatusType
+
+
+class _RequiredCustomModelSummaryTypeDef(TypedDict):
+    modelArn: str
+    modelName: str
+    creationTime: datetime
+    baseModelArn: str
+    baseModelName: str
+
+
+class CustomModelSummaryTypeDef(_RequiredCustomModelSummaryTypeDef, total=False):
+    customizationType: CustomizationTypeType
+    ownerAccountId: str
+    modelStatus: ModelStatusType
+
+
+class CustomModelUnitsTypeDef(TypedDict, total=False):
+    customModelUnitsPerModelCopy: int
+    customModelUnitsVersion: str
+
+
 class DataProcessingDetailsTypeDef(TypedDict, total=False):
     status: JobStatusDetailsType
     creationTime: datetime
     lastModifiedTime: datetime
 
 
-class GetModelCustomizationJobRequestTypeDef(TypedDict):
+class DeleteAutomatedReasoningPolicyBuildWorkflowRequestTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+    lastUpdatedAt: TimestampTypeDef
+
+
+class DeleteAutomatedReasoningPolicyBuildWorkflowResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredDeleteAutomatedReasoningPolicyRequestTypeDef(TypedDict):
+    policyArn: str
+
+
+class DeleteAutomatedReasoningPolicyRequestTypeDef(_RequiredDeleteAutomatedReasoningPolicyRequestTypeDef, total=False):
+    force: bool
+
+
+class DeleteAutomatedReasoningPolicyResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeleteAutomatedReasoningPolicyTestCaseRequestTypeDef(TypedDict):
+    policyArn: str
+    testCaseId: str
+    lastUpdatedAt: TimestampTypeDef
+
+
+class DeleteAutomatedReasoningPolicyTestCaseResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeleteCustomModelDeploymentRequestTypeDef(TypedDict):
+    customModelDeploymentIdentifier: str
+
+
+class DeleteCustomModelDeploymentResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeleteCustomModelRequestTypeDef(TypedDict):
+    modelIdentifier: str
+
+
+class DeleteCustomModelResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeleteEnforcedGuardrailConfigurationRequestTypeDef(TypedDict):
+    configId: str
+
+
+class DeleteEnforcedGuardrailConfigurationResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeleteFoundationModelAgreementRequestTypeDef(TypedDict):
+    modelId: str
+
+
+class DeleteFoundationModelAgreementResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredDeleteGuardrailRequestTypeDef(TypedDict):
+    guardrailIdentifier: str
+
+
+class DeleteGuardrailRequestTypeDef(_RequiredDeleteGuardrailRequestTypeDef, total=False):
+    guardrailVersion: str
+
+
+class DeleteGuardrailResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeleteImportedModelRequestTypeDef(TypedDict):
+    modelIdentifier: str
+
+
+class DeleteImportedModelResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeleteInferenceProfileRequestTypeDef(TypedDict):
+    inferenceProfileIdentifier: str
+
+
+class DeleteInferenceProfileResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeleteMarketplaceModelEndpointRequestTypeDef(TypedDict):
+    endpointArn: str
+
+
+class DeleteMarketplaceModelEndpointResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeleteModelInvocationLoggingConfigurationRequestTypeDef(TypedDict):
+    pass
+
+
+class DeleteModelInvocationLoggingConfigurationResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeletePromptRouterRequestTypeDef(TypedDict):
+    promptRouterArn: str
+
+
+class DeletePromptRouterResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeleteProvisionedModelThroughputRequestTypeDef(TypedDict):
+    provisionedModelId: str
+
+
+class DeleteProvisionedModelThroughputResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeleteResourcePolicyRequestTypeDef(TypedDict):
+    resourceArn: str
+
+
+class DeleteResourcePolicyResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DeregisterMarketplaceModelEndpointRequestTypeDef(TypedDict):
+    endpointArn: str
+
+
+class DeregisterMarketplaceModelEndpointResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class DimensionalPriceRateTypeDef(TypedDict, total=False):
+    dimension: str
+    price: str
+    description: str
+    unit: str
+
+
+class _RequiredHumanEvaluationConfigOutputTypeDef(TypedDict):
+    datasetMetricConfigs: List[EvaluationDatasetMetricConfigOutputTypeDef]
+
+
+class HumanEvaluationConfigOutputTypeDef(_RequiredHumanEvaluationConfigOutputTypeDef, total=False):
+    humanWorkflowConfig: HumanWorkflowConfigTypeDef
+    customMetrics: List[HumanEvaluationCustomMetricTypeDef]
+
+
+class EvaluationConfigOutputTypeDef(TypedDict, total=False):
+    automated: AutomatedEvaluationConfigOutputTypeDef
+    human: HumanEvaluationConfigOutputTypeDef
+
+
+class _RequiredExternalSourceOutputTypeDef(TypedDict):
+    sourceType: ExternalSourceTypeType
+
+
+class ExternalSourceOutputTypeDef(_RequiredExternalSourceOutputTypeDef, total=False):
+    s3Location: S3ObjectDocTypeDef
+    byteContent: ByteContentDocOutputTypeDef
+
+
+class TextInferenceConfigOutputTypeDef(TypedDict, total=False):
+    temperature: float
+    topP: float
+    maxTokens: int
+    stopSequences: List[str]
+
+
+class KbInferenceConfigOutputTypeDef(TypedDict, total=False):
+    textInferenceConfig: TextInferenceConfigOutputTypeDef
+
+
+class ExternalSourcesGenerationConfigurationOutputTypeDef(TypedDict, total=False):
+    promptTemplate: PromptTemplateTypeDef
+    guardrailConfiguration: GuardrailConfigurationTypeDef
+    kbInferenceConfig: KbInferenceConfigOutputTypeDef
+    additionalModelRequestFields: Dict[str, Any]
+
+
+class _RequiredExternalSourcesRetrieveAndGenerateConfigurationOutputTypeDef(TypedDict):
+    modelArn: str
+    sources: List[ExternalSourceOutputTypeDef]
+
+
+class ExternalSourcesRetrieveAndGenerateConfigurationOutputTypeDef(_RequiredExternalSourcesRetrieveAndGenerateConfigurationOutputTypeDef, total=False):
+    generationConfiguration: ExternalSourcesGenerationConfigurationOutputTypeDef
+
+
+class GenerationConfigurationOutputTypeDef(TypedDict, total=False):
+    promptTemplate: PromptTemplateTypeDef
+    guardrailConfiguration: GuardrailConfigurationTypeDef
+    kbInferenceConfig: KbInferenceConfigOutputTypeDef
+    additionalModelRequestFields: Dict[str, Any]
+
+
+class ImplicitFilterConfigurationOutputTypeDef(TypedDict):
+    metadataAttributes: List[MetadataAttributeSchemaTypeDef]
+    modelArn: str
+
+
+class RerankingMetadataSelectiveModeConfigurationOutputTypeDef(TypedDict, total=False):
+    fieldsToInclude: List[FieldForRerankingTypeDef]
+    fieldsToExclude: List[FieldForRerankingTypeDef]
+
+
+class _RequiredMetadataConfigurationForRerankingOutputTypeDef(TypedDict):
+    selectionMode: RerankingMetadataSelectionModeType
+
+
+class MetadataConfigurationForRerankingOutputTypeDef(_RequiredMetadataConfigurationForRerankingOutputTypeDef, total=False):
+    selectiveModeConfiguration: RerankingMetadataSelectiveModeConfigurationOutputTypeDef
+
+
+RetrievalFilterOutputTypeDef = TypedDict('RetrievalFilterOutputTypeDef', {'equals': FilterAttributeTypeDef, 'notEquals': FilterAttributeTypeDef, 'greaterThan': FilterAttributeTypeDef, 'greaterThanOrEquals': FilterAttributeTypeDef, 'lessThan': FilterAttributeTypeDef, 'lessThanOrEquals': FilterAttributeTypeDef, 'in': FilterAttributeTypeDef, 'notIn': FilterAttributeTypeDef, 'startsWith': FilterAttributeTypeDef, 'listContains': FilterAttributeTypeDef, 'stringContains': FilterAttributeTypeDef, 'andAll': List['RetrievalFilterOutputTypeDef'], 'orAll': List['RetrievalFilterOutputTypeDef']}, total=False)
+
+
+class _RequiredVectorSearchBedrockRerankingModelConfigurationOutputTypeDef(TypedDict):
+    modelArn: str
+
+
+class VectorSearchBedrockRerankingModelConfigurationOutputTypeDef(_RequiredVectorSearchBedrockRerankingModelConfigurationOutputTypeDef, total=False):
+    additionalModelRequestFields: Dict[str, Any]
+
+
+class _RequiredVectorSearchBedrockRerankingConfigurationOutputTypeDef(TypedDict):
+    modelConfiguration: VectorSearchBedrockRerankingModelConfigurationOutputTypeDef
+
+
+class VectorSearchBedrockRerankingConfigurationOutputTypeDef(_RequiredVectorSearchBedrockRerankingConfigurationOutputTypeDef, total=False):
+    numberOfRerankedResults: int
+    metadataConfiguration: MetadataConfigurationForRerankingOutputTypeDef
+
+
+class _RequiredVectorSearchRerankingConfigurationOutputTypeDef(TypedDict):
+    type: VectorSearchRerankingConfigurationTypeType
+
+
+class VectorSearchRerankingConfigurationOutputTypeDef(_RequiredVectorSearchRerankingConfigurationOutputTypeDef, total=False):
+    bedrockRerankingConfiguration: VectorSearchBedrockRerankingConfigurationOutputTypeDef
+
+
+class KnowledgeBaseVectorSearchConfigurationOutputTypeDef(TypedDict, total=False):
+    numberOfResults: int
+    overrideSearchType: SearchTypeType
+    filter: RetrievalFilterOutputTypeDef
+    implicitFilterConfiguration: ImplicitFilterConfigurationOutputTypeDef
+    rerankingConfiguration: VectorSearchRerankingConfigurationOutputTypeDef
+
+
+class KnowledgeBaseRetrievalConfigurationOutputTypeDef(TypedDict):
+    vectorSearchConfiguration: KnowledgeBaseVectorSearchConfigurationOutputTypeDef
+
+
+class _RequiredKnowledgeBaseRetrieveAndGenerateConfigurationOutputTypeDef(TypedDict):
+    knowledgeBaseId: str
+    modelArn: str
+
+
+class KnowledgeBaseRetrieveAndGenerateConfigurationOutputTypeDef(_RequiredKnowledgeBaseRetrieveAndGenerateConfigurationOutputTypeDef, total=False):
+    retrievalConfiguration: KnowledgeBaseRetrievalConfigurationOutputTypeDef
+    generationConfiguration: GenerationConfigurationOutputTypeDef
+    orchestrationConfiguration: OrchestrationConfigurationTypeDef
+
+
+class _RequiredRetrieveAndGenerateConfigurationOutputTypeDef(TypedDict):
+    type: RetrieveAndGenerateTypeType
+
+
+class RetrieveAndGenerateConfigurationOutputTypeDef(_RequiredRetrieveAndGenerateConfigurationOutputTypeDef, total=False):
+    knowledgeBaseConfiguration: KnowledgeBaseRetrieveAndGenerateConfigurationOutputTypeDef
+    externalSourcesConfiguration: ExternalSourcesRetrieveAndGenerateConfigurationOutputTypeDef
+
+
+class RetrieveConfigOutputTypeDef(TypedDict):
+    knowledgeBaseId: str
+    knowledgeBaseRetrievalConfiguration: KnowledgeBaseRetrievalConfigurationOutputTypeDef
+
+
+class KnowledgeBaseConfigOutputTypeDef(TypedDict, total=False):
+    retrieveConfig: RetrieveConfigOutputTypeDef
+    retrieveAndGenerateConfig: RetrieveAndGenerateConfigurationOutputTypeDef
+
+
+class RAGConfigOutputTypeDef(TypedDict, total=False):
+    knowledgeBaseConfig: KnowledgeBaseConfigOutputTypeDef
+    precomputedRagSourceConfig: EvaluationPrecomputedRagSourceConfigTypeDef
+
+
+class EvaluationInferenceConfigOutputTypeDef(TypedDict, total=False):
+    models: List[EvaluationModelConfigTypeDef]
+    ragConfigs: List[RAGConfigOutputTypeDef]
+
+
+class EvaluationModelConfigSummaryTypeDef(TypedDict, total=False):
+    bedrockModelIdentifiers: List[str]
+    precomputedInferenceSourceIdentifiers: List[str]
+
+
+class EvaluationRagConfigSummaryTypeDef(TypedDict, total=False):
+    bedrockKnowledgeBaseIdentifiers: List[str]
+    precomputedRagSourceIdentifiers: List[str]
+
+
+class EvaluationInferenceConfigSummaryTypeDef(TypedDict, total=False):
+    modelConfigSummary: EvaluationModelConfigSummaryTypeDef
+    ragConfigSummary: EvaluationRagConfigSummaryTypeDef
+
+
+class _RequiredEvaluationSummaryTypeDef(TypedDict):
+    jobArn: str
+    jobName: str
+    status: EvaluationJobStatusType
+    creationTime: datetime
+    jobType: EvaluationJobTypeType
+    evaluationTaskTypes: List[EvaluationTaskTypeType]
+
+
+class EvaluationSummaryTypeDef(_RequiredEvaluationSummaryTypeDef, total=False):
+    modelIdentifiers: List[str]
+    ragIdentifiers: List[str]
+    evaluatorModelIdentifiers: List[str]
+    customMetricsEvaluatorModelIdentifiers: List[str]
+    inferenceConfigSummary: EvaluationInferenceConfigSummaryTypeDef
+    applicationType: ApplicationTypeType
+
+
+class ExportAutomatedReasoningPolicyVersionRequestTypeDef(TypedDict):
+    policyArn: str
+
+
+class ExportAutomatedReasoningPolicyVersionResponseTypeDef(TypedDict):
+    policyDefinition: AutomatedReasoningPolicyDefinitionOutputTypeDef
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredFoundationModelLifecycleTypeDef(TypedDict):
+    status: FoundationModelLifecycleStatusType
+
+
+class FoundationModelLifecycleTypeDef(_RequiredFoundationModelLifecycleTypeDef, total=False):
+    startOfLifeTime: datetime
+    endOfLifeTime: datetime
+    legacyTime: datetime
+    publicExtendedAccessTime: datetime
+
+
+class _RequiredFoundationModelDetailsTypeDef(TypedDict):
+    modelArn: str
+    modelId: str
+
+
+class FoundationModelDetailsTypeDef(_RequiredFoundationModelDetailsTypeDef, total=False):
+    modelName: str
+    providerName: str
+    inputModalities: List[ModelModalityType]
+    outputModalities: List[ModelModalityType]
+    responseStreamingSupported: bool
+    customizationsSupported: List[ModelCustomizationType]
+    inferenceTypesSupported: List[InferenceTypeType]
+    modelLifecycle: FoundationModelLifecycleTypeDef
+
+
+class _RequiredFoundationModelSummaryTypeDef(TypedDict):
+    modelArn: str
+    modelId: str
+
+
+class FoundationModelSummaryTypeDef(_RequiredFoundationModelSummaryTypeDef, total=False):
+    modelName: str
+    providerName: str
+    inputModalities: List[ModelModalityType]
+    outputModalities: List[ModelModalityType]
+    responseStreamingSupported: bool
+    customizationsSupported: List[ModelCustomizationType]
+    inferenceTypesSupported: List[InferenceTypeType]
+    modelLifecycle: FoundationModelLifecycleTypeDef
+
+
+class GetAdvancedPromptOptimizationJobRequestTypeDef(TypedDict):
     jobIdentifier: str
+
+
+class InferenceConfigurationOutputTypeDef(TypedDict, total=False):
+    maxTokens: int
+    temperature: float
+    topP: float
+    stopSequences: List[str]
+
+
+class _RequiredModelConfigurationOutputTypeDef(TypedDict):
+    modelId: str
+
+
+class ModelConfigurationOutputTypeDef(_RequiredModelConfigurationOutputTypeDef, total=False):
+    inferenceConfig: InferenceConfigurationOutputTypeDef
+    additionalModelRequestFields: Dict[str, Any]
+
+
+class _RequiredGetAdvancedPromptOptimizationJobResponseTypeDef(TypedDict):
+    jobArn: str
+    jobName: str
+    jobStatus: AdvancedPromptOptimizationJobStatusType
+    inputConfig: AdvancedPromptOptimizationInputConfigTypeDef
+    outputConfig: AdvancedPromptOptimizationOutputConfigTypeDef
+    creationTime: datetime
+    modelConfigurations: List[ModelConfigurationOutputTypeDef]
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetAdvancedPromptOptimizationJobResponseTypeDef(_RequiredGetAdvancedPromptOptimizationJobResponseTypeDef, total=False):
+    jobDescription: str
+    encryptionKeyArn: str
+    lastModifiedTime: datetime
+    failureMessage: str
+
+
+class GetAutomatedReasoningPolicyAnnotationsRequestTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+
+
+class GetAutomatedReasoningPolicyAnnotationsResponseTypeDef(TypedDict):
+    policyArn: str
+    name: str
+    buildWorkflowId: str
+    annotations: List[AutomatedReasoningPolicyAnnotationOutputTypeDef]
+    annotationSetHash: str
+    updatedAt: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetAutomatedReasoningPolicyBuildWorkflowRequestTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+
+
+class _RequiredGetAutomatedReasoningPolicyBuildWorkflowResponseTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+    status: AutomatedReasoningPolicyBuildWorkflowStatusType
+    buildWorkflowType: AutomatedReasoningPolicyBuildWorkflowTypeType
+    createdAt: datetime
+    updatedAt: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetAutomatedReasoningPolicyBuildWorkflowResponseTypeDef(_RequiredGetAutomatedReasoningPolicyBuildWorkflowResponseTypeDef, total=False):
+    documentName: str
+    documentContentType: AutomatedReasoningPolicyBuildDocumentContentTypeType
+    documentDescription: str
+
+
+class _RequiredGetAutomatedReasoningPolicyBuildWorkflowResultAssetsRequestTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+    assetType: AutomatedReasoningPolicyBuildResultAssetTypeType
+
+
+class GetAutomatedReasoningPolicyBuildWorkflowResultAssetsRequestTypeDef(_RequiredGetAutomatedReasoningPolicyBuildWorkflowResultAssetsRequestTypeDef, total=False):
+    assetId: str
+
+
+class _RequiredGetAutomatedReasoningPolicyBuildWorkflowResultAssetsResponseTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetAutomatedReasoningPolicyBuildWorkflowResultAssetsResponseTypeDef(_RequiredGetAutomatedReasoningPolicyBuildWorkflowResultAssetsResponseTypeDef, total=False):
+    buildWorkflowAssets: AutomatedReasoningPolicyBuildResultAssetsTypeDef
+
+
+class GetAutomatedReasoningPolicyNextScenarioRequestTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+
+
+class _RequiredGetAutomatedReasoningPolicyNextScenarioResponseTypeDef(TypedDict):
+    policyArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetAutomatedReasoningPolicyNextScenarioResponseTypeDef(_RequiredGetAutomatedReasoningPolicyNextScenarioResponseTypeDef, total=False):
+    scenario: AutomatedReasoningPolicyScenarioTypeDef
+
+
+class GetAutomatedReasoningPolicyRequestTypeDef(TypedDict):
+    policyArn: str
+
+
+class _RequiredGetAutomatedReasoningPolicyResponseTypeDef(TypedDict):
+    policyArn: str
+    name: str
+    version: str
+    policyId: str
+    definitionHash: str
+    updatedAt: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetAutomatedReasoningPolicyResponseTypeDef(_RequiredGetAutomatedReasoningPolicyResponseTypeDef, total=False):
+    description: str
+    kmsKeyArn: str
+    createdAt: datetime
+
+
+class GetAutomatedReasoningPolicyTestCaseRequestTypeDef(TypedDict):
+    policyArn: str
+    testCaseId: str
+
+
+class GetAutomatedReasoningPolicyTestCaseResponseTypeDef(TypedDict):
+    policyArn: str
+    testCase: AutomatedReasoningPolicyTestCaseTypeDef
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetAutomatedReasoningPolicyTestResultRequestTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+    testCaseId: str
+
+
+class GetAutomatedReasoningPolicyTestResultResponseTypeDef(TypedDict):
+    testResult: AutomatedReasoningPolicyTestResultTypeDef
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetCustomModelDeploymentRequestTypeDef(TypedDict):
+    customModelDeploymentIdentifier: str
+
+
+class _RequiredGetCustomModelDeploymentResponseTypeDef(TypedDict):
+    customModelDeploymentArn: str
+    modelDeploymentName: str
+    modelArn: str
+    createdAt: datetime
+    status: CustomModelDeploymentStatusType
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetCustomModelDeploymentResponseTypeDef(_RequiredGetCustomModelDeploymentResponseTypeDef, total=False):
+    description: str
+    updateDetails: CustomModelDeploymentUpdateDetailsTypeDef
+    failureMessage: str
+    lastUpdatedAt: datetime
+
+
+class GetCustomModelRequestTypeDef(TypedDict):
+    modelIdentifier: str
 
 
 class RequestMetadataBaseFiltersOutputTypeDef(TypedDict, total=False):
@@ -206,24 +2696,6 @@ class InvocationLogsConfigOutputTypeDef(_RequiredInvocationLogsConfigOutputTypeD
     requestMetadataFilters: RequestMetadataFiltersOutputTypeDef
 
 
-class TrainingDetailsTypeDef(TypedDict, total=False):
-    status: JobStatusDetailsType
-    creationTime: datetime
-    lastModifiedTime: datetime
-
-
-class ValidationDetailsTypeDef(TypedDict, total=False):
-    status: JobStatusDetailsType
-    creationTime: datetime
-    lastModifiedTime: datetime
-
-
-class StatusDetailsTypeDef(TypedDict, total=False):
-    validationDetails: ValidationDetailsTypeDef
-    dataProcessingDetails: DataProcessingDetailsTypeDef
-    trainingDetails: TrainingDetailsTypeDef
-
-
 class TrainingDataConfigOutputTypeDef(TypedDict, total=False):
     s3Uri: str
     invocationLogsConfig: InvocationLogsConfigOutputTypeDef
@@ -241,9 +2713,349 @@ class ValidatorMetricTypeDef(TypedDict, total=False):
     validationLoss: float
 
 
-class VpcConfigOutputTypeDef(TypedDict):
-    subnetIds: List[str]
-    securityGroupIds: List[str]
+class _RequiredGetCustomModelResponseTypeDef(TypedDict):
+    modelArn: str
+    modelName: str
+    creationTime: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetCustomModelResponseTypeDef(_RequiredGetCustomModelResponseTypeDef, total=False):
+    jobName: str
+    jobArn: str
+    baseModelArn: str
+    customizationType: CustomizationTypeType
+    modelKmsKeyArn: str
+    hyperParameters: Dict[str, str]
+    trainingDataConfig: TrainingDataConfigOutputTypeDef
+    validationDataConfig: ValidationDataConfigOutputTypeDef
+    outputDataConfig: OutputDataConfigTypeDef
+    trainingMetrics: TrainingMetricsTypeDef
+    validationMetrics: List[ValidatorMetricTypeDef]
+    customizationConfig: CustomizationConfigTypeDef
+    modelStatus: ModelStatusType
+    failureMessage: str
+
+
+class GetEvaluationJobRequestTypeDef(TypedDict):
+    jobIdentifier: str
+
+
+class _RequiredGetEvaluationJobResponseTypeDef(TypedDict):
+    jobName: str
+    status: EvaluationJobStatusType
+    jobArn: str
+    roleArn: str
+    jobType: EvaluationJobTypeType
+    evaluationConfig: EvaluationConfigOutputTypeDef
+    inferenceConfig: EvaluationInferenceConfigOutputTypeDef
+    outputDataConfig: EvaluationOutputDataConfigTypeDef
+    creationTime: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetEvaluationJobResponseTypeDef(_RequiredGetEvaluationJobResponseTypeDef, total=False):
+    jobDescription: str
+    customerEncryptionKeyId: str
+    applicationType: ApplicationTypeType
+    lastModifiedTime: datetime
+    failureMessages: List[str]
+
+
+class GetFoundationModelAvailabilityRequestTypeDef(TypedDict):
+    modelId: str
+
+
+class GetFoundationModelAvailabilityResponseTypeDef(TypedDict):
+    modelId: str
+    agreementAvailability: AgreementAvailabilityTypeDef
+    authorizationStatus: AuthorizationStatusType
+    entitlementAvailability: EntitlementAvailabilityType
+    regionAvailability: RegionAvailabilityType
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetFoundationModelRequestTypeDef(TypedDict):
+    modelIdentifier: str
+
+
+class _RequiredGetFoundationModelResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetFoundationModelResponseTypeDef(_RequiredGetFoundationModelResponseTypeDef, total=False):
+    modelDetails: FoundationModelDetailsTypeDef
+
+
+class _RequiredGetGuardrailRequestTypeDef(TypedDict):
+    guardrailIdentifier: str
+
+
+class GetGuardrailRequestTypeDef(_RequiredGetGuardrailRequestTypeDef, total=False):
+    guardrailVersion: str
+
+
+class _RequiredGuardrailAutomatedReasoningPolicyTypeDef(TypedDict):
+    policies: List[str]
+
+
+class GuardrailAutomatedReasoningPolicyTypeDef(_RequiredGuardrailAutomatedReasoningPolicyTypeDef, total=False):
+    confidenceThreshold: float
+
+
+class _RequiredGuardrailContentFilterTypeDef(TypedDict):
+    type: GuardrailContentFilterTypeType
+    inputStrength: GuardrailFilterStrengthType
+    outputStrength: GuardrailFilterStrengthType
+
+
+class GuardrailContentFilterTypeDef(_RequiredGuardrailContentFilterTypeDef, total=False):
+    inputModalities: List[GuardrailModalityType]
+    outputModalities: List[GuardrailModalityType]
+    inputAction: GuardrailContentFilterActionType
+    outputAction: GuardrailContentFilterActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class GuardrailContentFiltersTierTypeDef(TypedDict):
+    tierName: GuardrailContentFiltersTierNameType
+
+
+class GuardrailContentPolicyTypeDef(TypedDict, total=False):
+    filters: List[GuardrailContentFilterTypeDef]
+    tier: GuardrailContentFiltersTierTypeDef
+
+
+class _RequiredGuardrailContextualGroundingFilterTypeDef(TypedDict):
+    type: GuardrailContextualGroundingFilterTypeType
+    threshold: float
+
+
+class GuardrailContextualGroundingFilterTypeDef(_RequiredGuardrailContextualGroundingFilterTypeDef, total=False):
+    action: GuardrailContextualGroundingActionType
+    enabled: bool
+
+
+class GuardrailContextualGroundingPolicyTypeDef(TypedDict):
+    filters: List[GuardrailContextualGroundingFilterTypeDef]
+
+
+class GuardrailCrossRegionDetailsTypeDef(TypedDict, total=False):
+    guardrailProfileId: str
+    guardrailProfileArn: str
+
+
+class _RequiredGuardrailManagedWordsTypeDef(TypedDict):
+    type: GuardrailManagedWordsTypeType
+
+
+class GuardrailManagedWordsTypeDef(_RequiredGuardrailManagedWordsTypeDef, total=False):
+    inputAction: GuardrailWordActionType
+    outputAction: GuardrailWordActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class _RequiredGuardrailPiiEntityTypeDef(TypedDict):
+    type: GuardrailPiiEntityTypeType
+    action: GuardrailSensitiveInformationActionType
+
+
+class GuardrailPiiEntityTypeDef(_RequiredGuardrailPiiEntityTypeDef, total=False):
+    inputAction: GuardrailSensitiveInformationActionType
+    outputAction: GuardrailSensitiveInformationActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class _RequiredGuardrailRegexTypeDef(TypedDict):
+    name: str
+    pattern: str
+    action: GuardrailSensitiveInformationActionType
+
+
+class GuardrailRegexTypeDef(_RequiredGuardrailRegexTypeDef, total=False):
+    description: str
+    inputAction: GuardrailSensitiveInformationActionType
+    outputAction: GuardrailSensitiveInformationActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class GuardrailSensitiveInformationPolicyTypeDef(TypedDict, total=False):
+    piiEntities: List[GuardrailPiiEntityTypeDef]
+    regexes: List[GuardrailRegexTypeDef]
+
+
+class _RequiredGuardrailTopicTypeDef(TypedDict):
+    name: str
+    definition: str
+
+
+class GuardrailTopicTypeDef(_RequiredGuardrailTopicTypeDef, total=False):
+    examples: List[str]
+    type: GuardrailTopicTypeType
+    inputAction: GuardrailTopicActionType
+    outputAction: GuardrailTopicActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class GuardrailTopicsTierTypeDef(TypedDict):
+    tierName: GuardrailTopicsTierNameType
+
+
+class _RequiredGuardrailTopicPolicyTypeDef(TypedDict):
+    topics: List[GuardrailTopicTypeDef]
+
+
+class GuardrailTopicPolicyTypeDef(_RequiredGuardrailTopicPolicyTypeDef, total=False):
+    tier: GuardrailTopicsTierTypeDef
+
+
+class _RequiredGuardrailWordTypeDef(TypedDict):
+    text: str
+
+
+class GuardrailWordTypeDef(_RequiredGuardrailWordTypeDef, total=False):
+    inputAction: GuardrailWordActionType
+    outputAction: GuardrailWordActionType
+    inputEnabled: bool
+    outputEnabled: bool
+
+
+class GuardrailWordPolicyTypeDef(TypedDict, total=False):
+    words: List[GuardrailWordTypeDef]
+    managedWordLists: List[GuardrailManagedWordsTypeDef]
+
+
+class _RequiredGetGuardrailResponseTypeDef(TypedDict):
+    name: str
+    guardrailId: str
+    guardrailArn: str
+    version: str
+    status: GuardrailStatusType
+    createdAt: datetime
+    updatedAt: datetime
+    blockedInputMessaging: str
+    blockedOutputsMessaging: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetGuardrailResponseTypeDef(_RequiredGetGuardrailResponseTypeDef, total=False):
+    description: str
+    topicPolicy: GuardrailTopicPolicyTypeDef
+    contentPolicy: GuardrailContentPolicyTypeDef
+    wordPolicy: GuardrailWordPolicyTypeDef
+    sensitiveInformationPolicy: GuardrailSensitiveInformationPolicyTypeDef
+    contextualGroundingPolicy: GuardrailContextualGroundingPolicyTypeDef
+    automatedReasoningPolicy: GuardrailAutomatedReasoningPolicyTypeDef
+    crossRegionDetails: GuardrailCrossRegionDetailsTypeDef
+    statusReasons: List[str]
+    failureRecommendations: List[str]
+    kmsKeyArn: str
+
+
+class GetImportedModelRequestTypeDef(TypedDict):
+    modelIdentifier: str
+
+
+class _RequiredGetImportedModelResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetImportedModelResponseTypeDef(_RequiredGetImportedModelResponseTypeDef, total=False):
+    modelArn: str
+    modelName: str
+    jobName: str
+    jobArn: str
+    modelDataSource: ModelDataSourceTypeDef
+    creationTime: datetime
+    modelArchitecture: str
+    modelKmsKeyArn: str
+    instructSupported: bool
+    customModelUnits: CustomModelUnitsTypeDef
+
+
+class GetInferenceProfileRequestTypeDef(TypedDict):
+    inferenceProfileIdentifier: str
+
+
+class InferenceProfileModelTypeDef(TypedDict, total=False):
+    modelArn: str
+
+
+class _RequiredGetInferenceProfileResponseTypeDef(TypedDict):
+    inferenceProfileName: str
+    inferenceProfileArn: str
+    models: List[InferenceProfileModelTypeDef]
+    inferenceProfileId: str
+    status: InferenceProfileStatusType
+    type: InferenceProfileTypeType
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetInferenceProfileResponseTypeDef(_RequiredGetInferenceProfileResponseTypeDef, total=False):
+    description: str
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class GetMarketplaceModelEndpointRequestTypeDef(TypedDict):
+    endpointArn: str
+
+
+class _RequiredGetMarketplaceModelEndpointResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetMarketplaceModelEndpointResponseTypeDef(_RequiredGetMarketplaceModelEndpointResponseTypeDef, total=False):
+    marketplaceModelEndpoint: MarketplaceModelEndpointTypeDef
+
+
+class GetModelCopyJobRequestTypeDef(TypedDict):
+    jobArn: str
+
+
+class _RequiredGetModelCopyJobResponseTypeDef(TypedDict):
+    jobArn: str
+    status: ModelCopyJobStatusType
+    creationTime: datetime
+    targetModelArn: str
+    sourceAccountId: str
+    sourceModelArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetModelCopyJobResponseTypeDef(_RequiredGetModelCopyJobResponseTypeDef, total=False):
+    targetModelName: str
+    targetModelKmsKeyArn: str
+    targetModelTags: List[TagTypeDef]
+    failureMessage: str
+    sourceModelName: str
+
+
+class GetModelCustomizationJobRequestTypeDef(TypedDict):
+    jobIdentifier: str
+
+
+class TrainingDetailsTypeDef(TypedDict, total=False):
+    status: JobStatusDetailsType
+    creationTime: datetime
+    lastModifiedTime: datetime
+
+
+class ValidationDetailsTypeDef(TypedDict, total=False):
+    status: JobStatusDetailsType
+    creationTime: datetime
+    lastModifiedTime: datetime
+
+
+class StatusDetailsTypeDef(TypedDict, total=False):
+    validationDetails: ValidationDetailsTypeDef
+    dataProcessingDetails: DataProcessingDetailsTypeDef
+    trainingDetails: TrainingDetailsTypeDef
 
 
 class _RequiredGetModelCustomizationJobResponseTypeDef(TypedDict):
@@ -276,8 +3088,535 @@ class GetModelCustomizationJobResponseTypeDef(_RequiredGetModelCustomizationJobR
     customizationConfig: CustomizationConfigTypeDef
 
 
+class GetModelImportJobRequestTypeDef(TypedDict):
+    jobIdentifier: str
+
+
+class _RequiredGetModelImportJobResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetModelImportJobResponseTypeDef(_RequiredGetModelImportJobResponseTypeDef, total=False):
+    jobArn: str
+    jobName: str
+    importedModelName: str
+    importedModelArn: str
+    roleArn: str
+    modelDataSource: ModelDataSourceTypeDef
+    status: ModelImportJobStatusType
+    failureMessage: str
+    creationTime: datetime
+    lastModifiedTime: datetime
+    endTime: datetime
+    vpcConfig: VpcConfigOutputTypeDef
+    importedModelKmsKeyArn: str
+
+
+class GetModelInvocationJobRequestTypeDef(TypedDict):
+    jobIdentifier: str
+
+
+class _RequiredGetModelInvocationJobResponseTypeDef(TypedDict):
+    jobArn: str
+    modelId: str
+    roleArn: str
+    submitTime: datetime
+    inputDataConfig: ModelInvocationJobInputDataConfigTypeDef
+    outputDataConfig: ModelInvocationJobOutputDataConfigTypeDef
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetModelInvocationJobResponseTypeDef(_RequiredGetModelInvocationJobResponseTypeDef, total=False):
+    jobName: str
+    clientRequestToken: str
+    status: ModelInvocationJobStatusType
+    message: str
+    lastModifiedTime: datetime
+    endTime: datetime
+    vpcConfig: VpcConfigOutputTypeDef
+    timeoutDurationInHours: int
+    jobExpirationTime: datetime
+    modelInvocationType: ModelInvocationTypeType
+    totalRecordCount: int
+    processedRecordCount: int
+    successRecordCount: int
+    errorRecordCount: int
+
+
+class GetModelInvocationLoggingConfigurationRequestTypeDef(TypedDict):
+    pass
+
+
+class LoggingConfigTypeDef(TypedDict, total=False):
+    cloudWatchConfig: CloudWatchConfigTypeDef
+    s3Config: S3ConfigTypeDef
+    textDataDeliveryEnabled: bool
+    imageDataDeliveryEnabled: bool
+    embeddingDataDeliveryEnabled: bool
+    videoDataDeliveryEnabled: bool
+    audioDataDeliveryEnabled: bool
+
+
+class _RequiredGetModelInvocationLoggingConfigurationResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetModelInvocationLoggingConfigurationResponseTypeDef(_RequiredGetModelInvocationLoggingConfigurationResponseTypeDef, total=False):
+    loggingConfig: LoggingConfigTypeDef
+
+
+class GetPromptRouterRequestTypeDef(TypedDict):
+    promptRouterArn: str
+
+
+class _RequiredGetPromptRouterResponseTypeDef(TypedDict):
+    promptRouterName: str
+    routingCriteria: RoutingCriteriaTypeDef
+    promptRouterArn: str
+    models: List[PromptRouterTargetModelTypeDef]
+    fallbackModel: PromptRouterTargetModelTypeDef
+    status: PromptRouterStatusType
+    type: PromptRouterTypeType
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetPromptRouterResponseTypeDef(_RequiredGetPromptRouterResponseTypeDef, total=False):
+    description: str
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class GetProvisionedModelThroughputRequestTypeDef(TypedDict):
+    provisionedModelId: str
+
+
+class _RequiredGetProvisionedModelThroughputResponseTypeDef(TypedDict):
+    modelUnits: int
+    desiredModelUnits: int
+    provisionedModelName: str
+    provisionedModelArn: str
+    modelArn: str
+    desiredModelArn: str
+    foundationModelArn: str
+    status: ProvisionedModelStatusType
+    creationTime: datetime
+    lastModifiedTime: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetProvisionedModelThroughputResponseTypeDef(_RequiredGetProvisionedModelThroughputResponseTypeDef, total=False):
+    failureMessage: str
+    commitmentDuration: CommitmentDurationType
+    commitmentExpirationTime: datetime
+
+
+class GetResourcePolicyRequestTypeDef(TypedDict):
+    resourceArn: str
+
+
+class _RequiredGetResourcePolicyResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class GetResourcePolicyResponseTypeDef(_RequiredGetResourcePolicyResponseTypeDef, total=False):
+    resourcePolicy: str
+
+
+class GetUseCaseForModelAccessRequestTypeDef(TypedDict):
+    pass
+
+
+class GetUseCaseForModelAccessResponseTypeDef(TypedDict):
+    formData: bytes
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredGuardrailSummaryTypeDef(TypedDict):
+    id: str
+    arn: str
+    status: GuardrailStatusType
+    name: str
+    version: str
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class GuardrailSummaryTypeDef(_RequiredGuardrailSummaryTypeDef, total=False):
+    description: str
+    crossRegionDetails: GuardrailCrossRegionDetailsTypeDef
+
+
+class _RequiredImportedModelSummaryTypeDef(TypedDict):
+    modelArn: str
+    modelName: str
+    creationTime: datetime
+
+
+class ImportedModelSummaryTypeDef(_RequiredImportedModelSummaryTypeDef, total=False):
+    instructSupported: bool
+    modelArchitecture: str
+
+
+class _RequiredInferenceProfileSummaryTypeDef(TypedDict):
+    inferenceProfileName: str
+    inferenceProfileArn: str
+    models: List[InferenceProfileModelTypeDef]
+    inferenceProfileId: str
+    status: InferenceProfileStatusType
+    type: InferenceProfileTypeType
+
+
+class InferenceProfileSummaryTypeDef(_RequiredInferenceProfileSummaryTypeDef, total=False):
+    description: str
+    createdAt: datetime
+    updatedAt: datetime
+
+
 class InternalServerExceptionTypeDef(TypedDict, total=False):
     message: str
+
+
+class LegalTermTypeDef(TypedDict, total=False):
+    url: str
+
+
+class ListAdvancedPromptOptimizationJobsRequestTypeDef(TypedDict, total=False):
+    maxResults: int
+    nextToken: str
+    sortBy: SortJobsByType
+    sortOrder: SortOrderType
+
+
+class _RequiredListAdvancedPromptOptimizationJobsResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListAdvancedPromptOptimizationJobsResponseTypeDef(_RequiredListAdvancedPromptOptimizationJobsResponseTypeDef, total=False):
+    jobSummaries: List[AdvancedPromptOptimizationJobSummaryTypeDef]
+    nextToken: str
+
+
+class ListAutomatedReasoningPoliciesRequestTypeDef(TypedDict, total=False):
+    policyArn: str
+    nextToken: str
+    maxResults: int
+
+
+class _RequiredListAutomatedReasoningPoliciesResponseTypeDef(TypedDict):
+    automatedReasoningPolicySummaries: List[AutomatedReasoningPolicySummaryTypeDef]
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListAutomatedReasoningPoliciesResponseTypeDef(_RequiredListAutomatedReasoningPoliciesResponseTypeDef, total=False):
+    nextToken: str
+
+
+class _RequiredListAutomatedReasoningPolicyBuildWorkflowsRequestTypeDef(TypedDict):
+    policyArn: str
+
+
+class ListAutomatedReasoningPolicyBuildWorkflowsRequestTypeDef(_RequiredListAutomatedReasoningPolicyBuildWorkflowsRequestTypeDef, total=False):
+    nextToken: str
+    maxResults: int
+
+
+class _RequiredListAutomatedReasoningPolicyBuildWorkflowsResponseTypeDef(TypedDict):
+    automatedReasoningPolicyBuildWorkflowSummaries: List[AutomatedReasoningPolicyBuildWorkflowSummaryTypeDef]
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListAutomatedReasoningPolicyBuildWorkflowsResponseTypeDef(_RequiredListAutomatedReasoningPolicyBuildWorkflowsResponseTypeDef, total=False):
+    nextToken: str
+
+
+class _RequiredListAutomatedReasoningPolicyTestCasesRequestTypeDef(TypedDict):
+    policyArn: str
+
+
+class ListAutomatedReasoningPolicyTestCasesRequestTypeDef(_RequiredListAutomatedReasoningPolicyTestCasesRequestTypeDef, total=False):
+    nextToken: str
+    maxResults: int
+
+
+class _RequiredListAutomatedReasoningPolicyTestCasesResponseTypeDef(TypedDict):
+    testCases: List[AutomatedReasoningPolicyTestCaseTypeDef]
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListAutomatedReasoningPolicyTestCasesResponseTypeDef(_RequiredListAutomatedReasoningPolicyTestCasesResponseTypeDef, total=False):
+    nextToken: str
+
+
+class _RequiredListAutomatedReasoningPolicyTestResultsRequestTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+
+
+class ListAutomatedReasoningPolicyTestResultsRequestTypeDef(_RequiredListAutomatedReasoningPolicyTestResultsRequestTypeDef, total=False):
+    nextToken: str
+    maxResults: int
+
+
+class _RequiredListAutomatedReasoningPolicyTestResultsResponseTypeDef(TypedDict):
+    testResults: List[AutomatedReasoningPolicyTestResultTypeDef]
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListAutomatedReasoningPolicyTestResultsResponseTypeDef(_RequiredListAutomatedReasoningPolicyTestResultsResponseTypeDef, total=False):
+    nextToken: str
+
+
+class ListCustomModelDeploymentsRequestTypeDef(TypedDict, total=False):
+    createdBefore: TimestampTypeDef
+    createdAfter: TimestampTypeDef
+    nameContains: str
+    maxResults: int
+    nextToken: str
+    sortBy: SortModelsByType
+    sortOrder: SortOrderType
+    statusEquals: CustomModelDeploymentStatusType
+    modelArnEquals: str
+
+
+class _RequiredListCustomModelDeploymentsResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListCustomModelDeploymentsResponseTypeDef(_RequiredListCustomModelDeploymentsResponseTypeDef, total=False):
+    nextToken: str
+    modelDeploymentSummaries: List[CustomModelDeploymentSummaryTypeDef]
+
+
+class ListCustomModelsRequestTypeDef(TypedDict, total=False):
+    creationTimeBefore: TimestampTypeDef
+    creationTimeAfter: TimestampTypeDef
+    nameContains: str
+    baseModelArnEquals: str
+    foundationModelArnEquals: str
+    maxResults: int
+    nextToken: str
+    sortBy: SortModelsByType
+    sortOrder: SortOrderType
+    isOwned: bool
+    modelStatus: ModelStatusType
+
+
+class _RequiredListCustomModelsResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListCustomModelsResponseTypeDef(_RequiredListCustomModelsResponseTypeDef, total=False):
+    nextToken: str
+    modelSummaries: List[CustomModelSummaryTypeDef]
+
+
+class ListEnforcedGuardrailsConfigurationRequestTypeDef(TypedDict, total=False):
+    nextToken: str
+
+
+class _RequiredListEnforcedGuardrailsConfigurationResponseTypeDef(TypedDict):
+    guardrailsConfig: List[AccountEnforcedGuardrailOutputConfigurationTypeDef]
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListEnforcedGuardrailsConfigurationResponseTypeDef(_RequiredListEnforcedGuardrailsConfigurationResponseTypeDef, total=False):
+    nextToken: str
+
+
+class ListEvaluationJobsRequestTypeDef(TypedDict, total=False):
+    creationTimeAfter: TimestampTypeDef
+    creationTimeBefore: TimestampTypeDef
+    statusEquals: EvaluationJobStatusType
+    applicationTypeEquals: ApplicationTypeType
+    nameContains: str
+    maxResults: int
+    nextToken: str
+    sortBy: SortJobsByType
+    sortOrder: SortOrderType
+
+
+class _RequiredListEvaluationJobsResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListEvaluationJobsResponseTypeDef(_RequiredListEvaluationJobsResponseTypeDef, total=False):
+    nextToken: str
+    jobSummaries: List[EvaluationSummaryTypeDef]
+
+
+class _RequiredListFoundationModelAgreementOffersRequestTypeDef(TypedDict):
+    modelId: str
+
+
+class ListFoundationModelAgreementOffersRequestTypeDef(_RequiredListFoundationModelAgreementOffersRequestTypeDef, total=False):
+    offerType: OfferTypeType
+
+
+class PricingTermTypeDef(TypedDict):
+    rateCard: List[DimensionalPriceRateTypeDef]
+
+
+class SupportTermTypeDef(TypedDict, total=False):
+    refundPolicyDescription: str
+
+
+class ValidityTermTypeDef(TypedDict, total=False):
+    agreementDuration: str
+
+
+class _RequiredTermDetailsTypeDef(TypedDict):
+    usageBasedPricingTerm: PricingTermTypeDef
+    legalTerm: LegalTermTypeDef
+    supportTerm: SupportTermTypeDef
+
+
+class TermDetailsTypeDef(_RequiredTermDetailsTypeDef, total=False):
+    validityTerm: ValidityTermTypeDef
+
+
+class _RequiredOfferTypeDef(TypedDict):
+    offerToken: str
+    termDetails: TermDetailsTypeDef
+
+
+class OfferTypeDef(_RequiredOfferTypeDef, total=False):
+    offerId: str
+
+
+class ListFoundationModelAgreementOffersResponseTypeDef(TypedDict):
+    modelId: str
+    offers: List[OfferTypeDef]
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListFoundationModelsRequestTypeDef(TypedDict, total=False):
+    byProvider: str
+    byCustomizationType: ModelCustomizationType
+    byOutputModality: ModelModalityType
+    byInferenceType: InferenceTypeType
+
+
+class _RequiredListFoundationModelsResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListFoundationModelsResponseTypeDef(_RequiredListFoundationModelsResponseTypeDef, total=False):
+    modelSummaries: List[FoundationModelSummaryTypeDef]
+
+
+class ListGuardrailsRequestTypeDef(TypedDict, total=False):
+    guardrailIdentifier: str
+    maxResults: int
+    nextToken: str
+
+
+class _RequiredListGuardrailsResponseTypeDef(TypedDict):
+    guardrails: List[GuardrailSummaryTypeDef]
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListGuardrailsResponseTypeDef(_RequiredListGuardrailsResponseTypeDef, total=False):
+    nextToken: str
+
+
+class ListImportedModelsRequestTypeDef(TypedDict, total=False):
+    creationTimeBefore: TimestampTypeDef
+    creationTimeAfter: TimestampTypeDef
+    nameContains: str
+    maxResults: int
+    nextToken: str
+    sortBy: SortModelsByType
+    sortOrder: SortOrderType
+
+
+class _RequiredListImportedModelsResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListImportedModelsResponseTypeDef(_RequiredListImportedModelsResponseTypeDef, total=False):
+    nextToken: str
+    modelSummaries: List[ImportedModelSummaryTypeDef]
+
+
+class ListInferenceProfilesRequestTypeDef(TypedDict, total=False):
+    maxResults: int
+    nextToken: str
+    typeEquals: InferenceProfileTypeType
+
+
+class _RequiredListInferenceProfilesResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListInferenceProfilesResponseTypeDef(_RequiredListInferenceProfilesResponseTypeDef, total=False):
+    inferenceProfileSummaries: List[InferenceProfileSummaryTypeDef]
+    nextToken: str
+
+
+class ListMarketplaceModelEndpointsRequestTypeDef(TypedDict, total=False):
+    maxResults: int
+    nextToken: str
+    modelSourceEquals: str
+
+
+class _RequiredMarketplaceModelEndpointSummaryTypeDef(TypedDict):
+    endpointArn: str
+    modelSourceIdentifier: str
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class MarketplaceModelEndpointSummaryTypeDef(_RequiredMarketplaceModelEndpointSummaryTypeDef, total=False):
+    status: StatusType
+    statusMessage: str
+
+
+class _RequiredListMarketplaceModelEndpointsResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListMarketplaceModelEndpointsResponseTypeDef(_RequiredListMarketplaceModelEndpointsResponseTypeDef, total=False):
+    marketplaceModelEndpoints: List[MarketplaceModelEndpointSummaryTypeDef]
+    nextToken: str
+
+
+class ListModelCopyJobsRequestTypeDef(TypedDict, total=False):
+    creationTimeAfter: TimestampTypeDef
+    creationTimeBefore: TimestampTypeDef
+    statusEquals: ModelCopyJobStatusType
+    sourceAccountEquals: str
+    sourceModelArnEquals: str
+    targetModelNameContains: str
+    maxResults: int
+    nextToken: str
+    sortBy: SortJobsByType
+    sortOrder: SortOrderType
+
+
+class _RequiredModelCopyJobSummaryTypeDef(TypedDict):
+    jobArn: str
+    status: ModelCopyJobStatusType
+    creationTime: datetime
+    targetModelArn: str
+    sourceAccountId: str
+    sourceModelArn: str
+
+
+class ModelCopyJobSummaryTypeDef(_RequiredModelCopyJobSummaryTypeDef, total=False):
+    targetModelName: str
+    targetModelKmsKeyArn: str
+    targetModelTags: List[TagTypeDef]
+    failureMessage: str
+    sourceModelName: str
+
+
+class _RequiredListModelCopyJobsResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListModelCopyJobsResponseTypeDef(_RequiredListModelCopyJobsResponseTypeDef, total=False):
+    nextToken: str
+    modelCopyJobSummaries: List[ModelCopyJobSummaryTypeDef]
 
 
 class ListModelCustomizationJobsRequestTypeDef(TypedDict, total=False):
@@ -317,6 +3656,225 @@ class ListModelCustomizationJobsResponseTypeDef(_RequiredListModelCustomizationJ
     modelCustomizationJobSummaries: List[ModelCustomizationJobSummaryTypeDef]
 
 
+class ListModelImportJobsRequestTypeDef(TypedDict, total=False):
+    creationTimeAfter: TimestampTypeDef
+    creationTimeBefore: TimestampTypeDef
+    statusEquals: ModelImportJobStatusType
+    nameContains: str
+    maxResults: int
+    nextToken: str
+    sortBy: SortJobsByType
+    sortOrder: SortOrderType
+
+
+class _RequiredModelImportJobSummaryTypeDef(TypedDict):
+    jobArn: str
+    jobName: str
+    status: ModelImportJobStatusType
+    creationTime: datetime
+
+
+class ModelImportJobSummaryTypeDef(_RequiredModelImportJobSummaryTypeDef, total=False):
+    lastModifiedTime: datetime
+    endTime: datetime
+    importedModelArn: str
+    importedModelName: str
+
+
+class _RequiredListModelImportJobsResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListModelImportJobsResponseTypeDef(_RequiredListModelImportJobsResponseTypeDef, total=False):
+    nextToken: str
+    modelImportJobSummaries: List[ModelImportJobSummaryTypeDef]
+
+
+class ListModelInvocationJobsRequestTypeDef(TypedDict, total=False):
+    submitTimeAfter: TimestampTypeDef
+    submitTimeBefore: TimestampTypeDef
+    statusEquals: ModelInvocationJobStatusType
+    nameContains: str
+    maxResults: int
+    nextToken: str
+    sortBy: SortJobsByType
+    sortOrder: SortOrderType
+
+
+class _RequiredModelInvocationJobSummaryTypeDef(TypedDict):
+    jobArn: str
+    jobName: str
+    modelId: str
+    roleArn: str
+    submitTime: datetime
+    inputDataConfig: ModelInvocationJobInputDataConfigTypeDef
+    outputDataConfig: ModelInvocationJobOutputDataConfigTypeDef
+
+
+class ModelInvocationJobSummaryTypeDef(_RequiredModelInvocationJobSummaryTypeDef, total=False):
+    clientRequestToken: str
+    status: ModelInvocationJobStatusType
+    message: str
+    lastModifiedTime: datetime
+    endTime: datetime
+    vpcConfig: VpcConfigOutputTypeDef
+    timeoutDurationInHours: int
+    jobExpirationTime: datetime
+    modelInvocationType: ModelInvocationTypeType
+    totalRecordCount: int
+    processedRecordCount: int
+    successRecordCount: int
+    errorRecordCount: int
+
+
+class _RequiredListModelInvocationJobsResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListModelInvocationJobsResponseTypeDef(_RequiredListModelInvocationJobsResponseTypeDef, total=False):
+    nextToken: str
+    invocationJobSummaries: List[ModelInvocationJobSummaryTypeDef]
+
+
+class ListPromptRoutersRequestTypeDef(TypedDict, total=False):
+    maxResults: int
+    nextToken: str
+    type: PromptRouterTypeType
+
+
+class _RequiredPromptRouterSummaryTypeDef(TypedDict):
+    promptRouterName: str
+    routingCriteria: RoutingCriteriaTypeDef
+    promptRouterArn: str
+    models: List[PromptRouterTargetModelTypeDef]
+    fallbackModel: PromptRouterTargetModelTypeDef
+    status: PromptRouterStatusType
+    type: PromptRouterTypeType
+
+
+class PromptRouterSummaryTypeDef(_RequiredPromptRouterSummaryTypeDef, total=False):
+    description: str
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class _RequiredListPromptRoutersResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListPromptRoutersResponseTypeDef(_RequiredListPromptRoutersResponseTypeDef, total=False):
+    promptRouterSummaries: List[PromptRouterSummaryTypeDef]
+    nextToken: str
+
+
+class ListProvisionedModelThroughputsRequestTypeDef(TypedDict, total=False):
+    creationTimeAfter: TimestampTypeDef
+    creationTimeBefore: TimestampTypeDef
+    statusEquals: ProvisionedModelStatusType
+    modelArnEquals: str
+    nameContains: str
+    maxResults: int
+    nextToken: str
+    sortBy: SortByProvisionedModelsType
+    sortOrder: SortOrderType
+
+
+class _RequiredProvisionedModelSummaryTypeDef(TypedDict):
+    provisionedModelName: str
+    provisionedModelArn: str
+    modelArn: str
+    desiredModelArn: str
+    foundationModelArn: str
+    modelUnits: int
+    desiredModelUnits: int
+    status: ProvisionedModelStatusType
+    creationTime: datetime
+    lastModifiedTime: datetime
+
+
+class ProvisionedModelSummaryTypeDef(_RequiredProvisionedModelSummaryTypeDef, total=False):
+    commitmentDuration: CommitmentDurationType
+    commitmentExpirationTime: datetime
+
+
+class _RequiredListProvisionedModelThroughputsResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListProvisionedModelThroughputsResponseTypeDef(_RequiredListProvisionedModelThroughputsResponseTypeDef, total=False):
+    nextToken: str
+    provisionedModelSummaries: List[ProvisionedModelSummaryTypeDef]
+
+
+class ListTagsForResourceRequestTypeDef(TypedDict):
+    resourceARN: str
+
+
+class _RequiredListTagsForResourceResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class ListTagsForResourceResponseTypeDef(_RequiredListTagsForResourceResponseTypeDef, total=False):
+    tags: List[TagTypeDef]
+
+
+class _RequiredPutEnforcedGuardrailConfigurationRequestTypeDef(TypedDict):
+    guardrailInferenceConfig: AccountEnforcedGuardrailInferenceInputConfigurationTypeDef
+
+
+class PutEnforcedGuardrailConfigurationRequestTypeDef(_RequiredPutEnforcedGuardrailConfigurationRequestTypeDef, total=False):
+    configId: str
+
+
+class _RequiredPutEnforcedGuardrailConfigurationResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class PutEnforcedGuardrailConfigurationResponseTypeDef(_RequiredPutEnforcedGuardrailConfigurationResponseTypeDef, total=False):
+    configId: str
+    updatedAt: datetime
+    updatedBy: str
+
+
+class PutModelInvocationLoggingConfigurationRequestTypeDef(TypedDict):
+    loggingConfig: LoggingConfigTypeDef
+
+
+class PutModelInvocationLoggingConfigurationResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class PutResourcePolicyRequestTypeDef(TypedDict):
+    resourceArn: str
+    resourcePolicy: str
+
+
+class _RequiredPutResourcePolicyResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class PutResourcePolicyResponseTypeDef(_RequiredPutResourcePolicyResponseTypeDef, total=False):
+    resourceArn: str
+
+
+class PutUseCaseForModelAccessRequestTypeDef(TypedDict):
+    formData: BlobTypeDef
+
+
+class PutUseCaseForModelAccessResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class RegisterMarketplaceModelEndpointRequestTypeDef(TypedDict):
+    endpointIdentifier: str
+    modelSourceIdentifier: str
+
+
+class RegisterMarketplaceModelEndpointResponseTypeDef(TypedDict):
+    marketplaceModelEndpoint: MarketplaceModelEndpointTypeDef
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
 class ResourceInUseExceptionTypeDef(TypedDict, total=False):
     message: str
 
@@ -333,11 +3891,75 @@ class ServiceUnavailableExceptionTypeDef(TypedDict, total=False):
     message: str
 
 
+class _RequiredStartAutomatedReasoningPolicyBuildWorkflowRequestTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowType: AutomatedReasoningPolicyBuildWorkflowTypeType
+    sourceContent: AutomatedReasoningPolicyBuildWorkflowSourceTypeDef
+
+
+class StartAutomatedReasoningPolicyBuildWorkflowRequestTypeDef(_RequiredStartAutomatedReasoningPolicyBuildWorkflowRequestTypeDef, total=False):
+    clientRequestToken: str
+
+
+class StartAutomatedReasoningPolicyBuildWorkflowResponseTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredStartAutomatedReasoningPolicyTestWorkflowRequestTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+
+
+class StartAutomatedReasoningPolicyTestWorkflowRequestTypeDef(_RequiredStartAutomatedReasoningPolicyTestWorkflowRequestTypeDef, total=False):
+    testCaseIds: Sequence[str]
+    clientRequestToken: str
+
+
+class StartAutomatedReasoningPolicyTestWorkflowResponseTypeDef(TypedDict):
+    policyArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class StopAdvancedPromptOptimizationJobRequestTypeDef(TypedDict):
+    jobIdentifier: str
+
+
+class StopAdvancedPromptOptimizationJobResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class StopEvaluationJobRequestTypeDef(TypedDict):
+    jobIdentifier: str
+
+
+class StopEvaluationJobResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
 class StopModelCustomizationJobRequestTypeDef(TypedDict):
     jobIdentifier: str
 
 
 class StopModelCustomizationJobResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class StopModelInvocationJobRequestTypeDef(TypedDict):
+    jobIdentifier: str
+
+
+class StopModelInvocationJobResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class TagResourceRequestTypeDef(TypedDict):
+    resourceARN: str
+    tags: Sequence[TagTypeDef]
+
+
+class TagResourceResponseTypeDef(TypedDict):
     ResponseMetadata: ResponseMetadataTypeDef
 
 
@@ -350,54 +3972,701 @@ class TooManyTagsExceptionTypeDef(TypedDict, total=False):
     resourceName: str
 
 
+class UntagResourceRequestTypeDef(TypedDict):
+    resourceARN: str
+    tagKeys: Sequence[str]
+
+
+class UntagResourceResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class UpdateAutomatedReasoningPolicyAnnotationsRequestTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+    annotations: Sequence[AutomatedReasoningPolicyAnnotationTypeDef]
+    lastUpdatedAnnotationSetHash: str
+
+
+class UpdateAutomatedReasoningPolicyAnnotationsResponseTypeDef(TypedDict):
+    policyArn: str
+    buildWorkflowId: str
+    annotationSetHash: str
+    updatedAt: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredUpdateAutomatedReasoningPolicyRequestTypeDef(TypedDict):
+    policyArn: str
+    policyDefinition: AutomatedReasoningPolicyDefinitionTypeDef
+
+
+class UpdateAutomatedReasoningPolicyRequestTypeDef(_RequiredUpdateAutomatedReasoningPolicyRequestTypeDef, total=False):
+    name: str
+    description: str
+
+
+class UpdateAutomatedReasoningPolicyResponseTypeDef(TypedDict):
+    policyArn: str
+    name: str
+    definitionHash: str
+    updatedAt: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredUpdateAutomatedReasoningPolicyTestCaseRequestTypeDef(TypedDict):
+    policyArn: str
+    testCaseId: str
+    guardContent: str
+    lastUpdatedAt: TimestampTypeDef
+    expectedAggregatedFindingsResult: AutomatedReasoningCheckResultType
+
+
+class UpdateAutomatedReasoningPolicyTestCaseRequestTypeDef(_RequiredUpdateAutomatedReasoningPolicyTestCaseRequestTypeDef, total=False):
+    queryContent: str
+    confidenceThreshold: float
+    clientRequestToken: str
+
+
+class UpdateAutomatedReasoningPolicyTestCaseResponseTypeDef(TypedDict):
+    policyArn: str
+    testCaseId: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class UpdateCustomModelDeploymentRequestTypeDef(TypedDict):
+    modelArn: str
+    customModelDeploymentIdentifier: str
+
+
+class UpdateCustomModelDeploymentResponseTypeDef(TypedDict):
+    customModelDeploymentArn: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredUpdateGuardrailRequestTypeDef(TypedDict):
+    guardrailIdentifier: str
+    name: str
+    blockedInputMessaging: str
+    blockedOutputsMessaging: str
+
+
+class UpdateGuardrailRequestTypeDef(_RequiredUpdateGuardrailRequestTypeDef, total=False):
+    description: str
+    topicPolicyConfig: GuardrailTopicPolicyConfigTypeDef
+    contentPolicyConfig: GuardrailContentPolicyConfigTypeDef
+    wordPolicyConfig: GuardrailWordPolicyConfigTypeDef
+    sensitiveInformationPolicyConfig: GuardrailSensitiveInformationPolicyConfigTypeDef
+    contextualGroundingPolicyConfig: GuardrailContextualGroundingPolicyConfigTypeDef
+    automatedReasoningPolicyConfig: GuardrailAutomatedReasoningPolicyConfigTypeDef
+    crossRegionConfig: GuardrailCrossRegionConfigTypeDef
+    kmsKeyId: str
+
+
+class UpdateGuardrailResponseTypeDef(TypedDict):
+    guardrailId: str
+    guardrailArn: str
+    version: str
+    updatedAt: datetime
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredUpdateMarketplaceModelEndpointRequestTypeDef(TypedDict):
+    endpointArn: str
+    endpointConfig: EndpointConfigTypeDef
+
+
+class UpdateMarketplaceModelEndpointRequestTypeDef(_RequiredUpdateMarketplaceModelEndpointRequestTypeDef, total=False):
+    clientRequestToken: str
+
+
+class UpdateMarketplaceModelEndpointResponseTypeDef(TypedDict):
+    marketplaceModelEndpoint: MarketplaceModelEndpointTypeDef
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+class _RequiredUpdateProvisionedModelThroughputRequestTypeDef(TypedDict):
+    provisionedModelId: str
+
+
+class UpdateProvisionedModelThroughputRequestTypeDef(_RequiredUpdateProvisionedModelThroughputRequestTypeDef, total=False):
+    desiredProvisionedModelName: str
+    desiredModelId: str
+
+
+class UpdateProvisionedModelThroughputResponseTypeDef(TypedDict):
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
 class ValidationExceptionTypeDef(TypedDict, total=False):
     message: str
 
 
 __all__ = (
     "AccessDeniedExceptionTypeDef",
+    "AccountEnforcedGuardrailInferenceInputConfigurationTypeDef",
+    "AccountEnforcedGuardrailOutputConfigurationTypeDef",
+    "AdditionalModelRequestFieldsValueTypeDef",
+    "AdvancedPromptOptimizationInputConfigTypeDef",
+    "AdvancedPromptOptimizationJobStatusType",
+    "AdvancedPromptOptimizationJobSummaryTypeDef",
+    "AdvancedPromptOptimizationOutputConfigTypeDef",
+    "AgreementAvailabilityTypeDef",
+    "AgreementStatusType",
+    "ApplicationTypeType",
+    "AttributeTypeType",
+    "AuthorizationStatusType",
+    "AutomatedEvaluationConfigOutputTypeDef",
+    "AutomatedEvaluationConfigTypeDef",
+    "AutomatedEvaluationCustomMetricConfigOutputTypeDef",
+    "AutomatedEvaluationCustomMetricConfigTypeDef",
+    "AutomatedEvaluationCustomMetricSourceOutputTypeDef",
+    "AutomatedEvaluationCustomMetricSourceTypeDef",
+    "AutomatedReasoningCheckFindingTypeDef",
+    "AutomatedReasoningCheckImpossibleFindingTypeDef",
+    "AutomatedReasoningCheckInputTextReferenceTypeDef",
+    "AutomatedReasoningCheckInvalidFindingTypeDef",
+    "AutomatedReasoningCheckLogicWarningTypeDef",
+    "AutomatedReasoningCheckLogicWarningTypeType",
+    "AutomatedReasoningCheckNoTranslationsFindingTypeDef",
+    "AutomatedReasoningCheckResultType",
+    "AutomatedReasoningCheckRuleTypeDef",
+    "AutomatedReasoningCheckSatisfiableFindingTypeDef",
+    "AutomatedReasoningCheckScenarioTypeDef",
+    "AutomatedReasoningCheckTooComplexFindingTypeDef",
+    "AutomatedReasoningCheckTranslationAmbiguousFindingTypeDef",
+    "AutomatedReasoningCheckTranslationOptionTypeDef",
+    "AutomatedReasoningCheckTranslationTypeDef",
+    "AutomatedReasoningCheckValidFindingTypeDef",
+    "AutomatedReasoningLogicStatementTypeDef",
+    "AutomatedReasoningPolicyAddRuleAnnotationTypeDef",
+    "AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotationTypeDef",
+    "AutomatedReasoningPolicyAddRuleMutationTypeDef",
+    "AutomatedReasoningPolicyAddTypeAnnotationOutputTypeDef",
+    "AutomatedReasoningPolicyAddTypeAnnotationTypeDef",
+    "AutomatedReasoningPolicyAddTypeMutationTypeDef",
+    "AutomatedReasoningPolicyAddTypeValueTypeDef",
+    "AutomatedReasoningPolicyAddVariableAnnotationTypeDef",
+    "AutomatedReasoningPolicyAddVariableMutationTypeDef",
+    "AutomatedReasoningPolicyAnnotatedChunkTypeDef",
+    "AutomatedReasoningPolicyAnnotatedContentTypeDef",
+    "AutomatedReasoningPolicyAnnotatedLineTypeDef",
+    "AutomatedReasoningPolicyAnnotationOutputTypeDef",
+    "AutomatedReasoningPolicyAnnotationStatusType",
+    "AutomatedReasoningPolicyAnnotationTypeDef",
+    "AutomatedReasoningPolicyAtomicStatementTypeDef",
+    "AutomatedReasoningPolicyBuildDocumentContentTypeType",
+    "AutomatedReasoningPolicyBuildLogEntryTypeDef",
+    "AutomatedReasoningPolicyBuildLogTypeDef",
+    "AutomatedReasoningPolicyBuildMessageTypeType",
+    "AutomatedReasoningPolicyBuildResultAssetManifestEntryTypeDef",
+    "AutomatedReasoningPolicyBuildResultAssetManifestTypeDef",
+    "AutomatedReasoningPolicyBuildResultAssetTypeType",
+    "AutomatedReasoningPolicyBuildResultAssetsTypeDef",
+    "AutomatedReasoningPolicyBuildStepContextTypeDef",
+    "AutomatedReasoningPolicyBuildStepMessageTypeDef",
+    "AutomatedReasoningPolicyBuildStepTypeDef",
+    "AutomatedReasoningPolicyBuildWorkflowDocumentTypeDef",
+    "AutomatedReasoningPolicyBuildWorkflowRepairContentTypeDef",
+    "AutomatedReasoningPolicyBuildWorkflowSourceTypeDef",
+    "AutomatedReasoningPolicyBuildWorkflowStatusType",
+    "AutomatedReasoningPolicyBuildWorkflowSummaryTypeDef",
+    "AutomatedReasoningPolicyBuildWorkflowTypeType",
+    "AutomatedReasoningPolicyDefinitionElementTypeDef",
+    "AutomatedReasoningPolicyDefinitionOutputTypeDef",
+    "AutomatedReasoningPolicyDefinitionQualityReportTypeDef",
+    "AutomatedReasoningPolicyDefinitionRuleTypeDef",
+    "AutomatedReasoningPolicyDefinitionTypeDef",
+    "AutomatedReasoningPolicyDefinitionTypeOutputTypeDef",
+    "AutomatedReasoningPolicyDefinitionTypeTypeDef",
+    "AutomatedReasoningPolicyDefinitionTypeValuePairTypeDef",
+    "AutomatedReasoningPolicyDefinitionTypeValueTypeDef",
+    "AutomatedReasoningPolicyDefinitionVariableTypeDef",
+    "AutomatedReasoningPolicyDeleteRuleAnnotationTypeDef",
+    "AutomatedReasoningPolicyDeleteRuleMutationTypeDef",
+    "AutomatedReasoningPolicyDeleteTypeAnnotationTypeDef",
+    "AutomatedReasoningPolicyDeleteTypeMutationTypeDef",
+    "AutomatedReasoningPolicyDeleteTypeValueTypeDef",
+    "AutomatedReasoningPolicyDeleteVariableAnnotationTypeDef",
+    "AutomatedReasoningPolicyDeleteVariableMutationTypeDef",
+    "AutomatedReasoningPolicyDisjointRuleSetTypeDef",
+    "AutomatedReasoningPolicyFidelityReportTypeDef",
+    "AutomatedReasoningPolicyGenerateFidelityReportContentTypeDef",
+    "AutomatedReasoningPolicyGeneratedTestCaseTypeDef",
+    "AutomatedReasoningPolicyGeneratedTestCasesTypeDef",
+    "AutomatedReasoningPolicyIngestContentAnnotationTypeDef",
+    "AutomatedReasoningPolicyMutationTypeDef",
+    "AutomatedReasoningPolicyPlanningTypeDef",
+    "AutomatedReasoningPolicyReportSourceDocumentTypeDef",
+    "AutomatedReasoningPolicyRuleReportTypeDef",
+    "AutomatedReasoningPolicyScenarioTypeDef",
+    "AutomatedReasoningPolicyScenariosTypeDef",
+    "AutomatedReasoningPolicySourceDocumentTypeDef",
+    "AutomatedReasoningPolicyStatementLocationTypeDef",
+    "AutomatedReasoningPolicyStatementReferenceTypeDef",
+    "AutomatedReasoningPolicySummaryTypeDef",
+    "AutomatedReasoningPolicyTestCaseTypeDef",
+    "AutomatedReasoningPolicyTestResultTypeDef",
+    "AutomatedReasoningPolicyTestRunResultType",
+    "AutomatedReasoningPolicyTestRunStatusType",
+    "AutomatedReasoningPolicyTypeValueAnnotationTypeDef",
+    "AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationOutputTypeDef",
+    "AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationTypeDef",
+    "AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationOutputTypeDef",
+    "AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationTypeDef",
+    "AutomatedReasoningPolicyUpdateRuleAnnotationTypeDef",
+    "AutomatedReasoningPolicyUpdateRuleMutationTypeDef",
+    "AutomatedReasoningPolicyUpdateTypeAnnotationOutputTypeDef",
+    "AutomatedReasoningPolicyUpdateTypeAnnotationTypeDef",
+    "AutomatedReasoningPolicyUpdateTypeMutationTypeDef",
+    "AutomatedReasoningPolicyUpdateTypeValueTypeDef",
+    "AutomatedReasoningPolicyUpdateVariableAnnotationTypeDef",
+    "AutomatedReasoningPolicyUpdateVariableMutationTypeDef",
+    "AutomatedReasoningPolicyVariableReportTypeDef",
+    "AutomatedReasoningPolicyWorkflowTypeContentTypeDef",
+    "BatchDeleteAdvancedPromptOptimizationJobErrorTypeDef",
+    "BatchDeleteAdvancedPromptOptimizationJobItemTypeDef",
+    "BatchDeleteAdvancedPromptOptimizationJobRequestTypeDef",
+    "BatchDeleteAdvancedPromptOptimizationJobResponseTypeDef",
+    "BatchDeleteEvaluationJobErrorTypeDef",
+    "BatchDeleteEvaluationJobItemTypeDef",
+    "BatchDeleteEvaluationJobRequestTypeDef",
+    "BatchDeleteEvaluationJobResponseTypeDef",
+    "BedrockEvaluatorModelTypeDef",
     "BlobTypeDef",
+    "ByteContentDocOutputTypeDef",
+    "ByteContentDocTypeDef",
+    "CancelAutomatedReasoningPolicyBuildWorkflowRequestTypeDef",
+    "CancelAutomatedReasoningPolicyBuildWorkflowResponseTypeDef",
+    "CloudWatchConfigTypeDef",
+    "CommitmentDurationType",
+    "ConfigurationOwnerType",
     "ConflictExceptionTypeDef",
+    "CreateAdvancedPromptOptimizationJobRequestTypeDef",
+    "CreateAdvancedPromptOptimizationJobResponseTypeDef",
+    "CreateAutomatedReasoningPolicyRequestTypeDef",
+    "CreateAutomatedReasoningPolicyResponseTypeDef",
+    "CreateAutomatedReasoningPolicyTestCaseRequestTypeDef",
+    "CreateAutomatedReasoningPolicyTestCaseResponseTypeDef",
+    "CreateAutomatedReasoningPolicyVersionRequestTypeDef",
+    "CreateAutomatedReasoningPolicyVersionResponseTypeDef",
+    "CreateCustomModelDeploymentRequestTypeDef",
+    "CreateCustomModelDeploymentResponseTypeDef",
+    "CreateCustomModelRequestTypeDef",
+    "CreateCustomModelResponseTypeDef",
+    "CreateEvaluationJobRequestTypeDef",
+    "CreateEvaluationJobResponseTypeDef",
+    "CreateFoundationModelAgreementRequestTypeDef",
+    "CreateFoundationModelAgreementResponseTypeDef",
+    "CreateGuardrailRequestTypeDef",
+    "CreateGuardrailResponseTypeDef",
+    "CreateGuardrailVersionRequestTypeDef",
+    "CreateGuardrailVersionResponseTypeDef",
+    "CreateInferenceProfileRequestTypeDef",
+    "CreateInferenceProfileResponseTypeDef",
+    "CreateMarketplaceModelEndpointRequestTypeDef",
+    "CreateMarketplaceModelEndpointResponseTypeDef",
+    "CreateModelCopyJobRequestTypeDef",
+    "CreateModelCopyJobResponseTypeDef",
     "CreateModelCustomizationJobRequestTypeDef",
     "CreateModelCustomizationJobResponseTypeDef",
+    "CreateModelImportJobRequestTypeDef",
+    "CreateModelImportJobResponseTypeDef",
+    "CreateModelInvocationJobRequestTypeDef",
+    "CreateModelInvocationJobResponseTypeDef",
+    "CreatePromptRouterRequestTypeDef",
+    "CreatePromptRouterResponseTypeDef",
+    "CreateProvisionedModelThroughputRequestTypeDef",
+    "CreateProvisionedModelThroughputResponseTypeDef",
+    "CustomMetricBedrockEvaluatorModelTypeDef",
+    "CustomMetricDefinitionOutputTypeDef",
+    "CustomMetricDefinitionTypeDef",
+    "CustomMetricEvaluatorModelConfigOutputTypeDef",
+    "CustomMetricEvaluatorModelConfigTypeDef",
+    "CustomModelDeploymentStatusType",
+    "CustomModelDeploymentSummaryTypeDef",
+    "CustomModelDeploymentUpdateDetailsTypeDef",
+    "CustomModelDeploymentUpdateStatusType",
+    "CustomModelSummaryTypeDef",
+    "CustomModelUnitsTypeDef",
     "CustomizationConfigTypeDef",
     "CustomizationTypeType",
     "DataProcessingDetailsTypeDef",
+    "DeleteAutomatedReasoningPolicyBuildWorkflowRequestTypeDef",
+    "DeleteAutomatedReasoningPolicyBuildWorkflowResponseTypeDef",
+    "DeleteAutomatedReasoningPolicyRequestTypeDef",
+    "DeleteAutomatedReasoningPolicyResponseTypeDef",
+    "DeleteAutomatedReasoningPolicyTestCaseRequestTypeDef",
+    "DeleteAutomatedReasoningPolicyTestCaseResponseTypeDef",
+    "DeleteCustomModelDeploymentRequestTypeDef",
+    "DeleteCustomModelDeploymentResponseTypeDef",
+    "DeleteCustomModelRequestTypeDef",
+    "DeleteCustomModelResponseTypeDef",
+    "DeleteEnforcedGuardrailConfigurationRequestTypeDef",
+    "DeleteEnforcedGuardrailConfigurationResponseTypeDef",
+    "DeleteFoundationModelAgreementRequestTypeDef",
+    "DeleteFoundationModelAgreementResponseTypeDef",
+    "DeleteGuardrailRequestTypeDef",
+    "DeleteGuardrailResponseTypeDef",
+    "DeleteImportedModelRequestTypeDef",
+    "DeleteImportedModelResponseTypeDef",
+    "DeleteInferenceProfileRequestTypeDef",
+    "DeleteInferenceProfileResponseTypeDef",
+    "DeleteMarketplaceModelEndpointRequestTypeDef",
+    "DeleteMarketplaceModelEndpointResponseTypeDef",
+    "DeleteModelInvocationLoggingConfigurationRequestTypeDef",
+    "DeleteModelInvocationLoggingConfigurationResponseTypeDef",
+    "DeletePromptRouterRequestTypeDef",
+    "DeletePromptRouterResponseTypeDef",
+    "DeleteProvisionedModelThroughputRequestTypeDef",
+    "DeleteProvisionedModelThroughputResponseTypeDef",
+    "DeleteResourcePolicyRequestTypeDef",
+    "DeleteResourcePolicyResponseTypeDef",
+    "DeregisterMarketplaceModelEndpointRequestTypeDef",
+    "DeregisterMarketplaceModelEndpointResponseTypeDef",
+    "DimensionalPriceRateTypeDef",
     "DistillationConfigTypeDef",
+    "EndpointConfigOutputTypeDef",
+    "EndpointConfigTypeDef",
+    "EntitlementAvailabilityType",
+    "EvaluationBedrockModelTypeDef",
+    "EvaluationConfigOutputTypeDef",
+    "EvaluationConfigTypeDef",
+    "EvaluationDatasetLocationTypeDef",
+    "EvaluationDatasetMetricConfigOutputTypeDef",
+    "EvaluationDatasetMetricConfigTypeDef",
+    "EvaluationDatasetTypeDef",
+    "EvaluationInferenceConfigOutputTypeDef",
+    "EvaluationInferenceConfigSummaryTypeDef",
+    "EvaluationInferenceConfigTypeDef",
+    "EvaluationJobStatusType",
+    "EvaluationJobTypeType",
+    "EvaluationModelConfigSummaryTypeDef",
+    "EvaluationModelConfigTypeDef",
+    "EvaluationOutputDataConfigTypeDef",
+    "EvaluationPrecomputedInferenceSourceTypeDef",
+    "EvaluationPrecomputedRagSourceConfigTypeDef",
+    "EvaluationPrecomputedRetrieveAndGenerateSourceConfigTypeDef",
+    "EvaluationPrecomputedRetrieveSourceConfigTypeDef",
+    "EvaluationRagConfigSummaryTypeDef",
+    "EvaluationSummaryTypeDef",
+    "EvaluationTaskTypeType",
+    "EvaluatorModelConfigOutputTypeDef",
+    "EvaluatorModelConfigTypeDef",
+    "ExportAutomatedReasoningPolicyVersionRequestTypeDef",
+    "ExportAutomatedReasoningPolicyVersionResponseTypeDef",
+    "ExternalSourceOutputTypeDef",
+    "ExternalSourceTypeDef",
+    "ExternalSourceTypeType",
+    "ExternalSourcesGenerationConfigurationOutputTypeDef",
+    "ExternalSourcesGenerationConfigurationTypeDef",
+    "ExternalSourcesRetrieveAndGenerateConfigurationOutputTypeDef",
+    "ExternalSourcesRetrieveAndGenerateConfigurationTypeDef",
+    "FieldForRerankingTypeDef",
+    "FilterAttributeTypeDef",
+    "FilterValueTypeDef",
     "FineTuningJobStatusType",
+    "FoundationModelDetailsTypeDef",
+    "FoundationModelLifecycleStatusType",
+    "FoundationModelLifecycleTypeDef",
+    "FoundationModelSummaryTypeDef",
+    "GenerationConfigurationOutputTypeDef",
+    "GenerationConfigurationTypeDef",
+    "GetAdvancedPromptOptimizationJobRequestTypeDef",
+    "GetAdvancedPromptOptimizationJobResponseTypeDef",
+    "GetAutomatedReasoningPolicyAnnotationsRequestTypeDef",
+    "GetAutomatedReasoningPolicyAnnotationsResponseTypeDef",
+    "GetAutomatedReasoningPolicyBuildWorkflowRequestTypeDef",
+    "GetAutomatedReasoningPolicyBuildWorkflowResponseTypeDef",
+    "GetAutomatedReasoningPolicyBuildWorkflowResultAssetsRequestTypeDef",
+    "GetAutomatedReasoningPolicyBuildWorkflowResultAssetsResponseTypeDef",
+    "GetAutomatedReasoningPolicyNextScenarioRequestTypeDef",
+    "GetAutomatedReasoningPolicyNextScenarioResponseTypeDef",
+    "GetAutomatedReasoningPolicyRequestTypeDef",
+    "GetAutomatedReasoningPolicyResponseTypeDef",
+    "GetAutomatedReasoningPolicyTestCaseRequestTypeDef",
+    "GetAutomatedReasoningPolicyTestCaseResponseTypeDef",
+    "GetAutomatedReasoningPolicyTestResultRequestTypeDef",
+    "GetAutomatedReasoningPolicyTestResultResponseTypeDef",
+    "GetCustomModelDeploymentRequestTypeDef",
+    "GetCustomModelDeploymentResponseTypeDef",
+    "GetCustomModelRequestTypeDef",
+    "GetCustomModelResponseTypeDef",
+    "GetEvaluationJobRequestTypeDef",
+    "GetEvaluationJobResponseTypeDef",
+    "GetFoundationModelAvailabilityRequestTypeDef",
+    "GetFoundationModelAvailabilityResponseTypeDef",
+    "GetFoundationModelRequestTypeDef",
+    "GetFoundationModelResponseTypeDef",
+    "GetGuardrailRequestTypeDef",
+    "GetGuardrailResponseTypeDef",
+    "GetImportedModelRequestTypeDef",
+    "GetImportedModelResponseTypeDef",
+    "GetInferenceProfileRequestTypeDef",
+    "GetInferenceProfileResponseTypeDef",
+    "GetMarketplaceModelEndpointRequestTypeDef",
+    "GetMarketplaceModelEndpointResponseTypeDef",
+    "GetModelCopyJobRequestTypeDef",
+    "GetModelCopyJobResponseTypeDef",
     "GetModelCustomizationJobRequestTypeDef",
     "GetModelCustomizationJobResponseTypeDef",
+    "GetModelImportJobRequestTypeDef",
+    "GetModelImportJobResponseTypeDef",
+    "GetModelInvocationJobRequestTypeDef",
+    "GetModelInvocationJobResponseTypeDef",
+    "GetModelInvocationLoggingConfigurationRequestTypeDef",
+    "GetModelInvocationLoggingConfigurationResponseTypeDef",
+    "GetPromptRouterRequestTypeDef",
+    "GetPromptRouterResponseTypeDef",
+    "GetProvisionedModelThroughputRequestTypeDef",
+    "GetProvisionedModelThroughputResponseTypeDef",
+    "GetResourcePolicyRequestTypeDef",
+    "GetResourcePolicyResponseTypeDef",
+    "GetUseCaseForModelAccessRequestTypeDef",
+    "GetUseCaseForModelAccessResponseTypeDef",
     "GraderConfigTypeDef",
+    "GuardrailAutomatedReasoningPolicyConfigTypeDef",
+    "GuardrailAutomatedReasoningPolicyTypeDef",
+    "GuardrailConfigurationTypeDef",
+    "GuardrailContentFilterActionType",
+    "GuardrailContentFilterConfigTypeDef",
+    "GuardrailContentFilterTypeDef",
+    "GuardrailContentFilterTypeType",
+    "GuardrailContentFiltersTierConfigTypeDef",
+    "GuardrailContentFiltersTierNameType",
+    "GuardrailContentFiltersTierTypeDef",
+    "GuardrailContentPolicyConfigTypeDef",
+    "GuardrailContentPolicyTypeDef",
+    "GuardrailContextualGroundingActionType",
+    "GuardrailContextualGroundingFilterConfigTypeDef",
+    "GuardrailContextualGroundingFilterTypeDef",
+    "GuardrailContextualGroundingFilterTypeType",
+    "GuardrailContextualGroundingPolicyConfigTypeDef",
+    "GuardrailContextualGroundingPolicyTypeDef",
+    "GuardrailCrossRegionConfigTypeDef",
+    "GuardrailCrossRegionDetailsTypeDef",
+    "GuardrailFilterStrengthType",
+    "GuardrailManagedWordsConfigTypeDef",
+    "GuardrailManagedWordsTypeDef",
+    "GuardrailManagedWordsTypeType",
+    "GuardrailModalityType",
+    "GuardrailPiiEntityConfigTypeDef",
+    "GuardrailPiiEntityTypeDef",
+    "GuardrailPiiEntityTypeType",
+    "GuardrailRegexConfigTypeDef",
+    "GuardrailRegexTypeDef",
+    "GuardrailSensitiveInformationActionType",
+    "GuardrailSensitiveInformationPolicyConfigTypeDef",
+    "GuardrailSensitiveInformationPolicyTypeDef",
+    "GuardrailStatusType",
+    "GuardrailSummaryTypeDef",
+    "GuardrailTopicActionType",
+    "GuardrailTopicConfigTypeDef",
+    "GuardrailTopicPolicyConfigTypeDef",
+    "GuardrailTopicPolicyTypeDef",
+    "GuardrailTopicTypeDef",
+    "GuardrailTopicTypeType",
+    "GuardrailTopicsTierConfigTypeDef",
+    "GuardrailTopicsTierNameType",
+    "GuardrailTopicsTierTypeDef",
+    "GuardrailWordActionType",
+    "GuardrailWordConfigTypeDef",
+    "GuardrailWordPolicyConfigTypeDef",
+    "GuardrailWordPolicyTypeDef",
+    "GuardrailWordTypeDef",
+    "HumanEvaluationConfigOutputTypeDef",
+    "HumanEvaluationConfigTypeDef",
+    "HumanEvaluationCustomMetricTypeDef",
+    "HumanWorkflowConfigTypeDef",
+    "ImplicitFilterConfigurationOutputTypeDef",
+    "ImplicitFilterConfigurationTypeDef",
+    "ImportedModelSummaryTypeDef",
+    "InferenceConfigurationOutputTypeDef",
+    "InferenceConfigurationTypeDef",
+    "InferenceProfileModelSourceTypeDef",
+    "InferenceProfileModelTypeDef",
+    "InferenceProfileStatusType",
+    "InferenceProfileSummaryTypeDef",
+    "InferenceProfileTypeType",
+    "InferenceTypeType",
+    "InputTagsType",
     "InternalServerExceptionTypeDef",
     "InvocationLogSourceTypeDef",
     "InvocationLogsConfigOutputTypeDef",
     "InvocationLogsConfigTypeDef",
     "JobStatusDetailsType",
+    "KbInferenceConfigOutputTypeDef",
+    "KbInferenceConfigTypeDef",
+    "KnowledgeBaseConfigOutputTypeDef",
+    "KnowledgeBaseConfigTypeDef",
+    "KnowledgeBaseRetrievalConfigurationOutputTypeDef",
+    "KnowledgeBaseRetrievalConfigurationTypeDef",
+    "KnowledgeBaseRetrieveAndGenerateConfigurationOutputTypeDef",
+    "KnowledgeBaseRetrieveAndGenerateConfigurationTypeDef",
+    "KnowledgeBaseVectorSearchConfigurationOutputTypeDef",
+    "KnowledgeBaseVectorSearchConfigurationTypeDef",
     "LambdaGraderConfigTypeDef",
+    "LegalTermTypeDef",
+    "ListAdvancedPromptOptimizationJobsRequestTypeDef",
+    "ListAdvancedPromptOptimizationJobsResponseTypeDef",
+    "ListAutomatedReasoningPoliciesRequestTypeDef",
+    "ListAutomatedReasoningPoliciesResponseTypeDef",
+    "ListAutomatedReasoningPolicyBuildWorkflowsRequestTypeDef",
+    "ListAutomatedReasoningPolicyBuildWorkflowsResponseTypeDef",
+    "ListAutomatedReasoningPolicyTestCasesRequestTypeDef",
+    "ListAutomatedReasoningPolicyTestCasesResponseTypeDef",
+    "ListAutomatedReasoningPolicyTestResultsRequestTypeDef",
+    "ListAutomatedReasoningPolicyTestResultsResponseTypeDef",
+    "ListCustomModelDeploymentsRequestTypeDef",
+    "ListCustomModelDeploymentsResponseTypeDef",
+    "ListCustomModelsRequestTypeDef",
+    "ListCustomModelsResponseTypeDef",
+    "ListEnforcedGuardrailsConfigurationRequestTypeDef",
+    "ListEnforcedGuardrailsConfigurationResponseTypeDef",
+    "ListEvaluationJobsRequestTypeDef",
+    "ListEvaluationJobsResponseTypeDef",
+    "ListFoundationModelAgreementOffersRequestTypeDef",
+    "ListFoundationModelAgreementOffersResponseTypeDef",
+    "ListFoundationModelsRequestTypeDef",
+    "ListFoundationModelsResponseTypeDef",
+    "ListGuardrailsRequestTypeDef",
+    "ListGuardrailsResponseTypeDef",
+    "ListImportedModelsRequestTypeDef",
+    "ListImportedModelsResponseTypeDef",
+    "ListInferenceProfilesRequestTypeDef",
+    "ListInferenceProfilesResponseTypeDef",
+    "ListMarketplaceModelEndpointsRequestTypeDef",
+    "ListMarketplaceModelEndpointsResponseTypeDef",
+    "ListModelCopyJobsRequestTypeDef",
+    "ListModelCopyJobsResponseTypeDef",
     "ListModelCustomizationJobsRequestTypeDef",
     "ListModelCustomizationJobsResponseTypeDef",
+    "ListModelImportJobsRequestTypeDef",
+    "ListModelImportJobsResponseTypeDef",
+    "ListModelInvocationJobsRequestTypeDef",
+    "ListModelInvocationJobsResponseTypeDef",
+    "ListPromptRoutersRequestTypeDef",
+    "ListPromptRoutersResponseTypeDef",
+    "ListProvisionedModelThroughputsRequestTypeDef",
+    "ListProvisionedModelThroughputsResponseTypeDef",
+    "ListTagsForResourceRequestTypeDef",
+    "ListTagsForResourceResponseTypeDef",
+    "LoggingConfigTypeDef",
+    "MarketplaceModelEndpointSummaryTypeDef",
+    "MarketplaceModelEndpointTypeDef",
+    "MetadataAttributeSchemaTypeDef",
+    "MetadataConfigurationForRerankingOutputTypeDef",
+    "MetadataConfigurationForRerankingTypeDef",
+    "ModelConfigurationOutputTypeDef",
+    "ModelConfigurationTypeDef",
+    "ModelCopyJobStatusType",
+    "ModelCopyJobSummaryTypeDef",
     "ModelCustomizationJobStatusType",
     "ModelCustomizationJobSummaryTypeDef",
+    "ModelCustomizationType",
+    "ModelDataSourceTypeDef",
+    "ModelEnforcementOutputTypeDef",
+    "ModelEnforcementTypeDef",
+    "ModelImportJobStatusType",
+    "ModelImportJobSummaryTypeDef",
+    "ModelInvocationJobInputDataConfigTypeDef",
+    "ModelInvocationJobOutputDataConfigTypeDef",
+    "ModelInvocationJobS3InputDataConfigTypeDef",
+    "ModelInvocationJobS3OutputDataConfigTypeDef",
+    "ModelInvocationJobStatusType",
+    "ModelInvocationJobSummaryTypeDef",
+    "ModelInvocationTypeType",
+    "ModelModalityType",
+    "ModelStatusType",
+    "OfferTypeDef",
+    "OfferTypeType",
+    "OrchestrationConfigurationTypeDef",
     "OutputDataConfigTypeDef",
+    "PerformanceConfigLatencyType",
+    "PerformanceConfigurationTypeDef",
+    "PricingTermTypeDef",
+    "PromptRouterStatusType",
+    "PromptRouterSummaryTypeDef",
+    "PromptRouterTargetModelTypeDef",
+    "PromptRouterTypeType",
+    "PromptTemplateTypeDef",
+    "ProvisionedModelStatusType",
+    "ProvisionedModelSummaryTypeDef",
+    "PutEnforcedGuardrailConfigurationRequestTypeDef",
+    "PutEnforcedGuardrailConfigurationResponseTypeDef",
+    "PutModelInvocationLoggingConfigurationRequestTypeDef",
+    "PutModelInvocationLoggingConfigurationResponseTypeDef",
+    "PutResourcePolicyRequestTypeDef",
+    "PutResourcePolicyResponseTypeDef",
+    "PutUseCaseForModelAccessRequestTypeDef",
+    "PutUseCaseForModelAccessResponseTypeDef",
+    "QueryTransformationConfigurationTypeDef",
+    "QueryTransformationTypeType",
+    "RAGConfigOutputTypeDef",
+    "RAGConfigTypeDef",
     "RFTConfigTypeDef",
     "RFTHyperParametersTypeDef",
+    "RatingScaleItemTypeDef",
+    "RatingScaleItemValueTypeDef",
     "ReasoningEffortType",
+    "RegionAvailabilityType",
+    "RegisterMarketplaceModelEndpointRequestTypeDef",
+    "RegisterMarketplaceModelEndpointResponseTypeDef",
     "RequestMetadataBaseFiltersOutputTypeDef",
     "RequestMetadataBaseFiltersTypeDef",
     "RequestMetadataFiltersOutputTypeDef",
     "RequestMetadataFiltersTypeDef",
+    "RerankingMetadataSelectionModeType",
+    "RerankingMetadataSelectiveModeConfigurationOutputTypeDef",
+    "RerankingMetadataSelectiveModeConfigurationTypeDef",
     "ResourceInUseExceptionTypeDef",
     "ResourceNotFoundExceptionTypeDef",
     "ResponseMetadataTypeDef",
+    "RetrievalFilterOutputTypeDef",
+    "RetrievalFilterTypeDef",
+    "RetrieveAndGenerateConfigurationOutputTypeDef",
+    "RetrieveAndGenerateConfigurationTypeDef",
+    "RetrieveAndGenerateTypeType",
+    "RetrieveConfigOutputTypeDef",
+    "RetrieveConfigTypeDef",
+    "RoutingCriteriaTypeDef",
+    "S3ConfigTypeDef",
+    "S3DataSourceTypeDef",
+    "S3InputFormatType",
+    "S3ObjectDocTypeDef",
+    "SageMakerEndpointOutputTypeDef",
+    "SageMakerEndpointTypeDef",
+    "SearchTypeType",
+    "SelectiveContentGuardingTypeDef",
+    "SelectiveGuardingModeType",
     "ServiceQuotaExceededExceptionTypeDef",
     "ServiceUnavailableExceptionTypeDef",
+    "SortByProvisionedModelsType",
     "SortJobsByType",
+    "SortModelsByType",
     "SortOrderType",
+    "StartAutomatedReasoningPolicyBuildWorkflowRequestTypeDef",
+    "StartAutomatedReasoningPolicyBuildWorkflowResponseTypeDef",
+    "StartAutomatedReasoningPolicyTestWorkflowRequestTypeDef",
+    "StartAutomatedReasoningPolicyTestWorkflowResponseTypeDef",
     "StatusDetailsTypeDef",
+    "StatusType",
+    "StopAdvancedPromptOptimizationJobRequestTypeDef",
+    "StopAdvancedPromptOptimizationJobResponseTypeDef",
+    "StopEvaluationJobRequestTypeDef",
+    "StopEvaluationJobResponseTypeDef",
     "StopModelCustomizationJobRequestTypeDef",
     "StopModelCustomizationJobResponseTypeDef",
+    "StopModelInvocationJobRequestTypeDef",
+    "StopModelInvocationJobResponseTypeDef",
+    "SupportTermTypeDef",
+    "TagResourceRequestTypeDef",
+    "TagResourceResponseTypeDef",
     "TagTypeDef",
     "TeacherModelConfigTypeDef",
+    "TermDetailsTypeDef",
+    "TextInferenceConfigOutputTypeDef",
+    "TextInferenceConfigTypeDef",
     "ThrottlingExceptionTypeDef",
     "TimestampTypeDef",
     "TooManyTagsExceptionTypeDef",
@@ -405,12 +4674,36 @@ __all__ = (
     "TrainingDataConfigTypeDef",
     "TrainingDetailsTypeDef",
     "TrainingMetricsTypeDef",
+    "UntagResourceRequestTypeDef",
+    "UntagResourceResponseTypeDef",
+    "UpdateAutomatedReasoningPolicyAnnotationsRequestTypeDef",
+    "UpdateAutomatedReasoningPolicyAnnotationsResponseTypeDef",
+    "UpdateAutomatedReasoningPolicyRequestTypeDef",
+    "UpdateAutomatedReasoningPolicyResponseTypeDef",
+    "UpdateAutomatedReasoningPolicyTestCaseRequestTypeDef",
+    "UpdateAutomatedReasoningPolicyTestCaseResponseTypeDef",
+    "UpdateCustomModelDeploymentRequestTypeDef",
+    "UpdateCustomModelDeploymentResponseTypeDef",
+    "UpdateGuardrailRequestTypeDef",
+    "UpdateGuardrailResponseTypeDef",
+    "UpdateMarketplaceModelEndpointRequestTypeDef",
+    "UpdateMarketplaceModelEndpointResponseTypeDef",
+    "UpdateProvisionedModelThroughputRequestTypeDef",
+    "UpdateProvisionedModelThroughputResponseTypeDef",
     "ValidationDataConfigOutputTypeDef",
     "ValidationDataConfigTypeDef",
     "ValidationDetailsTypeDef",
     "ValidationExceptionTypeDef",
     "ValidatorMetricTypeDef",
     "ValidatorTypeDef",
+    "ValidityTermTypeDef",
+    "VectorSearchBedrockRerankingConfigurationOutputTypeDef",
+    "VectorSearchBedrockRerankingConfigurationTypeDef",
+    "VectorSearchBedrockRerankingModelConfigurationOutputTypeDef",
+    "VectorSearchBedrockRerankingModelConfigurationTypeDef",
+    "VectorSearchRerankingConfigurationOutputTypeDef",
+    "VectorSearchRerankingConfigurationTypeDef",
+    "VectorSearchRerankingConfigurationTypeType",
     "VpcConfigOutputTypeDef",
     "VpcConfigTypeDef",
 )

@@ -7,10 +7,801 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use aws_sdk_bedrock::operation::batch_delete_advanced_prompt_optimization_job::builders::BatchDeleteAdvancedPromptOptimizationJobFluentBuilder;
+use aws_sdk_bedrock::operation::batch_delete_evaluation_job::builders::BatchDeleteEvaluationJobFluentBuilder;
+use aws_sdk_bedrock::operation::cancel_automated_reasoning_policy_build_workflow::builders::CancelAutomatedReasoningPolicyBuildWorkflowFluentBuilder;
+use aws_sdk_bedrock::operation::create_advanced_prompt_optimization_job::builders::CreateAdvancedPromptOptimizationJobFluentBuilder;
+use aws_sdk_bedrock::operation::create_automated_reasoning_policy::builders::CreateAutomatedReasoningPolicyFluentBuilder;
+use aws_sdk_bedrock::operation::create_automated_reasoning_policy_test_case::builders::CreateAutomatedReasoningPolicyTestCaseFluentBuilder;
+use aws_sdk_bedrock::operation::create_automated_reasoning_policy_version::builders::CreateAutomatedReasoningPolicyVersionFluentBuilder;
+use aws_sdk_bedrock::operation::create_custom_model::builders::CreateCustomModelFluentBuilder;
+use aws_sdk_bedrock::operation::create_custom_model_deployment::builders::CreateCustomModelDeploymentFluentBuilder;
+use aws_sdk_bedrock::operation::create_evaluation_job::builders::CreateEvaluationJobFluentBuilder;
+use aws_sdk_bedrock::operation::create_foundation_model_agreement::builders::CreateFoundationModelAgreementFluentBuilder;
+use aws_sdk_bedrock::operation::create_guardrail::builders::CreateGuardrailFluentBuilder;
+use aws_sdk_bedrock::operation::create_guardrail_version::builders::CreateGuardrailVersionFluentBuilder;
+use aws_sdk_bedrock::operation::create_inference_profile::builders::CreateInferenceProfileFluentBuilder;
+use aws_sdk_bedrock::operation::create_marketplace_model_endpoint::builders::CreateMarketplaceModelEndpointFluentBuilder;
+use aws_sdk_bedrock::operation::create_model_copy_job::builders::CreateModelCopyJobFluentBuilder;
 use aws_sdk_bedrock::operation::create_model_customization_job::builders::CreateModelCustomizationJobFluentBuilder;
+use aws_sdk_bedrock::operation::create_model_import_job::builders::CreateModelImportJobFluentBuilder;
+use aws_sdk_bedrock::operation::create_model_invocation_job::builders::CreateModelInvocationJobFluentBuilder;
+use aws_sdk_bedrock::operation::create_prompt_router::builders::CreatePromptRouterFluentBuilder;
+use aws_sdk_bedrock::operation::create_provisioned_model_throughput::builders::CreateProvisionedModelThroughputFluentBuilder;
+use aws_sdk_bedrock::operation::delete_automated_reasoning_policy::builders::DeleteAutomatedReasoningPolicyFluentBuilder;
+use aws_sdk_bedrock::operation::delete_automated_reasoning_policy_build_workflow::builders::DeleteAutomatedReasoningPolicyBuildWorkflowFluentBuilder;
+use aws_sdk_bedrock::operation::delete_automated_reasoning_policy_test_case::builders::DeleteAutomatedReasoningPolicyTestCaseFluentBuilder;
+use aws_sdk_bedrock::operation::delete_custom_model::builders::DeleteCustomModelFluentBuilder;
+use aws_sdk_bedrock::operation::delete_custom_model_deployment::builders::DeleteCustomModelDeploymentFluentBuilder;
+use aws_sdk_bedrock::operation::delete_enforced_guardrail_configuration::builders::DeleteEnforcedGuardrailConfigurationFluentBuilder;
+use aws_sdk_bedrock::operation::delete_foundation_model_agreement::builders::DeleteFoundationModelAgreementFluentBuilder;
+use aws_sdk_bedrock::operation::delete_guardrail::builders::DeleteGuardrailFluentBuilder;
+use aws_sdk_bedrock::operation::delete_imported_model::builders::DeleteImportedModelFluentBuilder;
+use aws_sdk_bedrock::operation::delete_inference_profile::builders::DeleteInferenceProfileFluentBuilder;
+use aws_sdk_bedrock::operation::delete_marketplace_model_endpoint::builders::DeleteMarketplaceModelEndpointFluentBuilder;
+use aws_sdk_bedrock::operation::delete_model_invocation_logging_configuration::builders::DeleteModelInvocationLoggingConfigurationFluentBuilder;
+use aws_sdk_bedrock::operation::delete_prompt_router::builders::DeletePromptRouterFluentBuilder;
+use aws_sdk_bedrock::operation::delete_provisioned_model_throughput::builders::DeleteProvisionedModelThroughputFluentBuilder;
+use aws_sdk_bedrock::operation::delete_resource_policy::builders::DeleteResourcePolicyFluentBuilder;
+use aws_sdk_bedrock::operation::deregister_marketplace_model_endpoint::builders::DeregisterMarketplaceModelEndpointFluentBuilder;
+use aws_sdk_bedrock::operation::export_automated_reasoning_policy_version::builders::ExportAutomatedReasoningPolicyVersionFluentBuilder;
+use aws_sdk_bedrock::operation::get_advanced_prompt_optimization_job::builders::GetAdvancedPromptOptimizationJobFluentBuilder;
+use aws_sdk_bedrock::operation::get_automated_reasoning_policy::builders::GetAutomatedReasoningPolicyFluentBuilder;
+use aws_sdk_bedrock::operation::get_automated_reasoning_policy_annotations::builders::GetAutomatedReasoningPolicyAnnotationsFluentBuilder;
+use aws_sdk_bedrock::operation::get_automated_reasoning_policy_build_workflow::builders::GetAutomatedReasoningPolicyBuildWorkflowFluentBuilder;
+use aws_sdk_bedrock::operation::get_automated_reasoning_policy_build_workflow_result_assets::builders::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsFluentBuilder;
+use aws_sdk_bedrock::operation::get_automated_reasoning_policy_next_scenario::builders::GetAutomatedReasoningPolicyNextScenarioFluentBuilder;
+use aws_sdk_bedrock::operation::get_automated_reasoning_policy_test_case::builders::GetAutomatedReasoningPolicyTestCaseFluentBuilder;
+use aws_sdk_bedrock::operation::get_automated_reasoning_policy_test_result::builders::GetAutomatedReasoningPolicyTestResultFluentBuilder;
+use aws_sdk_bedrock::operation::get_custom_model::builders::GetCustomModelFluentBuilder;
+use aws_sdk_bedrock::operation::get_custom_model_deployment::builders::GetCustomModelDeploymentFluentBuilder;
+use aws_sdk_bedrock::operation::get_evaluation_job::builders::GetEvaluationJobFluentBuilder;
+use aws_sdk_bedrock::operation::get_foundation_model::builders::GetFoundationModelFluentBuilder;
+use aws_sdk_bedrock::operation::get_foundation_model_availability::builders::GetFoundationModelAvailabilityFluentBuilder;
+use aws_sdk_bedrock::operation::get_guardrail::builders::GetGuardrailFluentBuilder;
+use aws_sdk_bedrock::operation::get_imported_model::builders::GetImportedModelFluentBuilder;
+use aws_sdk_bedrock::operation::get_inference_profile::builders::GetInferenceProfileFluentBuilder;
+use aws_sdk_bedrock::operation::get_marketplace_model_endpoint::builders::GetMarketplaceModelEndpointFluentBuilder;
+use aws_sdk_bedrock::operation::get_model_copy_job::builders::GetModelCopyJobFluentBuilder;
 use aws_sdk_bedrock::operation::get_model_customization_job::builders::GetModelCustomizationJobFluentBuilder;
+use aws_sdk_bedrock::operation::get_model_import_job::builders::GetModelImportJobFluentBuilder;
+use aws_sdk_bedrock::operation::get_model_invocation_job::builders::GetModelInvocationJobFluentBuilder;
+use aws_sdk_bedrock::operation::get_model_invocation_logging_configuration::builders::GetModelInvocationLoggingConfigurationFluentBuilder;
+use aws_sdk_bedrock::operation::get_prompt_router::builders::GetPromptRouterFluentBuilder;
+use aws_sdk_bedrock::operation::get_provisioned_model_throughput::builders::GetProvisionedModelThroughputFluentBuilder;
+use aws_sdk_bedrock::operation::get_resource_policy::builders::GetResourcePolicyFluentBuilder;
+use aws_sdk_bedrock::operation::get_use_case_for_model_access::builders::GetUseCaseForModelAccessFluentBuilder;
+use aws_sdk_bedrock::operation::list_advanced_prompt_optimization_jobs::builders::ListAdvancedPromptOptimizationJobsFluentBuilder;
+use aws_sdk_bedrock::operation::list_automated_reasoning_policies::builders::ListAutomatedReasoningPoliciesFluentBuilder;
+use aws_sdk_bedrock::operation::list_automated_reasoning_policy_build_workflows::builders::ListAutomatedReasoningPolicyBuildWorkflowsFluentBuilder;
+use aws_sdk_bedrock::operation::list_automated_reasoning_policy_test_cases::builders::ListAutomatedReasoningPolicyTestCasesFluentBuilder;
+use aws_sdk_bedrock::operation::list_automated_reasoning_policy_test_results::builders::ListAutomatedReasoningPolicyTestResultsFluentBuilder;
+use aws_sdk_bedrock::operation::list_custom_model_deployments::builders::ListCustomModelDeploymentsFluentBuilder;
+use aws_sdk_bedrock::operation::list_custom_models::builders::ListCustomModelsFluentBuilder;
+use aws_sdk_bedrock::operation::list_enforced_guardrails_configuration::builders::ListEnforcedGuardrailsConfigurationFluentBuilder;
+use aws_sdk_bedrock::operation::list_evaluation_jobs::builders::ListEvaluationJobsFluentBuilder;
+use aws_sdk_bedrock::operation::list_foundation_model_agreement_offers::builders::ListFoundationModelAgreementOffersFluentBuilder;
+use aws_sdk_bedrock::operation::list_foundation_models::builders::ListFoundationModelsFluentBuilder;
+use aws_sdk_bedrock::operation::list_guardrails::builders::ListGuardrailsFluentBuilder;
+use aws_sdk_bedrock::operation::list_imported_models::builders::ListImportedModelsFluentBuilder;
+use aws_sdk_bedrock::operation::list_inference_profiles::builders::ListInferenceProfilesFluentBuilder;
+use aws_sdk_bedrock::operation::list_marketplace_model_endpoints::builders::ListMarketplaceModelEndpointsFluentBuilder;
+use aws_sdk_bedrock::operation::list_model_copy_jobs::builders::ListModelCopyJobsFluentBuilder;
 use aws_sdk_bedrock::operation::list_model_customization_jobs::builders::ListModelCustomizationJobsFluentBuilder;
+use aws_sdk_bedrock::operation::list_model_import_jobs::builders::ListModelImportJobsFluentBuilder;
+use aws_sdk_bedrock::operation::list_model_invocation_jobs::builders::ListModelInvocationJobsFluentBuilder;
+use aws_sdk_bedrock::operation::list_prompt_routers::builders::ListPromptRoutersFluentBuilder;
+use aws_sdk_bedrock::operation::list_provisioned_model_throughputs::builders::ListProvisionedModelThroughputsFluentBuilder;
+use aws_sdk_bedrock::operation::list_tags_for_resource::builders::ListTagsForResourceFluentBuilder;
+use aws_sdk_bedrock::operation::put_enforced_guardrail_configuration::builders::PutEnforcedGuardrailConfigurationFluentBuilder;
+use aws_sdk_bedrock::operation::put_model_invocation_logging_configuration::builders::PutModelInvocationLoggingConfigurationFluentBuilder;
+use aws_sdk_bedrock::operation::put_resource_policy::builders::PutResourcePolicyFluentBuilder;
+use aws_sdk_bedrock::operation::put_use_case_for_model_access::builders::PutUseCaseForModelAccessFluentBuilder;
+use aws_sdk_bedrock::operation::register_marketplace_model_endpoint::builders::RegisterMarketplaceModelEndpointFluentBuilder;
+use aws_sdk_bedrock::operation::start_automated_reasoning_policy_build_workflow::builders::StartAutomatedReasoningPolicyBuildWorkflowFluentBuilder;
+use aws_sdk_bedrock::operation::start_automated_reasoning_policy_test_workflow::builders::StartAutomatedReasoningPolicyTestWorkflowFluentBuilder;
+use aws_sdk_bedrock::operation::stop_advanced_prompt_optimization_job::builders::StopAdvancedPromptOptimizationJobFluentBuilder;
+use aws_sdk_bedrock::operation::stop_evaluation_job::builders::StopEvaluationJobFluentBuilder;
 use aws_sdk_bedrock::operation::stop_model_customization_job::builders::StopModelCustomizationJobFluentBuilder;
+use aws_sdk_bedrock::operation::stop_model_invocation_job::builders::StopModelInvocationJobFluentBuilder;
+use aws_sdk_bedrock::operation::tag_resource::builders::TagResourceFluentBuilder;
+use aws_sdk_bedrock::operation::untag_resource::builders::UntagResourceFluentBuilder;
+use aws_sdk_bedrock::operation::update_automated_reasoning_policy::builders::UpdateAutomatedReasoningPolicyFluentBuilder;
+use aws_sdk_bedrock::operation::update_automated_reasoning_policy_annotations::builders::UpdateAutomatedReasoningPolicyAnnotationsFluentBuilder;
+use aws_sdk_bedrock::operation::update_automated_reasoning_policy_test_case::builders::UpdateAutomatedReasoningPolicyTestCaseFluentBuilder;
+use aws_sdk_bedrock::operation::update_custom_model_deployment::builders::UpdateCustomModelDeploymentFluentBuilder;
+use aws_sdk_bedrock::operation::update_guardrail::builders::UpdateGuardrailFluentBuilder;
+use aws_sdk_bedrock::operation::update_marketplace_model_endpoint::builders::UpdateMarketplaceModelEndpointFluentBuilder;
+use aws_sdk_bedrock::operation::update_provisioned_model_throughput::builders::UpdateProvisionedModelThroughputFluentBuilder;
+
+/// `BatchDeleteAdvancedPromptOptimizationJob`: a fluent builder holding every member set in `params`.
+pub fn batch_delete_advanced_prompt_optimization_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<BatchDeleteAdvancedPromptOptimizationJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.batch_delete_advanced_prompt_optimization_job();
+    if let Some(x) = crate::convert::field(&d, "jobIdentifiers")? {
+        b = b.set_job_identifiers(Some(advanced_prompt_optimization_job_identifiers(
+            &x,
+            &crate::convert::member_path(path, "jobIdentifiers"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `BatchDeleteEvaluationJob`: a fluent builder holding every member set in `params`.
+pub fn batch_delete_evaluation_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<BatchDeleteEvaluationJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.batch_delete_evaluation_job();
+    if let Some(x) = crate::convert::field(&d, "jobIdentifiers")? {
+        b = b.set_job_identifiers(Some(evaluation_job_identifiers(
+            &x,
+            &crate::convert::member_path(path, "jobIdentifiers"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CancelAutomatedReasoningPolicyBuildWorkflow`: a fluent builder holding every member set in `params`.
+pub fn cancel_automated_reasoning_policy_build_workflow(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CancelAutomatedReasoningPolicyBuildWorkflowFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.cancel_automated_reasoning_policy_build_workflow();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
+        b = b.set_build_workflow_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "buildWorkflowId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateAdvancedPromptOptimizationJob`: a fluent builder holding every member set in `params`.
+pub fn create_advanced_prompt_optimization_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateAdvancedPromptOptimizationJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_advanced_prompt_optimization_job();
+    if let Some(x) = crate::convert::field(&d, "jobName")? {
+        b = b.set_job_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "jobDescription")? {
+        b = b.set_job_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobDescription"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientToken")? {
+        b = b.set_client_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputConfig")? {
+        b = b.set_input_config(Some(advanced_prompt_optimization_input_config(
+            &x,
+            &crate::convert::member_path(path, "inputConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputConfig")? {
+        b = b.set_output_config(Some(advanced_prompt_optimization_output_config(
+            &x,
+            &crate::convert::member_path(path, "outputConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "encryptionKeyArn")? {
+        b = b.set_encryption_key_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "encryptionKeyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tags")? {
+        b = b.set_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "tags"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelConfigurations")? {
+        b = b.set_model_configurations(Some(model_configurations(
+            &x,
+            &crate::convert::member_path(path, "modelConfigurations"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateAutomatedReasoningPolicy`: a fluent builder holding every member set in `params`.
+pub fn create_automated_reasoning_policy(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateAutomatedReasoningPolicyFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_automated_reasoning_policy();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "policyDefinition")? {
+        b = b.set_policy_definition(Some(automated_reasoning_policy_definition(
+            &x,
+            &crate::convert::member_path(path, "policyDefinition"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "kmsKeyId")? {
+        b = b.set_kms_key_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "kmsKeyId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tags")? {
+        b = b.set_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "tags"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateAutomatedReasoningPolicyTestCase`: a fluent builder holding every member set in `params`.
+pub fn create_automated_reasoning_policy_test_case(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateAutomatedReasoningPolicyTestCaseFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_automated_reasoning_policy_test_case();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "guardContent")? {
+        b = b.set_guard_content(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardContent"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "queryContent")? {
+        b = b.set_query_content(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "queryContent"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "expectedAggregatedFindingsResult")? {
+        b = b.set_expected_aggregated_findings_result(Some(
+            crate::convert::to_string(
+                &x,
+                &crate::convert::member_path(path, "expectedAggregatedFindingsResult"),
+            )
+            .map(|s| aws_sdk_bedrock::types::AutomatedReasoningCheckResult::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "confidenceThreshold")? {
+        b = b.set_confidence_threshold(Some(crate::convert::to_f64(
+            &x,
+            &crate::convert::member_path(path, "confidenceThreshold"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateAutomatedReasoningPolicyVersion`: a fluent builder holding every member set in `params`.
+pub fn create_automated_reasoning_policy_version(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateAutomatedReasoningPolicyVersionFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_automated_reasoning_policy_version();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "lastUpdatedDefinitionHash")? {
+        b = b.set_last_updated_definition_hash(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "lastUpdatedDefinitionHash"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tags")? {
+        b = b.set_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "tags"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateCustomModel`: a fluent builder holding every member set in `params`.
+pub fn create_custom_model(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateCustomModelFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_custom_model();
+    if let Some(x) = crate::convert::field(&d, "modelName")? {
+        b = b.set_model_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelSourceConfig")? {
+        b = b.set_model_source_config(Some(model_data_source(
+            &x,
+            &crate::convert::member_path(path, "modelSourceConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelKmsKeyArn")? {
+        b = b.set_model_kms_key_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelKmsKeyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "roleArn")? {
+        b = b.set_role_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "roleArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelTags")? {
+        b = b.set_model_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "modelTags"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateCustomModelDeployment`: a fluent builder holding every member set in `params`.
+pub fn create_custom_model_deployment(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateCustomModelDeploymentFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_custom_model_deployment();
+    if let Some(x) = crate::convert::field(&d, "modelDeploymentName")? {
+        b = b.set_model_deployment_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelDeploymentName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelArn")? {
+        b = b.set_model_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tags")? {
+        b = b.set_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "tags"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateEvaluationJob`: a fluent builder holding every member set in `params`.
+pub fn create_evaluation_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateEvaluationJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_evaluation_job();
+    if let Some(x) = crate::convert::field(&d, "jobName")? {
+        b = b.set_job_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "jobDescription")? {
+        b = b.set_job_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobDescription"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "roleArn")? {
+        b = b.set_role_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "roleArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "customerEncryptionKeyId")? {
+        b = b.set_customer_encryption_key_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "customerEncryptionKeyId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "jobTags")? {
+        b = b.set_job_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "jobTags"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "applicationType")? {
+        b = b.set_application_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "applicationType"))
+                .map(|s| aws_sdk_bedrock::types::ApplicationType::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "evaluationConfig")? {
+        b = b.set_evaluation_config(Some(evaluation_config(
+            &x,
+            &crate::convert::member_path(path, "evaluationConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "inferenceConfig")? {
+        b = b.set_inference_config(Some(evaluation_inference_config(
+            &x,
+            &crate::convert::member_path(path, "inferenceConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputDataConfig")? {
+        b = b.set_output_data_config(Some(evaluation_output_data_config(
+            &x,
+            &crate::convert::member_path(path, "outputDataConfig"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateFoundationModelAgreement`: a fluent builder holding every member set in `params`.
+pub fn create_foundation_model_agreement(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateFoundationModelAgreementFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_foundation_model_agreement();
+    if let Some(x) = crate::convert::field(&d, "offerToken")? {
+        b = b.set_offer_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "offerToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelId")? {
+        b = b.set_model_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateGuardrail`: a fluent builder holding every member set in `params`.
+pub fn create_guardrail(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateGuardrailFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_guardrail();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "topicPolicyConfig")? {
+        b = b.set_topic_policy_config(Some(guardrail_topic_policy_config(
+            &x,
+            &crate::convert::member_path(path, "topicPolicyConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "contentPolicyConfig")? {
+        b = b.set_content_policy_config(Some(guardrail_content_policy_config(
+            &x,
+            &crate::convert::member_path(path, "contentPolicyConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "wordPolicyConfig")? {
+        b = b.set_word_policy_config(Some(guardrail_word_policy_config(
+            &x,
+            &crate::convert::member_path(path, "wordPolicyConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sensitiveInformationPolicyConfig")? {
+        b = b.set_sensitive_information_policy_config(Some(
+            guardrail_sensitive_information_policy_config(
+                &x,
+                &crate::convert::member_path(path, "sensitiveInformationPolicyConfig"),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "contextualGroundingPolicyConfig")? {
+        b = b.set_contextual_grounding_policy_config(Some(
+            guardrail_contextual_grounding_policy_config(
+                &x,
+                &crate::convert::member_path(path, "contextualGroundingPolicyConfig"),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "automatedReasoningPolicyConfig")? {
+        b = b.set_automated_reasoning_policy_config(Some(
+            guardrail_automated_reasoning_policy_config(
+                &x,
+                &crate::convert::member_path(path, "automatedReasoningPolicyConfig"),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "crossRegionConfig")? {
+        b = b.set_cross_region_config(Some(guardrail_cross_region_config(
+            &x,
+            &crate::convert::member_path(path, "crossRegionConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "blockedInputMessaging")? {
+        b = b.set_blocked_input_messaging(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "blockedInputMessaging"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "blockedOutputsMessaging")? {
+        b = b.set_blocked_outputs_messaging(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "blockedOutputsMessaging"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "kmsKeyId")? {
+        b = b.set_kms_key_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "kmsKeyId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tags")? {
+        b = b.set_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "tags"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateGuardrailVersion`: a fluent builder holding every member set in `params`.
+pub fn create_guardrail_version(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateGuardrailVersionFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_guardrail_version();
+    if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
+        b = b.set_guardrail_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailIdentifier"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateInferenceProfile`: a fluent builder holding every member set in `params`.
+pub fn create_inference_profile(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateInferenceProfileFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_inference_profile();
+    if let Some(x) = crate::convert::field(&d, "inferenceProfileName")? {
+        b = b.set_inference_profile_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "inferenceProfileName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelSource")? {
+        b = b.set_model_source(Some(inference_profile_model_source(
+            &x,
+            &crate::convert::member_path(path, "modelSource"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tags")? {
+        b = b.set_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "tags"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateMarketplaceModelEndpoint`: a fluent builder holding every member set in `params`.
+pub fn create_marketplace_model_endpoint(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateMarketplaceModelEndpointFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_marketplace_model_endpoint();
+    if let Some(x) = crate::convert::field(&d, "modelSourceIdentifier")? {
+        b = b.set_model_source_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelSourceIdentifier"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "endpointConfig")? {
+        b = b.set_endpoint_config(Some(endpoint_config(
+            &x,
+            &crate::convert::member_path(path, "endpointConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "acceptEula")? {
+        b = b.set_accept_eula(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "acceptEula"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "endpointName")? {
+        b = b.set_endpoint_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "endpointName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tags")? {
+        b = b.set_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "tags"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateModelCopyJob`: a fluent builder holding every member set in `params`.
+pub fn create_model_copy_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateModelCopyJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_model_copy_job();
+    if let Some(x) = crate::convert::field(&d, "sourceModelArn")? {
+        b = b.set_source_model_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "sourceModelArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "targetModelName")? {
+        b = b.set_target_model_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "targetModelName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelKmsKeyId")? {
+        b = b.set_model_kms_key_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelKmsKeyId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "targetModelTags")? {
+        b = b.set_target_model_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "targetModelTags"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    Ok(b)
+}
 
 /// `CreateModelCustomizationJob`: a fluent builder holding every member set in `params`.
 pub fn create_model_customization_job(
@@ -113,6 +904,935 @@ pub fn create_model_customization_job(
     Ok(b)
 }
 
+/// `CreateModelImportJob`: a fluent builder holding every member set in `params`.
+pub fn create_model_import_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateModelImportJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_model_import_job();
+    if let Some(x) = crate::convert::field(&d, "jobName")? {
+        b = b.set_job_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "importedModelName")? {
+        b = b.set_imported_model_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "importedModelName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "roleArn")? {
+        b = b.set_role_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "roleArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelDataSource")? {
+        b = b.set_model_data_source(Some(model_data_source(
+            &x,
+            &crate::convert::member_path(path, "modelDataSource"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "jobTags")? {
+        b = b.set_job_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "jobTags"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "importedModelTags")? {
+        b = b.set_imported_model_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "importedModelTags"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "vpcConfig")? {
+        b = b.set_vpc_config(Some(vpc_config(
+            &x,
+            &crate::convert::member_path(path, "vpcConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "importedModelKmsKeyId")? {
+        b = b.set_imported_model_kms_key_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "importedModelKmsKeyId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateModelInvocationJob`: a fluent builder holding every member set in `params`.
+pub fn create_model_invocation_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateModelInvocationJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_model_invocation_job();
+    if let Some(x) = crate::convert::field(&d, "jobName")? {
+        b = b.set_job_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "roleArn")? {
+        b = b.set_role_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "roleArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelId")? {
+        b = b.set_model_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputDataConfig")? {
+        b = b.set_input_data_config(Some(model_invocation_job_input_data_config(
+            &x,
+            &crate::convert::member_path(path, "inputDataConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputDataConfig")? {
+        b = b.set_output_data_config(Some(model_invocation_job_output_data_config(
+            &x,
+            &crate::convert::member_path(path, "outputDataConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "vpcConfig")? {
+        b = b.set_vpc_config(Some(vpc_config(
+            &x,
+            &crate::convert::member_path(path, "vpcConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "timeoutDurationInHours")? {
+        b = b.set_timeout_duration_in_hours(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "timeoutDurationInHours"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tags")? {
+        b = b.set_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "tags"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelInvocationType")? {
+        b = b.set_model_invocation_type(Some(
+            crate::convert::to_string(
+                &x,
+                &crate::convert::member_path(path, "modelInvocationType"),
+            )
+            .map(|s| aws_sdk_bedrock::types::ModelInvocationType::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `CreatePromptRouter`: a fluent builder holding every member set in `params`.
+pub fn create_prompt_router(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreatePromptRouterFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_prompt_router();
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "promptRouterName")? {
+        b = b.set_prompt_router_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "promptRouterName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "models")? {
+        b = b.set_models(Some(prompt_router_target_models(
+            &x,
+            &crate::convert::member_path(path, "models"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "routingCriteria")? {
+        b = b.set_routing_criteria(Some(routing_criteria(
+            &x,
+            &crate::convert::member_path(path, "routingCriteria"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "fallbackModel")? {
+        b = b.set_fallback_model(Some(prompt_router_target_model(
+            &x,
+            &crate::convert::member_path(path, "fallbackModel"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tags")? {
+        b = b.set_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "tags"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `CreateProvisionedModelThroughput`: a fluent builder holding every member set in `params`.
+pub fn create_provisioned_model_throughput(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<CreateProvisionedModelThroughputFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.create_provisioned_model_throughput();
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelUnits")? {
+        b = b.set_model_units(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "modelUnits"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "provisionedModelName")? {
+        b = b.set_provisioned_model_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "provisionedModelName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelId")? {
+        b = b.set_model_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "commitmentDuration")? {
+        b = b.set_commitment_duration(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "commitmentDuration"))
+                .map(|s| aws_sdk_bedrock::types::CommitmentDuration::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "tags")? {
+        b = b.set_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "tags"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteAutomatedReasoningPolicy`: a fluent builder holding every member set in `params`.
+pub fn delete_automated_reasoning_policy(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteAutomatedReasoningPolicyFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_automated_reasoning_policy();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "force")? {
+        b = b.set_force(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "force"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteAutomatedReasoningPolicyBuildWorkflow`: a fluent builder holding every member set in `params`.
+pub fn delete_automated_reasoning_policy_build_workflow(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteAutomatedReasoningPolicyBuildWorkflowFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_automated_reasoning_policy_build_workflow();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
+        b = b.set_build_workflow_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "buildWorkflowId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "lastUpdatedAt")? {
+        b = b.set_last_updated_at(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "lastUpdatedAt"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteAutomatedReasoningPolicyTestCase`: a fluent builder holding every member set in `params`.
+pub fn delete_automated_reasoning_policy_test_case(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteAutomatedReasoningPolicyTestCaseFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_automated_reasoning_policy_test_case();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "testCaseId")? {
+        b = b.set_test_case_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "testCaseId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "lastUpdatedAt")? {
+        b = b.set_last_updated_at(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "lastUpdatedAt"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteCustomModel`: a fluent builder holding every member set in `params`.
+pub fn delete_custom_model(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteCustomModelFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_custom_model();
+    if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
+        b = b.set_model_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteCustomModelDeployment`: a fluent builder holding every member set in `params`.
+pub fn delete_custom_model_deployment(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteCustomModelDeploymentFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_custom_model_deployment();
+    if let Some(x) = crate::convert::field(&d, "customModelDeploymentIdentifier")? {
+        b = b.set_custom_model_deployment_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "customModelDeploymentIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteEnforcedGuardrailConfiguration`: a fluent builder holding every member set in `params`.
+pub fn delete_enforced_guardrail_configuration(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteEnforcedGuardrailConfigurationFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_enforced_guardrail_configuration();
+    if let Some(x) = crate::convert::field(&d, "configId")? {
+        b = b.set_config_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "configId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteFoundationModelAgreement`: a fluent builder holding every member set in `params`.
+pub fn delete_foundation_model_agreement(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteFoundationModelAgreementFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_foundation_model_agreement();
+    if let Some(x) = crate::convert::field(&d, "modelId")? {
+        b = b.set_model_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteGuardrail`: a fluent builder holding every member set in `params`.
+pub fn delete_guardrail(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteGuardrailFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_guardrail();
+    if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
+        b = b.set_guardrail_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailIdentifier"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "guardrailVersion")? {
+        b = b.set_guardrail_version(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailVersion"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteImportedModel`: a fluent builder holding every member set in `params`.
+pub fn delete_imported_model(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteImportedModelFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_imported_model();
+    if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
+        b = b.set_model_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteInferenceProfile`: a fluent builder holding every member set in `params`.
+pub fn delete_inference_profile(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteInferenceProfileFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_inference_profile();
+    if let Some(x) = crate::convert::field(&d, "inferenceProfileIdentifier")? {
+        b = b.set_inference_profile_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "inferenceProfileIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteMarketplaceModelEndpoint`: a fluent builder holding every member set in `params`.
+pub fn delete_marketplace_model_endpoint(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteMarketplaceModelEndpointFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_marketplace_model_endpoint();
+    if let Some(x) = crate::convert::field(&d, "endpointArn")? {
+        b = b.set_endpoint_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "endpointArn"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteModelInvocationLoggingConfiguration`: a fluent builder holding every member set in `params`.
+pub fn delete_model_invocation_logging_configuration(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteModelInvocationLoggingConfigurationFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_model_invocation_logging_configuration();
+    Ok(b)
+}
+
+/// `DeletePromptRouter`: a fluent builder holding every member set in `params`.
+pub fn delete_prompt_router(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeletePromptRouterFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_prompt_router();
+    if let Some(x) = crate::convert::field(&d, "promptRouterArn")? {
+        b = b.set_prompt_router_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "promptRouterArn"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteProvisionedModelThroughput`: a fluent builder holding every member set in `params`.
+pub fn delete_provisioned_model_throughput(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteProvisionedModelThroughputFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_provisioned_model_throughput();
+    if let Some(x) = crate::convert::field(&d, "provisionedModelId")? {
+        b = b.set_provisioned_model_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "provisionedModelId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeleteResourcePolicy`: a fluent builder holding every member set in `params`.
+pub fn delete_resource_policy(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeleteResourcePolicyFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.delete_resource_policy();
+    if let Some(x) = crate::convert::field(&d, "resourceArn")? {
+        b = b.set_resource_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "resourceArn"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `DeregisterMarketplaceModelEndpoint`: a fluent builder holding every member set in `params`.
+pub fn deregister_marketplace_model_endpoint(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<DeregisterMarketplaceModelEndpointFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.deregister_marketplace_model_endpoint();
+    if let Some(x) = crate::convert::field(&d, "endpointArn")? {
+        b = b.set_endpoint_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "endpointArn"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `ExportAutomatedReasoningPolicyVersion`: a fluent builder holding every member set in `params`.
+pub fn export_automated_reasoning_policy_version(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ExportAutomatedReasoningPolicyVersionFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.export_automated_reasoning_policy_version();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetAdvancedPromptOptimizationJob`: a fluent builder holding every member set in `params`.
+pub fn get_advanced_prompt_optimization_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetAdvancedPromptOptimizationJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_advanced_prompt_optimization_job();
+    if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
+        b = b.set_job_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetAutomatedReasoningPolicy`: a fluent builder holding every member set in `params`.
+pub fn get_automated_reasoning_policy(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetAutomatedReasoningPolicyFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_automated_reasoning_policy();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetAutomatedReasoningPolicyAnnotations`: a fluent builder holding every member set in `params`.
+pub fn get_automated_reasoning_policy_annotations(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetAutomatedReasoningPolicyAnnotationsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_automated_reasoning_policy_annotations();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
+        b = b.set_build_workflow_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "buildWorkflowId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetAutomatedReasoningPolicyBuildWorkflow`: a fluent builder holding every member set in `params`.
+pub fn get_automated_reasoning_policy_build_workflow(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetAutomatedReasoningPolicyBuildWorkflowFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_automated_reasoning_policy_build_workflow();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
+        b = b.set_build_workflow_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "buildWorkflowId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetAutomatedReasoningPolicyBuildWorkflowResultAssets`: a fluent builder holding every member set in `params`.
+pub fn get_automated_reasoning_policy_build_workflow_result_assets(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetAutomatedReasoningPolicyBuildWorkflowResultAssetsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_automated_reasoning_policy_build_workflow_result_assets();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
+        b = b.set_build_workflow_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "buildWorkflowId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "assetType")? {
+        b = b.set_asset_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "assetType")).map(
+                |s| {
+                    aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildResultAssetType::from(
+                        s.as_str(),
+                    )
+                },
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "assetId")? {
+        b = b.set_asset_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "assetId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetAutomatedReasoningPolicyNextScenario`: a fluent builder holding every member set in `params`.
+pub fn get_automated_reasoning_policy_next_scenario(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetAutomatedReasoningPolicyNextScenarioFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_automated_reasoning_policy_next_scenario();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
+        b = b.set_build_workflow_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "buildWorkflowId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetAutomatedReasoningPolicyTestCase`: a fluent builder holding every member set in `params`.
+pub fn get_automated_reasoning_policy_test_case(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetAutomatedReasoningPolicyTestCaseFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_automated_reasoning_policy_test_case();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "testCaseId")? {
+        b = b.set_test_case_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "testCaseId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetAutomatedReasoningPolicyTestResult`: a fluent builder holding every member set in `params`.
+pub fn get_automated_reasoning_policy_test_result(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetAutomatedReasoningPolicyTestResultFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_automated_reasoning_policy_test_result();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
+        b = b.set_build_workflow_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "buildWorkflowId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "testCaseId")? {
+        b = b.set_test_case_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "testCaseId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetCustomModel`: a fluent builder holding every member set in `params`.
+pub fn get_custom_model(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetCustomModelFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_custom_model();
+    if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
+        b = b.set_model_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetCustomModelDeployment`: a fluent builder holding every member set in `params`.
+pub fn get_custom_model_deployment(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetCustomModelDeploymentFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_custom_model_deployment();
+    if let Some(x) = crate::convert::field(&d, "customModelDeploymentIdentifier")? {
+        b = b.set_custom_model_deployment_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "customModelDeploymentIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetEvaluationJob`: a fluent builder holding every member set in `params`.
+pub fn get_evaluation_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetEvaluationJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_evaluation_job();
+    if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
+        b = b.set_job_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetFoundationModel`: a fluent builder holding every member set in `params`.
+pub fn get_foundation_model(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetFoundationModelFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_foundation_model();
+    if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
+        b = b.set_model_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetFoundationModelAvailability`: a fluent builder holding every member set in `params`.
+pub fn get_foundation_model_availability(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetFoundationModelAvailabilityFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_foundation_model_availability();
+    if let Some(x) = crate::convert::field(&d, "modelId")? {
+        b = b.set_model_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetGuardrail`: a fluent builder holding every member set in `params`.
+pub fn get_guardrail(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetGuardrailFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_guardrail();
+    if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
+        b = b.set_guardrail_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailIdentifier"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "guardrailVersion")? {
+        b = b.set_guardrail_version(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailVersion"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetImportedModel`: a fluent builder holding every member set in `params`.
+pub fn get_imported_model(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetImportedModelFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_imported_model();
+    if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
+        b = b.set_model_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetInferenceProfile`: a fluent builder holding every member set in `params`.
+pub fn get_inference_profile(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetInferenceProfileFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_inference_profile();
+    if let Some(x) = crate::convert::field(&d, "inferenceProfileIdentifier")? {
+        b = b.set_inference_profile_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "inferenceProfileIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetMarketplaceModelEndpoint`: a fluent builder holding every member set in `params`.
+pub fn get_marketplace_model_endpoint(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetMarketplaceModelEndpointFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_marketplace_model_endpoint();
+    if let Some(x) = crate::convert::field(&d, "endpointArn")? {
+        b = b.set_endpoint_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "endpointArn"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetModelCopyJob`: a fluent builder holding every member set in `params`.
+pub fn get_model_copy_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetModelCopyJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_model_copy_job();
+    if let Some(x) = crate::convert::field(&d, "jobArn")? {
+        b = b.set_job_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobArn"),
+        )?));
+    }
+    Ok(b)
+}
+
 /// `GetModelCustomizationJob`: a fluent builder holding every member set in `params`.
 pub fn get_model_customization_job(
     client: &aws_sdk_bedrock::Client,
@@ -126,6 +1846,769 @@ pub fn get_model_customization_job(
             &x,
             &crate::convert::member_path(path, "jobIdentifier"),
         )?));
+    }
+    Ok(b)
+}
+
+/// `GetModelImportJob`: a fluent builder holding every member set in `params`.
+pub fn get_model_import_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetModelImportJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_model_import_job();
+    if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
+        b = b.set_job_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetModelInvocationJob`: a fluent builder holding every member set in `params`.
+pub fn get_model_invocation_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetModelInvocationJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_model_invocation_job();
+    if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
+        b = b.set_job_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetModelInvocationLoggingConfiguration`: a fluent builder holding every member set in `params`.
+pub fn get_model_invocation_logging_configuration(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetModelInvocationLoggingConfigurationFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_model_invocation_logging_configuration();
+    Ok(b)
+}
+
+/// `GetPromptRouter`: a fluent builder holding every member set in `params`.
+pub fn get_prompt_router(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetPromptRouterFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_prompt_router();
+    if let Some(x) = crate::convert::field(&d, "promptRouterArn")? {
+        b = b.set_prompt_router_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "promptRouterArn"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetProvisionedModelThroughput`: a fluent builder holding every member set in `params`.
+pub fn get_provisioned_model_throughput(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetProvisionedModelThroughputFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_provisioned_model_throughput();
+    if let Some(x) = crate::convert::field(&d, "provisionedModelId")? {
+        b = b.set_provisioned_model_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "provisionedModelId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetResourcePolicy`: a fluent builder holding every member set in `params`.
+pub fn get_resource_policy(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetResourcePolicyFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_resource_policy();
+    if let Some(x) = crate::convert::field(&d, "resourceArn")? {
+        b = b.set_resource_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "resourceArn"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `GetUseCaseForModelAccess`: a fluent builder holding every member set in `params`.
+pub fn get_use_case_for_model_access(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<GetUseCaseForModelAccessFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.get_use_case_for_model_access();
+    Ok(b)
+}
+
+/// `ListAdvancedPromptOptimizationJobs`: a fluent builder holding every member set in `params`.
+pub fn list_advanced_prompt_optimization_jobs(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListAdvancedPromptOptimizationJobsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_advanced_prompt_optimization_jobs();
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortBy")? {
+        b = b.set_sort_by(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+                .map(|s| aws_sdk_bedrock::types::SortJobsBy::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortOrder")? {
+        b = b.set_sort_order(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+                .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `ListAutomatedReasoningPolicies`: a fluent builder holding every member set in `params`.
+pub fn list_automated_reasoning_policies(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListAutomatedReasoningPoliciesFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_automated_reasoning_policies();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `ListAutomatedReasoningPolicyBuildWorkflows`: a fluent builder holding every member set in `params`.
+pub fn list_automated_reasoning_policy_build_workflows(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListAutomatedReasoningPolicyBuildWorkflowsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_automated_reasoning_policy_build_workflows();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `ListAutomatedReasoningPolicyTestCases`: a fluent builder holding every member set in `params`.
+pub fn list_automated_reasoning_policy_test_cases(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListAutomatedReasoningPolicyTestCasesFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_automated_reasoning_policy_test_cases();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `ListAutomatedReasoningPolicyTestResults`: a fluent builder holding every member set in `params`.
+pub fn list_automated_reasoning_policy_test_results(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListAutomatedReasoningPolicyTestResultsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_automated_reasoning_policy_test_results();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
+        b = b.set_build_workflow_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "buildWorkflowId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `ListCustomModelDeployments`: a fluent builder holding every member set in `params`.
+pub fn list_custom_model_deployments(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListCustomModelDeploymentsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_custom_model_deployments();
+    if let Some(x) = crate::convert::field(&d, "createdBefore")? {
+        b = b.set_created_before(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "createdBefore"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "createdAfter")? {
+        b = b.set_created_after(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "createdAfter"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nameContains")? {
+        b = b.set_name_contains(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nameContains"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortBy")? {
+        b = b.set_sort_by(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+                .map(|s| aws_sdk_bedrock::types::SortModelsBy::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortOrder")? {
+        b = b.set_sort_order(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+                .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "statusEquals")? {
+        b = b.set_status_equals(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+                .map(|s| aws_sdk_bedrock::types::CustomModelDeploymentStatus::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelArnEquals")? {
+        b = b.set_model_arn_equals(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelArnEquals"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `ListCustomModels`: a fluent builder holding every member set in `params`.
+pub fn list_custom_models(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListCustomModelsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_custom_models();
+    if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
+        b = b.set_creation_time_before(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeBefore"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
+        b = b.set_creation_time_after(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeAfter"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nameContains")? {
+        b = b.set_name_contains(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nameContains"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "baseModelArnEquals")? {
+        b = b.set_base_model_arn_equals(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "baseModelArnEquals"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "foundationModelArnEquals")? {
+        b = b.set_foundation_model_arn_equals(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "foundationModelArnEquals"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortBy")? {
+        b = b.set_sort_by(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+                .map(|s| aws_sdk_bedrock::types::SortModelsBy::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortOrder")? {
+        b = b.set_sort_order(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+                .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "isOwned")? {
+        b = b.set_is_owned(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "isOwned"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelStatus")? {
+        b = b.set_model_status(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "modelStatus"))
+                .map(|s| aws_sdk_bedrock::types::ModelStatus::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `ListEnforcedGuardrailsConfiguration`: a fluent builder holding every member set in `params`.
+pub fn list_enforced_guardrails_configuration(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListEnforcedGuardrailsConfigurationFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_enforced_guardrails_configuration();
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `ListEvaluationJobs`: a fluent builder holding every member set in `params`.
+pub fn list_evaluation_jobs(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListEvaluationJobsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_evaluation_jobs();
+    if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
+        b = b.set_creation_time_after(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeAfter"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
+        b = b.set_creation_time_before(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeBefore"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "statusEquals")? {
+        b = b.set_status_equals(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+                .map(|s| aws_sdk_bedrock::types::EvaluationJobStatus::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "applicationTypeEquals")? {
+        b = b.set_application_type_equals(Some(
+            crate::convert::to_string(
+                &x,
+                &crate::convert::member_path(path, "applicationTypeEquals"),
+            )
+            .map(|s| aws_sdk_bedrock::types::ApplicationType::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "nameContains")? {
+        b = b.set_name_contains(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nameContains"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortBy")? {
+        b = b.set_sort_by(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+                .map(|s| aws_sdk_bedrock::types::SortJobsBy::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortOrder")? {
+        b = b.set_sort_order(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+                .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `ListFoundationModelAgreementOffers`: a fluent builder holding every member set in `params`.
+pub fn list_foundation_model_agreement_offers(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListFoundationModelAgreementOffersFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_foundation_model_agreement_offers();
+    if let Some(x) = crate::convert::field(&d, "modelId")? {
+        b = b.set_model_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "offerType")? {
+        b = b.set_offer_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "offerType"))
+                .map(|s| aws_sdk_bedrock::types::OfferType::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `ListFoundationModels`: a fluent builder holding every member set in `params`.
+pub fn list_foundation_models(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListFoundationModelsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_foundation_models();
+    if let Some(x) = crate::convert::field(&d, "byProvider")? {
+        b = b.set_by_provider(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "byProvider"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "byCustomizationType")? {
+        b = b.set_by_customization_type(Some(
+            crate::convert::to_string(
+                &x,
+                &crate::convert::member_path(path, "byCustomizationType"),
+            )
+            .map(|s| aws_sdk_bedrock::types::ModelCustomization::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "byOutputModality")? {
+        b = b.set_by_output_modality(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "byOutputModality"))
+                .map(|s| aws_sdk_bedrock::types::ModelModality::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "byInferenceType")? {
+        b = b.set_by_inference_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "byInferenceType"))
+                .map(|s| aws_sdk_bedrock::types::InferenceType::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `ListGuardrails`: a fluent builder holding every member set in `params`.
+pub fn list_guardrails(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListGuardrailsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_guardrails();
+    if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
+        b = b.set_guardrail_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailIdentifier"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `ListImportedModels`: a fluent builder holding every member set in `params`.
+pub fn list_imported_models(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListImportedModelsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_imported_models();
+    if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
+        b = b.set_creation_time_before(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeBefore"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
+        b = b.set_creation_time_after(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeAfter"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nameContains")? {
+        b = b.set_name_contains(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nameContains"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortBy")? {
+        b = b.set_sort_by(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+                .map(|s| aws_sdk_bedrock::types::SortModelsBy::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortOrder")? {
+        b = b.set_sort_order(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+                .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `ListInferenceProfiles`: a fluent builder holding every member set in `params`.
+pub fn list_inference_profiles(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListInferenceProfilesFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_inference_profiles();
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "typeEquals")? {
+        b = b.set_type_equals(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "typeEquals"))
+                .map(|s| aws_sdk_bedrock::types::InferenceProfileType::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `ListMarketplaceModelEndpoints`: a fluent builder holding every member set in `params`.
+pub fn list_marketplace_model_endpoints(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListMarketplaceModelEndpointsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_marketplace_model_endpoints();
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelSourceEquals")? {
+        b = b.set_model_source_equals(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelSourceEquals"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `ListModelCopyJobs`: a fluent builder holding every member set in `params`.
+pub fn list_model_copy_jobs(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListModelCopyJobsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_model_copy_jobs();
+    if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
+        b = b.set_creation_time_after(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeAfter"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
+        b = b.set_creation_time_before(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeBefore"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "statusEquals")? {
+        b = b.set_status_equals(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+                .map(|s| aws_sdk_bedrock::types::ModelCopyJobStatus::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "sourceAccountEquals")? {
+        b = b.set_source_account_equals(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "sourceAccountEquals"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sourceModelArnEquals")? {
+        b = b.set_source_model_arn_equals(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "sourceModelArnEquals"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "targetModelNameContains")? {
+        b = b.set_target_model_name_contains(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "targetModelNameContains"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortBy")? {
+        b = b.set_sort_by(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+                .map(|s| aws_sdk_bedrock::types::SortJobsBy::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortOrder")? {
+        b = b.set_sort_order(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+                .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
+        ));
     }
     Ok(b)
 }
@@ -189,6 +2672,448 @@ pub fn list_model_customization_jobs(
     Ok(b)
 }
 
+/// `ListModelImportJobs`: a fluent builder holding every member set in `params`.
+pub fn list_model_import_jobs(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListModelImportJobsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_model_import_jobs();
+    if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
+        b = b.set_creation_time_after(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeAfter"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
+        b = b.set_creation_time_before(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeBefore"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "statusEquals")? {
+        b = b.set_status_equals(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+                .map(|s| aws_sdk_bedrock::types::ModelImportJobStatus::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "nameContains")? {
+        b = b.set_name_contains(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nameContains"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortBy")? {
+        b = b.set_sort_by(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+                .map(|s| aws_sdk_bedrock::types::SortJobsBy::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortOrder")? {
+        b = b.set_sort_order(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+                .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `ListModelInvocationJobs`: a fluent builder holding every member set in `params`.
+pub fn list_model_invocation_jobs(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListModelInvocationJobsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_model_invocation_jobs();
+    if let Some(x) = crate::convert::field(&d, "submitTimeAfter")? {
+        b = b.set_submit_time_after(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "submitTimeAfter"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "submitTimeBefore")? {
+        b = b.set_submit_time_before(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "submitTimeBefore"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "statusEquals")? {
+        b = b.set_status_equals(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+                .map(|s| aws_sdk_bedrock::types::ModelInvocationJobStatus::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "nameContains")? {
+        b = b.set_name_contains(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nameContains"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortBy")? {
+        b = b.set_sort_by(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+                .map(|s| aws_sdk_bedrock::types::SortJobsBy::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortOrder")? {
+        b = b.set_sort_order(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+                .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `ListPromptRouters`: a fluent builder holding every member set in `params`.
+pub fn list_prompt_routers(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListPromptRoutersFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_prompt_routers();
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+                .map(|s| aws_sdk_bedrock::types::PromptRouterType::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `ListProvisionedModelThroughputs`: a fluent builder holding every member set in `params`.
+pub fn list_provisioned_model_throughputs(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListProvisionedModelThroughputsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_provisioned_model_throughputs();
+    if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
+        b = b.set_creation_time_after(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeAfter"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
+        b = b.set_creation_time_before(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "creationTimeBefore"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "statusEquals")? {
+        b = b.set_status_equals(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+                .map(|s| aws_sdk_bedrock::types::ProvisionedModelStatus::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelArnEquals")? {
+        b = b.set_model_arn_equals(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelArnEquals"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nameContains")? {
+        b = b.set_name_contains(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nameContains"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxResults")? {
+        b = b.set_max_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "nextToken")? {
+        b = b.set_next_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "nextToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortBy")? {
+        b = b.set_sort_by(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+                .map(|s| aws_sdk_bedrock::types::SortByProvisionedModels::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "sortOrder")? {
+        b = b.set_sort_order(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+                .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `ListTagsForResource`: a fluent builder holding every member set in `params`.
+pub fn list_tags_for_resource(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<ListTagsForResourceFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.list_tags_for_resource();
+    if let Some(x) = crate::convert::field(&d, "resourceARN")? {
+        b = b.set_resource_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "resourceARN"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `PutEnforcedGuardrailConfiguration`: a fluent builder holding every member set in `params`.
+pub fn put_enforced_guardrail_configuration(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<PutEnforcedGuardrailConfigurationFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.put_enforced_guardrail_configuration();
+    if let Some(x) = crate::convert::field(&d, "configId")? {
+        b = b.set_config_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "configId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "guardrailInferenceConfig")? {
+        b = b.set_guardrail_inference_config(Some(
+            account_enforced_guardrail_inference_input_configuration(
+                &x,
+                &crate::convert::member_path(path, "guardrailInferenceConfig"),
+            )?,
+        ));
+    }
+    Ok(b)
+}
+
+/// `PutModelInvocationLoggingConfiguration`: a fluent builder holding every member set in `params`.
+pub fn put_model_invocation_logging_configuration(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<PutModelInvocationLoggingConfigurationFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.put_model_invocation_logging_configuration();
+    if let Some(x) = crate::convert::field(&d, "loggingConfig")? {
+        b = b.set_logging_config(Some(logging_config(
+            &x,
+            &crate::convert::member_path(path, "loggingConfig"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `PutResourcePolicy`: a fluent builder holding every member set in `params`.
+pub fn put_resource_policy(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<PutResourcePolicyFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.put_resource_policy();
+    if let Some(x) = crate::convert::field(&d, "resourceArn")? {
+        b = b.set_resource_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "resourceArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "resourcePolicy")? {
+        b = b.set_resource_policy(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "resourcePolicy"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `PutUseCaseForModelAccess`: a fluent builder holding every member set in `params`.
+pub fn put_use_case_for_model_access(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<PutUseCaseForModelAccessFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.put_use_case_for_model_access();
+    if let Some(x) = crate::convert::field(&d, "formData")? {
+        b = b.set_form_data(Some(crate::convert::to_blob(
+            &x,
+            &crate::convert::member_path(path, "formData"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `RegisterMarketplaceModelEndpoint`: a fluent builder holding every member set in `params`.
+pub fn register_marketplace_model_endpoint(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<RegisterMarketplaceModelEndpointFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.register_marketplace_model_endpoint();
+    if let Some(x) = crate::convert::field(&d, "endpointIdentifier")? {
+        b = b.set_endpoint_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "endpointIdentifier"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelSourceIdentifier")? {
+        b = b.set_model_source_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelSourceIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `StartAutomatedReasoningPolicyBuildWorkflow`: a fluent builder holding every member set in `params`.
+pub fn start_automated_reasoning_policy_build_workflow(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<StartAutomatedReasoningPolicyBuildWorkflowFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.start_automated_reasoning_policy_build_workflow();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "buildWorkflowType")? {
+        b = b.set_build_workflow_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "buildWorkflowType"))
+                .map(|s| {
+                    aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowType::from(
+                        s.as_str(),
+                    )
+                })?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sourceContent")? {
+        b = b.set_source_content(Some(automated_reasoning_policy_build_workflow_source(
+            &x,
+            &crate::convert::member_path(path, "sourceContent"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `StartAutomatedReasoningPolicyTestWorkflow`: a fluent builder holding every member set in `params`.
+pub fn start_automated_reasoning_policy_test_workflow(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<StartAutomatedReasoningPolicyTestWorkflowFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.start_automated_reasoning_policy_test_workflow();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
+        b = b.set_build_workflow_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "buildWorkflowId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "testCaseIds")? {
+        b = b.set_test_case_ids(Some(automated_reasoning_policy_test_case_id_list(
+            &x,
+            &crate::convert::member_path(path, "testCaseIds"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `StopAdvancedPromptOptimizationJob`: a fluent builder holding every member set in `params`.
+pub fn stop_advanced_prompt_optimization_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<StopAdvancedPromptOptimizationJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.stop_advanced_prompt_optimization_job();
+    if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
+        b = b.set_job_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `StopEvaluationJob`: a fluent builder holding every member set in `params`.
+pub fn stop_evaluation_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<StopEvaluationJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.stop_evaluation_job();
+    if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
+        b = b.set_job_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
 /// `StopModelCustomizationJob`: a fluent builder holding every member set in `params`.
 pub fn stop_model_customization_job(
     client: &aws_sdk_bedrock::Client,
@@ -204,6 +3129,1709 @@ pub fn stop_model_customization_job(
         )?));
     }
     Ok(b)
+}
+
+/// `StopModelInvocationJob`: a fluent builder holding every member set in `params`.
+pub fn stop_model_invocation_job(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<StopModelInvocationJobFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.stop_model_invocation_job();
+    if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
+        b = b.set_job_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "jobIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `TagResource`: a fluent builder holding every member set in `params`.
+pub fn tag_resource(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<TagResourceFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.tag_resource();
+    if let Some(x) = crate::convert::field(&d, "resourceARN")? {
+        b = b.set_resource_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "resourceARN"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tags")? {
+        b = b.set_tags(Some(tag_list(
+            &x,
+            &crate::convert::member_path(path, "tags"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `UntagResource`: a fluent builder holding every member set in `params`.
+pub fn untag_resource(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<UntagResourceFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.untag_resource();
+    if let Some(x) = crate::convert::field(&d, "resourceARN")? {
+        b = b.set_resource_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "resourceARN"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tagKeys")? {
+        b = b.set_tag_keys(Some(tag_key_list(
+            &x,
+            &crate::convert::member_path(path, "tagKeys"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `UpdateAutomatedReasoningPolicy`: a fluent builder holding every member set in `params`.
+pub fn update_automated_reasoning_policy(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<UpdateAutomatedReasoningPolicyFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.update_automated_reasoning_policy();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "policyDefinition")? {
+        b = b.set_policy_definition(Some(automated_reasoning_policy_definition(
+            &x,
+            &crate::convert::member_path(path, "policyDefinition"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `UpdateAutomatedReasoningPolicyAnnotations`: a fluent builder holding every member set in `params`.
+pub fn update_automated_reasoning_policy_annotations(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<UpdateAutomatedReasoningPolicyAnnotationsFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.update_automated_reasoning_policy_annotations();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
+        b = b.set_build_workflow_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "buildWorkflowId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "annotations")? {
+        b = b.set_annotations(Some(automated_reasoning_policy_annotation_list(
+            &x,
+            &crate::convert::member_path(path, "annotations"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "lastUpdatedAnnotationSetHash")? {
+        b = b.set_last_updated_annotation_set_hash(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "lastUpdatedAnnotationSetHash"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `UpdateAutomatedReasoningPolicyTestCase`: a fluent builder holding every member set in `params`.
+pub fn update_automated_reasoning_policy_test_case(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<UpdateAutomatedReasoningPolicyTestCaseFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.update_automated_reasoning_policy_test_case();
+    if let Some(x) = crate::convert::field(&d, "policyArn")? {
+        b = b.set_policy_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "policyArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "testCaseId")? {
+        b = b.set_test_case_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "testCaseId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "guardContent")? {
+        b = b.set_guard_content(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardContent"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "queryContent")? {
+        b = b.set_query_content(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "queryContent"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "lastUpdatedAt")? {
+        b = b.set_last_updated_at(Some(crate::convert::to_datetime(
+            &x,
+            &crate::convert::member_path(path, "lastUpdatedAt"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "expectedAggregatedFindingsResult")? {
+        b = b.set_expected_aggregated_findings_result(Some(
+            crate::convert::to_string(
+                &x,
+                &crate::convert::member_path(path, "expectedAggregatedFindingsResult"),
+            )
+            .map(|s| aws_sdk_bedrock::types::AutomatedReasoningCheckResult::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "confidenceThreshold")? {
+        b = b.set_confidence_threshold(Some(crate::convert::to_f64(
+            &x,
+            &crate::convert::member_path(path, "confidenceThreshold"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `UpdateCustomModelDeployment`: a fluent builder holding every member set in `params`.
+pub fn update_custom_model_deployment(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<UpdateCustomModelDeploymentFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.update_custom_model_deployment();
+    if let Some(x) = crate::convert::field(&d, "modelArn")? {
+        b = b.set_model_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "customModelDeploymentIdentifier")? {
+        b = b.set_custom_model_deployment_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "customModelDeploymentIdentifier"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `UpdateGuardrail`: a fluent builder holding every member set in `params`.
+pub fn update_guardrail(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<UpdateGuardrailFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.update_guardrail();
+    if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
+        b = b.set_guardrail_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailIdentifier"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "topicPolicyConfig")? {
+        b = b.set_topic_policy_config(Some(guardrail_topic_policy_config(
+            &x,
+            &crate::convert::member_path(path, "topicPolicyConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "contentPolicyConfig")? {
+        b = b.set_content_policy_config(Some(guardrail_content_policy_config(
+            &x,
+            &crate::convert::member_path(path, "contentPolicyConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "wordPolicyConfig")? {
+        b = b.set_word_policy_config(Some(guardrail_word_policy_config(
+            &x,
+            &crate::convert::member_path(path, "wordPolicyConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sensitiveInformationPolicyConfig")? {
+        b = b.set_sensitive_information_policy_config(Some(
+            guardrail_sensitive_information_policy_config(
+                &x,
+                &crate::convert::member_path(path, "sensitiveInformationPolicyConfig"),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "contextualGroundingPolicyConfig")? {
+        b = b.set_contextual_grounding_policy_config(Some(
+            guardrail_contextual_grounding_policy_config(
+                &x,
+                &crate::convert::member_path(path, "contextualGroundingPolicyConfig"),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "automatedReasoningPolicyConfig")? {
+        b = b.set_automated_reasoning_policy_config(Some(
+            guardrail_automated_reasoning_policy_config(
+                &x,
+                &crate::convert::member_path(path, "automatedReasoningPolicyConfig"),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "crossRegionConfig")? {
+        b = b.set_cross_region_config(Some(guardrail_cross_region_config(
+            &x,
+            &crate::convert::member_path(path, "crossRegionConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "blockedInputMessaging")? {
+        b = b.set_blocked_input_messaging(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "blockedInputMessaging"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "blockedOutputsMessaging")? {
+        b = b.set_blocked_outputs_messaging(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "blockedOutputsMessaging"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "kmsKeyId")? {
+        b = b.set_kms_key_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "kmsKeyId"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `UpdateMarketplaceModelEndpoint`: a fluent builder holding every member set in `params`.
+pub fn update_marketplace_model_endpoint(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<UpdateMarketplaceModelEndpointFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.update_marketplace_model_endpoint();
+    if let Some(x) = crate::convert::field(&d, "endpointArn")? {
+        b = b.set_endpoint_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "endpointArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "endpointConfig")? {
+        b = b.set_endpoint_config(Some(endpoint_config(
+            &x,
+            &crate::convert::member_path(path, "endpointConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
+        b = b.set_client_request_token(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "clientRequestToken"),
+        )?));
+    }
+    Ok(b)
+}
+
+/// `UpdateProvisionedModelThroughput`: a fluent builder holding every member set in `params`.
+pub fn update_provisioned_model_throughput(
+    client: &aws_sdk_bedrock::Client,
+    params: &Bound<'_, PyDict>,
+) -> PyResult<UpdateProvisionedModelThroughputFluentBuilder> {
+    let d = params;
+    let path = "";
+    let mut b = client.update_provisioned_model_throughput();
+    if let Some(x) = crate::convert::field(&d, "provisionedModelId")? {
+        b = b.set_provisioned_model_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "provisionedModelId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "desiredProvisionedModelName")? {
+        b = b.set_desired_provisioned_model_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "desiredProvisionedModelName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "desiredModelId")? {
+        b = b.set_desired_model_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "desiredModelId"),
+        )?));
+    }
+    Ok(b)
+}
+
+fn account_enforced_guardrail_inference_input_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AccountEnforcedGuardrailInferenceInputConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b =
+        aws_sdk_bedrock::types::AccountEnforcedGuardrailInferenceInputConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
+        b = b.set_guardrail_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailIdentifier"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "guardrailVersion")? {
+        b = b.set_guardrail_version(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailVersion"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "selectiveContentGuarding")? {
+        b = b.set_selective_content_guarding(Some(selective_content_guarding(
+            &x,
+            &crate::convert::member_path(path, "selectiveContentGuarding"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelEnforcement")? {
+        b = b.set_model_enforcement(Some(model_enforcement(
+            &x,
+            &crate::convert::member_path(path, "modelEnforcement"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn additional_model_request_fields(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::collections::HashMap<::std::string::String, ::aws_smithy_types::Document>> {
+    let mut out = ::std::collections::HashMap::new();
+    for (k, x) in crate::convert::dict_items(&crate::convert::to_dict(v, path)?)? {
+        let key_text = crate::convert::display(&k);
+        out.insert(
+            crate::convert::to_string(&k, &crate::convert::key_path(path, &k))?,
+            crate::convert::to_document(&x, &crate::convert::member_path(path, &key_text))?,
+        );
+    }
+    Ok(out)
+}
+
+fn advanced_prompt_optimization_input_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AdvancedPromptOptimizationInputConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AdvancedPromptOptimizationInputConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "s3Uri")? {
+        b = b.set_s3_uri(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "s3Uri"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn advanced_prompt_optimization_job_identifiers(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn advanced_prompt_optimization_output_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AdvancedPromptOptimizationOutputConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AdvancedPromptOptimizationOutputConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "s3Uri")? {
+        b = b.set_s3_uri(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "s3Uri"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_evaluation_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedEvaluationConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedEvaluationConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "datasetMetricConfigs")? {
+        b = b.set_dataset_metric_configs(Some(evaluation_dataset_metric_configs(
+            &x,
+            &crate::convert::member_path(path, "datasetMetricConfigs"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "evaluatorModelConfig")? {
+        b = b.set_evaluator_model_config(Some(evaluator_model_config(
+            &x,
+            &crate::convert::member_path(path, "evaluatorModelConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "customMetricConfig")? {
+        b = b.set_custom_metric_config(Some(automated_evaluation_custom_metric_config(
+            &x,
+            &crate::convert::member_path(path, "customMetricConfig"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_evaluation_custom_metric_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedEvaluationCustomMetricConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedEvaluationCustomMetricConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "customMetrics")? {
+        b = b.set_custom_metrics(Some(automated_evaluation_custom_metrics(
+            &x,
+            &crate::convert::member_path(path, "customMetrics"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "evaluatorModelConfig")? {
+        b = b.set_evaluator_model_config(Some(custom_metric_evaluator_model_config(
+            &x,
+            &crate::convert::member_path(path, "evaluatorModelConfig"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_evaluation_custom_metric_source(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedEvaluationCustomMetricSource> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::AutomatedEvaluationCustomMetricSource> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "customMetricDefinition")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedEvaluationCustomMetricSource::CustomMetricDefinition(
+                custom_metric_definition(
+                    &x,
+                    &crate::convert::member_path(path, "customMetricDefinition"),
+                )?,
+            ),
+        );
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["customMetricDefinition"], 0)),
+        n => Err(crate::convert::union_error(
+            path,
+            &["customMetricDefinition"],
+            n,
+        )),
+    }
+}
+
+fn automated_evaluation_custom_metrics(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::AutomatedEvaluationCustomMetricSource>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            automated_evaluation_custom_metric_source(x, &crate::convert::index_path(path, i))
+        })
+        .collect()
+}
+
+fn automated_reasoning_policy_add_rule_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyAddRuleAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyAddRuleAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "expression")? {
+        b = b.set_expression(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "expression"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_add_rule_from_natural_language_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotation>
+{
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "naturalLanguage")? {
+        b = b.set_natural_language(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "naturalLanguage"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_add_type_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyAddTypeAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyAddTypeAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "values")? {
+        b = b.set_values(Some(automated_reasoning_policy_definition_type_value_list(
+            &x,
+            &crate::convert::member_path(path, "values"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_add_type_value(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyAddTypeValue> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyAddTypeValue::builder();
+    if let Some(x) = crate::convert::field(&d, "value")? {
+        b = b.set_value(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "value"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_add_variable_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyAddVariableAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyAddVariableAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "type"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "addType")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::AddType(
+                automated_reasoning_policy_add_type_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "addType"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "updateType")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::UpdateType(
+                automated_reasoning_policy_update_type_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "updateType"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "deleteType")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::DeleteType(
+                automated_reasoning_policy_delete_type_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "deleteType"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "addVariable")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::AddVariable(
+                automated_reasoning_policy_add_variable_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "addVariable"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "updateVariable")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::UpdateVariable(
+                automated_reasoning_policy_update_variable_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "updateVariable"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "deleteVariable")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::DeleteVariable(
+                automated_reasoning_policy_delete_variable_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "deleteVariable"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "addRule")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::AddRule(
+                automated_reasoning_policy_add_rule_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "addRule"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "updateRule")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::UpdateRule(
+                automated_reasoning_policy_update_rule_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "updateRule"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "deleteRule")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::DeleteRule(
+                automated_reasoning_policy_delete_rule_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "deleteRule"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "addRuleFromNaturalLanguage")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::AddRuleFromNaturalLanguage(
+                automated_reasoning_policy_add_rule_from_natural_language_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "addRuleFromNaturalLanguage"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "updateFromRulesFeedback")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::UpdateFromRulesFeedback(
+                automated_reasoning_policy_update_from_rule_feedback_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "updateFromRulesFeedback"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "updateFromScenarioFeedback")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::UpdateFromScenarioFeedback(
+                automated_reasoning_policy_update_from_scenario_feedback_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "updateFromScenarioFeedback"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "ingestContent")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::IngestContent(
+                automated_reasoning_policy_ingest_content_annotation(
+                    &x,
+                    &crate::convert::member_path(path, "ingestContent"),
+                )?,
+            ),
+        );
+    }
+    match set.len() {
+        1 => set.pop().ok_or_else(|| {
+            crate::convert::union_error(
+                path,
+                &[
+                    "addType",
+                    "updateType",
+                    "deleteType",
+                    "addVariable",
+                    "updateVariable",
+                    "deleteVariable",
+                    "addRule",
+                    "updateRule",
+                    "deleteRule",
+                    "addRuleFromNaturalLanguage",
+                    "updateFromRulesFeedback",
+                    "updateFromScenarioFeedback",
+                    "ingestContent",
+                ],
+                0,
+            )
+        }),
+        n => Err(crate::convert::union_error(
+            path,
+            &[
+                "addType",
+                "updateType",
+                "deleteType",
+                "addVariable",
+                "updateVariable",
+                "deleteVariable",
+                "addRule",
+                "updateRule",
+                "deleteRule",
+                "addRuleFromNaturalLanguage",
+                "updateFromRulesFeedback",
+                "updateFromScenarioFeedback",
+                "ingestContent",
+            ],
+            n,
+        )),
+    }
+}
+
+fn automated_reasoning_policy_annotation_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            automated_reasoning_policy_annotation(x, &crate::convert::index_path(path, i))
+        })
+        .collect()
+}
+
+fn automated_reasoning_policy_build_workflow_document(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowDocument> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowDocument::builder();
+    if let Some(x) = crate::convert::field(&d, "document")? {
+        b = b.set_document(Some(crate::convert::to_blob(
+            &x,
+            &crate::convert::member_path(path, "document"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "documentContentType")? {
+        b = b.set_document_content_type(Some(
+            crate::convert::to_string(
+                &x,
+                &crate::convert::member_path(path, "documentContentType"),
+            )
+            .map(|s| {
+                aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildDocumentContentType::from(
+                    s.as_str(),
+                )
+            })?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "documentName")? {
+        b = b.set_document_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "documentName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "documentDescription")? {
+        b = b.set_document_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "documentDescription"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_build_workflow_document_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowDocument>>
+{
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            automated_reasoning_policy_build_workflow_document(
+                x,
+                &crate::convert::index_path(path, i),
+            )
+        })
+        .collect()
+}
+
+fn automated_reasoning_policy_build_workflow_repair_content(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowRepairContent> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b =
+        aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowRepairContent::builder();
+    if let Some(x) = crate::convert::field(&d, "annotations")? {
+        b = b.set_annotations(Some(automated_reasoning_policy_annotation_list(
+            &x,
+            &crate::convert::member_path(path, "annotations"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_build_workflow_source(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowSource> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowSource::builder();
+    if let Some(x) = crate::convert::field(&d, "policyDefinition")? {
+        b = b.set_policy_definition(Some(automated_reasoning_policy_definition(
+            &x,
+            &crate::convert::member_path(path, "policyDefinition"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "workflowContent")? {
+        b = b.set_workflow_content(Some(automated_reasoning_policy_workflow_type_content(
+            &x,
+            &crate::convert::member_path(path, "workflowContent"),
+        )?));
+    }
+    Ok(b.build())
+}
+
+fn automated_reasoning_policy_definition(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinition> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinition::builder();
+    if let Some(x) = crate::convert::field(&d, "version")? {
+        b = b.set_version(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "version"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "types")? {
+        b = b.set_types(Some(automated_reasoning_policy_definition_type_list(
+            &x,
+            &crate::convert::member_path(path, "types"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "rules")? {
+        b = b.set_rules(Some(automated_reasoning_policy_definition_rule_list(
+            &x,
+            &crate::convert::member_path(path, "rules"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "variables")? {
+        b = b.set_variables(Some(automated_reasoning_policy_definition_variable_list(
+            &x,
+            &crate::convert::member_path(path, "variables"),
+        )?));
+    }
+    Ok(b.build())
+}
+
+fn automated_reasoning_policy_definition_rule(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionRule> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionRule::builder();
+    if let Some(x) = crate::convert::field(&d, "id")? {
+        b = b.set_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "id"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "expression")? {
+        b = b.set_expression(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "expression"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "alternateExpression")? {
+        b = b.set_alternate_expression(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "alternateExpression"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_definition_rule_id_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn automated_reasoning_policy_definition_rule_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionRule>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            automated_reasoning_policy_definition_rule(x, &crate::convert::index_path(path, i))
+        })
+        .collect()
+}
+
+fn automated_reasoning_policy_definition_type(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionType> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionType::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "values")? {
+        b = b.set_values(Some(automated_reasoning_policy_definition_type_value_list(
+            &x,
+            &crate::convert::member_path(path, "values"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_definition_type_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionType>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            automated_reasoning_policy_definition_type(x, &crate::convert::index_path(path, i))
+        })
+        .collect()
+}
+
+fn automated_reasoning_policy_definition_type_value(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionTypeValue> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionTypeValue::builder();
+    if let Some(x) = crate::convert::field(&d, "value")? {
+        b = b.set_value(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "value"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_definition_type_value_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionTypeValue>>
+{
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            automated_reasoning_policy_definition_type_value(
+                x,
+                &crate::convert::index_path(path, i),
+            )
+        })
+        .collect()
+}
+
+fn automated_reasoning_policy_definition_variable(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionVariable> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionVariable::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "type"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_definition_variable_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionVariable>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            automated_reasoning_policy_definition_variable(x, &crate::convert::index_path(path, i))
+        })
+        .collect()
+}
+
+fn automated_reasoning_policy_delete_rule_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteRuleAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteRuleAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "ruleId")? {
+        b = b.set_rule_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "ruleId"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_delete_type_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteTypeAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteTypeAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_delete_type_value(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteTypeValue> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteTypeValue::builder();
+    if let Some(x) = crate::convert::field(&d, "value")? {
+        b = b.set_value(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "value"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_delete_variable_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteVariableAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteVariableAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_generate_fidelity_report_content(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyGenerateFidelityReportContent> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<
+        aws_sdk_bedrock::types::AutomatedReasoningPolicyGenerateFidelityReportContent,
+    > = ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "documents")? {
+        set.push(aws_sdk_bedrock::types::AutomatedReasoningPolicyGenerateFidelityReportContent::Documents(automated_reasoning_policy_generate_fidelity_report_document_list(&x, &crate::convert::member_path(path, "documents"))?));
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["documents"], 0)),
+        n => Err(crate::convert::union_error(path, &["documents"], n)),
+    }
+}
+
+fn automated_reasoning_policy_generate_fidelity_report_document_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowDocument>>
+{
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            automated_reasoning_policy_build_workflow_document(
+                x,
+                &crate::convert::index_path(path, i),
+            )
+        })
+        .collect()
+}
+
+fn automated_reasoning_policy_ingest_content_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyIngestContentAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyIngestContentAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "content")? {
+        b = b.set_content(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "content"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_test_case_id_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn automated_reasoning_policy_type_value_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyTypeValueAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<
+        aws_sdk_bedrock::types::AutomatedReasoningPolicyTypeValueAnnotation,
+    > = ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "addTypeValue")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyTypeValueAnnotation::AddTypeValue(
+                automated_reasoning_policy_add_type_value(
+                    &x,
+                    &crate::convert::member_path(path, "addTypeValue"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "updateTypeValue")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyTypeValueAnnotation::UpdateTypeValue(
+                automated_reasoning_policy_update_type_value(
+                    &x,
+                    &crate::convert::member_path(path, "updateTypeValue"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "deleteTypeValue")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyTypeValueAnnotation::DeleteTypeValue(
+                automated_reasoning_policy_delete_type_value(
+                    &x,
+                    &crate::convert::member_path(path, "deleteTypeValue"),
+                )?,
+            ),
+        );
+    }
+    match set.len() {
+        1 => set.pop().ok_or_else(|| {
+            crate::convert::union_error(
+                path,
+                &["addTypeValue", "updateTypeValue", "deleteTypeValue"],
+                0,
+            )
+        }),
+        n => Err(crate::convert::union_error(
+            path,
+            &["addTypeValue", "updateTypeValue", "deleteTypeValue"],
+            n,
+        )),
+    }
+}
+
+fn automated_reasoning_policy_type_value_annotation_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::AutomatedReasoningPolicyTypeValueAnnotation>>
+{
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            automated_reasoning_policy_type_value_annotation(
+                x,
+                &crate::convert::index_path(path, i),
+            )
+        })
+        .collect()
+}
+
+fn automated_reasoning_policy_update_from_rule_feedback_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b =
+        aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "ruleIds")? {
+        b = b.set_rule_ids(Some(automated_reasoning_policy_definition_rule_id_list(
+            &x,
+            &crate::convert::member_path(path, "ruleIds"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "feedback")? {
+        b = b.set_feedback(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "feedback"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_update_from_scenario_feedback_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotation>
+{
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "ruleIds")? {
+        b = b.set_rule_ids(Some(automated_reasoning_policy_definition_rule_id_list(
+            &x,
+            &crate::convert::member_path(path, "ruleIds"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "scenarioExpression")? {
+        b = b.set_scenario_expression(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "scenarioExpression"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "feedback")? {
+        b = b.set_feedback(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "feedback"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_update_rule_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateRuleAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateRuleAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "ruleId")? {
+        b = b.set_rule_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "ruleId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "expression")? {
+        b = b.set_expression(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "expression"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_update_type_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateTypeAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateTypeAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "newName")? {
+        b = b.set_new_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "newName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "values")? {
+        b = b.set_values(Some(automated_reasoning_policy_type_value_annotation_list(
+            &x,
+            &crate::convert::member_path(path, "values"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_update_type_value(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateTypeValue> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateTypeValue::builder();
+    if let Some(x) = crate::convert::field(&d, "value")? {
+        b = b.set_value(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "value"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "newValue")? {
+        b = b.set_new_value(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "newValue"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_update_variable_annotation(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateVariableAnnotation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateVariableAnnotation::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "newName")? {
+        b = b.set_new_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "newName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn automated_reasoning_policy_workflow_type_content(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::AutomatedReasoningPolicyWorkflowTypeContent> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<
+        aws_sdk_bedrock::types::AutomatedReasoningPolicyWorkflowTypeContent,
+    > = ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "documents")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyWorkflowTypeContent::Documents(
+                automated_reasoning_policy_build_workflow_document_list(
+                    &x,
+                    &crate::convert::member_path(path, "documents"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "policyRepairAssets")? {
+        set.push(
+            aws_sdk_bedrock::types::AutomatedReasoningPolicyWorkflowTypeContent::PolicyRepairAssets(
+                automated_reasoning_policy_build_workflow_repair_content(
+                    &x,
+                    &crate::convert::member_path(path, "policyRepairAssets"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "generateFidelityReportContent")? {
+        set.push(aws_sdk_bedrock::types::AutomatedReasoningPolicyWorkflowTypeContent::GenerateFidelityReportContent(automated_reasoning_policy_generate_fidelity_report_content(&x, &crate::convert::member_path(path, "generateFidelityReportContent"))?));
+    }
+    match set.len() {
+        1 => set.pop().ok_or_else(|| {
+            crate::convert::union_error(
+                path,
+                &[
+                    "documents",
+                    "policyRepairAssets",
+                    "generateFidelityReportContent",
+                ],
+                0,
+            )
+        }),
+        n => Err(crate::convert::union_error(
+            path,
+            &[
+                "documents",
+                "policyRepairAssets",
+                "generateFidelityReportContent",
+            ],
+            n,
+        )),
+    }
+}
+
+fn bedrock_evaluator_model(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::BedrockEvaluatorModel> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::BedrockEvaluatorModel::builder();
+    if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
+        b = b.set_model_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelIdentifier"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn bedrock_evaluator_models(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::BedrockEvaluatorModel>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| bedrock_evaluator_model(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn byte_content_doc(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ByteContentDoc> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::ByteContentDoc::builder();
+    if let Some(x) = crate::convert::field(&d, "identifier")? {
+        b = b.set_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "identifier"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "contentType")? {
+        b = b.set_content_type(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "contentType"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "data")? {
+        b = b.set_data(Some(crate::convert::to_blob(
+            &x,
+            &crate::convert::member_path(path, "data"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn cloud_watch_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::CloudWatchConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::CloudWatchConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "logGroupName")? {
+        b = b.set_log_group_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "logGroupName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "roleArn")? {
+        b = b.set_role_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "roleArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "largeDataDeliveryS3Config")? {
+        b = b.set_large_data_delivery_s3_config(Some(s3_config(
+            &x,
+            &crate::convert::member_path(path, "largeDataDeliveryS3Config"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn custom_metric_bedrock_evaluator_model(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::CustomMetricBedrockEvaluatorModel> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::CustomMetricBedrockEvaluatorModel::builder();
+    if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
+        b = b.set_model_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelIdentifier"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn custom_metric_bedrock_evaluator_models(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::CustomMetricBedrockEvaluatorModel>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            custom_metric_bedrock_evaluator_model(x, &crate::convert::index_path(path, i))
+        })
+        .collect()
+}
+
+fn custom_metric_definition(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::CustomMetricDefinition> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::CustomMetricDefinition::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "instructions")? {
+        b = b.set_instructions(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "instructions"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "ratingScale")? {
+        b = b.set_rating_scale(Some(rating_scale(
+            &x,
+            &crate::convert::member_path(path, "ratingScale"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn custom_metric_evaluator_model_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::CustomMetricEvaluatorModelConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::CustomMetricEvaluatorModelConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "bedrockEvaluatorModels")? {
+        b = b.set_bedrock_evaluator_models(Some(custom_metric_bedrock_evaluator_models(
+            &x,
+            &crate::convert::member_path(path, "bedrockEvaluatorModels"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
 }
 
 fn customization_config(
@@ -253,6 +4881,573 @@ fn distillation_config(
     Ok(b.build())
 }
 
+fn endpoint_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EndpointConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::EndpointConfig> = ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "sageMaker")? {
+        set.push(aws_sdk_bedrock::types::EndpointConfig::SageMaker(
+            sage_maker_endpoint(&x, &crate::convert::member_path(path, "sageMaker"))?,
+        ));
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["sageMaker"], 0)),
+        n => Err(crate::convert::union_error(path, &["sageMaker"], n)),
+    }
+}
+
+fn evaluation_bedrock_model(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationBedrockModel> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::EvaluationBedrockModel::builder();
+    if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
+        b = b.set_model_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelIdentifier"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "inferenceParams")? {
+        b = b.set_inference_params(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "inferenceParams"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "performanceConfig")? {
+        b = b.set_performance_config(Some(performance_configuration(
+            &x,
+            &crate::convert::member_path(path, "performanceConfig"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn evaluation_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::EvaluationConfig> = ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "automated")? {
+        set.push(aws_sdk_bedrock::types::EvaluationConfig::Automated(
+            automated_evaluation_config(&x, &crate::convert::member_path(path, "automated"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "human")? {
+        set.push(aws_sdk_bedrock::types::EvaluationConfig::Human(
+            human_evaluation_config(&x, &crate::convert::member_path(path, "human"))?,
+        ));
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["automated", "human"], 0)),
+        n => Err(crate::convert::union_error(
+            path,
+            &["automated", "human"],
+            n,
+        )),
+    }
+}
+
+fn evaluation_dataset(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationDataset> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::EvaluationDataset::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "datasetLocation")? {
+        b = b.set_dataset_location(Some(evaluation_dataset_location(
+            &x,
+            &crate::convert::member_path(path, "datasetLocation"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn evaluation_dataset_location(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationDatasetLocation> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::EvaluationDatasetLocation> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "s3Uri")? {
+        set.push(aws_sdk_bedrock::types::EvaluationDatasetLocation::S3Uri(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "s3Uri"))?,
+        ));
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["s3Uri"], 0)),
+        n => Err(crate::convert::union_error(path, &["s3Uri"], n)),
+    }
+}
+
+fn evaluation_dataset_metric_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationDatasetMetricConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::EvaluationDatasetMetricConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "taskType")? {
+        b = b.set_task_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "taskType"))
+                .map(|s| aws_sdk_bedrock::types::EvaluationTaskType::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "dataset")? {
+        b = b.set_dataset(Some(evaluation_dataset(
+            &x,
+            &crate::convert::member_path(path, "dataset"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "metricNames")? {
+        b = b.set_metric_names(Some(evaluation_metric_names(
+            &x,
+            &crate::convert::member_path(path, "metricNames"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn evaluation_dataset_metric_configs(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::EvaluationDatasetMetricConfig>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| evaluation_dataset_metric_config(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn evaluation_inference_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationInferenceConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::EvaluationInferenceConfig> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "models")? {
+        set.push(aws_sdk_bedrock::types::EvaluationInferenceConfig::Models(
+            evaluation_model_configs(&x, &crate::convert::member_path(path, "models"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "ragConfigs")? {
+        set.push(
+            aws_sdk_bedrock::types::EvaluationInferenceConfig::RagConfigs(rag_configs(
+                &x,
+                &crate::convert::member_path(path, "ragConfigs"),
+            )?),
+        );
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["models", "ragConfigs"], 0)),
+        n => Err(crate::convert::union_error(
+            path,
+            &["models", "ragConfigs"],
+            n,
+        )),
+    }
+}
+
+fn evaluation_job_identifiers(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn evaluation_metric_names(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn evaluation_model_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationModelConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::EvaluationModelConfig> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "bedrockModel")? {
+        set.push(aws_sdk_bedrock::types::EvaluationModelConfig::BedrockModel(
+            evaluation_bedrock_model(&x, &crate::convert::member_path(path, "bedrockModel"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "precomputedInferenceSource")? {
+        set.push(
+            aws_sdk_bedrock::types::EvaluationModelConfig::PrecomputedInferenceSource(
+                evaluation_precomputed_inference_source(
+                    &x,
+                    &crate::convert::member_path(path, "precomputedInferenceSource"),
+                )?,
+            ),
+        );
+    }
+    match set.len() {
+        1 => set.pop().ok_or_else(|| {
+            crate::convert::union_error(path, &["bedrockModel", "precomputedInferenceSource"], 0)
+        }),
+        n => Err(crate::convert::union_error(
+            path,
+            &["bedrockModel", "precomputedInferenceSource"],
+            n,
+        )),
+    }
+}
+
+fn evaluation_model_configs(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::EvaluationModelConfig>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| evaluation_model_config(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn evaluation_output_data_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationOutputDataConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::EvaluationOutputDataConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "s3Uri")? {
+        b = b.set_s3_uri(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "s3Uri"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn evaluation_precomputed_inference_source(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationPrecomputedInferenceSource> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::EvaluationPrecomputedInferenceSource::builder();
+    if let Some(x) = crate::convert::field(&d, "inferenceSourceIdentifier")? {
+        b = b.set_inference_source_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "inferenceSourceIdentifier"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn evaluation_precomputed_rag_source_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationPrecomputedRagSourceConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::EvaluationPrecomputedRagSourceConfig> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "retrieveSourceConfig")? {
+        set.push(
+            aws_sdk_bedrock::types::EvaluationPrecomputedRagSourceConfig::RetrieveSourceConfig(
+                evaluation_precomputed_retrieve_source_config(
+                    &x,
+                    &crate::convert::member_path(path, "retrieveSourceConfig"),
+                )?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "retrieveAndGenerateSourceConfig")? {
+        set.push(aws_sdk_bedrock::types::EvaluationPrecomputedRagSourceConfig::RetrieveAndGenerateSourceConfig(evaluation_precomputed_retrieve_and_generate_source_config(&x, &crate::convert::member_path(path, "retrieveAndGenerateSourceConfig"))?));
+    }
+    match set.len() {
+        1 => set.pop().ok_or_else(|| {
+            crate::convert::union_error(
+                path,
+                &["retrieveSourceConfig", "retrieveAndGenerateSourceConfig"],
+                0,
+            )
+        }),
+        n => Err(crate::convert::union_error(
+            path,
+            &["retrieveSourceConfig", "retrieveAndGenerateSourceConfig"],
+            n,
+        )),
+    }
+}
+
+fn evaluation_precomputed_retrieve_and_generate_source_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationPrecomputedRetrieveAndGenerateSourceConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b =
+        aws_sdk_bedrock::types::EvaluationPrecomputedRetrieveAndGenerateSourceConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "ragSourceIdentifier")? {
+        b = b.set_rag_source_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "ragSourceIdentifier"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn evaluation_precomputed_retrieve_source_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluationPrecomputedRetrieveSourceConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::EvaluationPrecomputedRetrieveSourceConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "ragSourceIdentifier")? {
+        b = b.set_rag_source_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "ragSourceIdentifier"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn evaluator_model_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::EvaluatorModelConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::EvaluatorModelConfig> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "bedrockEvaluatorModels")? {
+        set.push(
+            aws_sdk_bedrock::types::EvaluatorModelConfig::BedrockEvaluatorModels(
+                bedrock_evaluator_models(
+                    &x,
+                    &crate::convert::member_path(path, "bedrockEvaluatorModels"),
+                )?,
+            ),
+        );
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["bedrockEvaluatorModels"], 0)),
+        n => Err(crate::convert::union_error(
+            path,
+            &["bedrockEvaluatorModels"],
+            n,
+        )),
+    }
+}
+
+fn excluded_models_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn external_source(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ExternalSource> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::ExternalSource::builder();
+    if let Some(x) = crate::convert::field(&d, "sourceType")? {
+        b = b.set_source_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "sourceType"))
+                .map(|s| aws_sdk_bedrock::types::ExternalSourceType::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "s3Location")? {
+        b = b.set_s3_location(Some(s3_object_doc(
+            &x,
+            &crate::convert::member_path(path, "s3Location"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "byteContent")? {
+        b = b.set_byte_content(Some(byte_content_doc(
+            &x,
+            &crate::convert::member_path(path, "byteContent"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn external_sources(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::ExternalSource>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| external_source(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn external_sources_generation_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ExternalSourcesGenerationConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::ExternalSourcesGenerationConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "promptTemplate")? {
+        b = b.set_prompt_template(Some(prompt_template(
+            &x,
+            &crate::convert::member_path(path, "promptTemplate"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "guardrailConfiguration")? {
+        b = b.set_guardrail_configuration(Some(guardrail_configuration(
+            &x,
+            &crate::convert::member_path(path, "guardrailConfiguration"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "kbInferenceConfig")? {
+        b = b.set_kb_inference_config(Some(kb_inference_config(
+            &x,
+            &crate::convert::member_path(path, "kbInferenceConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "additionalModelRequestFields")? {
+        b = b.set_additional_model_request_fields(Some(additional_model_request_fields(
+            &x,
+            &crate::convert::member_path(path, "additionalModelRequestFields"),
+        )?));
+    }
+    Ok(b.build())
+}
+
+fn external_sources_retrieve_and_generate_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ExternalSourcesRetrieveAndGenerateConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::ExternalSourcesRetrieveAndGenerateConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "modelArn")? {
+        b = b.set_model_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "sources")? {
+        b = b.set_sources(Some(external_sources(
+            &x,
+            &crate::convert::member_path(path, "sources"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "generationConfiguration")? {
+        b = b.set_generation_configuration(Some(external_sources_generation_configuration(
+            &x,
+            &crate::convert::member_path(path, "generationConfiguration"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn field_for_reranking(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::FieldForReranking> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::FieldForReranking::builder();
+    if let Some(x) = crate::convert::field(&d, "fieldName")? {
+        b = b.set_field_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "fieldName"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn fields_for_reranking(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::FieldForReranking>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| field_for_reranking(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn filter_attribute(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::FilterAttribute> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::FilterAttribute::builder();
+    if let Some(x) = crate::convert::field(&d, "key")? {
+        b = b.set_key(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "key"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "value")? {
+        b = b.set_value(Some(crate::convert::to_document(
+            &x,
+            &crate::convert::member_path(path, "value"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn generation_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GenerationConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GenerationConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "promptTemplate")? {
+        b = b.set_prompt_template(Some(prompt_template(
+            &x,
+            &crate::convert::member_path(path, "promptTemplate"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "guardrailConfiguration")? {
+        b = b.set_guardrail_configuration(Some(guardrail_configuration(
+            &x,
+            &crate::convert::member_path(path, "guardrailConfiguration"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "kbInferenceConfig")? {
+        b = b.set_kb_inference_config(Some(kb_inference_config(
+            &x,
+            &crate::convert::member_path(path, "kbInferenceConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "additionalModelRequestFields")? {
+        b = b.set_additional_model_request_fields(Some(additional_model_request_fields(
+            &x,
+            &crate::convert::member_path(path, "additionalModelRequestFields"),
+        )?));
+    }
+    Ok(b.build())
+}
+
 fn grader_config(
     v: &Bound<'_, PyAny>,
     path: &str,
@@ -269,6 +5464,835 @@ fn grader_config(
             .pop()
             .ok_or_else(|| crate::convert::union_error(path, &["lambdaGrader"], 0)),
         n => Err(crate::convert::union_error(path, &["lambdaGrader"], n)),
+    }
+}
+
+fn guardrail_automated_reasoning_policy_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailAutomatedReasoningPolicyConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailAutomatedReasoningPolicyConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "policies")? {
+        b = b.set_policies(Some(
+            guardrail_automated_reasoning_policy_config_policies_list(
+                &x,
+                &crate::convert::member_path(path, "policies"),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "confidenceThreshold")? {
+        b = b.set_confidence_threshold(Some(crate::convert::to_f64(
+            &x,
+            &crate::convert::member_path(path, "confidenceThreshold"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_automated_reasoning_policy_config_policies_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn guardrail_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "guardrailId")? {
+        b = b.set_guardrail_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "guardrailVersion")? {
+        b = b.set_guardrail_version(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailVersion"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_content_filter_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailContentFilterConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailContentFilterConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailContentFilterType::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputStrength")? {
+        b = b.set_input_strength(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputStrength"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailFilterStrength::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputStrength")? {
+        b = b.set_output_strength(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputStrength"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailFilterStrength::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputModalities")? {
+        b = b.set_input_modalities(Some(guardrail_modalities(
+            &x,
+            &crate::convert::member_path(path, "inputModalities"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputModalities")? {
+        b = b.set_output_modalities(Some(guardrail_modalities(
+            &x,
+            &crate::convert::member_path(path, "outputModalities"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputAction")? {
+        b = b.set_input_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailContentFilterAction::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputAction")? {
+        b = b.set_output_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailContentFilterAction::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
+        b = b.set_input_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "inputEnabled"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
+        b = b.set_output_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "outputEnabled"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_content_filters_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::GuardrailContentFilterConfig>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| guardrail_content_filter_config(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn guardrail_content_filters_tier_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailContentFiltersTierConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailContentFiltersTierConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "tierName")? {
+        b = b.set_tier_name(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "tierName")).map(
+                |s| aws_sdk_bedrock::types::GuardrailContentFiltersTierName::from(s.as_str()),
+            )?,
+        ));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_content_policy_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailContentPolicyConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailContentPolicyConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "filtersConfig")? {
+        b = b.set_filters_config(Some(guardrail_content_filters_config(
+            &x,
+            &crate::convert::member_path(path, "filtersConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tierConfig")? {
+        b = b.set_tier_config(Some(guardrail_content_filters_tier_config(
+            &x,
+            &crate::convert::member_path(path, "tierConfig"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_contextual_grounding_filter_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailContextualGroundingFilterConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailContextualGroundingFilterConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "type")).map(|s| {
+                aws_sdk_bedrock::types::GuardrailContextualGroundingFilterType::from(s.as_str())
+            })?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "threshold")? {
+        b = b.set_threshold(Some(crate::convert::to_f64(
+            &x,
+            &crate::convert::member_path(path, "threshold"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "action")? {
+        b = b.set_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "action")).map(
+                |s| aws_sdk_bedrock::types::GuardrailContextualGroundingAction::from(s.as_str()),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "enabled")? {
+        b = b.set_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "enabled"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_contextual_grounding_filters_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::GuardrailContextualGroundingFilterConfig>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            guardrail_contextual_grounding_filter_config(x, &crate::convert::index_path(path, i))
+        })
+        .collect()
+}
+
+fn guardrail_contextual_grounding_policy_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailContextualGroundingPolicyConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailContextualGroundingPolicyConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "filtersConfig")? {
+        b = b.set_filters_config(Some(guardrail_contextual_grounding_filters_config(
+            &x,
+            &crate::convert::member_path(path, "filtersConfig"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_cross_region_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailCrossRegionConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailCrossRegionConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "guardrailProfileIdentifier")? {
+        b = b.set_guardrail_profile_identifier(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "guardrailProfileIdentifier"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_managed_word_lists_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::GuardrailManagedWordsConfig>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| guardrail_managed_words_config(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn guardrail_managed_words_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailManagedWordsConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailManagedWordsConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailManagedWordsType::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputAction")? {
+        b = b.set_input_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailWordAction::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputAction")? {
+        b = b.set_output_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailWordAction::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
+        b = b.set_input_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "inputEnabled"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
+        b = b.set_output_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "outputEnabled"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_modalities(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::GuardrailModality>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            crate::convert::to_string(x, &crate::convert::index_path(path, i))
+                .map(|s| aws_sdk_bedrock::types::GuardrailModality::from(s.as_str()))
+        })
+        .collect()
+}
+
+fn guardrail_pii_entities_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::GuardrailPiiEntityConfig>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| guardrail_pii_entity_config(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn guardrail_pii_entity_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailPiiEntityConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailPiiEntityConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailPiiEntityType::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "action")? {
+        b = b.set_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "action")).map(
+                |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputAction")? {
+        b = b.set_input_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction")).map(
+                |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputAction")? {
+        b = b.set_output_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction")).map(
+                |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
+        b = b.set_input_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "inputEnabled"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
+        b = b.set_output_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "outputEnabled"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_regex_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailRegexConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailRegexConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "pattern")? {
+        b = b.set_pattern(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "pattern"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "action")? {
+        b = b.set_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "action")).map(
+                |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputAction")? {
+        b = b.set_input_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction")).map(
+                |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputAction")? {
+        b = b.set_output_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction")).map(
+                |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
+        b = b.set_input_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "inputEnabled"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
+        b = b.set_output_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "outputEnabled"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_regexes_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::GuardrailRegexConfig>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| guardrail_regex_config(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn guardrail_sensitive_information_policy_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailSensitiveInformationPolicyConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailSensitiveInformationPolicyConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "piiEntitiesConfig")? {
+        b = b.set_pii_entities_config(Some(guardrail_pii_entities_config(
+            &x,
+            &crate::convert::member_path(path, "piiEntitiesConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "regexesConfig")? {
+        b = b.set_regexes_config(Some(guardrail_regexes_config(
+            &x,
+            &crate::convert::member_path(path, "regexesConfig"),
+        )?));
+    }
+    Ok(b.build())
+}
+
+fn guardrail_topic_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailTopicConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailTopicConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "definition")? {
+        b = b.set_definition(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "definition"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "examples")? {
+        b = b.set_examples(Some(guardrail_topic_examples(
+            &x,
+            &crate::convert::member_path(path, "examples"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailTopicType::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputAction")? {
+        b = b.set_input_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailTopicAction::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputAction")? {
+        b = b.set_output_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailTopicAction::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
+        b = b.set_input_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "inputEnabled"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
+        b = b.set_output_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "outputEnabled"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_topic_examples(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn guardrail_topic_policy_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailTopicPolicyConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailTopicPolicyConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "topicsConfig")? {
+        b = b.set_topics_config(Some(guardrail_topics_config(
+            &x,
+            &crate::convert::member_path(path, "topicsConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "tierConfig")? {
+        b = b.set_tier_config(Some(guardrail_topics_tier_config(
+            &x,
+            &crate::convert::member_path(path, "tierConfig"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_topics_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::GuardrailTopicConfig>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| guardrail_topic_config(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn guardrail_topics_tier_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailTopicsTierConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailTopicsTierConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "tierName")? {
+        b = b.set_tier_name(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "tierName"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailTopicsTierName::from(s.as_str()))?,
+        ));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_word_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailWordConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailWordConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "text")? {
+        b = b.set_text(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "text"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputAction")? {
+        b = b.set_input_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailWordAction::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputAction")? {
+        b = b.set_output_action(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction"))
+                .map(|s| aws_sdk_bedrock::types::GuardrailWordAction::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
+        b = b.set_input_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "inputEnabled"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
+        b = b.set_output_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "outputEnabled"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn guardrail_word_policy_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::GuardrailWordPolicyConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::GuardrailWordPolicyConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "wordsConfig")? {
+        b = b.set_words_config(Some(guardrail_words_config(
+            &x,
+            &crate::convert::member_path(path, "wordsConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "managedWordListsConfig")? {
+        b = b.set_managed_word_lists_config(Some(guardrail_managed_word_lists_config(
+            &x,
+            &crate::convert::member_path(path, "managedWordListsConfig"),
+        )?));
+    }
+    Ok(b.build())
+}
+
+fn guardrail_words_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::GuardrailWordConfig>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| guardrail_word_config(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn human_evaluation_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::HumanEvaluationConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::HumanEvaluationConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "humanWorkflowConfig")? {
+        b = b.set_human_workflow_config(Some(human_workflow_config(
+            &x,
+            &crate::convert::member_path(path, "humanWorkflowConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "customMetrics")? {
+        b = b.set_custom_metrics(Some(human_evaluation_custom_metrics(
+            &x,
+            &crate::convert::member_path(path, "customMetrics"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "datasetMetricConfigs")? {
+        b = b.set_dataset_metric_configs(Some(evaluation_dataset_metric_configs(
+            &x,
+            &crate::convert::member_path(path, "datasetMetricConfigs"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn human_evaluation_custom_metric(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::HumanEvaluationCustomMetric> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::HumanEvaluationCustomMetric::builder();
+    if let Some(x) = crate::convert::field(&d, "name")? {
+        b = b.set_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "name"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "ratingMethod")? {
+        b = b.set_rating_method(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "ratingMethod"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn human_evaluation_custom_metrics(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::HumanEvaluationCustomMetric>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| human_evaluation_custom_metric(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn human_workflow_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::HumanWorkflowConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::HumanWorkflowConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "flowDefinitionArn")? {
+        b = b.set_flow_definition_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "flowDefinitionArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "instructions")? {
+        b = b.set_instructions(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "instructions"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn implicit_filter_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ImplicitFilterConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::ImplicitFilterConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "metadataAttributes")? {
+        b = b.set_metadata_attributes(Some(metadata_attribute_schema_list(
+            &x,
+            &crate::convert::member_path(path, "metadataAttributes"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelArn")? {
+        b = b.set_model_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelArn"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn included_models_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn inference_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::InferenceConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::InferenceConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "maxTokens")? {
+        b = b.set_max_tokens(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxTokens"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "temperature")? {
+        b = b.set_temperature(Some(crate::convert::to_f32(
+            &x,
+            &crate::convert::member_path(path, "temperature"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "topP")? {
+        b = b.set_top_p(Some(crate::convert::to_f32(
+            &x,
+            &crate::convert::member_path(path, "topP"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "stopSequences")? {
+        b = b.set_stop_sequences(Some(inference_configuration_stop_sequences_list(
+            &x,
+            &crate::convert::member_path(path, "stopSequences"),
+        )?));
+    }
+    Ok(b.build())
+}
+
+fn inference_configuration_stop_sequences_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn inference_profile_model_source(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::InferenceProfileModelSource> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::InferenceProfileModelSource> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "copyFrom")? {
+        set.push(
+            aws_sdk_bedrock::types::InferenceProfileModelSource::CopyFrom(
+                crate::convert::to_string(&x, &crate::convert::member_path(path, "copyFrom"))?,
+            ),
+        );
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["copyFrom"], 0)),
+        n => Err(crate::convert::union_error(path, &["copyFrom"], n)),
     }
 }
 
@@ -319,6 +6343,148 @@ fn invocation_logs_config(
     Ok(b.build())
 }
 
+fn kb_inference_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::KbInferenceConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::KbInferenceConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "textInferenceConfig")? {
+        b = b.set_text_inference_config(Some(text_inference_config(
+            &x,
+            &crate::convert::member_path(path, "textInferenceConfig"),
+        )?));
+    }
+    Ok(b.build())
+}
+
+fn knowledge_base_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::KnowledgeBaseConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::KnowledgeBaseConfig> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "retrieveConfig")? {
+        set.push(aws_sdk_bedrock::types::KnowledgeBaseConfig::RetrieveConfig(
+            retrieve_config(&x, &crate::convert::member_path(path, "retrieveConfig"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "retrieveAndGenerateConfig")? {
+        set.push(
+            aws_sdk_bedrock::types::KnowledgeBaseConfig::RetrieveAndGenerateConfig(
+                retrieve_and_generate_configuration(
+                    &x,
+                    &crate::convert::member_path(path, "retrieveAndGenerateConfig"),
+                )?,
+            ),
+        );
+    }
+    match set.len() {
+        1 => set.pop().ok_or_else(|| {
+            crate::convert::union_error(path, &["retrieveConfig", "retrieveAndGenerateConfig"], 0)
+        }),
+        n => Err(crate::convert::union_error(
+            path,
+            &["retrieveConfig", "retrieveAndGenerateConfig"],
+            n,
+        )),
+    }
+}
+
+fn knowledge_base_retrieval_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::KnowledgeBaseRetrievalConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::KnowledgeBaseRetrievalConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "vectorSearchConfiguration")? {
+        b = b.set_vector_search_configuration(Some(knowledge_base_vector_search_configuration(
+            &x,
+            &crate::convert::member_path(path, "vectorSearchConfiguration"),
+        )?));
+    }
+    Ok(b.build())
+}
+
+fn knowledge_base_retrieve_and_generate_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::KnowledgeBaseRetrieveAndGenerateConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::KnowledgeBaseRetrieveAndGenerateConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "knowledgeBaseId")? {
+        b = b.set_knowledge_base_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "knowledgeBaseId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "modelArn")? {
+        b = b.set_model_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "retrievalConfiguration")? {
+        b = b.set_retrieval_configuration(Some(knowledge_base_retrieval_configuration(
+            &x,
+            &crate::convert::member_path(path, "retrievalConfiguration"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "generationConfiguration")? {
+        b = b.set_generation_configuration(Some(generation_configuration(
+            &x,
+            &crate::convert::member_path(path, "generationConfiguration"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "orchestrationConfiguration")? {
+        b = b.set_orchestration_configuration(Some(orchestration_configuration(
+            &x,
+            &crate::convert::member_path(path, "orchestrationConfiguration"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn knowledge_base_vector_search_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::KnowledgeBaseVectorSearchConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::KnowledgeBaseVectorSearchConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "numberOfResults")? {
+        b = b.set_number_of_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "numberOfResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "overrideSearchType")? {
+        b = b.set_override_search_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "overrideSearchType"))
+                .map(|s| aws_sdk_bedrock::types::SearchType::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "filter")? {
+        b = b.set_filter(Some(retrieval_filter(
+            &x,
+            &crate::convert::member_path(path, "filter"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "implicitFilterConfiguration")? {
+        b = b.set_implicit_filter_configuration(Some(implicit_filter_configuration(
+            &x,
+            &crate::convert::member_path(path, "implicitFilterConfiguration"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "rerankingConfiguration")? {
+        b = b.set_reranking_configuration(Some(vector_search_reranking_configuration(
+            &x,
+            &crate::convert::member_path(path, "rerankingConfiguration"),
+        )?));
+    }
+    Ok(b.build())
+}
+
 fn lambda_grader_config(
     v: &Bound<'_, PyAny>,
     path: &str,
@@ -332,6 +6498,158 @@ fn lambda_grader_config(
         )?));
     }
     b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn logging_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::LoggingConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::LoggingConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "cloudWatchConfig")? {
+        b = b.set_cloud_watch_config(Some(cloud_watch_config(
+            &x,
+            &crate::convert::member_path(path, "cloudWatchConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "s3Config")? {
+        b = b.set_s3_config(Some(s3_config(
+            &x,
+            &crate::convert::member_path(path, "s3Config"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "textDataDeliveryEnabled")? {
+        b = b.set_text_data_delivery_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "textDataDeliveryEnabled"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "imageDataDeliveryEnabled")? {
+        b = b.set_image_data_delivery_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "imageDataDeliveryEnabled"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "embeddingDataDeliveryEnabled")? {
+        b = b.set_embedding_data_delivery_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "embeddingDataDeliveryEnabled"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "videoDataDeliveryEnabled")? {
+        b = b.set_video_data_delivery_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "videoDataDeliveryEnabled"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "audioDataDeliveryEnabled")? {
+        b = b.set_audio_data_delivery_enabled(Some(crate::convert::to_bool(
+            &x,
+            &crate::convert::member_path(path, "audioDataDeliveryEnabled"),
+        )?));
+    }
+    Ok(b.build())
+}
+
+fn metadata_attribute_schema(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::MetadataAttributeSchema> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::MetadataAttributeSchema::builder();
+    if let Some(x) = crate::convert::field(&d, "key")? {
+        b = b.set_key(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "key"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+                .map(|s| aws_sdk_bedrock::types::AttributeType::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "description")? {
+        b = b.set_description(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "description"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn metadata_attribute_schema_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::MetadataAttributeSchema>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| metadata_attribute_schema(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn metadata_configuration_for_reranking(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::MetadataConfigurationForReranking> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::MetadataConfigurationForReranking::builder();
+    if let Some(x) = crate::convert::field(&d, "selectionMode")? {
+        b = b.set_selection_mode(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "selectionMode"))
+                .map(|s| {
+                    aws_sdk_bedrock::types::RerankingMetadataSelectionMode::from(s.as_str())
+                })?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "selectiveModeConfiguration")? {
+        b = b.set_selective_mode_configuration(Some(
+            reranking_metadata_selective_mode_configuration(
+                &x,
+                &crate::convert::member_path(path, "selectiveModeConfiguration"),
+            )?,
+        ));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn model_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ModelConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::ModelConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "modelId")? {
+        b = b.set_model_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "inferenceConfig")? {
+        b = b.set_inference_config(Some(inference_configuration(
+            &x,
+            &crate::convert::member_path(path, "inferenceConfig"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "additionalModelRequestFields")? {
+        b = b.set_additional_model_request_fields(Some(additional_model_request_fields(
+            &x,
+            &crate::convert::member_path(path, "additionalModelRequestFields"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn model_configurations(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::ModelConfiguration>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| model_configuration(x, &crate::convert::index_path(path, i)))
+        .collect()
 }
 
 fn model_customization_hyper_parameters(
@@ -349,6 +6667,169 @@ fn model_customization_hyper_parameters(
     Ok(out)
 }
 
+fn model_data_source(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ModelDataSource> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::ModelDataSource> = ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "s3DataSource")? {
+        set.push(aws_sdk_bedrock::types::ModelDataSource::S3DataSource(
+            s3_data_source(&x, &crate::convert::member_path(path, "s3DataSource"))?,
+        ));
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["s3DataSource"], 0)),
+        n => Err(crate::convert::union_error(path, &["s3DataSource"], n)),
+    }
+}
+
+fn model_enforcement(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ModelEnforcement> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::ModelEnforcement::builder();
+    if let Some(x) = crate::convert::field(&d, "includedModels")? {
+        b = b.set_included_models(Some(included_models_list(
+            &x,
+            &crate::convert::member_path(path, "includedModels"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "excludedModels")? {
+        b = b.set_excluded_models(Some(excluded_models_list(
+            &x,
+            &crate::convert::member_path(path, "excludedModels"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn model_invocation_job_input_data_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ModelInvocationJobInputDataConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::ModelInvocationJobInputDataConfig> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "s3InputDataConfig")? {
+        set.push(
+            aws_sdk_bedrock::types::ModelInvocationJobInputDataConfig::S3InputDataConfig(
+                model_invocation_job_s3_input_data_config(
+                    &x,
+                    &crate::convert::member_path(path, "s3InputDataConfig"),
+                )?,
+            ),
+        );
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["s3InputDataConfig"], 0)),
+        n => Err(crate::convert::union_error(path, &["s3InputDataConfig"], n)),
+    }
+}
+
+fn model_invocation_job_output_data_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ModelInvocationJobOutputDataConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::ModelInvocationJobOutputDataConfig> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "s3OutputDataConfig")? {
+        set.push(
+            aws_sdk_bedrock::types::ModelInvocationJobOutputDataConfig::S3OutputDataConfig(
+                model_invocation_job_s3_output_data_config(
+                    &x,
+                    &crate::convert::member_path(path, "s3OutputDataConfig"),
+                )?,
+            ),
+        );
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["s3OutputDataConfig"], 0)),
+        n => Err(crate::convert::union_error(
+            path,
+            &["s3OutputDataConfig"],
+            n,
+        )),
+    }
+}
+
+fn model_invocation_job_s3_input_data_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ModelInvocationJobS3InputDataConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::ModelInvocationJobS3InputDataConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "s3InputFormat")? {
+        b = b.set_s3_input_format(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "s3InputFormat"))
+                .map(|s| aws_sdk_bedrock::types::S3InputFormat::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "s3Uri")? {
+        b = b.set_s3_uri(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "s3Uri"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "s3BucketOwner")? {
+        b = b.set_s3_bucket_owner(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "s3BucketOwner"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn model_invocation_job_s3_output_data_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::ModelInvocationJobS3OutputDataConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::ModelInvocationJobS3OutputDataConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "s3Uri")? {
+        b = b.set_s3_uri(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "s3Uri"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "s3EncryptionKeyId")? {
+        b = b.set_s3_encryption_key_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "s3EncryptionKeyId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "s3BucketOwner")? {
+        b = b.set_s3_bucket_owner(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "s3BucketOwner"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn orchestration_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::OrchestrationConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::OrchestrationConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "queryTransformationConfiguration")? {
+        b = b.set_query_transformation_configuration(Some(query_transformation_configuration(
+            &x,
+            &crate::convert::member_path(path, "queryTransformationConfiguration"),
+        )?));
+    }
+    Ok(b.build())
+}
+
 fn output_data_config(
     v: &Bound<'_, PyAny>,
     path: &str,
@@ -362,6 +6843,125 @@ fn output_data_config(
         )?));
     }
     b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn performance_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::PerformanceConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::PerformanceConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "latency")? {
+        b = b.set_latency(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "latency"))
+                .map(|s| aws_sdk_bedrock::types::PerformanceConfigLatency::from(s.as_str()))?,
+        ));
+    }
+    Ok(b.build())
+}
+
+fn prompt_router_target_model(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::PromptRouterTargetModel> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::PromptRouterTargetModel::builder();
+    if let Some(x) = crate::convert::field(&d, "modelArn")? {
+        b = b.set_model_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelArn"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn prompt_router_target_models(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::PromptRouterTargetModel>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| prompt_router_target_model(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn prompt_template(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::PromptTemplate> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::PromptTemplate::builder();
+    if let Some(x) = crate::convert::field(&d, "textPromptTemplate")? {
+        b = b.set_text_prompt_template(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "textPromptTemplate"),
+        )?));
+    }
+    Ok(b.build())
+}
+
+fn query_transformation_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::QueryTransformationConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::QueryTransformationConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+                .map(|s| aws_sdk_bedrock::types::QueryTransformationType::from(s.as_str()))?,
+        ));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn rag_config(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::types::RagConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::RagConfig> = ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "knowledgeBaseConfig")? {
+        set.push(aws_sdk_bedrock::types::RagConfig::KnowledgeBaseConfig(
+            knowledge_base_config(
+                &x,
+                &crate::convert::member_path(path, "knowledgeBaseConfig"),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "precomputedRagSourceConfig")? {
+        set.push(
+            aws_sdk_bedrock::types::RagConfig::PrecomputedRagSourceConfig(
+                evaluation_precomputed_rag_source_config(
+                    &x,
+                    &crate::convert::member_path(path, "precomputedRagSourceConfig"),
+                )?,
+            ),
+        );
+    }
+    match set.len() {
+        1 => set.pop().ok_or_else(|| {
+            crate::convert::union_error(
+                path,
+                &["knowledgeBaseConfig", "precomputedRagSourceConfig"],
+                0,
+            )
+        }),
+        n => Err(crate::convert::union_error(
+            path,
+            &["knowledgeBaseConfig", "precomputedRagSourceConfig"],
+            n,
+        )),
+    }
+}
+
+fn rag_stop_sequences(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
 }
 
 fn rft_config(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::types::RftConfig> {
@@ -437,6 +7037,78 @@ fn rft_hyper_parameters(
         )?));
     }
     Ok(b.build())
+}
+
+fn rag_configs(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::RagConfig>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| rag_config(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn rating_scale(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::RatingScaleItem>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| rating_scale_item(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn rating_scale_item(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::RatingScaleItem> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::RatingScaleItem::builder();
+    if let Some(x) = crate::convert::field(&d, "definition")? {
+        b = b.set_definition(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "definition"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "value")? {
+        b = b.set_value(Some(rating_scale_item_value(
+            &x,
+            &crate::convert::member_path(path, "value"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn rating_scale_item_value(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::RatingScaleItemValue> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::RatingScaleItemValue> =
+        ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "stringValue")? {
+        set.push(aws_sdk_bedrock::types::RatingScaleItemValue::StringValue(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "stringValue"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "floatValue")? {
+        set.push(aws_sdk_bedrock::types::RatingScaleItemValue::FloatValue(
+            crate::convert::to_f32(&x, &crate::convert::member_path(path, "floatValue"))?,
+        ));
+    }
+    match set.len() {
+        1 => set
+            .pop()
+            .ok_or_else(|| crate::convert::union_error(path, &["stringValue", "floatValue"], 0)),
+        n => Err(crate::convert::union_error(
+            path,
+            &["stringValue", "floatValue"],
+            n,
+        )),
+    }
 }
 
 fn request_metadata_base_filters(
@@ -525,6 +7197,325 @@ fn request_metadata_map(
     Ok(out)
 }
 
+fn reranking_metadata_selective_mode_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::RerankingMetadataSelectiveModeConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<
+        aws_sdk_bedrock::types::RerankingMetadataSelectiveModeConfiguration,
+    > = ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "fieldsToInclude")? {
+        set.push(
+            aws_sdk_bedrock::types::RerankingMetadataSelectiveModeConfiguration::FieldsToInclude(
+                fields_for_reranking(&x, &crate::convert::member_path(path, "fieldsToInclude"))?,
+            ),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "fieldsToExclude")? {
+        set.push(
+            aws_sdk_bedrock::types::RerankingMetadataSelectiveModeConfiguration::FieldsToExclude(
+                fields_for_reranking(&x, &crate::convert::member_path(path, "fieldsToExclude"))?,
+            ),
+        );
+    }
+    match set.len() {
+        1 => set.pop().ok_or_else(|| {
+            crate::convert::union_error(path, &["fieldsToInclude", "fieldsToExclude"], 0)
+        }),
+        n => Err(crate::convert::union_error(
+            path,
+            &["fieldsToInclude", "fieldsToExclude"],
+            n,
+        )),
+    }
+}
+
+fn retrieval_filter(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::RetrievalFilter> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::RetrievalFilter> = ::std::vec::Vec::new();
+    if let Some(x) = crate::convert::field(&d, "equals")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::Equals(
+            filter_attribute(&x, &crate::convert::member_path(path, "equals"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "notEquals")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::NotEquals(
+            filter_attribute(&x, &crate::convert::member_path(path, "notEquals"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "greaterThan")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::GreaterThan(
+            filter_attribute(&x, &crate::convert::member_path(path, "greaterThan"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "greaterThanOrEquals")? {
+        set.push(
+            aws_sdk_bedrock::types::RetrievalFilter::GreaterThanOrEquals(filter_attribute(
+                &x,
+                &crate::convert::member_path(path, "greaterThanOrEquals"),
+            )?),
+        );
+    }
+    if let Some(x) = crate::convert::field(&d, "lessThan")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::LessThan(
+            filter_attribute(&x, &crate::convert::member_path(path, "lessThan"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "lessThanOrEquals")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::LessThanOrEquals(
+            filter_attribute(&x, &crate::convert::member_path(path, "lessThanOrEquals"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "in")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::In(
+            filter_attribute(&x, &crate::convert::member_path(path, "in"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "notIn")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::NotIn(
+            filter_attribute(&x, &crate::convert::member_path(path, "notIn"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "startsWith")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::StartsWith(
+            filter_attribute(&x, &crate::convert::member_path(path, "startsWith"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "listContains")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::ListContains(
+            filter_attribute(&x, &crate::convert::member_path(path, "listContains"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "stringContains")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::StringContains(
+            filter_attribute(&x, &crate::convert::member_path(path, "stringContains"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "andAll")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::AndAll(
+            retrieval_filter_list(&x, &crate::convert::member_path(path, "andAll"))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "orAll")? {
+        set.push(aws_sdk_bedrock::types::RetrievalFilter::OrAll(
+            retrieval_filter_list(&x, &crate::convert::member_path(path, "orAll"))?,
+        ));
+    }
+    match set.len() {
+        1 => set.pop().ok_or_else(|| {
+            crate::convert::union_error(
+                path,
+                &[
+                    "equals",
+                    "notEquals",
+                    "greaterThan",
+                    "greaterThanOrEquals",
+                    "lessThan",
+                    "lessThanOrEquals",
+                    "in",
+                    "notIn",
+                    "startsWith",
+                    "listContains",
+                    "stringContains",
+                    "andAll",
+                    "orAll",
+                ],
+                0,
+            )
+        }),
+        n => Err(crate::convert::union_error(
+            path,
+            &[
+                "equals",
+                "notEquals",
+                "greaterThan",
+                "greaterThanOrEquals",
+                "lessThan",
+                "lessThanOrEquals",
+                "in",
+                "notIn",
+                "startsWith",
+                "listContains",
+                "stringContains",
+                "andAll",
+                "orAll",
+            ],
+            n,
+        )),
+    }
+}
+
+fn retrieval_filter_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<aws_sdk_bedrock::types::RetrievalFilter>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| retrieval_filter(x, &crate::convert::index_path(path, i)))
+        .collect()
+}
+
+fn retrieve_and_generate_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::RetrieveAndGenerateConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::RetrieveAndGenerateConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+                .map(|s| aws_sdk_bedrock::types::RetrieveAndGenerateType::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "knowledgeBaseConfiguration")? {
+        b = b.set_knowledge_base_configuration(Some(
+            knowledge_base_retrieve_and_generate_configuration(
+                &x,
+                &crate::convert::member_path(path, "knowledgeBaseConfiguration"),
+            )?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "externalSourcesConfiguration")? {
+        b = b.set_external_sources_configuration(Some(
+            external_sources_retrieve_and_generate_configuration(
+                &x,
+                &crate::convert::member_path(path, "externalSourcesConfiguration"),
+            )?,
+        ));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn retrieve_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::RetrieveConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::RetrieveConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "knowledgeBaseId")? {
+        b = b.set_knowledge_base_id(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "knowledgeBaseId"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "knowledgeBaseRetrievalConfiguration")? {
+        b = b.set_knowledge_base_retrieval_configuration(Some(
+            knowledge_base_retrieval_configuration(
+                &x,
+                &crate::convert::member_path(path, "knowledgeBaseRetrievalConfiguration"),
+            )?,
+        ));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn routing_criteria(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::RoutingCriteria> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::RoutingCriteria::builder();
+    if let Some(x) = crate::convert::field(&d, "responseQualityDifference")? {
+        b = b.set_response_quality_difference(Some(crate::convert::to_f64(
+            &x,
+            &crate::convert::member_path(path, "responseQualityDifference"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn s3_config(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::types::S3Config> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::S3Config::builder();
+    if let Some(x) = crate::convert::field(&d, "bucketName")? {
+        b = b.set_bucket_name(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "bucketName"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "keyPrefix")? {
+        b = b.set_key_prefix(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "keyPrefix"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn s3_data_source(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::S3DataSource> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::S3DataSource::builder();
+    if let Some(x) = crate::convert::field(&d, "s3Uri")? {
+        b = b.set_s3_uri(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "s3Uri"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn s3_object_doc(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::S3ObjectDoc> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::S3ObjectDoc::builder();
+    if let Some(x) = crate::convert::field(&d, "uri")? {
+        b = b.set_uri(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "uri"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn sage_maker_endpoint(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::SageMakerEndpoint> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::SageMakerEndpoint::builder();
+    if let Some(x) = crate::convert::field(&d, "initialInstanceCount")? {
+        b = b.set_initial_instance_count(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "initialInstanceCount"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "instanceType")? {
+        b = b.set_instance_type(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "instanceType"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "executionRole")? {
+        b = b.set_execution_role(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "executionRole"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "kmsEncryptionKey")? {
+        b = b.set_kms_encryption_key(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "kmsEncryptionKey"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "vpc")? {
+        b = b.set_vpc(Some(vpc_config(
+            &x,
+            &crate::convert::member_path(path, "vpc"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
 fn security_group_ids(
     v: &Bound<'_, PyAny>,
     path: &str,
@@ -534,6 +7525,27 @@ fn security_group_ids(
         .enumerate()
         .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
         .collect()
+}
+
+fn selective_content_guarding(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::SelectiveContentGuarding> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::SelectiveContentGuarding::builder();
+    if let Some(x) = crate::convert::field(&d, "system")? {
+        b = b.set_system(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "system"))
+                .map(|s| aws_sdk_bedrock::types::SelectiveGuardingMode::from(s.as_str()))?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "messages")? {
+        b = b.set_messages(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "messages"))
+                .map(|s| aws_sdk_bedrock::types::SelectiveGuardingMode::from(s.as_str()))?,
+        ));
+    }
+    Ok(b.build())
 }
 
 fn subnet_ids(
@@ -563,6 +7575,17 @@ fn tag(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::types::Tag
         )?));
     }
     b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn tag_key_list(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<::std::vec::Vec<::std::string::String>> {
+    crate::convert::to_list(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .collect()
 }
 
 fn tag_list(
@@ -595,6 +7618,39 @@ fn teacher_model_config(
         )?));
     }
     b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn text_inference_config(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::TextInferenceConfig> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::TextInferenceConfig::builder();
+    if let Some(x) = crate::convert::field(&d, "temperature")? {
+        b = b.set_temperature(Some(crate::convert::to_f32(
+            &x,
+            &crate::convert::member_path(path, "temperature"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "topP")? {
+        b = b.set_top_p(Some(crate::convert::to_f32(
+            &x,
+            &crate::convert::member_path(path, "topP"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "maxTokens")? {
+        b = b.set_max_tokens(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "maxTokens"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "stopSequences")? {
+        b = b.set_stop_sequences(Some(rag_stop_sequences(
+            &x,
+            &crate::convert::member_path(path, "stopSequences"),
+        )?));
+    }
+    Ok(b.build())
 }
 
 fn training_data_config(
@@ -654,6 +7710,78 @@ fn validators(
         .enumerate()
         .map(|(i, x)| validator(x, &crate::convert::index_path(path, i)))
         .collect()
+}
+
+fn vector_search_bedrock_reranking_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::VectorSearchBedrockRerankingConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::VectorSearchBedrockRerankingConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "modelConfiguration")? {
+        b = b.set_model_configuration(Some(vector_search_bedrock_reranking_model_configuration(
+            &x,
+            &crate::convert::member_path(path, "modelConfiguration"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "numberOfRerankedResults")? {
+        b = b.set_number_of_reranked_results(Some(crate::convert::to_i32(
+            &x,
+            &crate::convert::member_path(path, "numberOfRerankedResults"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "metadataConfiguration")? {
+        b = b.set_metadata_configuration(Some(metadata_configuration_for_reranking(
+            &x,
+            &crate::convert::member_path(path, "metadataConfiguration"),
+        )?));
+    }
+    Ok(b.build())
+}
+
+fn vector_search_bedrock_reranking_model_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::VectorSearchBedrockRerankingModelConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::VectorSearchBedrockRerankingModelConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "modelArn")? {
+        b = b.set_model_arn(Some(crate::convert::to_string(
+            &x,
+            &crate::convert::member_path(path, "modelArn"),
+        )?));
+    }
+    if let Some(x) = crate::convert::field(&d, "additionalModelRequestFields")? {
+        b = b.set_additional_model_request_fields(Some(additional_model_request_fields(
+            &x,
+            &crate::convert::member_path(path, "additionalModelRequestFields"),
+        )?));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
+}
+
+fn vector_search_reranking_configuration(
+    v: &Bound<'_, PyAny>,
+    path: &str,
+) -> PyResult<aws_sdk_bedrock::types::VectorSearchRerankingConfiguration> {
+    let d = crate::convert::to_dict(v, path)?;
+    let mut b = aws_sdk_bedrock::types::VectorSearchRerankingConfiguration::builder();
+    if let Some(x) = crate::convert::field(&d, "type")? {
+        b = b.set_type(Some(
+            crate::convert::to_string(&x, &crate::convert::member_path(path, "type")).map(|s| {
+                aws_sdk_bedrock::types::VectorSearchRerankingConfigurationType::from(s.as_str())
+            })?,
+        ));
+    }
+    if let Some(x) = crate::convert::field(&d, "bedrockRerankingConfiguration")? {
+        b = b.set_bedrock_reranking_configuration(Some(
+            vector_search_bedrock_reranking_configuration(
+                &x,
+                &crate::convert::member_path(path, "bedrockRerankingConfiguration"),
+            )?,
+        ));
+    }
+    b.build().map_err(|e| crate::convert::build_error(e, path))
 }
 
 fn vpc_config(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::types::VpcConfig> {
