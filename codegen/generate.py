@@ -185,6 +185,8 @@ def gen_shapes_rs(model: Model, header: str) -> str:
             ("enum_values: &[\n" + "".join(f"            {rust_str(v)},\n" for v in enum_values)
              + "        ]") if enum_values else "enum_values: &[]",
             f"sensitive: {rust_bool(s.get('sensitive'))}",
+            # the member that is the whole HTTP body (a structure), if the shape has one
+            "payload: " + (f"Some({rust_str(s['payload'])})" if "payload" in s else "None"),
         ]
         out.append(
             f"    // {model.index[name]}\n    Shape {{\n"
@@ -330,28 +332,9 @@ class BuilderGen:
             return "".join(out)
         out.append(f"let mut b = {ty}::builder();\n")
         out.extend(self.member_setters(s, "b"))
-        if self.build_returns_result(name):
-            out.append(f"b.build().map_err(|e| {CONVERT}::build_error(e, path))\n")
-        else:
-            out.append("Ok(b.build())\n")
+        out.append(f"{CONVERT}::Built::<{ty}>::built(b.build(), path)\n")
         out.append("}\n")
         return "".join(out)
-
-    def build_returns_result(self, name: str) -> bool:
-        """smithy-rs (client codegen): `build()` is fallible iff a required member is
-        non-optional in the built struct and has no default. Members targeting structures
-        and unions stay `Option` even when required; non-boxed primitives carry a zero
-        default (botocore marks nullable primitives with `box`)."""
-        s = self.model.shape(name)
-        for m_name in s.get("required", []):
-            target = self.model.shape(s["members"][m_name]["shape"])
-            t = target["type"]
-            if t == "structure":
-                continue
-            if t in ("integer", "long", "float", "double", "boolean") and not target.get("box"):
-                continue
-            return True
-        return False
 
     def list_fn(self, name: str) -> str:
         s = self.model.shape(name)
@@ -391,36 +374,48 @@ class BuilderGen:
 
     def op_fn(self, op: dict) -> str:
         snake = rust_snake(op["name"])
-        fluent = f"{rust_pascal(op['name'])}FluentBuilder"
         s = self.model.shape(op["input"]["shape"])
         out = [
-            f"/// `{op['name']}`: a fluent builder holding every member set in `params`.\n",
-            f"pub fn {python_name(op['name'])}(\n"
+            f"/// `{op['name']}`: the SDK's request with every member set in `params`,\n"
+            "/// sent with `capture` (nothing is sent until the future is polled).\n",
+            f"fn {python_name(op['name'])}(\n"
             f"client: &{SDK_CRATE}::Client,\n"
             "params: &Bound<'_, PyDict>,\n"
-            f") -> PyResult<{fluent}> {{\n",
+            "capture: crate::call::Capture,\n"
+            ") -> PyResult<crate::call::Pending> {\n",
             "let d = params;\n",
             'let path = "";\n',
-            f"let mut b = client.{snake}();\n",
+            f"let {'mut ' if s.get('members') else ''}b = client.{snake}();\n",
         ]
         out.extend(self.member_setters(s, "b"))
-        out.append("Ok(b)\n}\n")
+        out.append(
+            "let send = b.customize().interceptor(capture.clone()).send();\n"
+            "Ok(Box::pin(crate::call::drive(send, capture)))\n}\n"
+        )
         return "".join(out)
 
     def generate(self, header: str) -> str:
         out = [header]
         out.append(
-            "//! Conversion of (already validated) Python parameters to `aws-sdk-bedrock` builders.\n\n"
+            "//! Conversion of (already validated) Python parameters to `aws-sdk-bedrock` requests,\n"
+            "//! one sender per operation in `SENDERS` (the generic call path picks one by index).\n\n"
             "#![allow(clippy::all, unused_variables)]\n\n"
             "use pyo3::prelude::*;\n"
             "use pyo3::types::PyDict;\n\n"
         )
+        out.append(
+            "/// Sends one operation: builds the SDK request from validated parameters.\n"
+            "pub type Sender = fn(\n"
+            f"&{SDK_CRATE}::Client,\n"
+            "&Bound<'_, PyDict>,\n"
+            "crate::call::Capture,\n"
+            ") -> PyResult<crate::call::Pending>;\n\n"
+            "/// One sender per operation, in the order of `shapes::OPERATIONS`.\n"
+            "pub static SENDERS: &[Sender] = &[\n"
+        )
         for op in self.model.ops:
-            out.append(
-                f"use {SDK_CRATE}::operation::{rust_snake(op['name'])}::builders::"
-                f"{rust_pascal(op['name'])}FluentBuilder;\n"
-            )
-        out.append("\n")
+            out.append(f"{python_name(op['name'])},\n")
+        out.append("];\n\n")
         for op in self.model.ops:
             out.append(self.op_fn(op) + "\n")
         for name in sorted(self.fn_names):

@@ -306,6 +306,9 @@ pub struct Outcome {
 }
 
 /// Awaits the SDK's send future and turns what happened into an `Outcome`.
+/// An operation's request, ready to send: the async core of one call.
+pub type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send>>;
+
 pub async fn drive<T, E, Fut>(send: Fut, capture: Capture) -> Outcome
 where
     Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,

@@ -12,7 +12,7 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::PyDict;
 
 use crate::call::Capture;
 use crate::errors;
@@ -500,102 +500,31 @@ impl Client {
         self.inner.endpoint()
     }
 
-    #[getter]
-    fn _retry_settings(&self) -> (String, u32) {
-        (
-            self.inner.settings.retry_mode.clone(),
-            self.inner.settings.max_attempts,
-        )
-    }
-
-    #[pyo3(signature = (*args, **kwargs))]
-    fn create_model_customization_job(
+    /// botocore's `_make_api_call`: the one sync entry point behind every operation
+    /// method (`operation_name` as in the model, `GetModelCustomizationJob`).
+    #[pyo3(signature = (operation_name, api_params=None))]
+    fn _make_api_call(
         &self,
         py: Python<'_>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
+        operation_name: &str,
+        api_params: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        keyword_only(args, "create_model_customization_job")?;
-        crate::operations::create_model_customization_job::call(py, &self.inner, kwargs)
+        let index = crate::operation::index(operation_name)?;
+        crate::operation::call(py, &self.inner, index, api_params)
     }
 
-    /// The coroutine form of `create_model_customization_job` (the async client exposes it under that name).
-    #[pyo3(signature = (*args, **kwargs))]
-    fn _create_model_customization_job_async<'py>(
+    /// The awaitable form of `_make_api_call` (the async client's methods await it).
+    #[pyo3(signature = (operation_name, api_params=None))]
+    fn _make_api_call_async<'py>(
         &self,
         py: Python<'py>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
+        operation_name: &str,
+        api_params: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        keyword_only(args, "create_model_customization_job")?;
-        crate::operations::create_model_customization_job::call_async(py, &self.inner, kwargs)
-    }
-    #[pyo3(signature = (*args, **kwargs))]
-    fn get_model_customization_job(
-        &self,
-        py: Python<'_>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Py<PyAny>> {
-        keyword_only(args, "get_model_customization_job")?;
-        crate::operations::get_model_customization_job::call(py, &self.inner, kwargs)
+        let index = crate::operation::index(operation_name)?;
+        crate::operation::call_async(py, &self.inner, index, api_params)
     }
 
-    /// The coroutine form of `get_model_customization_job` (the async client exposes it under that name).
-    #[pyo3(signature = (*args, **kwargs))]
-    fn _get_model_customization_job_async<'py>(
-        &self,
-        py: Python<'py>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        keyword_only(args, "get_model_customization_job")?;
-        crate::operations::get_model_customization_job::call_async(py, &self.inner, kwargs)
-    }
-    #[pyo3(signature = (*args, **kwargs))]
-    fn list_model_customization_jobs(
-        &self,
-        py: Python<'_>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Py<PyAny>> {
-        keyword_only(args, "list_model_customization_jobs")?;
-        crate::operations::list_model_customization_jobs::call(py, &self.inner, kwargs)
-    }
-
-    /// The coroutine form of `list_model_customization_jobs` (the async client exposes it under that name).
-    #[pyo3(signature = (*args, **kwargs))]
-    fn _list_model_customization_jobs_async<'py>(
-        &self,
-        py: Python<'py>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        keyword_only(args, "list_model_customization_jobs")?;
-        crate::operations::list_model_customization_jobs::call_async(py, &self.inner, kwargs)
-    }
-    #[pyo3(signature = (*args, **kwargs))]
-    fn stop_model_customization_job(
-        &self,
-        py: Python<'_>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Py<PyAny>> {
-        keyword_only(args, "stop_model_customization_job")?;
-        crate::operations::stop_model_customization_job::call(py, &self.inner, kwargs)
-    }
-
-    /// The coroutine form of `stop_model_customization_job` (the async client exposes it under that name).
-    #[pyo3(signature = (*args, **kwargs))]
-    fn _stop_model_customization_job_async<'py>(
-        &self,
-        py: Python<'py>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        keyword_only(args, "stop_model_customization_job")?;
-        crate::operations::stop_model_customization_job::call_async(py, &self.inner, kwargs)
-    }
     /// Runs a waiter to its end (see `waiter.rs`); the sync form.
     #[pyo3(signature = (name, operation, params, acceptors, delay, max_attempts, max_wait=None, on_poll=None))]
     #[allow(clippy::too_many_arguments)]
@@ -633,17 +562,6 @@ impl Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         let spec = crate::waiter::Spec::new(name, operation, acceptors, delay, max_attempts, max_wait)?;
         crate::runtime::future_into_py(py, crate::waiter::wait(self.inner.clone(), spec, params, on_poll))
-    }
-}
-
-/// boto3's wording for positional arguments.
-fn keyword_only(args: &Bound<'_, PyTuple>, name: &str) -> PyResult<()> {
-    if args.is_empty() {
-        Ok(())
-    } else {
-        Err(PyTypeError::new_err(format!(
-            "{name}() only accepts keyword arguments."
-        )))
     }
 }
 

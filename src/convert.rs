@@ -164,6 +164,57 @@ pub fn to_list<'py>(value: &Bound<'py, PyAny>, path: &str) -> PyResult<Vec<Bound
     Err(type_error(path, value, "<class 'list'>, <class 'tuple'>"))
 }
 
+/// A Smithy document from a (validated) JSON-like Python value.
+pub fn to_document(value: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_smithy_types::Document> {
+    document_at(value, path, 0)
+}
+
+fn document_at(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<aws_smithy_types::Document> {
+    use aws_smithy_types::{Document, Number};
+    if depth > 256 {
+        return Err(value_error(path, value, "a document nested more than 256 levels deep"));
+    }
+    if value.is_none() {
+        return Ok(Document::Null);
+    }
+    if let Ok(b) = value.cast::<PyBool>() {
+        return Ok(Document::Bool(b.is_true()));
+    }
+    if value.is_instance_of::<PyInt>() {
+        if let Ok(u) = value.extract::<u64>() {
+            return Ok(Document::Number(Number::PosInt(u)));
+        }
+        return match value.extract::<i64>() {
+            Ok(i) => Ok(Document::Number(Number::NegInt(i))),
+            Err(_) => Err(value_error(path, value, "an integer outside the 64-bit range")),
+        };
+    }
+    if value.is_instance_of::<PyFloat>() {
+        return Ok(Document::Number(Number::Float(value.extract::<f64>()?)));
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(Document::String(text_of(s)));
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let mut out = std::collections::HashMap::new();
+        for (k, v) in dict_items(dict)? {
+            let key = to_string(&k, &key_path(path, &k))?;
+            let item = document_at(&v, &member_path(path, &key), depth + 1)?;
+            out.insert(key, item);
+        }
+        return Ok(Document::Object(out));
+    }
+    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+        let items = to_list(value, path)?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            out.push(document_at(item, &index_path(path, i), depth + 1)?);
+        }
+        return Ok(Document::Array(out));
+    }
+    Err(type_error(path, value, "<class 'str'>, <class 'int'>, <class 'bool'>, <class 'float'>, <class 'list'>, <class 'dict'>"))
+}
+
 pub fn to_string(value: &Bound<'_, PyAny>, path: &str) -> PyResult<String> {
     let s = value
         .cast::<PyString>()
@@ -525,8 +576,24 @@ pub fn to_datetime(value: &Bound<'_, PyAny>, path: &str) -> PyResult<DateTime> {
 }
 
 /// A builder's `BuildError` (a required member is missing) as a `ValueError`.
-pub fn build_error(e: impl std::fmt::Display, path: &str) -> PyErr {
-    PyValueError::new_err(format!("Invalid parameter {}: {}", shown(path), e))
+/// What an SDK builder's `build()` gives: the value, or (when smithy-rs made it
+/// fallible: a required member the struct does not hold as an `Option`) a
+/// `Result`. The generated code calls `built` on either, so it does not have to
+/// know which builders are fallible (the JSON model does not say).
+pub trait Built<T> {
+    fn built(self, path: &str) -> PyResult<T>;
+}
+
+impl<T> Built<T> for T {
+    fn built(self, _path: &str) -> PyResult<T> {
+        Ok(self)
+    }
+}
+
+impl<T> Built<T> for Result<T, aws_smithy_types::error::operation::BuildError> {
+    fn built(self, path: &str) -> PyResult<T> {
+        self.map_err(|e| PyValueError::new_err(format!("Invalid parameter {}: {}", shown(path), e)))
+    }
 }
 
 /// A tagged union without exactly one member set.

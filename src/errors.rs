@@ -5,8 +5,8 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString};
 
-use crate::call::{RawResponse, TransportKind};
-use crate::response;
+use crate::call::TransportKind;
+use crate::response::ParseError;
 
 fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
@@ -30,6 +30,12 @@ pub fn raise(py: Python<'_>, class_name: &str, kwargs: &[(&str, &str)]) -> PyErr
     build().unwrap_or_else(|e| e)
 }
 
+impl From<ParseError> for PyErr {
+    fn from(e: ParseError) -> PyErr {
+        response_parser_error(&e.0)
+    }
+}
+
 pub fn response_parser_error(message: &str) -> PyErr {
     Python::attach(|py| {
         let build = || -> PyResult<PyErr> {
@@ -49,16 +55,9 @@ pub fn param_validation(py: Python<'_>, problems: &[String]) -> PyErr {
     )
 }
 
-/// The modeled error class (or ClientError) for an error response.
-pub fn client_error(
-    py: Python<'_>,
-    operation_name: &str,
-    raw: &RawResponse,
-    attempts: u32,
-    max_attempts: u32,
-) -> PyErr {
+/// The modeled error class (or ClientError) for a parsed error response.
+pub fn client_error(py: Python<'_>, operation_name: &str, parsed: &Bound<'_, PyDict>) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let parsed = response::parse_error(py, raw, attempts, max_attempts)?;
         let exc = exceptions(py)?.call_method1("make_client_error", (parsed, operation_name))?;
         Ok(PyErr::from_value(exc))
     };

@@ -10,7 +10,7 @@
 //! written into the SDK's JSON body before signing, so the body says what boto3's would.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyTuple};
+use pyo3::types::{PyDict, PyFloat, PyInt};
 use serde_json::Value;
 
 use crate::generated::shapes::SHAPES;
@@ -28,6 +28,15 @@ pub type Patch = (Vec<Seg>, Value);
 pub fn collect(params: &Bound<'_, PyDict>, input: ShapeId) -> Vec<Patch> {
     let mut out = Vec::new();
     let mut path = Vec::new();
+    if let Some(payload) = SHAPES[input].payload {
+        // The payload member (a structure) is the whole body.
+        if let Some(m) = SHAPES[input].members.iter().find(|m| m.name == payload) {
+            if let Ok(Some(v)) = params.get_item(m.name) {
+                walk(&v, m.shape, &mut path, &mut out, 0);
+            }
+        }
+        return out;
+    }
     for m in SHAPES[input].members {
         if m.location != Location::Body {
             continue;
@@ -82,13 +91,7 @@ fn walk(
         }
         Kind::List => {
             if let Some(member) = s.member {
-                let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = v.cast::<PyList>() {
-                    l.iter().collect()
-                } else if let Ok(t) = v.cast::<PyTuple>() {
-                    t.iter().collect()
-                } else {
-                    return;
-                };
+                let Ok(items) = crate::convert::to_list(v, "") else { return };
                 for (i, item) in items.iter().enumerate() {
                     path.push(Seg::Index(i));
                     walk(item, member, path, out, depth + 1);
@@ -98,7 +101,7 @@ fn walk(
         }
         Kind::Map => {
             if let (Some(value), Ok(d)) = (s.value, v.cast::<PyDict>()) {
-                for (k, item) in d.iter() {
+                for (k, item) in crate::convert::dict_items(d).unwrap_or_default() {
                     if let Ok(k) = k.extract::<String>() {
                         path.push(Seg::Key(k));
                         walk(&item, value, path, out, depth + 1);

@@ -12,7 +12,7 @@ mod generated;
 mod insecure;
 mod logging;
 mod model;
-mod operations;
+mod operation;
 mod response;
 mod retry;
 mod runtime;

@@ -20,6 +20,8 @@ pub enum Kind {
     Boolean,
     Timestamp,
     Blob,
+    /// A Smithy document: any JSON value, carried as is.
+    Document,
 }
 
 /// Where an input member travels in the HTTP request.
@@ -68,6 +70,8 @@ pub struct Shape {
     /// Allowed values for enum strings (empty when not an enum).
     pub enum_values: &'static [&'static str],
     pub sensitive: bool,
+    /// The member that is the whole HTTP body (`payload` in the model), if any.
+    pub payload: Option<&'static str>,
 }
 
 #[derive(Debug)]

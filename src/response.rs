@@ -114,7 +114,13 @@ pub fn parse_output<'py>(
         }
     };
     let walker = Walker { py };
-    walker.members_into(output, obj, raw, &out, SHAPES[output].name)?;
+    match SHAPES[output].payload.and_then(|p| SHAPES[output].members.iter().find(|m| m.name == p)) {
+        // The payload member (a structure) is the whole body, as botocore parses it.
+        Some(m) => {
+            out.set_item(m.name, walker.value(m.shape, &body, &format!("{}.{}", SHAPES[output].name, m.name))?)?;
+        }
+        None => walker.members_into(output, obj, raw, &out, SHAPES[output].name)?,
+    }
     Ok(out)
 }
 
@@ -452,7 +458,7 @@ impl<'py> Walker<'py> {
                 Value::String(s) => Ok(helpers(py)?.getattr("b64decode")?.call1((s.as_str(),))?),
                 other => self.plain(other),
             },
-            Kind::String => self.plain(v),
+            Kind::String | Kind::Document => self.plain(v),
         }
     }
 
@@ -602,12 +608,6 @@ impl IsoTimestamp {
             _ => return None,
         }
         Some(ts)
-    }
-}
-
-impl From<ParseError> for PyErr {
-    fn from(e: ParseError) -> PyErr {
-        crate::errors::response_parser_error(&e.0)
     }
 }
 

@@ -33,6 +33,7 @@ const INT_TYPES: &str = "<class 'int'>";
 const FLOAT_TYPES: &str = "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>";
 const BOOL_TYPES: &str = "<class 'bool'>";
 const DICT_TYPES: &str = "<class 'dict'>";
+const DOCUMENT_TYPES: &str = "<class 'str'>, <class 'int'>, <class 'bool'>, <class 'float'>, <class 'list'>, <class 'dict'>";
 const LIST_TYPES: &str = "<class 'list'>, <class 'tuple'>";
 const TIMESTAMP_TYPES: &str = "<class 'datetime.datetime'>, timestamp-string";
 const BLOB_TYPES: &str = "<class 'bytes'>, <class 'bytearray'>, file-like object";
@@ -295,6 +296,7 @@ impl Validator {
                     self.invalid_type(name, value, TIMESTAMP_TYPES);
                 }
             }
+            Kind::Document => self.document(value, name, depth),
             Kind::Blob => {
                 let ok = value.is_instance_of::<PyBytes>()
                     || value.is_instance_of::<PyByteArray>()
@@ -304,6 +306,35 @@ impl Validator {
                     self.invalid_type(name, value, BLOB_TYPES);
                 }
             }
+        }
+    }
+
+    /// botocore's `_validate_document`: JSON-like values only (a dict's values are
+    /// reported by their key alone, as botocore names them).
+    fn document(&mut self, value: &Bound<'_, PyAny>, name: &str, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.report(format!(
+                "Invalid value for parameter {}: nested more than {} levels deep",
+                shown(name),
+                MAX_DEPTH
+            ));
+        } else if value.is_none() {
+        } else if let Ok(dict) = value.cast::<PyDict>() {
+            for (key, item) in convert::dict_items(dict).unwrap_or_default() {
+                self.document(&item, &convert::display(&key), depth + 1);
+            }
+        } else if value.cast::<PyList>().is_ok() {
+            for (i, item) in convert::to_list(value, name).unwrap_or_default().iter().enumerate() {
+                self.document(&item, &format!("{name}[{i}]"), depth + 1);
+            }
+        } else if !(value.is_instance_of::<PyString>() || value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>()) {
+            self.report(format!(
+                "Invalid type for document parameter {}, value: {}, type: {}, valid types: {}",
+                shown(name),
+                convert::display(value),
+                convert::class_text(value),
+                DOCUMENT_TYPES
+            ));
         }
     }
 

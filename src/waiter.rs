@@ -12,11 +12,10 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::call::{Failure, Outcome};
+use crate::call::Outcome;
 use crate::client::ClientInner;
 use crate::errors;
 use crate::generated::shapes::OPERATIONS;
-use crate::response;
 
 /// `(state, matcher, argument, expected)` as given by the Python layer.
 #[derive(FromPyObject)]
@@ -44,7 +43,8 @@ struct Rule {
 
 pub struct Spec {
     name: String,
-    operation: String,
+    /// Index of the polled operation in `shapes::OPERATIONS`.
+    operation: usize,
     rules: Vec<Rule>,
     delay: Duration,
     max_attempts: u32,
@@ -81,9 +81,7 @@ impl Spec {
             };
             rules.push(Rule { state, matcher, argument, expected });
         }
-        if !OPERATIONS.iter().any(|op| op.name == operation) {
-            return Err(PyValueError::new_err(format!("unknown operation {operation:?}")));
-        }
+        let operation = crate::operation::index(&operation)?;
         Ok(Spec {
             name,
             operation,
@@ -159,20 +157,9 @@ impl Spec {
         polls: u32,
         started: Instant,
     ) -> PyResult<Step> {
-        let op = OPERATIONS
-            .iter()
-            .find(|op| op.name == self.operation)
-            .ok_or_else(|| PyValueError::new_err("unknown operation"))?;
-        crate::logging::call(py, &self.operation, &outcome);
-        let (response, is_error) = match outcome.result {
-            Ok(raw) => (response::parse_output(py, op.output, &raw, outcome.attempts)?, false),
-            Err(Failure::Service(raw)) => (
-                response::parse_error(py, &raw, outcome.attempts, client.settings.max_attempts)?,
-                true,
-            ),
-            Err(Failure::Transport { kind, message }) => {
-                return Err(errors::transport(py, kind, &message, outcome.url.as_deref(), &client.endpoint()))
-            }
+        let (response, is_error) = match crate::operation::reply(py, client, &OPERATIONS[self.operation], outcome)? {
+            crate::operation::Reply::Output(out) => (out, false),
+            crate::operation::Reply::Error(parsed) => (parsed, true),
         };
         if let Some(callback) = on_poll {
             callback.call1(py, (response.clone(),))?;
@@ -235,7 +222,7 @@ pub async fn wait(
     let mut polls = 0u32;
     loop {
         let request = crate::runtime::attach(|py| {
-            crate::operations::prepare_by_name(py, &client, &spec.operation, Some(params.bind(py)))
+            crate::operation::prepare(py, &client, spec.operation, Some(params.bind(py)))
         })?;
         let outcome = request.await;
         polls += 1;

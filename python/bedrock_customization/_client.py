@@ -74,7 +74,7 @@ def _redact_url(url: Optional[str]) -> Optional[str]:
 
 
 class Client(_core.Client):
-    """A low-level client for Amazon Bedrock model-customization jobs.
+    """A low-level client for Amazon Bedrock (every operation of the service).
 
     Create one with :func:`bedrock_customization.client` or
     :meth:`Session.client`; the operation methods take keyword arguments only
@@ -169,13 +169,29 @@ class AsyncClient(Client):
         return super().__repr__().replace(".Client ", ".AsyncClient ", 1)
 
 
-def _coroutine_method(python_name: str):
-    """A real coroutine function around the core's awaitable form, so a call
-    made outside a running loop (``asyncio.run(client.get_...(...))``) works."""
-    core = getattr(_core.Client, f"_{python_name}_async")
+def _api_method(python_name: str, operation_name: str):
+    """An operation method, as botocore makes them: keyword arguments only, one
+    generic call (``_make_api_call``) behind every operation."""
+
+    def method(self, *args: Any, **kwargs: Any) -> Dict[str, Any]:
+        if args:
+            raise TypeError(f"{python_name}() only accepts keyword arguments.")
+        return self._make_api_call(operation_name, kwargs)
+
+    method.__name__ = python_name
+    method.__qualname__ = f"Client.{python_name}"
+    method.__doc__ = f"Calls the ``{operation_name}`` operation; the same arguments and result as boto3's."
+    return method
+
+
+def _coroutine_method(python_name: str, operation_name: str):
+    """The async client's form: a real coroutine function around the core's
+    awaitable, so a call made outside a running loop (``asyncio.run(...)``) works."""
 
     async def method(self, *args: Any, **kwargs: Any) -> Dict[str, Any]:
-        return await core(self, *args, **kwargs)
+        if args:
+            raise TypeError(f"{python_name}() only accepts keyword arguments.")
+        return await self._make_api_call_async(operation_name, kwargs)
 
     method.__name__ = python_name
     method.__qualname__ = f"AsyncClient.{python_name}"
@@ -183,10 +199,11 @@ def _coroutine_method(python_name: str):
     return method
 
 
-# The async client's operations, one per operation of the model.
-for _python_name in _model.OPERATIONS:
-    setattr(AsyncClient, _python_name, _coroutine_method(_python_name))
-del _python_name
+# One method per operation of the model, on both clients.
+for _python_name, _operation_name in _model.OPERATIONS.items():
+    setattr(Client, _python_name, _api_method(_python_name, _operation_name))
+    setattr(AsyncClient, _python_name, _coroutine_method(_python_name, _operation_name))
+del _python_name, _operation_name
 
 
 # ---------------------------------------------------------------------------

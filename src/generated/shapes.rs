@@ -914,6 +914,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 1
     Shape {
@@ -937,6 +938,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 2
     Shape {
@@ -951,6 +953,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[0-9a-z]+"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 3
     Shape {
@@ -998,6 +1001,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 4
     Shape {
@@ -1109,6 +1113,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 5
     Shape {
@@ -1123,6 +1128,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 6
     Shape {
@@ -1137,6 +1143,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[0-9]{12}"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 7
     Shape {
@@ -1151,6 +1158,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 8
     Shape {
@@ -1165,6 +1173,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 9
     Shape {
@@ -1179,6 +1188,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 10
     Shape {
@@ -1193,6 +1203,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 11
     Shape {
@@ -1216,6 +1227,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 12
     Shape {
@@ -1230,6 +1242,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:advanced\-prompt\-optimization\-job/[0-9a-z]{12}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 13
     Shape {
@@ -1244,6 +1257,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 14
     Shape {
@@ -1258,6 +1272,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"((arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:advanced\-prompt\-optimization\-job/)?[0-9a-z]{12})"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 15
     Shape {
@@ -1272,6 +1287,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 16
     Shape {
@@ -1286,6 +1302,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[0-9A-Za-z][\+\-\.0-9A-Za-z]*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 17
     Shape {
@@ -1308,6 +1325,7 @@ pub static SHAPES: &[Shape] = &[
             "Deleting",
         ],
         sensitive: false,
+        payload: None,
     },
     // 18
     Shape {
@@ -1322,6 +1340,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 19
     Shape {
@@ -1377,6 +1396,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 20
     Shape {
@@ -1400,6 +1420,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 21
     Shape {
@@ -1431,6 +1452,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 22
     Shape {
@@ -1450,6 +1472,7 @@ pub static SHAPES: &[Shape] = &[
             "ERROR",
         ],
         sensitive: false,
+        payload: None,
     },
     // 23
     Shape {
@@ -1467,6 +1490,7 @@ pub static SHAPES: &[Shape] = &[
             "RagEvaluation",
         ],
         sensitive: false,
+        payload: None,
     },
     // 24
     Shape {
@@ -1481,6 +1505,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 25
     Shape {
@@ -1500,6 +1525,7 @@ pub static SHAPES: &[Shape] = &[
             "STRING_LIST",
         ],
         sensitive: false,
+        payload: None,
     },
     // 26
     Shape {
@@ -1517,6 +1543,7 @@ pub static SHAPES: &[Shape] = &[
             "NOT_AUTHORIZED",
         ],
         sensitive: false,
+        payload: None,
     },
     // 27
     Shape {
@@ -1556,6 +1583,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 28
     Shape {
@@ -1587,6 +1615,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 29
     Shape {
@@ -1610,6 +1639,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 30
     Shape {
@@ -1624,6 +1654,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 31
     Shape {
@@ -1638,6 +1669,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 32
     Shape {
@@ -1709,6 +1741,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 33
     Shape {
@@ -1723,6 +1756,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 34
     Shape {
@@ -1762,6 +1796,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 35
     Shape {
@@ -1785,6 +1820,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 36
     Shape {
@@ -1799,6 +1835,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 37
     Shape {
@@ -1838,6 +1875,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 38
     Shape {
@@ -1877,6 +1915,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 39
     Shape {
@@ -1894,6 +1933,7 @@ pub static SHAPES: &[Shape] = &[
             "ALWAYS_FALSE",
         ],
         sensitive: false,
+        payload: None,
     },
     // 40
     Shape {
@@ -1908,6 +1948,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 41
     Shape {
@@ -1930,6 +1971,7 @@ pub static SHAPES: &[Shape] = &[
             "NO_TRANSLATION",
         ],
         sensitive: false,
+        payload: None,
     },
     // 42
     Shape {
@@ -1961,6 +2003,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 43
     Shape {
@@ -1975,6 +2018,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 44
     Shape {
@@ -2022,6 +2066,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 45
     Shape {
@@ -2045,6 +2090,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 46
     Shape {
@@ -2059,6 +2105,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 47
     Shape {
@@ -2114,6 +2161,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 48
     Shape {
@@ -2145,6 +2193,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 49
     Shape {
@@ -2159,6 +2208,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 50
     Shape {
@@ -2173,6 +2223,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 51
     Shape {
@@ -2196,6 +2247,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 52
     Shape {
@@ -2210,6 +2262,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 53
     Shape {
@@ -2257,6 +2310,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 54
     Shape {
@@ -2271,6 +2325,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 55
     Shape {
@@ -2302,6 +2357,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 56
     Shape {
@@ -2316,6 +2372,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 57
     Shape {
@@ -2330,6 +2387,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 58
     Shape {
@@ -2344,6 +2402,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 59
     Shape {
@@ -2358,6 +2417,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 60
     Shape {
@@ -2381,6 +2441,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 61
     Shape {
@@ -2404,6 +2465,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 62
     Shape {
@@ -2427,6 +2489,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 63
     Shape {
@@ -2466,6 +2529,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 64
     Shape {
@@ -2489,6 +2553,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 65
     Shape {
@@ -2520,6 +2585,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 66
     Shape {
@@ -2559,6 +2625,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 67
     Shape {
@@ -2582,6 +2649,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 68
     Shape {
@@ -2613,6 +2681,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 69
     Shape {
@@ -2627,6 +2696,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 70
     Shape {
@@ -2650,6 +2720,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 71
     Shape {
@@ -2664,6 +2735,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 72
     Shape {
@@ -2695,6 +2767,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 73
     Shape {
@@ -2814,6 +2887,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 74
     Shape {
@@ -2828,6 +2902,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 75
     Shape {
@@ -2842,6 +2917,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 76
     Shape {
@@ -2856,6 +2932,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 77
     Shape {
@@ -2870,6 +2947,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 78
     Shape {
@@ -2887,6 +2965,7 @@ pub static SHAPES: &[Shape] = &[
             "FAILED",
         ],
         sensitive: false,
+        payload: None,
     },
     // 79
     Shape {
@@ -2901,6 +2980,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:automated\-reasoning\-policy/[0-9a-z]{12}(:([1-9][0-9]{0,11}))?"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 80
     Shape {
@@ -2940,6 +3020,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 81
     Shape {
@@ -2954,6 +3035,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 82
     Shape {
@@ -2968,6 +3050,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 83
     Shape {
@@ -2985,6 +3068,7 @@ pub static SHAPES: &[Shape] = &[
             "txt",
         ],
         sensitive: false,
+        payload: None,
     },
     // 84
     Shape {
@@ -2999,6 +3083,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 85
     Shape {
@@ -3013,6 +3098,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 86
     Shape {
@@ -3036,6 +3122,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 87
     Shape {
@@ -3075,6 +3162,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 88
     Shape {
@@ -3089,6 +3177,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 89
     Shape {
@@ -3107,6 +3196,7 @@ pub static SHAPES: &[Shape] = &[
             "ERROR",
         ],
         sensitive: false,
+        payload: None,
     },
     // 90
     Shape {
@@ -3121,6 +3211,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-0-9A-Fa-f]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 91
     Shape {
@@ -3144,6 +3235,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 92
     Shape {
@@ -3183,6 +3275,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 93
     Shape {
@@ -3197,6 +3290,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 94
     Shape {
@@ -3211,6 +3305,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 95
     Shape {
@@ -3234,6 +3329,7 @@ pub static SHAPES: &[Shape] = &[
             "SOURCE_DOCUMENT",
         ],
         sensitive: false,
+        payload: None,
     },
     // 96
     Shape {
@@ -3313,6 +3409,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 97
     Shape {
@@ -3352,6 +3449,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 98
     Shape {
@@ -3383,6 +3481,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 99
     Shape {
@@ -3397,6 +3496,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 100
     Shape {
@@ -3428,6 +3528,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 101
     Shape {
@@ -3442,6 +3543,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 102
     Shape {
@@ -3489,6 +3591,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 103
     Shape {
@@ -3503,6 +3606,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 104
     Shape {
@@ -3517,6 +3621,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[0-9a-f]{8}\-?[0-9a-f]{4}\-?4[0-9a-f]{3}\-?[89ab][0-9a-f]{3}\-?[0-9a-f]{12}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 105
     Shape {
@@ -3540,6 +3645,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 106
     Shape {
@@ -3571,6 +3677,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 107
     Shape {
@@ -3594,6 +3701,7 @@ pub static SHAPES: &[Shape] = &[
             "CANCELLED",
         ],
         sensitive: false,
+        payload: None,
     },
     // 108
     Shape {
@@ -3608,6 +3716,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 109
     Shape {
@@ -3671,6 +3780,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 110
     Shape {
@@ -3691,6 +3801,7 @@ pub static SHAPES: &[Shape] = &[
             "GENERATE_POLICY_SCENARIOS",
         ],
         sensitive: false,
+        payload: None,
     },
     // 111
     Shape {
@@ -3705,6 +3816,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 112
     Shape {
@@ -3719,6 +3831,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 113
     Shape {
@@ -3766,6 +3879,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 114
     Shape {
@@ -3805,6 +3919,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 115
     Shape {
@@ -3884,6 +3999,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 116
     Shape {
@@ -3923,6 +4039,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 117
     Shape {
@@ -3937,6 +4054,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 118
     Shape {
@@ -3951,6 +4069,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 119
     Shape {
@@ -3965,6 +4084,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[A-Z][0-9A-Z]{11}"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 120
     Shape {
@@ -3979,6 +4099,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 121
     Shape {
@@ -3993,6 +4114,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 122
     Shape {
@@ -4032,6 +4154,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 123
     Shape {
@@ -4046,6 +4169,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 124
     Shape {
@@ -4060,6 +4184,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 125
     Shape {
@@ -4074,6 +4199,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[A-Za-z][0-9A-Z_a-z]*"),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 126
     Shape {
@@ -4088,6 +4214,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 127
     Shape {
@@ -4119,6 +4246,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 128
     Shape {
@@ -4133,6 +4261,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 129
     Shape {
@@ -4147,6 +4276,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 130
     Shape {
@@ -4161,6 +4291,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[A-Za-z][0-9A-Z_a-z]*"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 131
     Shape {
@@ -4192,6 +4323,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 132
     Shape {
@@ -4206,6 +4338,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 133
     Shape {
@@ -4245,6 +4378,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 134
     Shape {
@@ -4259,6 +4393,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 135
     Shape {
@@ -4273,6 +4408,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 136
     Shape {
@@ -4287,6 +4423,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[A-Za-z][0-9A-Z_a-z]*"),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 137
     Shape {
@@ -4301,6 +4438,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 138
     Shape {
@@ -4324,6 +4462,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 139
     Shape {
@@ -4347,6 +4486,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 140
     Shape {
@@ -4370,6 +4510,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 141
     Shape {
@@ -4393,6 +4534,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 142
     Shape {
@@ -4416,6 +4558,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 143
     Shape {
@@ -4439,6 +4582,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 144
     Shape {
@@ -4462,6 +4606,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 145
     Shape {
@@ -4476,6 +4621,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 146
     Shape {
@@ -4507,6 +4653,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 147
     Shape {
@@ -4521,6 +4668,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 148
     Shape {
@@ -4535,6 +4683,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 149
     Shape {
@@ -4549,6 +4698,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[0-9A-Za-z]*"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 150
     Shape {
@@ -4563,6 +4713,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 151
     Shape {
@@ -4618,6 +4769,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 152
     Shape {
@@ -4632,6 +4784,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 153
     Shape {
@@ -4655,6 +4808,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 154
     Shape {
@@ -4669,6 +4823,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 155
     Shape {
@@ -4708,6 +4863,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 156
     Shape {
@@ -4722,6 +4878,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 157
     Shape {
@@ -4745,6 +4902,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 158
     Shape {
@@ -4759,6 +4917,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[0-9a-z]{128}"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 159
     Shape {
@@ -4773,6 +4932,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[0-9a-z]{12}"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 160
     Shape {
@@ -4796,6 +4956,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 161
     Shape {
@@ -4810,6 +4971,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 162
     Shape {
@@ -4824,6 +4986,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 163
     Shape {
@@ -4838,6 +5001,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 164
     Shape {
@@ -4852,6 +5016,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 165
     Shape {
@@ -4939,6 +5104,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 166
     Shape {
@@ -4953,6 +5119,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{20}\-0-9A-Z_a-z]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 167
     Shape {
@@ -4967,6 +5134,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 168
     Shape {
@@ -5022,6 +5190,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 169
     Shape {
@@ -5036,6 +5205,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 170
     Shape {
@@ -5091,6 +5261,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 171
     Shape {
@@ -5105,6 +5276,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 172
     Shape {
@@ -5152,6 +5324,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 173
     Shape {
@@ -5166,6 +5339,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 174
     Shape {
@@ -5180,6 +5354,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 175
     Shape {
@@ -5194,6 +5369,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 176
     Shape {
@@ -5217,6 +5393,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 177
     Shape {
@@ -5272,6 +5449,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 178
     Shape {
@@ -5286,6 +5464,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[0-9A-Za-z]*"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 179
     Shape {
@@ -5309,6 +5488,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 180
     Shape {
@@ -5340,6 +5520,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 181
     Shape {
@@ -5354,6 +5535,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 182
     Shape {
@@ -5368,6 +5550,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 183
     Shape {
@@ -5382,6 +5565,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 184
     Shape {
@@ -5453,6 +5637,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 185
     Shape {
@@ -5524,6 +5709,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 186
     Shape {
@@ -5538,6 +5724,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[0-9A-Z]{12}"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 187
     Shape {
@@ -5552,6 +5739,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 188
     Shape {
@@ -5566,6 +5754,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 189
     Shape {
@@ -5580,6 +5769,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 190
     Shape {
@@ -5594,6 +5784,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 191
     Shape {
@@ -5608,6 +5799,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 192
     Shape {
@@ -5679,6 +5871,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 193
     Shape {
@@ -5696,6 +5889,7 @@ pub static SHAPES: &[Shape] = &[
             "FAILED",
         ],
         sensitive: false,
+        payload: None,
     },
     // 194
     Shape {
@@ -5716,6 +5910,7 @@ pub static SHAPES: &[Shape] = &[
             "FAILED",
         ],
         sensitive: false,
+        payload: None,
     },
     // 195
     Shape {
@@ -5755,6 +5950,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 196
     Shape {
@@ -5769,6 +5965,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 197
     Shape {
@@ -5800,6 +5997,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 198
     Shape {
@@ -5839,6 +6037,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 199
     Shape {
@@ -5870,6 +6069,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 200
     Shape {
@@ -5893,6 +6093,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 201
     Shape {
@@ -5940,6 +6141,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 202
     Shape {
@@ -5963,6 +6165,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 203
     Shape {
@@ -6002,6 +6205,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 204
     Shape {
@@ -6041,6 +6245,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 205
     Shape {
@@ -6064,6 +6269,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 206
     Shape {
@@ -6119,6 +6325,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 207
     Shape {
@@ -6133,6 +6340,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 208
     Shape {
@@ -6147,6 +6355,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("([1-9][0-9]{0,11})"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 209
     Shape {
@@ -6186,6 +6395,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 210
     Shape {
@@ -6200,6 +6410,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:(([0-9]{12}:custom\-model/([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})/[0-9a-z]{12})|(:foundation\-model/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2})))|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})|(([0-9A-Za-z][\-_]?)+)"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 211
     Shape {
@@ -6239,6 +6450,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 212
     Shape {
@@ -6253,6 +6465,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 213
     Shape {
@@ -6284,6 +6497,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 214
     Shape {
@@ -6298,6 +6512,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 215
     Shape {
@@ -6321,6 +6536,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 216
     Shape {
@@ -6352,6 +6568,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 217
     Shape {
@@ -6391,6 +6608,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 218
     Shape {
@@ -6405,6 +6623,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 219
     Shape {
@@ -6436,6 +6655,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 220
     Shape {
@@ -6450,6 +6670,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 221
     Shape {
@@ -6473,6 +6694,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 222
     Shape {
@@ -6504,6 +6726,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 223
     Shape {
@@ -6527,6 +6750,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 224
     Shape {
@@ -6541,6 +6765,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 225
     Shape {
@@ -6555,6 +6780,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:(bedrock|sagemaker):[\-0-9a-z]{1,20}:([0-9]{12})?:([\-a-z]+/)?)?([\-\.0-9A-Za-z]{1,63}){0,2}(([:][\-0-9a-z]{1,63}){0,2})?(/[0-9a-z]{1,12})?"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 226
     Shape {
@@ -6569,6 +6795,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}(/[0-9a-z]{12}|)"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 227
     Shape {
@@ -6583,6 +6810,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}::foundation\-model/([^\x{A}\x{D}\x{2028}\x{2029}]*))?"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 228
     Shape {
@@ -6597,6 +6825,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 229
     Shape {
@@ -6611,6 +6840,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 230
     Shape {
@@ -6625,6 +6855,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 231
     Shape {
@@ -6639,6 +6870,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 232
     Shape {
@@ -6678,6 +6910,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 233
     Shape {
@@ -6709,6 +6942,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 234
     Shape {
@@ -6723,6 +6957,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 235
     Shape {
@@ -6762,6 +6997,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 236
     Shape {
@@ -6779,6 +7015,7 @@ pub static SHAPES: &[Shape] = &[
             "SixMonths",
         ],
         sensitive: false,
+        payload: None,
     },
     // 237
     Shape {
@@ -6795,6 +7032,7 @@ pub static SHAPES: &[Shape] = &[
             "ACCOUNT",
         ],
         sensitive: false,
+        payload: None,
     },
     // 238
     Shape {
@@ -6818,6 +7056,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 239
     Shape {
@@ -6832,6 +7071,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*[a-z]{1,20}/[^\x{A}\x{D}\x{2028}\x{2029}]{1,20}[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 240
     Shape {
@@ -6911,6 +7151,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 241
     Shape {
@@ -6934,6 +7175,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 242
     Shape {
@@ -6997,6 +7239,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 243
     Shape {
@@ -7068,6 +7311,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 244
     Shape {
@@ -7131,6 +7375,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 245
     Shape {
@@ -7162,6 +7407,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 246
     Shape {
@@ -7209,6 +7455,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 247
     Shape {
@@ -7272,6 +7519,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 248
     Shape {
@@ -7327,6 +7575,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 249
     Shape {
@@ -7350,6 +7599,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 250
     Shape {
@@ -7413,6 +7663,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 251
     Shape {
@@ -7436,6 +7687,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 252
     Shape {
@@ -7531,6 +7783,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 253
     Shape {
@@ -7554,6 +7807,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 254
     Shape {
@@ -7585,6 +7839,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 255
     Shape {
@@ -7608,6 +7863,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 256
     Shape {
@@ -7735,6 +7991,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 257
     Shape {
@@ -7782,6 +8039,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 258
     Shape {
@@ -7821,6 +8079,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 259
     Shape {
@@ -7852,6 +8111,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 260
     Shape {
@@ -7907,6 +8167,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 261
     Shape {
@@ -7938,6 +8199,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 262
     Shape {
@@ -8001,6 +8263,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 263
     Shape {
@@ -8024,6 +8287,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 264
     Shape {
@@ -8079,6 +8343,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 265
     Shape {
@@ -8102,6 +8367,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 266
     Shape {
@@ -8237,6 +8503,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 267
     Shape {
@@ -8260,6 +8527,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 268
     Shape {
@@ -8347,6 +8615,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 269
     Shape {
@@ -8370,6 +8639,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 270
     Shape {
@@ -8465,6 +8735,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 271
     Shape {
@@ -8488,6 +8759,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 272
     Shape {
@@ -8559,6 +8831,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 273
     Shape {
@@ -8582,6 +8855,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 274
     Shape {
@@ -8645,6 +8919,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 275
     Shape {
@@ -8668,6 +8943,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 276
     Shape {
@@ -8691,6 +8967,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 277
     Shape {
@@ -8705,6 +8982,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 278
     Shape {
@@ -8744,6 +9022,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 279
     Shape {
@@ -8767,6 +9046,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 280
     Shape {
@@ -8781,6 +9061,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 281
     Shape {
@@ -8795,6 +9076,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:custom\-model/(imported|[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2})/[0-9a-z]{12}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 282
     Shape {
@@ -8809,6 +9091,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:custom\-model\-deployment/[0-9a-z]{12}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 283
     Shape {
@@ -8823,6 +9106,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 284
     Shape {
@@ -8837,6 +9121,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:custom\-model\-deployment/[0-9a-z]{12})|\A([0-9A-Za-z][\-_]?){1,63}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 285
     Shape {
@@ -8855,6 +9140,7 @@ pub static SHAPES: &[Shape] = &[
             "Failed",
         ],
         sensitive: false,
+        payload: None,
     },
     // 286
     Shape {
@@ -8926,6 +9212,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 287
     Shape {
@@ -8940,6 +9227,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 288
     Shape {
@@ -8971,6 +9259,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 289
     Shape {
@@ -8989,6 +9278,7 @@ pub static SHAPES: &[Shape] = &[
             "UpdateFailed",
         ],
         sensitive: false,
+        payload: None,
     },
     // 290
     Shape {
@@ -9003,6 +9293,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"([0-9A-Za-z][\-_]?){1,63}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 291
     Shape {
@@ -9082,6 +9373,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 292
     Shape {
@@ -9096,6 +9388,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 293
     Shape {
@@ -9127,6 +9420,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 294
     Shape {
@@ -9141,6 +9435,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"v[0-9]+[^\x{A}\x{D}\x{2028}\x{2029}][0-9]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 295
     Shape {
@@ -9172,6 +9467,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 296
     Shape {
@@ -9192,6 +9488,7 @@ pub static SHAPES: &[Shape] = &[
             "IMPORTED",
         ],
         sensitive: false,
+        payload: None,
     },
     // 297
     Shape {
@@ -9231,6 +9528,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 298
     Shape {
@@ -9270,6 +9568,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 299
     Shape {
@@ -9284,6 +9583,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 300
     Shape {
@@ -9315,6 +9615,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 301
     Shape {
@@ -9329,6 +9630,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 302
     Shape {
@@ -9368,6 +9670,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 303
     Shape {
@@ -9382,6 +9685,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 304
     Shape {
@@ -9405,6 +9709,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 305
     Shape {
@@ -9419,6 +9724,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 306
     Shape {
@@ -9442,6 +9748,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 307
     Shape {
@@ -9456,6 +9763,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 308
     Shape {
@@ -9479,6 +9787,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 309
     Shape {
@@ -9493,6 +9802,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 310
     Shape {
@@ -9516,6 +9826,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 311
     Shape {
@@ -9530,6 +9841,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 312
     Shape {
@@ -9561,6 +9873,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 313
     Shape {
@@ -9575,6 +9888,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 314
     Shape {
@@ -9598,6 +9912,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 315
     Shape {
@@ -9612,6 +9927,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 316
     Shape {
@@ -9635,6 +9951,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 317
     Shape {
@@ -9649,6 +9966,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 318
     Shape {
@@ -9672,6 +9990,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 319
     Shape {
@@ -9686,6 +10005,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 320
     Shape {
@@ -9700,6 +10020,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 321
     Shape {
@@ -9714,6 +10035,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 322
     Shape {
@@ -9737,6 +10059,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 323
     Shape {
@@ -9751,6 +10074,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 324
     Shape {
@@ -9774,6 +10098,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 325
     Shape {
@@ -9788,6 +10113,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 326
     Shape {
@@ -9811,6 +10137,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 327
     Shape {
@@ -9825,6 +10152,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 328
     Shape {
@@ -9848,6 +10176,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 329
     Shape {
@@ -9862,6 +10191,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 330
     Shape {
@@ -9909,6 +10239,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 331
     Shape {
@@ -9932,6 +10263,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 332
     Shape {
@@ -9955,6 +10287,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 333
     Shape {
@@ -9969,6 +10302,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 334
     Shape {
@@ -9986,6 +10320,7 @@ pub static SHAPES: &[Shape] = &[
             "NOT_AVAILABLE",
         ],
         sensitive: false,
+        payload: None,
     },
     // 335
     Shape {
@@ -10000,6 +10335,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 336
     Shape {
@@ -10014,6 +10350,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 337
     Shape {
@@ -10028,6 +10365,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 338
     Shape {
@@ -10042,6 +10380,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 339
     Shape {
@@ -10081,6 +10420,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 340
     Shape {
@@ -10095,6 +10435,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:((:foundation\-model/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63}))|([0-9]{12}:provisioned\-model/[0-9a-z]{12})|([0-9]{12}:imported\-model/[0-9a-z]{12})|([0-9]{12}:application\-inference\-profile/[0-9a-z]{12})|([0-9]{12}:inference\-profile/(([\-a-z]{2,8}[^\x{A}\x{D}\x{2028}\x{2029}])[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63})))|([0-9]{12}:(default\-prompt\-router|prompt\-router)/[\-\.0-:A-Za-z]+)))|(([a-z]{2,4}[\.]{1})([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63})))|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63}))|arn:aws(\-[^:]+)?:sagemaker:[\-0-9a-z]{1,20}:[0-9]{12}:endpoint/[\-0-9a-z]{1,63}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 341
     Shape {
@@ -10109,6 +10450,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 342
     Shape {
@@ -10140,6 +10482,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 343
     Shape {
@@ -10171,6 +10514,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 344
     Shape {
@@ -10194,6 +10538,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 345
     Shape {
@@ -10233,6 +10578,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 346
     Shape {
@@ -10247,6 +10593,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 347
     Shape {
@@ -10261,6 +10608,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-\.0-9A-Z_a-z]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 348
     Shape {
@@ -10292,6 +10640,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 349
     Shape {
@@ -10323,6 +10672,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 350
     Shape {
@@ -10337,6 +10687,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:evaluation\-job/[0-9a-z]{12}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 351
     Shape {
@@ -10351,6 +10702,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 352
     Shape {
@@ -10365,6 +10717,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:evaluation\-job/[0-9a-z]{12})"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 353
     Shape {
@@ -10379,6 +10732,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 354
     Shape {
@@ -10393,6 +10747,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[0-9a-z](\-*[0-9a-z]){0,62}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 355
     Shape {
@@ -10414,6 +10769,7 @@ pub static SHAPES: &[Shape] = &[
             "Deleting",
         ],
         sensitive: false,
+        payload: None,
     },
     // 356
     Shape {
@@ -10431,6 +10787,7 @@ pub static SHAPES: &[Shape] = &[
             "Automated",
         ],
         sensitive: false,
+        payload: None,
     },
     // 357
     Shape {
@@ -10445,6 +10802,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 358
     Shape {
@@ -10459,6 +10817,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-\.0-9A-Z_a-z]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 359
     Shape {
@@ -10473,6 +10832,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 360
     Shape {
@@ -10504,6 +10864,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 361
     Shape {
@@ -10535,6 +10896,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 362
     Shape {
@@ -10549,6 +10911,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 363
     Shape {
@@ -10563,6 +10926,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 364
     Shape {
@@ -10586,6 +10950,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 365
     Shape {
@@ -10609,6 +10974,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 366
     Shape {
@@ -10623,6 +10989,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[0-9A-Za-z]([\-\.0-9A-Z_a-z]){0,255}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 367
     Shape {
@@ -10637,6 +11004,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 368
     Shape {
@@ -10668,6 +11036,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 369
     Shape {
@@ -10682,6 +11051,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[0-9A-Za-z]([\-\.0-9A-Z_a-z]){0,255}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 370
     Shape {
@@ -10696,6 +11066,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 371
     Shape {
@@ -10719,6 +11090,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 372
     Shape {
@@ -10742,6 +11114,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 373
     Shape {
@@ -10773,6 +11146,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 374
     Shape {
@@ -10787,6 +11161,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-0-9A-Z_a-z]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 375
     Shape {
@@ -10801,6 +11176,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 376
     Shape {
@@ -10912,6 +11288,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 377
     Shape {
@@ -10932,6 +11309,7 @@ pub static SHAPES: &[Shape] = &[
             "Custom",
         ],
         sensitive: false,
+        payload: None,
     },
     // 378
     Shape {
@@ -10946,6 +11324,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 379
     Shape {
@@ -10969,6 +11348,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 380
     Shape {
@@ -10983,6 +11363,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:((:foundation\-model/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63}))|([0-9]{12}:inference\-profile/(([\-a-z]{2,8}[^\x{A}\x{D}\x{2028}\x{2029}])[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63})))))\z|(\A[\-0-9a-z]+[\.][\-0-9a-z]+([\.][\-0-9a-z]+)*(:[\-0-9a-z]+)?\z)|\A[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}(/[0-9a-z]{12}|)"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 381
     Shape {
@@ -10997,6 +11378,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 382
     Shape {
@@ -11011,6 +11393,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2}(/[0-9a-z]{12}){0,1}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 383
     Shape {
@@ -11025,6 +11408,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 384
     Shape {
@@ -11048,6 +11432,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 385
     Shape {
@@ -11071,6 +11456,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: Some("policyDefinition"),
     },
     // 386
     Shape {
@@ -11110,6 +11496,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 387
     Shape {
@@ -11127,6 +11514,7 @@ pub static SHAPES: &[Shape] = &[
             "BYTE_CONTENT",
         ],
         sensitive: false,
+        payload: None,
     },
     // 388
     Shape {
@@ -11141,6 +11529,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 389
     Shape {
@@ -11188,6 +11577,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 390
     Shape {
@@ -11227,6 +11617,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 391
     Shape {
@@ -11250,6 +11641,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 392
     Shape {
@@ -11264,6 +11656,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 393
     Shape {
@@ -11278,6 +11671,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 394
     Shape {
@@ -11309,6 +11703,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 395
     Shape {
@@ -11323,6 +11718,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 396
     Shape {
@@ -11337,6 +11733,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 397
     Shape {
@@ -11357,6 +11754,7 @@ pub static SHAPES: &[Shape] = &[
             "Stopped",
         ],
         sensitive: false,
+        payload: None,
     },
     // 398
     Shape {
@@ -11371,6 +11769,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 399
     Shape {
@@ -11385,6 +11784,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}::foundation\-model/[\-0-9a-z]{1,63}[\.]{1}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 400
     Shape {
@@ -11480,6 +11880,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 401
     Shape {
@@ -11535,6 +11936,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 402
     Shape {
@@ -11552,6 +11954,7 @@ pub static SHAPES: &[Shape] = &[
             "LEGACY",
         ],
         sensitive: false,
+        payload: None,
     },
     // 403
     Shape {
@@ -11647,6 +12050,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 404
     Shape {
@@ -11661,6 +12065,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 405
     Shape {
@@ -11708,6 +12113,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 406
     Shape {
@@ -11731,6 +12137,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 407
     Shape {
@@ -11834,6 +12241,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 408
     Shape {
@@ -11865,6 +12273,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 409
     Shape {
@@ -11928,6 +12337,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 410
     Shape {
@@ -11959,6 +12369,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 411
     Shape {
@@ -12046,6 +12457,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 412
     Shape {
@@ -12093,6 +12505,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 413
     Shape {
@@ -12132,6 +12545,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 414
     Shape {
@@ -12163,6 +12577,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 415
     Shape {
@@ -12194,6 +12609,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 416
     Shape {
@@ -12217,6 +12633,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 417
     Shape {
@@ -12304,6 +12721,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 418
     Shape {
@@ -12335,6 +12753,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 419
     Shape {
@@ -12366,6 +12785,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 420
     Shape {
@@ -12405,6 +12825,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 421
     Shape {
@@ -12428,6 +12849,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 422
     Shape {
@@ -12451,6 +12873,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 423
     Shape {
@@ -12538,6 +12961,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 424
     Shape {
@@ -12561,6 +12985,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 425
     Shape {
@@ -12712,6 +13137,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 426
     Shape {
@@ -12735,6 +13161,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 427
     Shape {
@@ -12862,6 +13289,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 428
     Shape {
@@ -12885,6 +13313,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 429
     Shape {
@@ -12940,6 +13369,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 430
     Shape {
@@ -12954,6 +13384,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}::foundation\-model/[\-0-9a-z]{1,63}[\.]{1}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2})|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 431
     Shape {
@@ -12977,6 +13408,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 432
     Shape {
@@ -13000,6 +13432,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 433
     Shape {
@@ -13031,6 +13464,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 434
     Shape {
@@ -13206,6 +13640,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 435
     Shape {
@@ -13229,6 +13664,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 436
     Shape {
@@ -13324,6 +13760,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 437
     Shape {
@@ -13347,6 +13784,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 438
     Shape {
@@ -13434,6 +13872,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 439
     Shape {
@@ -13457,6 +13896,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 440
     Shape {
@@ -13480,6 +13920,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 441
     Shape {
@@ -13503,6 +13944,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 442
     Shape {
@@ -13606,6 +14048,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 443
     Shape {
@@ -13629,6 +14072,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 444
     Shape {
@@ -13828,6 +14272,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 445
     Shape {
@@ -13851,6 +14296,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 446
     Shape {
@@ -13970,6 +14416,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 447
     Shape {
@@ -13993,6 +14440,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 448
     Shape {
@@ -14168,6 +14616,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 449
     Shape {
@@ -14182,6 +14631,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 450
     Shape {
@@ -14205,6 +14655,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 451
     Shape {
@@ -14228,6 +14679,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 452
     Shape {
@@ -14323,6 +14775,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 453
     Shape {
@@ -14346,6 +14799,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 454
     Shape {
@@ -14465,6 +14919,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 455
     Shape {
@@ -14488,6 +14943,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 456
     Shape {
@@ -14511,6 +14967,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 457
     Shape {
@@ -14525,6 +14982,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 458
     Shape {
@@ -14548,6 +15006,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 459
     Shape {
@@ -14571,6 +15030,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 460
     Shape {
@@ -14585,6 +15045,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:guardrail/[0-9a-z]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 461
     Shape {
@@ -14616,6 +15077,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 462
     Shape {
@@ -14647,6 +15109,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 463
     Shape {
@@ -14661,6 +15124,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 464
     Shape {
@@ -14675,6 +15139,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 465
     Shape {
@@ -14689,6 +15154,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 466
     Shape {
@@ -14720,6 +15186,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 467
     Shape {
@@ -14734,6 +15201,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[0-9a-z]+"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 468
     Shape {
@@ -14748,6 +15216,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("(([1-9][0-9]{0,7})|(DRAFT))"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 469
     Shape {
@@ -14835,6 +15304,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 470
     Shape {
@@ -14852,6 +15322,7 @@ pub static SHAPES: &[Shape] = &[
             "NONE",
         ],
         sensitive: true,
+        payload: None,
     },
     // 471
     Shape {
@@ -14939,6 +15410,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 472
     Shape {
@@ -14960,6 +15432,7 @@ pub static SHAPES: &[Shape] = &[
             "PROMPT_ATTACK",
         ],
         sensitive: false,
+        payload: None,
     },
     // 473
     Shape {
@@ -14974,6 +15447,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 474
     Shape {
@@ -14988,6 +15462,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 475
     Shape {
@@ -15011,6 +15486,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 476
     Shape {
@@ -15034,6 +15510,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 477
     Shape {
@@ -15051,6 +15528,7 @@ pub static SHAPES: &[Shape] = &[
             "STANDARD",
         ],
         sensitive: true,
+        payload: None,
     },
     // 478
     Shape {
@@ -15082,6 +15560,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 479
     Shape {
@@ -15113,6 +15592,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 480
     Shape {
@@ -15130,6 +15610,7 @@ pub static SHAPES: &[Shape] = &[
             "NONE",
         ],
         sensitive: true,
+        payload: None,
     },
     // 481
     Shape {
@@ -15177,6 +15658,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 482
     Shape {
@@ -15224,6 +15706,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 483
     Shape {
@@ -15238,6 +15721,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 484
     Shape {
@@ -15252,6 +15736,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 485
     Shape {
@@ -15269,6 +15754,7 @@ pub static SHAPES: &[Shape] = &[
             "RELEVANCE",
         ],
         sensitive: false,
+        payload: None,
     },
     // 486
     Shape {
@@ -15283,6 +15769,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 487
     Shape {
@@ -15297,6 +15784,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 488
     Shape {
@@ -15320,6 +15808,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 489
     Shape {
@@ -15343,6 +15832,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 490
     Shape {
@@ -15366,6 +15856,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 491
     Shape {
@@ -15397,6 +15888,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 492
     Shape {
@@ -15411,6 +15903,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:guardrail\-profile/[\-0-9a-z]+[\.]{1}guardrail[\.]{1}v[0-:]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 493
     Shape {
@@ -15425,6 +15918,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-0-9a-z]+[\.]{1}guardrail[\.]{1}v[0-:]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 494
     Shape {
@@ -15439,6 +15933,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-0-9a-z]+[\.]{1}guardrail[\.]{1}v[0-:]+|arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:guardrail\-profile/[\-0-9a-z]+[\.]{1}guardrail[\.]{1}v[0-:]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 495
     Shape {
@@ -15453,6 +15948,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 496
     Shape {
@@ -15467,6 +15963,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("DRAFT"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 497
     Shape {
@@ -15481,6 +15978,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 498
     Shape {
@@ -15495,6 +15993,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 499
     Shape {
@@ -15514,6 +16013,7 @@ pub static SHAPES: &[Shape] = &[
             "HIGH",
         ],
         sensitive: false,
+        payload: None,
     },
     // 500
     Shape {
@@ -15528,6 +16028,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[0-9a-z]+"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 501
     Shape {
@@ -15542,6 +16043,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(([0-9a-z]+)|(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:guardrail/[0-9a-z]+))"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 502
     Shape {
@@ -15556,6 +16058,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 503
     Shape {
@@ -15570,6 +16073,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 504
     Shape {
@@ -15625,6 +16129,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 505
     Shape {
@@ -15680,6 +16185,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 506
     Shape {
@@ -15696,6 +16202,7 @@ pub static SHAPES: &[Shape] = &[
             "PROFANITY",
         ],
         sensitive: false,
+        payload: None,
     },
     // 507
     Shape {
@@ -15710,6 +16217,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 508
     Shape {
@@ -15727,6 +16235,7 @@ pub static SHAPES: &[Shape] = &[
             "IMAGE",
         ],
         sensitive: true,
+        payload: None,
     },
     // 509
     Shape {
@@ -15741,6 +16250,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-0-9A-Z_a-z]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 510
     Shape {
@@ -15755,6 +16265,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[1-9][0-9]{0,7}"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 511
     Shape {
@@ -15769,6 +16280,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 512
     Shape {
@@ -15783,6 +16295,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 513
     Shape {
@@ -15846,6 +16359,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 514
     Shape {
@@ -15909,6 +16423,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 515
     Shape {
@@ -15955,6 +16470,7 @@ pub static SHAPES: &[Shape] = &[
             "VEHICLE_IDENTIFICATION_NUMBER",
         ],
         sensitive: false,
+        payload: None,
     },
     // 516
     Shape {
@@ -16034,6 +16550,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 517
     Shape {
@@ -16113,6 +16630,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 518
     Shape {
@@ -16127,6 +16645,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 519
     Shape {
@@ -16141,6 +16660,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 520
     Shape {
@@ -16155,6 +16675,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 521
     Shape {
@@ -16169,6 +16690,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 522
     Shape {
@@ -16183,6 +16705,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 523
     Shape {
@@ -16197,6 +16720,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 524
     Shape {
@@ -16211,6 +16735,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 525
     Shape {
@@ -16225,6 +16750,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 526
     Shape {
@@ -16243,6 +16769,7 @@ pub static SHAPES: &[Shape] = &[
             "NONE",
         ],
         sensitive: false,
+        payload: None,
     },
     // 527
     Shape {
@@ -16274,6 +16801,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 528
     Shape {
@@ -16305,6 +16833,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 529
     Shape {
@@ -16326,6 +16855,7 @@ pub static SHAPES: &[Shape] = &[
             "DELETING",
         ],
         sensitive: false,
+        payload: None,
     },
     // 530
     Shape {
@@ -16340,6 +16870,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 531
     Shape {
@@ -16354,6 +16885,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 532
     Shape {
@@ -16368,6 +16900,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 533
     Shape {
@@ -16455,6 +16988,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 534
     Shape {
@@ -16534,6 +17068,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 535
     Shape {
@@ -16551,6 +17086,7 @@ pub static SHAPES: &[Shape] = &[
             "NONE",
         ],
         sensitive: true,
+        payload: None,
     },
     // 536
     Shape {
@@ -16630,6 +17166,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 537
     Shape {
@@ -16644,6 +17181,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 538
     Shape {
@@ -16658,6 +17196,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 539
     Shape {
@@ -16672,6 +17211,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 540
     Shape {
@@ -16686,6 +17226,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{20}!\-\.0-9\?A-Z_a-z]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 541
     Shape {
@@ -16717,6 +17258,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 542
     Shape {
@@ -16748,6 +17290,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 543
     Shape {
@@ -16764,6 +17307,7 @@ pub static SHAPES: &[Shape] = &[
             "DENY",
         ],
         sensitive: false,
+        payload: None,
     },
     // 544
     Shape {
@@ -16778,6 +17322,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 545
     Shape {
@@ -16792,6 +17337,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 546
     Shape {
@@ -16815,6 +17361,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 547
     Shape {
@@ -16838,6 +17385,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 548
     Shape {
@@ -16855,6 +17403,7 @@ pub static SHAPES: &[Shape] = &[
             "STANDARD",
         ],
         sensitive: true,
+        payload: None,
     },
     // 549
     Shape {
@@ -16869,6 +17418,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("(([1-9][0-9]{0,7})|(DRAFT))"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 550
     Shape {
@@ -16924,6 +17474,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 551
     Shape {
@@ -16941,6 +17492,7 @@ pub static SHAPES: &[Shape] = &[
             "NONE",
         ],
         sensitive: true,
+        payload: None,
     },
     // 552
     Shape {
@@ -16996,6 +17548,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 553
     Shape {
@@ -17010,6 +17563,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 554
     Shape {
@@ -17041,6 +17595,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 555
     Shape {
@@ -17072,6 +17627,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 556
     Shape {
@@ -17086,6 +17642,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 557
     Shape {
@@ -17100,6 +17657,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 558
     Shape {
@@ -17114,6 +17672,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 559
     Shape {
@@ -17153,6 +17712,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 560
     Shape {
@@ -17192,6 +17752,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 561
     Shape {
@@ -17206,6 +17767,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 562
     Shape {
@@ -17220,6 +17782,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 563
     Shape {
@@ -17251,6 +17814,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 564
     Shape {
@@ -17265,6 +17829,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[0-9A-Za-z]([\-0-9A-Za-z]{0,254}[0-9A-Za-z])?"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 565
     Shape {
@@ -17279,6 +17844,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 566
     Shape {
@@ -17310,6 +17876,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 567
     Shape {
@@ -17324,6 +17891,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:imported\-model/[0-9a-z]{12}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 568
     Shape {
@@ -17338,6 +17906,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:imported\-model/[0-9a-z]{12})|(([0-9A-Za-z][\-_]?)+)"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 569
     Shape {
@@ -17352,6 +17921,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"([0-9A-Za-z][\-_]?)+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 570
     Shape {
@@ -17407,6 +17977,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 571
     Shape {
@@ -17421,6 +17992,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 572
     Shape {
@@ -17435,6 +18007,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(ALL|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2}(/[0-9a-z]{12}){0,1})"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 573
     Shape {
@@ -17449,6 +18022,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 574
     Shape {
@@ -17496,6 +18070,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 575
     Shape {
@@ -17510,6 +18085,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 576
     Shape {
@@ -17524,6 +18100,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 577
     Shape {
@@ -17538,6 +18115,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 578
     Shape {
@@ -17552,6 +18130,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 579
     Shape {
@@ -17566,6 +18145,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 580
     Shape {
@@ -17580,6 +18160,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:(|[\-0-9a-z]{0,20}):(|[0-9]{12}):(inference\-profile|application\-inference\-profile)/[\-\.0-:A-Za-z]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 581
     Shape {
@@ -17594,6 +18175,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"([\.0-:A-Za-z][\x{20}\-_]?)+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 582
     Shape {
@@ -17608,6 +18190,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-\.0-:A-Za-z]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 583
     Shape {
@@ -17622,6 +18205,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:(|[\-0-9a-z]{0,20}):(|[0-9]{12}):(inference\-profile|application\-inference\-profile)/)?[\-\.0-:A-Za-z]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 584
     Shape {
@@ -17645,6 +18229,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 585
     Shape {
@@ -17668,6 +18253,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 586
     Shape {
@@ -17682,6 +18268,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:(|[\-0-9a-z]{0,20}):(|[0-9]{12}):(inference\-profile|foundation\-model)/[\-\.0-:A-Za-z]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 587
     Shape {
@@ -17696,6 +18283,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 588
     Shape {
@@ -17710,6 +18298,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"([0-9A-Za-z][\x{20}\-_]?)+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 589
     Shape {
@@ -17726,6 +18315,7 @@ pub static SHAPES: &[Shape] = &[
             "ACTIVE",
         ],
         sensitive: false,
+        payload: None,
     },
     // 590
     Shape {
@@ -17740,6 +18330,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 591
     Shape {
@@ -17827,6 +18418,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 592
     Shape {
@@ -17844,6 +18436,7 @@ pub static SHAPES: &[Shape] = &[
             "APPLICATION",
         ],
         sensitive: false,
+        payload: None,
     },
     // 593
     Shape {
@@ -17861,6 +18454,7 @@ pub static SHAPES: &[Shape] = &[
             "PROVISIONED",
         ],
         sensitive: false,
+        payload: None,
     },
     // 594
     Shape {
@@ -17875,6 +18469,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 595
     Shape {
@@ -17892,6 +18487,7 @@ pub static SHAPES: &[Shape] = &[
             "IGNORE",
         ],
         sensitive: false,
+        payload: None,
     },
     // 596
     Shape {
@@ -17906,6 +18502,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 597
     Shape {
@@ -17920,6 +18517,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 598
     Shape {
@@ -17934,6 +18532,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 599
     Shape {
@@ -17948,6 +18547,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 600
     Shape {
@@ -17971,6 +18571,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 601
     Shape {
@@ -17994,6 +18595,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 602
     Shape {
@@ -18033,6 +18635,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 603
     Shape {
@@ -18047,6 +18650,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[0-9A-Za-z](\-*[\+\-\.0-9A-Za-z])*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 604
     Shape {
@@ -18068,6 +18672,7 @@ pub static SHAPES: &[Shape] = &[
             "NotStarted",
         ],
         sensitive: false,
+        payload: None,
     },
     // 605
     Shape {
@@ -18091,6 +18696,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 606
     Shape {
@@ -18105,6 +18711,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 607
     Shape {
@@ -18119,6 +18726,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:kms:[\-0-9A-Za-z]*:[0-9]{12}:key/[\-0-9A-Za-z]{36}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 608
     Shape {
@@ -18133,6 +18741,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:kms:[\-0-9A-Za-z]*:[0-9]{12}:((key/[\-0-9A-Za-z]{36})|(alias/[\-/-9A-Z_a-z]+)))|([\-0-9A-Za-z]{36})|(alias/[\-/-9A-Z_a-z]+)"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 609
     Shape {
@@ -18164,6 +18773,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 610
     Shape {
@@ -18178,6 +18788,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some("[0-9A-Za-z]+"),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 611
     Shape {
@@ -18201,6 +18812,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 612
     Shape {
@@ -18256,6 +18868,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 613
     Shape {
@@ -18311,6 +18924,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 614
     Shape {
@@ -18325,6 +18939,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 615
     Shape {
@@ -18339,6 +18954,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:(aws[\-A-Za-z]*)?:lambda:[a-z]{2}(\-gov)?\-[a-z]+\-[0-9]{1}:[0-9]{12}:function:[\-\.0-9A-Z_a-z]+(:(\$LATEST|[\-0-9A-Z_a-z]+))?"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 616
     Shape {
@@ -18362,6 +18978,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 617
     Shape {
@@ -18385,6 +19002,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 618
     Shape {
@@ -18432,6 +19050,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 619
     Shape {
@@ -18463,6 +19082,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 620
     Shape {
@@ -18502,6 +19122,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 621
     Shape {
@@ -18533,6 +19154,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 622
     Shape {
@@ -18572,6 +19194,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 623
     Shape {
@@ -18603,6 +19226,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 624
     Shape {
@@ -18642,6 +19266,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 625
     Shape {
@@ -18673,6 +19298,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 626
     Shape {
@@ -18720,6 +19346,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 627
     Shape {
@@ -18751,6 +19378,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 628
     Shape {
@@ -18838,6 +19466,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 629
     Shape {
@@ -18869,6 +19498,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 630
     Shape {
@@ -18972,6 +19602,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 631
     Shape {
@@ -19003,6 +19634,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 632
     Shape {
@@ -19026,6 +19658,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 633
     Shape {
@@ -19057,6 +19690,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 634
     Shape {
@@ -19144,6 +19778,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 635
     Shape {
@@ -19175,6 +19810,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 636
     Shape {
@@ -19206,6 +19842,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 637
     Shape {
@@ -19237,6 +19874,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 638
     Shape {
@@ -19284,6 +19922,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 639
     Shape {
@@ -19307,6 +19946,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 640
     Shape {
@@ -19346,6 +19986,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 641
     Shape {
@@ -19377,6 +20018,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 642
     Shape {
@@ -19448,6 +20090,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 643
     Shape {
@@ -19479,6 +20122,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 644
     Shape {
@@ -19518,6 +20162,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 645
     Shape {
@@ -19549,6 +20194,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 646
     Shape {
@@ -19588,6 +20234,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 647
     Shape {
@@ -19619,6 +20266,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 648
     Shape {
@@ -19714,6 +20362,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 649
     Shape {
@@ -19745,6 +20394,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 650
     Shape {
@@ -19824,6 +20474,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 651
     Shape {
@@ -19855,6 +20506,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 652
     Shape {
@@ -19934,6 +20586,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 653
     Shape {
@@ -19965,6 +20618,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 654
     Shape {
@@ -20044,6 +20698,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 655
     Shape {
@@ -20075,6 +20730,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 656
     Shape {
@@ -20114,6 +20770,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 657
     Shape {
@@ -20145,6 +20802,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 658
     Shape {
@@ -20232,6 +20890,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 659
     Shape {
@@ -20263,6 +20922,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 660
     Shape {
@@ -20286,6 +20946,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 661
     Shape {
@@ -20309,6 +20970,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 662
     Shape {
@@ -20323,6 +20985,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 663
     Shape {
@@ -20394,6 +21057,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 664
     Shape {
@@ -20481,6 +21145,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 665
     Shape {
@@ -20495,6 +21160,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 666
     Shape {
@@ -20558,6 +21224,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 667
     Shape {
@@ -20572,6 +21239,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 668
     Shape {
@@ -20586,6 +21254,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 669
     Shape {
@@ -20600,6 +21269,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 670
     Shape {
@@ -20639,6 +21309,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 671
     Shape {
@@ -20653,6 +21324,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 672
     Shape {
@@ -20667,6 +21339,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 673
     Shape {
@@ -20681,6 +21354,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 674
     Shape {
@@ -20712,6 +21386,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 675
     Shape {
@@ -20726,6 +21401,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 676
     Shape {
@@ -20740,6 +21416,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-\.0-9A-Z_a-z]+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 677
     Shape {
@@ -20754,6 +21431,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 678
     Shape {
@@ -20768,6 +21446,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:(([0-9]{12}:custom\-model/((imported)|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}))(([:][\-0-9a-z]{1,63}){0,2})?/[0-9a-z]{12})|(:foundation\-model/[\-0-9a-z]{1,63}[\.]{1}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}))"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 679
     Shape {
@@ -20807,6 +21486,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 680
     Shape {
@@ -20821,6 +21501,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 681
     Shape {
@@ -20835,6 +21516,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-copy\-job/[0-9a-z]{12}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 682
     Shape {
@@ -20853,6 +21535,7 @@ pub static SHAPES: &[Shape] = &[
             "Failed",
         ],
         sensitive: false,
+        payload: None,
     },
     // 683
     Shape {
@@ -20867,6 +21550,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 684
     Shape {
@@ -20970,6 +21654,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 685
     Shape {
@@ -20988,6 +21673,7 @@ pub static SHAPES: &[Shape] = &[
             "DISTILLATION",
         ],
         sensitive: false,
+        payload: None,
     },
     // 686
     Shape {
@@ -21002,6 +21688,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 687
     Shape {
@@ -21016,6 +21703,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-customization\-job/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}/[0-9a-z]{12}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 688
     Shape {
@@ -21030,6 +21718,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-customization\-job/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}/[0-9a-z]{12})|([0-9A-Za-z](\-*[\+\-\.0-9A-Za-z])*)"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 689
     Shape {
@@ -21050,6 +21739,7 @@ pub static SHAPES: &[Shape] = &[
             "Stopped",
         ],
         sensitive: false,
+        payload: None,
     },
     // 690
     Shape {
@@ -21064,6 +21754,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 691
     Shape {
@@ -21167,6 +21858,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 692
     Shape {
@@ -21181,6 +21873,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 693
     Shape {
@@ -21204,6 +21897,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 694
     Shape {
@@ -21218,6 +21912,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"([0-9A-Za-z][\-_]?){1,63}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 695
     Shape {
@@ -21249,6 +21944,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 696
     Shape {
@@ -21263,6 +21959,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:(([0-9]{12}:custom\-model/[\-0-9a-z]{1,63}[\.]{1}[\-0-:a-z]{1,63}/[0-9a-z]{12}\z)|(:foundation\-model/([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})|(([0-9A-Za-z][\-_]?)+)\z)|([0-9]{12}:(inference\-profile|application\-inference\-profile)/[\-\.0-:A-Za-z]+\z)))|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})|(([0-9A-Za-z][\-_]?)+)"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 697
     Shape {
@@ -21277,6 +21974,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:(([0-9]{12}:custom\-model/((imported)|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}))(([:][\-0-9a-z]{1,63}){0,2})?/[0-9a-z]{12})|(:foundation\-model/([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})))|(([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2}))|(([0-9A-Za-z][\-_]?)+)"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 698
     Shape {
@@ -21291,6 +21989,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-import\-job/[0-9a-z]{12}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 699
     Shape {
@@ -21305,6 +22004,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-import\-job/[0-9a-z]{12})|([0-9A-Za-z](\-*[\+\-\.0-9A-Za-z])*)"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 700
     Shape {
@@ -21323,6 +22023,7 @@ pub static SHAPES: &[Shape] = &[
             "Failed",
         ],
         sensitive: false,
+        payload: None,
     },
     // 701
     Shape {
@@ -21337,6 +22038,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 702
     Shape {
@@ -21416,6 +22118,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 703
     Shape {
@@ -21430,6 +22133,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[0-9A-Za-z]{1,256}(\-*[0-9A-Za-z]){0,256}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 704
     Shape {
@@ -21444,6 +22148,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-invocation\-job/[0-9a-z]{12})"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 705
     Shape {
@@ -21458,6 +22163,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"((arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-invocation\-job/)?[0-9a-z]{12})"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 706
     Shape {
@@ -21481,6 +22187,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 707
     Shape {
@@ -21495,6 +22202,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[0-9A-Za-z]{1,63}(\-*[\+\-\.0-9A-Za-z]){0,63}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 708
     Shape {
@@ -21518,6 +22226,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 709
     Shape {
@@ -21557,6 +22266,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 710
     Shape {
@@ -21596,6 +22306,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 711
     Shape {
@@ -21621,6 +22332,7 @@ pub static SHAPES: &[Shape] = &[
             "Scheduled",
         ],
         sensitive: false,
+        payload: None,
     },
     // 712
     Shape {
@@ -21635,6 +22347,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 713
     Shape {
@@ -21810,6 +22523,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 714
     Shape {
@@ -21824,6 +22538,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 715
     Shape {
@@ -21841,6 +22556,7 @@ pub static SHAPES: &[Shape] = &[
             "Converse",
         ],
         sensitive: false,
+        payload: None,
     },
     // 716
     Shape {
@@ -21859,6 +22575,7 @@ pub static SHAPES: &[Shape] = &[
             "EMBEDDING",
         ],
         sensitive: false,
+        payload: None,
     },
     // 717
     Shape {
@@ -21873,6 +22590,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 718
     Shape {
@@ -21887,6 +22605,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63})"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 719
     Shape {
@@ -21901,6 +22620,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*arn:aws:sagemaker:[^\x{A}\x{D}\x{2028}\x{2029}]*:hub\-content/SageMakerPublicHub/Model/[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 720
     Shape {
@@ -21919,6 +22639,7 @@ pub static SHAPES: &[Shape] = &[
             "Failed",
         ],
         sensitive: false,
+        payload: None,
     },
     // 721
     Shape {
@@ -21933,6 +22654,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{0}-\x{10FFFF}]*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 722
     Shape {
@@ -21947,6 +22669,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 723
     Shape {
@@ -21986,6 +22709,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 724
     Shape {
@@ -22000,6 +22724,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 725
     Shape {
@@ -22014,6 +22739,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 726
     Shape {
@@ -22031,6 +22757,7 @@ pub static SHAPES: &[Shape] = &[
             "PUBLIC",
         ],
         sensitive: false,
+        payload: None,
     },
     // 727
     Shape {
@@ -22045,6 +22772,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 728
     Shape {
@@ -22068,6 +22796,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 729
     Shape {
@@ -22091,6 +22820,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 730
     Shape {
@@ -22105,6 +22835,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[^\x{9}-\x{D}\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 731
     Shape {
@@ -22122,6 +22853,7 @@ pub static SHAPES: &[Shape] = &[
             "optimized",
         ],
         sensitive: false,
+        payload: None,
     },
     // 732
     Shape {
@@ -22145,6 +22877,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 733
     Shape {
@@ -22159,6 +22892,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 734
     Shape {
@@ -22182,6 +22916,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 735
     Shape {
@@ -22196,6 +22931,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:default\-prompt\-router/[\-\.0-:A-Za-z]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 736
     Shape {
@@ -22210,6 +22946,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"([\.0-:A-Za-z][\x{20}\-_]?)+"#),
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 737
     Shape {
@@ -22224,6 +22961,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"([0-9A-Za-z][\x{20}\-_]?)+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 738
     Shape {
@@ -22240,6 +22978,7 @@ pub static SHAPES: &[Shape] = &[
             "AVAILABLE",
         ],
         sensitive: false,
+        payload: None,
     },
     // 739
     Shape {
@@ -22254,6 +22993,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 740
     Shape {
@@ -22349,6 +23089,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 741
     Shape {
@@ -22372,6 +23113,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 742
     Shape {
@@ -22386,6 +23128,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*(\Aarn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}::foundation\-model/[\-0-9a-z]{1,63}[\.]{1}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2})|(\Aarn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:(|[\-0-9a-z]{0,20}):(|[0-9]{12}):(inference\-profile|application\-inference\-profile)/[\-\.0-:A-Za-z]+)"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 743
     Shape {
@@ -22400,6 +23143,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 744
     Shape {
@@ -22417,6 +23161,7 @@ pub static SHAPES: &[Shape] = &[
             "default",
         ],
         sensitive: false,
+        payload: None,
     },
     // 745
     Shape {
@@ -22440,6 +23185,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 746
     Shape {
@@ -22454,6 +23200,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{20}\-0-9A-Za-z]{1,63}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 747
     Shape {
@@ -22468,6 +23215,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:provisioned\-model/[0-9a-z]{12}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 748
     Shape {
@@ -22482,6 +23230,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"((([0-9A-Za-z][\-_]?)+)|(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:provisioned\-model/[0-9a-z]{12}))"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 749
     Shape {
@@ -22496,6 +23245,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"([0-9A-Za-z][\-_]?)+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 750
     Shape {
@@ -22515,6 +23265,7 @@ pub static SHAPES: &[Shape] = &[
             "Failed",
         ],
         sensitive: false,
+        payload: None,
     },
     // 751
     Shape {
@@ -22529,6 +23280,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 752
     Shape {
@@ -22640,6 +23392,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 753
     Shape {
@@ -22671,6 +23424,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 754
     Shape {
@@ -22710,6 +23464,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 755
     Shape {
@@ -22733,6 +23488,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 756
     Shape {
@@ -22747,6 +23503,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 757
     Shape {
@@ -22778,6 +23535,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 758
     Shape {
@@ -22801,6 +23559,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 759
     Shape {
@@ -22824,6 +23583,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 760
     Shape {
@@ -22838,6 +23598,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 761
     Shape {
@@ -22861,6 +23622,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 762
     Shape {
@@ -22877,6 +23639,7 @@ pub static SHAPES: &[Shape] = &[
             "QUERY_DECOMPOSITION",
         ],
         sensitive: false,
+        payload: None,
     },
     // 763
     Shape {
@@ -22908,6 +23671,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 764
     Shape {
@@ -22922,6 +23686,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 765
     Shape {
@@ -22936,6 +23701,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 766
     Shape {
@@ -22950,6 +23716,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 767
     Shape {
@@ -22981,6 +23748,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 768
     Shape {
@@ -22995,6 +23763,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 769
     Shape {
@@ -23074,6 +23843,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 770
     Shape {
@@ -23088,6 +23858,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 771
     Shape {
@@ -23102,6 +23873,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 772
     Shape {
@@ -23116,6 +23888,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 773
     Shape {
@@ -23130,6 +23903,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 774
     Shape {
@@ -23144,6 +23918,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 775
     Shape {
@@ -23158,6 +23933,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 776
     Shape {
@@ -23172,6 +23948,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 777
     Shape {
@@ -23203,6 +23980,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 778
     Shape {
@@ -23217,6 +23995,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 779
     Shape {
@@ -23248,6 +24027,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 780
     Shape {
@@ -23262,6 +24042,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 781
     Shape {
@@ -23280,6 +24061,7 @@ pub static SHAPES: &[Shape] = &[
             "high",
         ],
         sensitive: false,
+        payload: None,
     },
     // 782
     Shape {
@@ -23297,6 +24079,7 @@ pub static SHAPES: &[Shape] = &[
             "NOT_AVAILABLE",
         ],
         sensitive: false,
+        payload: None,
     },
     // 783
     Shape {
@@ -23328,6 +24111,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 784
     Shape {
@@ -23351,6 +24135,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 785
     Shape {
@@ -23382,6 +24167,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 786
     Shape {
@@ -23429,6 +24215,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 787
     Shape {
@@ -23443,6 +24230,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 788
     Shape {
@@ -23457,6 +24245,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 789
     Shape {
@@ -23471,6 +24260,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{9}-\x{D}\x{20}\$\+\--:=@-Z_a-z\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]{1,256}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 790
     Shape {
@@ -23485,6 +24275,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{9}-\x{D}\x{20}\$\+\--:=@-Z_a-z\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]{0,256}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 791
     Shape {
@@ -23502,6 +24293,7 @@ pub static SHAPES: &[Shape] = &[
             "ALL",
         ],
         sensitive: false,
+        payload: None,
     },
     // 792
     Shape {
@@ -23533,6 +24325,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 793
     Shape {
@@ -23556,6 +24349,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 794
     Shape {
@@ -23579,6 +24373,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 795
     Shape {
@@ -23593,6 +24388,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{20}-\x{FF}]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 796
     Shape {
@@ -23607,6 +24403,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 797
     Shape {
@@ -23726,6 +24523,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 798
     Shape {
@@ -23740,6 +24538,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 799
     Shape {
@@ -23779,6 +24578,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 800
     Shape {
@@ -23796,6 +24596,7 @@ pub static SHAPES: &[Shape] = &[
             "EXTERNAL_SOURCES",
         ],
         sensitive: false,
+        payload: None,
     },
     // 801
     Shape {
@@ -23827,6 +24628,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 802
     Shape {
@@ -23841,6 +24643,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:iam::([0-9]{12})?:role/[^\x{A}\x{D}\x{2028}\x{2029}]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 803
     Shape {
@@ -23864,6 +24667,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 804
     Shape {
@@ -23878,6 +24682,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 805
     Shape {
@@ -23909,6 +24714,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 806
     Shape {
@@ -23932,6 +24738,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 807
     Shape {
@@ -23948,6 +24755,7 @@ pub static SHAPES: &[Shape] = &[
             "JSONL",
         ],
         sensitive: false,
+        payload: None,
     },
     // 808
     Shape {
@@ -23971,6 +24779,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 809
     Shape {
@@ -23985,6 +24794,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"s3://[0-9a-z][\-\.0-9a-z]{1,61}[0-9a-z](?:/[!'-\*\-\.0-9A-Z_a-z]+(?:/[!'-\*\-\.0-9A-Z_a-z]+)*)?/?"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 810
     Shape {
@@ -23999,6 +24809,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"s3://[0-9a-z][\-\.0-9a-z]{1,61}[0-9a-z](?:/[!'-\*\-\.0-9A-Z_a-z]+(?:/[!'-\*\-\.0-9A-Z_a-z]+)*)?/"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 811
     Shape {
@@ -24054,6 +24865,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 812
     Shape {
@@ -24068,6 +24880,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"arn:aws(\-[^:]+)?:sagemaker:[\-0-9a-z]{1,20}:[0-9]{12}:flow\-definition/[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 813
     Shape {
@@ -24085,6 +24898,7 @@ pub static SHAPES: &[Shape] = &[
             "SEMANTIC",
         ],
         sensitive: false,
+        payload: None,
     },
     // 814
     Shape {
@@ -24099,6 +24913,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-0-9A-Za-z]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 815
     Shape {
@@ -24113,6 +24928,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 816
     Shape {
@@ -24144,6 +24960,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 817
     Shape {
@@ -24161,6 +24978,7 @@ pub static SHAPES: &[Shape] = &[
             "COMPREHENSIVE",
         ],
         sensitive: false,
+        payload: None,
     },
     // 818
     Shape {
@@ -24184,6 +25002,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 819
     Shape {
@@ -24207,6 +25026,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 820
     Shape {
@@ -24223,6 +25043,7 @@ pub static SHAPES: &[Shape] = &[
             "CreationTime",
         ],
         sensitive: false,
+        payload: None,
     },
     // 821
     Shape {
@@ -24239,6 +25060,7 @@ pub static SHAPES: &[Shape] = &[
             "CreationTime",
         ],
         sensitive: false,
+        payload: None,
     },
     // 822
     Shape {
@@ -24255,6 +25077,7 @@ pub static SHAPES: &[Shape] = &[
             "CreationTime",
         ],
         sensitive: false,
+        payload: None,
     },
     // 823
     Shape {
@@ -24272,6 +25095,7 @@ pub static SHAPES: &[Shape] = &[
             "Descending",
         ],
         sensitive: false,
+        payload: None,
     },
     // 824
     Shape {
@@ -24319,6 +25143,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: Some("sourceContent"),
     },
     // 825
     Shape {
@@ -24350,6 +25175,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 826
     Shape {
@@ -24397,6 +25223,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 827
     Shape {
@@ -24420,6 +25247,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 828
     Shape {
@@ -24437,6 +25265,7 @@ pub static SHAPES: &[Shape] = &[
             "INCOMPATIBLE_ENDPOINT",
         ],
         sensitive: false,
+        payload: None,
     },
     // 829
     Shape {
@@ -24476,6 +25305,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 830
     Shape {
@@ -24499,6 +25329,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 831
     Shape {
@@ -24513,6 +25344,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 832
     Shape {
@@ -24536,6 +25368,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 833
     Shape {
@@ -24550,6 +25383,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 834
     Shape {
@@ -24573,6 +25407,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 835
     Shape {
@@ -24587,6 +25422,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 836
     Shape {
@@ -24610,6 +25446,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 837
     Shape {
@@ -24624,6 +25461,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 838
     Shape {
@@ -24638,6 +25476,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 839
     Shape {
@@ -24652,6 +25491,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\-0-9A-Za-z]+"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 840
     Shape {
@@ -24666,6 +25506,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 841
     Shape {
@@ -24689,6 +25530,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 842
     Shape {
@@ -24720,6 +25562,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 843
     Shape {
@@ -24734,6 +25577,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{9}-\x{D}\x{20}\+\--:=@-Z_a-z\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 844
     Shape {
@@ -24748,6 +25592,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 845
     Shape {
@@ -24762,6 +25607,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 846
     Shape {
@@ -24793,6 +25639,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 847
     Shape {
@@ -24807,6 +25654,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 848
     Shape {
@@ -24821,6 +25669,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[\x{9}-\x{D}\x{20}\+\--:=@-Z_a-z\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 849
     Shape {
@@ -24835,6 +25684,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*(\A[0-9A-Za-z][\-0-9A-Za-z]*\z)|(\Aarn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:custom\-model/(imported)/[0-9a-z]{12}\z)|(\Aarn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:([0-9]{12}|)((:(fine\-tuning\-job|model\-customization\-job|custom\-model)/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}(/[0-9a-z]{12})\z)|(:guardrail/[0-9a-z]+\z)|(:automated\-reasoning\-policy/[0-9A-Za-z]+(:[0-9A-Za-z]+)?\z)|(:(inference\-profile|application\-inference\-profile)/[\-\.0-:A-Za-z]+\z)|(:(provisioned\-model|model\-invocation\-job|model\-evaluation\-job|evaluation\-job|model\-import\-job|imported\-model|async\-invoke|provisioned\-model\-v2|provisioned\-model\-reservation|prompt\-router|custom\-model\-deployment)/[0-9a-z]{12}\z)))[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 850
     Shape {
@@ -24866,6 +25716,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 851
     Shape {
@@ -24880,6 +25731,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:((:foundation\-model/([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})|(([0-9A-Za-z][\-_]?)+)\z)|([0-9]{12}:inference\-profile/[\-\.0-:A-Za-z]+\z)))|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 852
     Shape {
@@ -24894,6 +25746,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 853
     Shape {
@@ -24941,6 +25794,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 854
     Shape {
@@ -24988,6 +25842,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 855
     Shape {
@@ -25002,6 +25857,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: true,
+        payload: None,
     },
     // 856
     Shape {
@@ -25025,6 +25881,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 857
     Shape {
@@ -25039,6 +25896,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 858
     Shape {
@@ -25070,6 +25928,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 859
     Shape {
@@ -25084,6 +25943,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 860
     Shape {
@@ -25115,6 +25975,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 861
     Shape {
@@ -25154,6 +26015,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 862
     Shape {
@@ -25177,6 +26039,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 863
     Shape {
@@ -25208,6 +26071,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 864
     Shape {
@@ -25222,6 +26086,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 865
     Shape {
@@ -25269,6 +26134,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 866
     Shape {
@@ -25316,6 +26182,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 867
     Shape {
@@ -25363,6 +26230,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 868
     Shape {
@@ -25410,6 +26278,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 869
     Shape {
@@ -25489,6 +26358,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 870
     Shape {
@@ -25520,6 +26390,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 871
     Shape {
@@ -25551,6 +26422,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 872
     Shape {
@@ -25574,6 +26446,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 873
     Shape {
@@ -25693,6 +26566,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 874
     Shape {
@@ -25740,6 +26614,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 875
     Shape {
@@ -25779,6 +26654,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 876
     Shape {
@@ -25802,6 +26678,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 877
     Shape {
@@ -25841,6 +26718,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 878
     Shape {
@@ -25855,6 +26733,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 879
     Shape {
@@ -25869,6 +26748,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 880
     Shape {
@@ -25892,6 +26772,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 881
     Shape {
@@ -25931,6 +26812,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 882
     Shape {
@@ -25954,6 +26836,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 883
     Shape {
@@ -25968,6 +26851,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 884
     Shape {
@@ -25991,6 +26875,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 885
     Shape {
@@ -26014,6 +26899,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 886
     Shape {
@@ -26028,6 +26914,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 887
     Shape {
@@ -26051,6 +26938,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 888
     Shape {
@@ -26090,6 +26978,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 889
     Shape {
@@ -26104,6 +26993,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 890
     Shape {
@@ -26135,6 +27025,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 891
     Shape {
@@ -26166,6 +27057,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 892
     Shape {
@@ -26182,6 +27074,7 @@ pub static SHAPES: &[Shape] = &[
             "BEDROCK_RERANKING_MODEL",
         ],
         sensitive: false,
+        payload: None,
     },
     // 893
     Shape {
@@ -26213,6 +27106,7 @@ pub static SHAPES: &[Shape] = &[
         regex: None,
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
     // 894
     Shape {
@@ -26227,6 +27121,7 @@ pub static SHAPES: &[Shape] = &[
         regex: Some(r#"s3://[0-9a-z][\-\.0-9a-z]{1,61}[0-9a-z]/[^\x{A}\x{D}\x{2028}\x{2029}]{1,1024}"#),
         enum_values: &[],
         sensitive: false,
+        payload: None,
     },
 ];
 
