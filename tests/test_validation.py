@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import bedrock_customization as bc
-from conftest import ROLE_ARN, Reply, capture, make_bc_client, make_boto3_client
+from conftest import pinned_service_model, ROLE_ARN, Reply, capture, make_bc_client, make_boto3_client
 
 HEADER = "Parameter validation failed:\n"
 
@@ -448,7 +448,12 @@ def _pattern_members():
                     visited.add(child)
                     queue.append((child, child_path))
         cases.extend((python_name, name, path) for name, path in sorted(found.items()))
-    return cases
+    # One case per pattern-bearing shape (reached through the first operation that has it):
+    # the validator checks a shape the same way wherever it is used.
+    first = {}
+    for case in cases:
+        first.setdefault(case[1], case)
+    return sorted(first.values())
 
 
 PATTERN_MEMBERS = _pattern_members()
@@ -526,9 +531,21 @@ def test_every_pattern_member_is_covered():
     shapes = {shape for _, shape, _ in PATTERN_MEMBERS}
     assert {"S3Uri", "JobName", "RoleArn", "ModelCustomizationJobIdentifier", "PaginationToken",
             "RequestMetadataMapKeyString", "RequestMetadataMapValueString", "LambdaArn"} <= shapes
-    assert {op for op, _, _ in PATTERN_MEMBERS} == {
-        "create_model_customization_job", "get_model_customization_job",
-        "list_model_customization_jobs", "stop_model_customization_job"}
+    # every pattern-bearing string shape the operations' inputs reach (by botocore's own walk)
+    service = pinned_service_model()
+    reached, stack = set(), [service.operation_model(op).input_shape for op in service.operation_names]
+    seen = set()
+    while stack:
+        shape = stack.pop()
+        if shape is None or shape.name in seen:
+            continue
+        seen.add(shape.name)
+        if shape.type_name == "string" and "pattern" in shape.metadata:
+            reached.add(shape.name)
+        stack.extend(getattr(shape, "members", {}).values())
+        stack.extend(s for s in (getattr(shape, "member", None), getattr(shape, "key", None),
+                                 getattr(shape, "value", None)) if s is not None)
+    assert shapes == reached
     for filler, shape in ((MAP_KEY, "RequestMetadataMapKeyString"), (MAP_VALUE, "RequestMetadataMapValueString")):
         assert re.search(model_pattern(shape), filler)
 
