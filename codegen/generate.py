@@ -28,7 +28,7 @@ import sys
 if os.path.dirname(os.path.abspath(__file__)) not in sys.path:  # also when loaded by path
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ecma_regex  # noqa: E402  codegen/ecma_regex.py: the model's ECMA-262 patterns in Rust regex syntax
-import gen_python  # noqa: E402  codegen/gen_python.py: type_defs.py and _client.pyi
+import gen_python  # noqa: E402  codegen/gen_python.py: type_defs.py, _client.pyi, paginate.pyi, waiter.pyi
 from smithy import (  # noqa: E402,F401  the pinned model, Model and the naming rules (update_model.py reads some here)
     AGGREGATES, API_VERSION, BUILDERS_RS, CLIENT_PYI, MOD_RS, MODEL_DIR, MODEL_PY, PY_HEADER, ROOT,
     RUST_HEADER, RUST_KEYWORDS, SDK_CRATE, SERVICE, SHAPES_RS, SOURCE_JSON, TYPE_DEFS_PY, Model,
@@ -184,7 +184,6 @@ def gen_shapes_rs(model: Model, header: str) -> str:
                          if "pattern" in s else "None"),
             ("enum_values: &[\n" + "".join(f"            {rust_str(v)},\n" for v in enum_values)
              + "        ]") if enum_values else "enum_values: &[]",
-            f"sensitive: {rust_bool(s.get('sensitive'))}",
             # the member that is the whole HTTP body (a structure), if the shape has one
             "payload: " + (f"Some({rust_str(s['payload'])})" if "payload" in s else "None"),
         ]
@@ -200,17 +199,12 @@ def gen_shapes_rs(model: Model, header: str) -> str:
     out.append("\npub static OPERATIONS: &[Operation] = &[\n")
     for op in model.ops:
         http = op["http"]
-        errors = ", ".join(rust_str(e["shape"]) for e in op.get("errors", []))
         out.append(
             "    Operation { "
             f"name: {rust_str(op['name'])}, "
-            f"python_name: {rust_str(python_name(op['name']))}, "
             f"input: {const_name(op['input']['shape'])}, "
             f"output: {const_name(op['output']['shape'])}, "
-            f"errors: &[{errors}], "
-            f"http_method: {rust_str(http['method'])}, "
             f"request_uri: {rust_str(http['requestUri'])}, "
-            f"response_code: {int(http.get('responseCode', 200))}, "
             "},\n"
         )
     out.append("];\n\n")
@@ -381,8 +375,8 @@ class BuilderGen:
             f"fn {python_name(op['name'])}(\n"
             f"client: &{SDK_CRATE}::Client,\n"
             "params: &Bound<'_, PyDict>,\n"
-            "capture: crate::call::Capture,\n"
-            ") -> PyResult<crate::call::Pending> {\n",
+            "capture: crate::capture::Capture,\n"
+            ") -> PyResult<crate::capture::Pending> {\n",
             "let d = params;\n",
             'let path = "";\n',
             f"let {'mut ' if s.get('members') else ''}b = client.{snake}();\n",
@@ -390,7 +384,7 @@ class BuilderGen:
         out.extend(self.member_setters(s, "b"))
         out.append(
             "let send = b.customize().interceptor(capture.clone()).send();\n"
-            "Ok(Box::pin(crate::call::drive(send, capture)))\n}\n"
+            "Ok(Box::pin(crate::capture::drive(send, capture)))\n}\n"
         )
         return "".join(out)
 
@@ -408,8 +402,8 @@ class BuilderGen:
             "pub type Sender = fn(\n"
             f"&{SDK_CRATE}::Client,\n"
             "&Bound<'_, PyDict>,\n"
-            "crate::call::Capture,\n"
-            ") -> PyResult<crate::call::Pending>;\n\n"
+            "crate::capture::Capture,\n"
+            ") -> PyResult<crate::capture::Pending>;\n\n"
             "/// One sender per operation, in the order of `shapes::OPERATIONS`.\n"
             "pub static SENDERS: &[Sender] = &[\n"
         )
@@ -469,6 +463,8 @@ def gen_model_py(model: Model, header: str) -> str:
 
 
 def generate_all() -> dict:
+    import gen_cli  # codegen/gen_cli.py: the command line's tables
+
     raw, pages, source = load_pinned()
     crate = source.get("aws_sdk_bedrock", {})
     model = Model(raw, pages.get("pagination", {}), crate.get("lacks", ()))
@@ -483,9 +479,9 @@ def generate_all() -> dict:
         MOD_RS: gen_mod_rs(model, rust_header),
         SHAPES_RS: gen_shapes_rs(model, rust_header),
         BUILDERS_RS: BuilderGen(model).generate(rust_header),
-        TYPE_DEFS_PY: gen_python.gen_type_defs_py(model, py_header),
-        CLIENT_PYI: gen_python.gen_client_pyi(model, py_header),
+        **gen_python.generate(model, py_header),  # type_defs.py and the .pyi stubs
         MODEL_PY: gen_model_py(model, py_header),
+        **gen_cli.generate(model, py_header),
     }
 
 

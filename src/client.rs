@@ -14,7 +14,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::call::Capture;
+use crate::capture::Capture;
 use crate::errors;
 use crate::runtime;
 
@@ -110,7 +110,11 @@ fn http_client(
         .pool_max_idle_per_host(settings.max_pool_connections.max(1));
     // A plain-http endpoint (a local Bedrock, a test server) never needs TLS: no
     // root store is loaded (~5 MiB and most of the client's creation time).
-    if settings.endpoint().get(..7).is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://")) {
+    if settings
+        .endpoint()
+        .get(..7)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"))
+    {
         return Ok(builder.build_http());
     }
     let builder = builder.tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
@@ -166,7 +170,8 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
     // Adaptive mode gets standard mode's retries: the SDK's client-side rate limiter
     // is shared by every client in the process and, after one throttle, holds the
     // retry back ~20 s where botocore's retries within a second.
-    let retry = RetryConfig::standard().with_max_attempts(settings.max_attempts.clamp(1, MAX_SDK_ATTEMPTS));
+    let retry =
+        RetryConfig::standard().with_max_attempts(settings.max_attempts.clamp(1, MAX_SDK_ATTEMPTS));
     let http = http_client(settings).map_err(PyValueError::new_err)?;
     loader = loader
         .timeout_config(timeouts)
@@ -180,7 +185,9 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
     // Responses here are small JSON documents and read_timeout bounds every read,
     // so the SDK's stalled-stream watchdog (a timer re-armed on every body poll)
     // only costs time.
-    builder = builder.stalled_stream_protection(aws_sdk_bedrock::config::StalledStreamProtectionConfig::disabled());
+    builder = builder.stalled_stream_protection(
+        aws_sdk_bedrock::config::StalledStreamProtectionConfig::disabled(),
+    );
     if settings.unsigned {
         // No identity at all: no credentials, no bearer token, only "noAuth".
         builder.set_token_provider(None);
@@ -222,7 +229,9 @@ fn check_header_value(what: &str, value: Option<&str>) -> PyResult<()> {
 struct HeaderSafeCredentials(aws_credential_types::provider::SharedCredentialsProvider);
 
 impl aws_credential_types::provider::ProvideCredentials for HeaderSafeCredentials {
-    fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
     where
         Self: 'a,
     {
@@ -453,7 +462,9 @@ impl Client {
                 let kind = v.get_type();
                 let name: String = kind.getattr("__name__")?.extract()?;
                 let module: String = kind.getattr("__module__")?.extract()?;
-                if name == "UNSIGNED" && matches!(module.as_str(), "botocore" | "bedrock_customization.config") {
+                if name == "UNSIGNED"
+                    && matches!(module.as_str(), "botocore" | "bedrock_customization.config")
+                {
                     true
                 } else if matches!(v.extract::<String>().as_deref(), Ok("v4" | "s3v4")) {
                     false // a botocore Config naming SigV4: what every request gets
@@ -540,7 +551,8 @@ impl Client {
         max_wait: Option<f64>,
         on_poll: Option<Py<PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let spec = crate::waiter::Spec::new(name, operation, acceptors, delay, max_attempts, max_wait)?;
+        let spec =
+            crate::waiter::Spec::new(name, operation, acceptors, delay, max_attempts, max_wait)?;
         let core = crate::waiter::wait(self.inner.clone(), spec, params, on_poll);
         crate::runtime::block_on(py, core)?
     }
@@ -560,8 +572,12 @@ impl Client {
         max_wait: Option<f64>,
         on_poll: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let spec = crate::waiter::Spec::new(name, operation, acceptors, delay, max_attempts, max_wait)?;
-        crate::runtime::future_into_py(py, crate::waiter::wait(self.inner.clone(), spec, params, on_poll))
+        let spec =
+            crate::waiter::Spec::new(name, operation, acceptors, delay, max_attempts, max_wait)?;
+        crate::runtime::future_into_py(
+            py,
+            crate::waiter::wait(self.inner.clone(), spec, params, on_poll),
+        )
     }
 }
 

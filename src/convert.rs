@@ -135,7 +135,7 @@ pub fn field<'py>(dict: &Bound<'py, PyDict>, key: &str) -> PyResult<Option<Bound
 pub fn to_dict<'py>(value: &Bound<'py, PyAny>, path: &str) -> PyResult<Bound<'py, PyDict>> {
     value
         .cast::<PyDict>()
-        .map(|d| d.clone())
+        .cloned()
         .map_err(|_| type_error(path, value, "<class 'dict'>"))
 }
 
@@ -169,10 +169,18 @@ pub fn to_document(value: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_smithy_
     document_at(value, path, 0)
 }
 
-fn document_at(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<aws_smithy_types::Document> {
+fn document_at(
+    value: &Bound<'_, PyAny>,
+    path: &str,
+    depth: usize,
+) -> PyResult<aws_smithy_types::Document> {
     use aws_smithy_types::{Document, Number};
     if depth > 256 {
-        return Err(value_error(path, value, "a document nested more than 256 levels deep"));
+        return Err(value_error(
+            path,
+            value,
+            "a document nested more than 256 levels deep",
+        ));
     }
     if value.is_none() {
         return Ok(Document::Null);
@@ -186,7 +194,11 @@ fn document_at(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<a
         }
         return match value.extract::<i64>() {
             Ok(i) => Ok(Document::Number(Number::NegInt(i))),
-            Err(_) => Err(value_error(path, value, "an integer outside the 64-bit range")),
+            Err(_) => Err(value_error(
+                path,
+                value,
+                "an integer outside the 64-bit range",
+            )),
         };
     }
     if value.is_instance_of::<PyFloat>() {

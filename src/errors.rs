@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString};
 
-use crate::call::TransportKind;
+use crate::capture::TransportKind;
 use crate::response::ParseError;
 
 fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
@@ -88,7 +88,9 @@ pub fn transport(
             "ReadTimeoutError",
             &[("endpoint_url", url), ("error", message)],
         ),
-        TransportKind::ConnectionClosed => raise(py, "ConnectionClosedError", &[("endpoint_url", url)]),
+        TransportKind::ConnectionClosed => {
+            raise(py, "ConnectionClosedError", &[("endpoint_url", url)])
+        }
         TransportKind::Tls => raise(py, "SSLError", &[("endpoint_url", url), ("error", message)]),
         TransportKind::Credentials => {
             if message.contains("no providers in chain provided credentials")
@@ -105,7 +107,12 @@ pub fn transport(
 }
 
 /// `WaiterError(name=..., reason=..., last_response=...)`, botocore's when available.
-pub fn waiter_error(py: Python<'_>, name: &str, reason: &str, last_response: &Bound<'_, PyDict>) -> PyErr {
+pub fn waiter_error(
+    py: Python<'_>,
+    name: &str,
+    reason: &str,
+    last_response: &Bound<'_, PyDict>,
+) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let cls = exceptions(py)?.getattr("WaiterError")?;
         let kw = PyDict::new(py);

@@ -3,11 +3,11 @@
 
 use pyo3::prelude::*;
 
-mod call;
+mod body_patch;
+mod capture;
 mod client;
 mod convert;
 mod errors;
-mod exact;
 mod generated;
 mod insecure;
 mod logging;

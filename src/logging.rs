@@ -6,7 +6,7 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use crate::call::{Failure, Outcome};
+use crate::capture::{Failure, Outcome};
 
 const DEBUG: i32 = 10;
 
@@ -15,7 +15,11 @@ static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 fn logger(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     LOGGER
         .get_or_try_init(py, || {
-            Ok::<_, PyErr>(py.import("logging")?.call_method1("getLogger", ("bedrock_customization",))?.unbind())
+            Ok::<_, PyErr>(
+                py.import("logging")?
+                    .call_method1("getLogger", ("bedrock_customization",))?
+                    .unbind(),
+            )
         })
         .map(|l| l.bind(py))
 }
@@ -30,7 +34,11 @@ fn enabled(py: Python<'_>) -> Option<&Bound<'_, PyAny>> {
         }
     }
     let log = logger(py).ok()?;
-    log.call_method1("isEnabledFor", (DEBUG,)).ok()?.is_truthy().ok()?.then_some(log)
+    log.call_method1("isEnabledFor", (DEBUG,))
+        .ok()?
+        .is_truthy()
+        .ok()?
+        .then_some(log)
 }
 
 /// One record per retried attempt, then one for the call.

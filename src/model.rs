@@ -1,5 +1,4 @@
 //! Shape descriptors for the service model. The tables themselves are generated
-#![allow(dead_code)] // the generator fills every model field; not all are read yet
 //! (`src/generated/shapes.rs`, by `codegen/generate.py`); this file only defines their types.
 
 /// Index of a shape in `generated::shapes::SHAPES`.
@@ -69,7 +68,6 @@ pub struct Shape {
     pub regex: Option<&'static str>,
     /// Allowed values for enum strings (empty when not an enum).
     pub enum_values: &'static [&'static str],
-    pub sensitive: bool,
     /// The member that is the whole HTTP body (`payload` in the model), if any.
     pub payload: Option<&'static str>,
 }
@@ -78,13 +76,7 @@ pub struct Shape {
 pub struct Operation {
     /// e.g. `CreateModelCustomizationJob`
     pub name: &'static str,
-    /// e.g. `create_model_customization_job`
-    pub python_name: &'static str,
     pub input: ShapeId,
     pub output: ShapeId,
-    /// Names of the error shapes the operation lists.
-    pub errors: &'static [&'static str],
-    pub http_method: &'static str,
     pub request_uri: &'static str,
-    pub response_code: u16,
 }

@@ -1,7 +1,7 @@
 //! The one call path behind every operation. An operation is an index into the
 //! generated tables (`shapes::OPERATIONS` for the model, `builders::SENDERS` for the
 //! SDK request); `prepare` validates and builds the request (GIL held), and the one
-//! async core (`call::drive` over the SDK's send future) is either run with the GIL
+//! async core (`capture::drive` over the SDK's send future) is either run with the GIL
 //! released (`call`, the sync entry point) or handed to asyncio (`call_async`).
 
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::call::{Failure, Outcome, Pending};
+use crate::capture::{Failure, Outcome, Pending};
 use crate::client::ClientInner;
 use crate::errors;
 use crate::generated::builders::SENDERS;
@@ -24,7 +24,11 @@ pub fn index(name: &str) -> PyResult<usize> {
     // OPERATIONS is sorted by name (the generator writes it so).
     OPERATIONS
         .binary_search_by(|op| op.name.cmp(name))
-        .map_err(|_| PyValueError::new_err(format!("Unknown operation {name:?} for the bedrock service")))
+        .map_err(|_| {
+            PyValueError::new_err(format!(
+                "Unknown operation {name:?} for the bedrock service"
+            ))
+        })
 }
 
 /// The keyword arguments, validated against the operation's input shape.
@@ -68,10 +72,20 @@ const MAX_URI_BYTES: usize = 65_534;
 /// With `parameter_validation=False` nothing bounds the path and query members, and
 /// a request whose URI exceeds the HTTP limit cannot be built at all: refuse it here,
 /// naming the members, instead of failing inside the SDK.
-fn uri_too_long(params: &Bound<'_, PyDict>, op: &Operation, client: &ClientInner) -> Option<String> {
+fn uri_too_long(
+    params: &Bound<'_, PyDict>,
+    op: &Operation,
+    client: &ClientInner,
+) -> Option<String> {
     let encoded = |s: &str| -> usize {
         s.bytes()
-            .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { 1 } else { 3 })
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    1
+                } else {
+                    3
+                }
+            })
             .sum()
     };
     let mut length = op.request_uri.len();
@@ -80,10 +94,15 @@ fn uri_too_long(params: &Bound<'_, PyDict>, op: &Operation, client: &ClientInner
         if !matches!(member.location, Location::Uri | Location::Query) {
             continue;
         }
-        let Ok(Some(value)) = params.get_item(member.name) else { continue };
+        let Ok(Some(value)) = params.get_item(member.name) else {
+            continue;
+        };
         let size = match value.extract::<String>() {
             Ok(text) => encoded(&text),
-            Err(_) => value.str().map(|t| encoded(&t.to_string_lossy())).unwrap_or(0),
+            Err(_) => value
+                .str()
+                .map(|t| encoded(&t.to_string_lossy()))
+                .unwrap_or(0),
         };
         length += member.wire_name.len() + 2 + size;
         names.push(member.name);
@@ -108,10 +127,20 @@ pub enum Reply<'py> {
 
 /// Reads the outcome of the async core (logging it); a transport failure is raised.
 /// Shared by every call and by the waiters' polls.
-pub fn reply<'py>(py: Python<'py>, client: &ClientInner, op: &Operation, outcome: Outcome) -> PyResult<Reply<'py>> {
+pub fn reply<'py>(
+    py: Python<'py>,
+    client: &ClientInner,
+    op: &Operation,
+    outcome: Outcome,
+) -> PyResult<Reply<'py>> {
     crate::logging::call(py, op.name, &outcome);
     match outcome.result {
-        Ok(raw) => Ok(Reply::Output(response::parse_output(py, op.output, &raw, outcome.attempts)?)),
+        Ok(raw) => Ok(Reply::Output(response::parse_output(
+            py,
+            op.output,
+            &raw,
+            outcome.attempts,
+        )?)),
         Err(Failure::Service(raw)) => Ok(Reply::Error(response::parse_error(
             py,
             &raw,
@@ -129,7 +158,12 @@ pub fn reply<'py>(py: Python<'py>, client: &ClientInner, op: &Operation, outcome
 }
 
 /// Turns the outcome of the async core into the Python result or exception.
-pub fn finish(py: Python<'_>, client: &ClientInner, op: &Operation, outcome: Outcome) -> PyResult<Py<PyAny>> {
+pub fn finish(
+    py: Python<'_>,
+    client: &ClientInner,
+    op: &Operation,
+    outcome: Outcome,
+) -> PyResult<Py<PyAny>> {
     match reply(py, client, op, outcome)? {
         Reply::Output(out) => Ok(out.into_any().unbind()),
         Reply::Error(parsed) => Err(errors::client_error(py, op.name, &parsed)),
@@ -147,13 +181,20 @@ pub fn prepare(
     let op = &OPERATIONS[index];
     let params = checked_params(py, client, op, params)?;
     let sdk = client.sdk(py)?;
-    let capture = client.capture().with_exact_values(crate::exact::collect(&params, op.input));
+    let capture = client
+        .capture()
+        .with_exact_values(crate::body_patch::collect(&params, op.input));
     SENDERS[index](&sdk, &params, capture)
 }
 
 /// The sync entry point: the request runs on the runtime with the GIL released; the
 /// result is built here, on the calling thread, which holds the GIL again.
-pub fn call(py: Python<'_>, client: &ClientInner, index: usize, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+pub fn call(
+    py: Python<'_>,
+    client: &ClientInner,
+    index: usize,
+    params: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Py<PyAny>> {
     let outcome = crate::runtime::block_on(py, prepare(py, client, index, params)?)?;
     finish(py, client, &OPERATIONS[index], outcome)
 }

@@ -6,7 +6,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString};
 use serde_json::{Map, Value};
 
-use crate::call::RawResponse;
+use crate::capture::RawResponse;
 use crate::generated::shapes::{ERROR_SHAPES, SHAPES};
 use crate::model::{Kind, Location, ShapeId};
 
@@ -86,7 +86,12 @@ pub fn parse_output<'py>(
     let body: Value = if raw.body.iter().all(u8::is_ascii_whitespace) {
         // boto3 returns a bare ResponseMetadata here; an output that must carry
         // members (a job's ARN, name, status ...) cannot be empty, so say so.
-        let required: Vec<&str> = SHAPES[output].members.iter().filter(|m| m.required).map(|m| m.name).collect();
+        let required: Vec<&str> = SHAPES[output]
+            .members
+            .iter()
+            .filter(|m| m.required)
+            .map(|m| m.name)
+            .collect();
         if !required.is_empty() {
             return Err(ParseError(format!(
                 "Invalid service response: the body is empty, but {} requires {}",
@@ -114,10 +119,20 @@ pub fn parse_output<'py>(
         }
     };
     let walker = Walker { py };
-    match SHAPES[output].payload.and_then(|p| SHAPES[output].members.iter().find(|m| m.name == p)) {
+    match SHAPES[output]
+        .payload
+        .and_then(|p| SHAPES[output].members.iter().find(|m| m.name == p))
+    {
         // The payload member (a structure) is the whole body, as botocore parses it.
         Some(m) => {
-            out.set_item(m.name, walker.value(m.shape, &body, &format!("{}.{}", SHAPES[output].name, m.name))?)?;
+            out.set_item(
+                m.name,
+                walker.value(
+                    m.shape,
+                    &body,
+                    &format!("{}.{}", SHAPES[output].name, m.name),
+                )?,
+            )?;
         }
         None => walker.members_into(output, obj, raw, &out, SHAPES[output].name)?,
     }

@@ -20,8 +20,12 @@ const PAUSE_MIN_MS: u64 = 250;
 const PAUSE_SPREAD_MS: u64 = 500;
 
 fn refused(ctx: &InterceptorContext) -> bool {
-    let Some(Err(err)) = ctx.output_or_error() else { return false };
-    let Some(connector) = err.as_connector_error() else { return false };
+    let Some(Err(err)) = ctx.output_or_error() else {
+        return false;
+    };
+    let Some(connector) = err.as_connector_error() else {
+        return false;
+    };
     if !connector.is_io() {
         return false;
     }
@@ -53,9 +57,12 @@ impl ClassifyRetry for RefusedConnectionPause {
 
     fn classify_retry_v2(&self, ctx: &InterceptorContext, previous: &RetryAction) -> RetryAction {
         match previous {
-            RetryAction::RetryIndicated(RetryReason::RetryableError { retry_after: None, .. }) if refused(ctx) => {
-                RetryAction::retryable_error_with_explicit_delay(ErrorKind::TransientError, jittered_pause())
-            }
+            RetryAction::RetryIndicated(RetryReason::RetryableError {
+                retry_after: None, ..
+            }) if refused(ctx) => RetryAction::retryable_error_with_explicit_delay(
+                ErrorKind::TransientError,
+                jittered_pause(),
+            ),
             _ => RetryAction::NoActionIndicated,
         }
     }

@@ -48,7 +48,9 @@ pub fn runtime() -> PyResult<Arc<Runtime>> {
 /// worker also spares every request a hop between workers (measured: sync calls
 /// 330 -> 260 CPU µs each).
 fn worker_threads() -> usize {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     (cores / 2).clamp(1, 4)
 }
 
@@ -126,7 +128,11 @@ where
     loop {
         let (back, received) = py.detach(move || {
             let wait = || rx.recv_timeout(SIGNAL_POLL);
-            let r = if on_runtime_thread { tokio::task::block_in_place(wait) } else { wait() };
+            let r = if on_runtime_thread {
+                tokio::task::block_in_place(wait)
+            } else {
+                wait()
+            };
             (rx, r)
         });
         rx = back;
@@ -190,9 +196,14 @@ impl pyo3_async_runtimes::generic::JoinError for SpawnError {
 impl Future for SpawnHandle {
     type Output = Result<(), SpawnError>;
 
-    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
         match self.get_mut() {
-            SpawnHandle::Task(handle) => std::pin::Pin::new(handle).poll(cx).map(|r| r.map_err(SpawnError::Join)),
+            SpawnHandle::Task(handle) => std::pin::Pin::new(handle)
+                .poll(cx)
+                .map(|r| r.map_err(SpawnError::Join)),
             SpawnHandle::Done => std::task::Poll::Ready(Ok(())),
             SpawnHandle::Panicked(payload) => std::task::Poll::Ready(match payload.take() {
                 Some(p) => Err(SpawnError::Panic(p)),

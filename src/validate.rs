@@ -33,7 +33,8 @@ const INT_TYPES: &str = "<class 'int'>";
 const FLOAT_TYPES: &str = "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>";
 const BOOL_TYPES: &str = "<class 'bool'>";
 const DICT_TYPES: &str = "<class 'dict'>";
-const DOCUMENT_TYPES: &str = "<class 'str'>, <class 'int'>, <class 'bool'>, <class 'float'>, <class 'list'>, <class 'dict'>";
+const DOCUMENT_TYPES: &str =
+    "<class 'str'>, <class 'int'>, <class 'bool'>, <class 'float'>, <class 'list'>, <class 'dict'>";
 const LIST_TYPES: &str = "<class 'list'>, <class 'tuple'>";
 const TIMESTAMP_TYPES: &str = "<class 'datetime.datetime'>, timestamp-string";
 const BLOB_TYPES: &str = "<class 'bytes'>, <class 'bytearray'>, file-like object";
@@ -324,10 +325,17 @@ impl Validator {
                 self.document(&item, &convert::display(&key), depth + 1);
             }
         } else if value.cast::<PyList>().is_ok() {
-            for (i, item) in convert::to_list(value, name).unwrap_or_default().iter().enumerate() {
-                self.document(&item, &format!("{name}[{i}]"), depth + 1);
+            for (i, item) in convert::to_list(value, name)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                self.document(item, &format!("{name}[{i}]"), depth + 1);
             }
-        } else if !(value.is_instance_of::<PyString>() || value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>()) {
+        } else if !(value.is_instance_of::<PyString>()
+            || value.is_instance_of::<PyInt>()
+            || value.is_instance_of::<PyFloat>())
+        {
             self.report(format!(
                 "Invalid type for document parameter {}, value: {}, type: {}, valid types: {}",
                 shown(name),
@@ -584,7 +592,7 @@ mod tests {
             pattern: Some("(?=x)"),
             regex: Some("(unclosed"),
             enum_values: &[],
-            sensitive: false,
+            payload: None,
         };
         let reason = compile(&broken).expect_err("must not compile");
         assert!(!reason.contains('\n'), "{reason}");

@@ -12,7 +12,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::call::Outcome;
+use crate::capture::Outcome;
 use crate::client::ClientInner;
 use crate::errors;
 use crate::generated::shapes::OPERATIONS;
@@ -52,8 +52,11 @@ pub struct Spec {
 }
 
 fn seconds(value: f64, what: &str) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(value)
-        .map_err(|_| PyValueError::new_err(format!("{what} must be a non-negative number of seconds, got {value}")))
+    Duration::try_from_secs_f64(value).map_err(|_| {
+        PyValueError::new_err(format!(
+            "{what} must be a non-negative number of seconds, got {value}"
+        ))
+    })
 }
 
 impl Spec {
@@ -71,15 +74,28 @@ impl Spec {
                 "success" => State::Success,
                 "failure" => State::Failure,
                 "retry" => State::Retry,
-                other => return Err(PyValueError::new_err(format!("unknown acceptor state {other:?}"))),
+                other => {
+                    return Err(PyValueError::new_err(format!(
+                        "unknown acceptor state {other:?}"
+                    )))
+                }
             };
             let matcher = match matcher.as_str() {
                 "path" => Matcher::Path(argument.clone()),
                 "error" => Matcher::Error,
                 "status" => Matcher::Status,
-                other => return Err(PyValueError::new_err(format!("unsupported acceptor matcher {other:?}"))),
+                other => {
+                    return Err(PyValueError::new_err(format!(
+                        "unsupported acceptor matcher {other:?}"
+                    )))
+                }
             };
-            rules.push(Rule { state, matcher, argument, expected });
+            rules.push(Rule {
+                state,
+                matcher,
+                argument,
+                expected,
+            });
         }
         let operation = crate::operation::index(&operation)?;
         Ok(Spec {
@@ -101,7 +117,10 @@ fn explanation(py: Python<'_>, rule: &Rule) -> String {
         .map(|s| s.to_string())
         .unwrap_or_else(|_| "<unprintable>".into());
     match rule.matcher {
-        Matcher::Path(_) => format!("For expression \"{}\" we matched expected path: \"{expected}\"", rule.argument),
+        Matcher::Path(_) => format!(
+            "For expression \"{}\" we matched expected path: \"{expected}\"",
+            rule.argument
+        ),
         Matcher::Error => format!("Matched expected service error code: {expected}"),
         Matcher::Status => format!("Matched expected HTTP status code: {expected}"),
     }
@@ -110,7 +129,9 @@ fn explanation(py: Python<'_>, rule: &Rule) -> String {
 fn lookup<'py>(response: &Bound<'py, PyDict>, path: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
     let mut node = response.clone().into_any();
     for key in path.split('.') {
-        let Ok(dict) = node.cast::<PyDict>() else { return Ok(None) };
+        let Ok(dict) = node.cast::<PyDict>() else {
+            return Ok(None);
+        };
         match dict.get_item(key)? {
             Some(v) => node = v,
             None => return Ok(None),
@@ -142,7 +163,12 @@ enum Step {
     Again,
 }
 
-fn waiter_error(py: Python<'_>, name: &str, reason: &str, last_response: &Bound<'_, PyDict>) -> PyErr {
+fn waiter_error(
+    py: Python<'_>,
+    name: &str,
+    reason: &str,
+    last_response: &Bound<'_, PyDict>,
+) -> PyErr {
     errors::waiter_error(py, name, reason, last_response)
 }
 
@@ -157,10 +183,11 @@ impl Spec {
         polls: u32,
         started: Instant,
     ) -> PyResult<Step> {
-        let (response, is_error) = match crate::operation::reply(py, client, &OPERATIONS[self.operation], outcome)? {
-            crate::operation::Reply::Output(out) => (out, false),
-            crate::operation::Reply::Error(parsed) => (parsed, true),
-        };
+        let (response, is_error) =
+            match crate::operation::reply(py, client, &OPERATIONS[self.operation], outcome)? {
+                crate::operation::Reply::Output(out) => (out, false),
+                crate::operation::Reply::Error(parsed) => (parsed, true),
+            };
         if let Some(callback) = on_poll {
             callback.call1(py, (response.clone(),))?;
         }
@@ -175,7 +202,10 @@ impl Spec {
             Some(rule) => match rule.state {
                 State::Success => return Ok(Step::Done),
                 State::Failure => {
-                    let reason = format!("Waiter encountered a terminal failure state: {}", explanation(py, rule));
+                    let reason = format!(
+                        "Waiter encountered a terminal failure state: {}",
+                        explanation(py, rule)
+                    );
                     return Err(waiter_error(py, &self.name, &reason, &response));
                 }
                 State::Retry => {}
@@ -188,7 +218,11 @@ impl Spec {
                         .and_then(|v| v.str().ok().map(|s| s.to_string()))
                         .unwrap_or_else(|| "Unknown".into())
                 };
-                let reason = format!("An error occurred ({}): {}", text("Error.Code"), text("Error.Message"));
+                let reason = format!(
+                    "An error occurred ({}): {}",
+                    text("Error.Code"),
+                    text("Error.Message")
+                );
                 return Err(waiter_error(py, &self.name, &reason, &response));
             }
             None => {}
@@ -196,14 +230,20 @@ impl Spec {
         if polls >= self.max_attempts {
             // botocore names the acceptor its loop ended on.
             let reason = match (matched, self.rules.last()) {
-                (Some(rule), _) => format!("Max attempts exceeded. Previously accepted state: {}", explanation(py, rule)),
+                (Some(rule), _) => format!(
+                    "Max attempts exceeded. Previously accepted state: {}",
+                    explanation(py, rule)
+                ),
                 (None, _) => "Max attempts exceeded".to_string(),
             };
             return Err(waiter_error(py, &self.name, &reason, &response));
         }
         if let Some(max_wait) = self.max_wait {
             if started.elapsed() + self.delay > max_wait {
-                let reason = format!("Max wait time exceeded ({} seconds)", max_wait.as_secs_f64());
+                let reason = format!(
+                    "Max wait time exceeded ({} seconds)",
+                    max_wait.as_secs_f64()
+                );
                 return Err(waiter_error(py, &self.name, &reason, &response));
             }
         }
@@ -226,7 +266,9 @@ pub async fn wait(
         })?;
         let outcome = request.await;
         polls += 1;
-        let step = crate::runtime::attach(|py| spec.evaluate(py, &client, outcome, on_poll.as_ref(), polls, started))?;
+        let step = crate::runtime::attach(|py| {
+            spec.evaluate(py, &client, outcome, on_poll.as_ref(), polls, started)
+        })?;
         match step {
             Step::Done => return Ok(crate::runtime::attach(|py| py.None())),
             Step::Again => tokio::time::sleep(spec.delay).await,

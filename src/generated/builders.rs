@@ -12,8 +12,8 @@ use pyo3::types::PyDict;
 pub type Sender = fn(
     &aws_sdk_bedrock::Client,
     &Bound<'_, PyDict>,
-    crate::call::Capture,
-) -> PyResult<crate::call::Pending>;
+    crate::capture::Capture,
+) -> PyResult<crate::capture::Pending>;
 
 /// One sender per operation, in the order of `shapes::OPERATIONS`.
 pub static SENDERS: &[Sender] = &[
@@ -130,8 +130,8 @@ pub static SENDERS: &[Sender] = &[
 fn batch_delete_advanced_prompt_optimization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.batch_delete_advanced_prompt_optimization_job();
@@ -142,7 +142,7 @@ fn batch_delete_advanced_prompt_optimization_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `BatchDeleteEvaluationJob`: the SDK's request with every member set in `params`,
@@ -150,8 +150,8 @@ fn batch_delete_advanced_prompt_optimization_job(
 fn batch_delete_evaluation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.batch_delete_evaluation_job();
@@ -162,7 +162,7 @@ fn batch_delete_evaluation_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CancelAutomatedReasoningPolicyBuildWorkflow`: the SDK's request with every member set in `params`,
@@ -170,8 +170,8 @@ fn batch_delete_evaluation_job(
 fn cancel_automated_reasoning_policy_build_workflow(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.cancel_automated_reasoning_policy_build_workflow();
@@ -188,7 +188,7 @@ fn cancel_automated_reasoning_policy_build_workflow(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateAdvancedPromptOptimizationJob`: the SDK's request with every member set in `params`,
@@ -196,8 +196,8 @@ fn cancel_automated_reasoning_policy_build_workflow(
 fn create_advanced_prompt_optimization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_advanced_prompt_optimization_job();
@@ -250,7 +250,7 @@ fn create_advanced_prompt_optimization_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateAutomatedReasoningPolicy`: the SDK's request with every member set in `params`,
@@ -258,8 +258,8 @@ fn create_advanced_prompt_optimization_job(
 fn create_automated_reasoning_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_automated_reasoning_policy();
@@ -300,7 +300,7 @@ fn create_automated_reasoning_policy(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateAutomatedReasoningPolicyTestCase`: the SDK's request with every member set in `params`,
@@ -308,8 +308,8 @@ fn create_automated_reasoning_policy(
 fn create_automated_reasoning_policy_test_case(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_automated_reasoning_policy_test_case();
@@ -353,7 +353,7 @@ fn create_automated_reasoning_policy_test_case(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateAutomatedReasoningPolicyVersion`: the SDK's request with every member set in `params`,
@@ -361,8 +361,8 @@ fn create_automated_reasoning_policy_test_case(
 fn create_automated_reasoning_policy_version(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_automated_reasoning_policy_version();
@@ -391,7 +391,7 @@ fn create_automated_reasoning_policy_version(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateCustomModel`: the SDK's request with every member set in `params`,
@@ -399,8 +399,8 @@ fn create_automated_reasoning_policy_version(
 fn create_custom_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_custom_model();
@@ -441,7 +441,7 @@ fn create_custom_model(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateCustomModelDeployment`: the SDK's request with every member set in `params`,
@@ -449,8 +449,8 @@ fn create_custom_model(
 fn create_custom_model_deployment(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_custom_model_deployment();
@@ -485,7 +485,7 @@ fn create_custom_model_deployment(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateEvaluationJob`: the SDK's request with every member set in `params`,
@@ -493,8 +493,8 @@ fn create_custom_model_deployment(
 fn create_evaluation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_evaluation_job();
@@ -559,7 +559,7 @@ fn create_evaluation_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateFoundationModelAgreement`: the SDK's request with every member set in `params`,
@@ -567,8 +567,8 @@ fn create_evaluation_job(
 fn create_foundation_model_agreement(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_foundation_model_agreement();
@@ -585,7 +585,7 @@ fn create_foundation_model_agreement(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateGuardrail`: the SDK's request with every member set in `params`,
@@ -593,8 +593,8 @@ fn create_foundation_model_agreement(
 fn create_guardrail(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_guardrail();
@@ -689,7 +689,7 @@ fn create_guardrail(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateGuardrailVersion`: the SDK's request with every member set in `params`,
@@ -697,8 +697,8 @@ fn create_guardrail(
 fn create_guardrail_version(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_guardrail_version();
@@ -721,7 +721,7 @@ fn create_guardrail_version(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateInferenceProfile`: the SDK's request with every member set in `params`,
@@ -729,8 +729,8 @@ fn create_guardrail_version(
 fn create_inference_profile(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_inference_profile();
@@ -765,7 +765,7 @@ fn create_inference_profile(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateMarketplaceModelEndpoint`: the SDK's request with every member set in `params`,
@@ -773,8 +773,8 @@ fn create_inference_profile(
 fn create_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_marketplace_model_endpoint();
@@ -815,7 +815,7 @@ fn create_marketplace_model_endpoint(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateModelCopyJob`: the SDK's request with every member set in `params`,
@@ -823,8 +823,8 @@ fn create_marketplace_model_endpoint(
 fn create_model_copy_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_model_copy_job();
@@ -859,7 +859,7 @@ fn create_model_copy_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateModelCustomizationJob`: the SDK's request with every member set in `params`,
@@ -867,8 +867,8 @@ fn create_model_copy_job(
 fn create_model_customization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_model_customization_job();
@@ -963,7 +963,7 @@ fn create_model_customization_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateModelImportJob`: the SDK's request with every member set in `params`,
@@ -971,8 +971,8 @@ fn create_model_customization_job(
 fn create_model_import_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_model_import_job();
@@ -1031,7 +1031,7 @@ fn create_model_import_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateModelInvocationJob`: the SDK's request with every member set in `params`,
@@ -1039,8 +1039,8 @@ fn create_model_import_job(
 fn create_model_invocation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_model_invocation_job();
@@ -1108,7 +1108,7 @@ fn create_model_invocation_job(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreatePromptRouter`: the SDK's request with every member set in `params`,
@@ -1116,8 +1116,8 @@ fn create_model_invocation_job(
 fn create_prompt_router(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_prompt_router();
@@ -1164,7 +1164,7 @@ fn create_prompt_router(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `CreateProvisionedModelThroughput`: the SDK's request with every member set in `params`,
@@ -1172,8 +1172,8 @@ fn create_prompt_router(
 fn create_provisioned_model_throughput(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.create_provisioned_model_throughput();
@@ -1214,7 +1214,7 @@ fn create_provisioned_model_throughput(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteAutomatedReasoningPolicy`: the SDK's request with every member set in `params`,
@@ -1222,8 +1222,8 @@ fn create_provisioned_model_throughput(
 fn delete_automated_reasoning_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_automated_reasoning_policy();
@@ -1240,7 +1240,7 @@ fn delete_automated_reasoning_policy(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteAutomatedReasoningPolicyBuildWorkflow`: the SDK's request with every member set in `params`,
@@ -1248,8 +1248,8 @@ fn delete_automated_reasoning_policy(
 fn delete_automated_reasoning_policy_build_workflow(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_automated_reasoning_policy_build_workflow();
@@ -1272,7 +1272,7 @@ fn delete_automated_reasoning_policy_build_workflow(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteAutomatedReasoningPolicyTestCase`: the SDK's request with every member set in `params`,
@@ -1280,8 +1280,8 @@ fn delete_automated_reasoning_policy_build_workflow(
 fn delete_automated_reasoning_policy_test_case(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_automated_reasoning_policy_test_case();
@@ -1304,7 +1304,7 @@ fn delete_automated_reasoning_policy_test_case(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteCustomModel`: the SDK's request with every member set in `params`,
@@ -1312,8 +1312,8 @@ fn delete_automated_reasoning_policy_test_case(
 fn delete_custom_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_custom_model();
@@ -1324,7 +1324,7 @@ fn delete_custom_model(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteCustomModelDeployment`: the SDK's request with every member set in `params`,
@@ -1332,8 +1332,8 @@ fn delete_custom_model(
 fn delete_custom_model_deployment(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_custom_model_deployment();
@@ -1344,7 +1344,7 @@ fn delete_custom_model_deployment(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteEnforcedGuardrailConfiguration`: the SDK's request with every member set in `params`,
@@ -1352,8 +1352,8 @@ fn delete_custom_model_deployment(
 fn delete_enforced_guardrail_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_enforced_guardrail_configuration();
@@ -1364,7 +1364,7 @@ fn delete_enforced_guardrail_configuration(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteFoundationModelAgreement`: the SDK's request with every member set in `params`,
@@ -1372,8 +1372,8 @@ fn delete_enforced_guardrail_configuration(
 fn delete_foundation_model_agreement(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_foundation_model_agreement();
@@ -1384,7 +1384,7 @@ fn delete_foundation_model_agreement(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteGuardrail`: the SDK's request with every member set in `params`,
@@ -1392,8 +1392,8 @@ fn delete_foundation_model_agreement(
 fn delete_guardrail(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_guardrail();
@@ -1410,7 +1410,7 @@ fn delete_guardrail(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteImportedModel`: the SDK's request with every member set in `params`,
@@ -1418,8 +1418,8 @@ fn delete_guardrail(
 fn delete_imported_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_imported_model();
@@ -1430,7 +1430,7 @@ fn delete_imported_model(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteInferenceProfile`: the SDK's request with every member set in `params`,
@@ -1438,8 +1438,8 @@ fn delete_imported_model(
 fn delete_inference_profile(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_inference_profile();
@@ -1450,7 +1450,7 @@ fn delete_inference_profile(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteMarketplaceModelEndpoint`: the SDK's request with every member set in `params`,
@@ -1458,8 +1458,8 @@ fn delete_inference_profile(
 fn delete_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_marketplace_model_endpoint();
@@ -1470,7 +1470,7 @@ fn delete_marketplace_model_endpoint(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteModelInvocationLoggingConfiguration`: the SDK's request with every member set in `params`,
@@ -1478,13 +1478,13 @@ fn delete_marketplace_model_endpoint(
 fn delete_model_invocation_logging_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let b = client.delete_model_invocation_logging_configuration();
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeletePromptRouter`: the SDK's request with every member set in `params`,
@@ -1492,8 +1492,8 @@ fn delete_model_invocation_logging_configuration(
 fn delete_prompt_router(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_prompt_router();
@@ -1504,7 +1504,7 @@ fn delete_prompt_router(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteProvisionedModelThroughput`: the SDK's request with every member set in `params`,
@@ -1512,8 +1512,8 @@ fn delete_prompt_router(
 fn delete_provisioned_model_throughput(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_provisioned_model_throughput();
@@ -1524,7 +1524,7 @@ fn delete_provisioned_model_throughput(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeleteResourcePolicy`: the SDK's request with every member set in `params`,
@@ -1532,8 +1532,8 @@ fn delete_provisioned_model_throughput(
 fn delete_resource_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.delete_resource_policy();
@@ -1544,7 +1544,7 @@ fn delete_resource_policy(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `DeregisterMarketplaceModelEndpoint`: the SDK's request with every member set in `params`,
@@ -1552,8 +1552,8 @@ fn delete_resource_policy(
 fn deregister_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.deregister_marketplace_model_endpoint();
@@ -1564,7 +1564,7 @@ fn deregister_marketplace_model_endpoint(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ExportAutomatedReasoningPolicyVersion`: the SDK's request with every member set in `params`,
@@ -1572,8 +1572,8 @@ fn deregister_marketplace_model_endpoint(
 fn export_automated_reasoning_policy_version(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.export_automated_reasoning_policy_version();
@@ -1584,7 +1584,7 @@ fn export_automated_reasoning_policy_version(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetAdvancedPromptOptimizationJob`: the SDK's request with every member set in `params`,
@@ -1592,8 +1592,8 @@ fn export_automated_reasoning_policy_version(
 fn get_advanced_prompt_optimization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_advanced_prompt_optimization_job();
@@ -1604,7 +1604,7 @@ fn get_advanced_prompt_optimization_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetAutomatedReasoningPolicy`: the SDK's request with every member set in `params`,
@@ -1612,8 +1612,8 @@ fn get_advanced_prompt_optimization_job(
 fn get_automated_reasoning_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_automated_reasoning_policy();
@@ -1624,7 +1624,7 @@ fn get_automated_reasoning_policy(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetAutomatedReasoningPolicyAnnotations`: the SDK's request with every member set in `params`,
@@ -1632,8 +1632,8 @@ fn get_automated_reasoning_policy(
 fn get_automated_reasoning_policy_annotations(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_automated_reasoning_policy_annotations();
@@ -1650,7 +1650,7 @@ fn get_automated_reasoning_policy_annotations(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetAutomatedReasoningPolicyBuildWorkflow`: the SDK's request with every member set in `params`,
@@ -1658,8 +1658,8 @@ fn get_automated_reasoning_policy_annotations(
 fn get_automated_reasoning_policy_build_workflow(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_automated_reasoning_policy_build_workflow();
@@ -1676,7 +1676,7 @@ fn get_automated_reasoning_policy_build_workflow(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetAutomatedReasoningPolicyBuildWorkflowResultAssets`: the SDK's request with every member set in `params`,
@@ -1684,8 +1684,8 @@ fn get_automated_reasoning_policy_build_workflow(
 fn get_automated_reasoning_policy_build_workflow_result_assets(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_automated_reasoning_policy_build_workflow_result_assets();
@@ -1719,7 +1719,7 @@ fn get_automated_reasoning_policy_build_workflow_result_assets(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetAutomatedReasoningPolicyNextScenario`: the SDK's request with every member set in `params`,
@@ -1727,8 +1727,8 @@ fn get_automated_reasoning_policy_build_workflow_result_assets(
 fn get_automated_reasoning_policy_next_scenario(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_automated_reasoning_policy_next_scenario();
@@ -1745,7 +1745,7 @@ fn get_automated_reasoning_policy_next_scenario(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetAutomatedReasoningPolicyTestCase`: the SDK's request with every member set in `params`,
@@ -1753,8 +1753,8 @@ fn get_automated_reasoning_policy_next_scenario(
 fn get_automated_reasoning_policy_test_case(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_automated_reasoning_policy_test_case();
@@ -1771,7 +1771,7 @@ fn get_automated_reasoning_policy_test_case(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetAutomatedReasoningPolicyTestResult`: the SDK's request with every member set in `params`,
@@ -1779,8 +1779,8 @@ fn get_automated_reasoning_policy_test_case(
 fn get_automated_reasoning_policy_test_result(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_automated_reasoning_policy_test_result();
@@ -1803,7 +1803,7 @@ fn get_automated_reasoning_policy_test_result(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetCustomModel`: the SDK's request with every member set in `params`,
@@ -1811,8 +1811,8 @@ fn get_automated_reasoning_policy_test_result(
 fn get_custom_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_custom_model();
@@ -1823,7 +1823,7 @@ fn get_custom_model(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetCustomModelDeployment`: the SDK's request with every member set in `params`,
@@ -1831,8 +1831,8 @@ fn get_custom_model(
 fn get_custom_model_deployment(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_custom_model_deployment();
@@ -1843,7 +1843,7 @@ fn get_custom_model_deployment(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetEvaluationJob`: the SDK's request with every member set in `params`,
@@ -1851,8 +1851,8 @@ fn get_custom_model_deployment(
 fn get_evaluation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_evaluation_job();
@@ -1863,7 +1863,7 @@ fn get_evaluation_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetFoundationModel`: the SDK's request with every member set in `params`,
@@ -1871,8 +1871,8 @@ fn get_evaluation_job(
 fn get_foundation_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_foundation_model();
@@ -1883,7 +1883,7 @@ fn get_foundation_model(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetFoundationModelAvailability`: the SDK's request with every member set in `params`,
@@ -1891,8 +1891,8 @@ fn get_foundation_model(
 fn get_foundation_model_availability(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_foundation_model_availability();
@@ -1903,7 +1903,7 @@ fn get_foundation_model_availability(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetGuardrail`: the SDK's request with every member set in `params`,
@@ -1911,8 +1911,8 @@ fn get_foundation_model_availability(
 fn get_guardrail(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_guardrail();
@@ -1929,7 +1929,7 @@ fn get_guardrail(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetImportedModel`: the SDK's request with every member set in `params`,
@@ -1937,8 +1937,8 @@ fn get_guardrail(
 fn get_imported_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_imported_model();
@@ -1949,7 +1949,7 @@ fn get_imported_model(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetInferenceProfile`: the SDK's request with every member set in `params`,
@@ -1957,8 +1957,8 @@ fn get_imported_model(
 fn get_inference_profile(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_inference_profile();
@@ -1969,7 +1969,7 @@ fn get_inference_profile(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetMarketplaceModelEndpoint`: the SDK's request with every member set in `params`,
@@ -1977,8 +1977,8 @@ fn get_inference_profile(
 fn get_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_marketplace_model_endpoint();
@@ -1989,7 +1989,7 @@ fn get_marketplace_model_endpoint(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetModelCopyJob`: the SDK's request with every member set in `params`,
@@ -1997,8 +1997,8 @@ fn get_marketplace_model_endpoint(
 fn get_model_copy_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_model_copy_job();
@@ -2009,7 +2009,7 @@ fn get_model_copy_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetModelCustomizationJob`: the SDK's request with every member set in `params`,
@@ -2017,8 +2017,8 @@ fn get_model_copy_job(
 fn get_model_customization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_model_customization_job();
@@ -2029,7 +2029,7 @@ fn get_model_customization_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetModelImportJob`: the SDK's request with every member set in `params`,
@@ -2037,8 +2037,8 @@ fn get_model_customization_job(
 fn get_model_import_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_model_import_job();
@@ -2049,7 +2049,7 @@ fn get_model_import_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetModelInvocationJob`: the SDK's request with every member set in `params`,
@@ -2057,8 +2057,8 @@ fn get_model_import_job(
 fn get_model_invocation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_model_invocation_job();
@@ -2069,7 +2069,7 @@ fn get_model_invocation_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetModelInvocationLoggingConfiguration`: the SDK's request with every member set in `params`,
@@ -2077,13 +2077,13 @@ fn get_model_invocation_job(
 fn get_model_invocation_logging_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let b = client.get_model_invocation_logging_configuration();
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetPromptRouter`: the SDK's request with every member set in `params`,
@@ -2091,8 +2091,8 @@ fn get_model_invocation_logging_configuration(
 fn get_prompt_router(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_prompt_router();
@@ -2103,7 +2103,7 @@ fn get_prompt_router(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetProvisionedModelThroughput`: the SDK's request with every member set in `params`,
@@ -2111,8 +2111,8 @@ fn get_prompt_router(
 fn get_provisioned_model_throughput(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_provisioned_model_throughput();
@@ -2123,7 +2123,7 @@ fn get_provisioned_model_throughput(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetResourcePolicy`: the SDK's request with every member set in `params`,
@@ -2131,8 +2131,8 @@ fn get_provisioned_model_throughput(
 fn get_resource_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.get_resource_policy();
@@ -2143,7 +2143,7 @@ fn get_resource_policy(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `GetUseCaseForModelAccess`: the SDK's request with every member set in `params`,
@@ -2151,13 +2151,13 @@ fn get_resource_policy(
 fn get_use_case_for_model_access(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let b = client.get_use_case_for_model_access();
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListAdvancedPromptOptimizationJobs`: the SDK's request with every member set in `params`,
@@ -2165,8 +2165,8 @@ fn get_use_case_for_model_access(
 fn list_advanced_prompt_optimization_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_advanced_prompt_optimization_jobs();
@@ -2195,7 +2195,7 @@ fn list_advanced_prompt_optimization_jobs(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListAutomatedReasoningPolicies`: the SDK's request with every member set in `params`,
@@ -2203,8 +2203,8 @@ fn list_advanced_prompt_optimization_jobs(
 fn list_automated_reasoning_policies(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_automated_reasoning_policies();
@@ -2227,7 +2227,7 @@ fn list_automated_reasoning_policies(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListAutomatedReasoningPolicyBuildWorkflows`: the SDK's request with every member set in `params`,
@@ -2235,8 +2235,8 @@ fn list_automated_reasoning_policies(
 fn list_automated_reasoning_policy_build_workflows(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_automated_reasoning_policy_build_workflows();
@@ -2259,7 +2259,7 @@ fn list_automated_reasoning_policy_build_workflows(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListAutomatedReasoningPolicyTestCases`: the SDK's request with every member set in `params`,
@@ -2267,8 +2267,8 @@ fn list_automated_reasoning_policy_build_workflows(
 fn list_automated_reasoning_policy_test_cases(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_automated_reasoning_policy_test_cases();
@@ -2291,7 +2291,7 @@ fn list_automated_reasoning_policy_test_cases(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListAutomatedReasoningPolicyTestResults`: the SDK's request with every member set in `params`,
@@ -2299,8 +2299,8 @@ fn list_automated_reasoning_policy_test_cases(
 fn list_automated_reasoning_policy_test_results(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_automated_reasoning_policy_test_results();
@@ -2329,7 +2329,7 @@ fn list_automated_reasoning_policy_test_results(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListCustomModelDeployments`: the SDK's request with every member set in `params`,
@@ -2337,8 +2337,8 @@ fn list_automated_reasoning_policy_test_results(
 fn list_custom_model_deployments(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_custom_model_deployments();
@@ -2397,7 +2397,7 @@ fn list_custom_model_deployments(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListCustomModels`: the SDK's request with every member set in `params`,
@@ -2405,8 +2405,8 @@ fn list_custom_model_deployments(
 fn list_custom_models(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_custom_models();
@@ -2477,7 +2477,7 @@ fn list_custom_models(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListEnforcedGuardrailsConfiguration`: the SDK's request with every member set in `params`,
@@ -2485,8 +2485,8 @@ fn list_custom_models(
 fn list_enforced_guardrails_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_enforced_guardrails_configuration();
@@ -2497,7 +2497,7 @@ fn list_enforced_guardrails_configuration(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListEvaluationJobs`: the SDK's request with every member set in `params`,
@@ -2505,8 +2505,8 @@ fn list_enforced_guardrails_configuration(
 fn list_evaluation_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_evaluation_jobs();
@@ -2568,7 +2568,7 @@ fn list_evaluation_jobs(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListFoundationModelAgreementOffers`: the SDK's request with every member set in `params`,
@@ -2576,8 +2576,8 @@ fn list_evaluation_jobs(
 fn list_foundation_model_agreement_offers(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_foundation_model_agreement_offers();
@@ -2594,7 +2594,7 @@ fn list_foundation_model_agreement_offers(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListFoundationModels`: the SDK's request with every member set in `params`,
@@ -2602,8 +2602,8 @@ fn list_foundation_model_agreement_offers(
 fn list_foundation_models(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_foundation_models();
@@ -2635,7 +2635,7 @@ fn list_foundation_models(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListGuardrails`: the SDK's request with every member set in `params`,
@@ -2643,8 +2643,8 @@ fn list_foundation_models(
 fn list_guardrails(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_guardrails();
@@ -2667,7 +2667,7 @@ fn list_guardrails(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListImportedModels`: the SDK's request with every member set in `params`,
@@ -2675,8 +2675,8 @@ fn list_guardrails(
 fn list_imported_models(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_imported_models();
@@ -2723,7 +2723,7 @@ fn list_imported_models(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListInferenceProfiles`: the SDK's request with every member set in `params`,
@@ -2731,8 +2731,8 @@ fn list_imported_models(
 fn list_inference_profiles(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_inference_profiles();
@@ -2755,7 +2755,7 @@ fn list_inference_profiles(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListMarketplaceModelEndpoints`: the SDK's request with every member set in `params`,
@@ -2763,8 +2763,8 @@ fn list_inference_profiles(
 fn list_marketplace_model_endpoints(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_marketplace_model_endpoints();
@@ -2787,7 +2787,7 @@ fn list_marketplace_model_endpoints(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListModelCopyJobs`: the SDK's request with every member set in `params`,
@@ -2795,8 +2795,8 @@ fn list_marketplace_model_endpoints(
 fn list_model_copy_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_model_copy_jobs();
@@ -2861,7 +2861,7 @@ fn list_model_copy_jobs(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListModelCustomizationJobs`: the SDK's request with every member set in `params`,
@@ -2869,8 +2869,8 @@ fn list_model_copy_jobs(
 fn list_model_customization_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_model_customization_jobs();
@@ -2923,7 +2923,7 @@ fn list_model_customization_jobs(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListModelImportJobs`: the SDK's request with every member set in `params`,
@@ -2931,8 +2931,8 @@ fn list_model_customization_jobs(
 fn list_model_import_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_model_import_jobs();
@@ -2985,7 +2985,7 @@ fn list_model_import_jobs(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListModelInvocationJobs`: the SDK's request with every member set in `params`,
@@ -2993,8 +2993,8 @@ fn list_model_import_jobs(
 fn list_model_invocation_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_model_invocation_jobs();
@@ -3047,7 +3047,7 @@ fn list_model_invocation_jobs(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListPromptRouters`: the SDK's request with every member set in `params`,
@@ -3055,8 +3055,8 @@ fn list_model_invocation_jobs(
 fn list_prompt_routers(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_prompt_routers();
@@ -3079,7 +3079,7 @@ fn list_prompt_routers(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListProvisionedModelThroughputs`: the SDK's request with every member set in `params`,
@@ -3087,8 +3087,8 @@ fn list_prompt_routers(
 fn list_provisioned_model_throughputs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_provisioned_model_throughputs();
@@ -3147,7 +3147,7 @@ fn list_provisioned_model_throughputs(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `ListTagsForResource`: the SDK's request with every member set in `params`,
@@ -3155,8 +3155,8 @@ fn list_provisioned_model_throughputs(
 fn list_tags_for_resource(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.list_tags_for_resource();
@@ -3167,7 +3167,7 @@ fn list_tags_for_resource(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `PutEnforcedGuardrailConfiguration`: the SDK's request with every member set in `params`,
@@ -3175,8 +3175,8 @@ fn list_tags_for_resource(
 fn put_enforced_guardrail_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.put_enforced_guardrail_configuration();
@@ -3195,7 +3195,7 @@ fn put_enforced_guardrail_configuration(
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `PutModelInvocationLoggingConfiguration`: the SDK's request with every member set in `params`,
@@ -3203,8 +3203,8 @@ fn put_enforced_guardrail_configuration(
 fn put_model_invocation_logging_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.put_model_invocation_logging_configuration();
@@ -3215,7 +3215,7 @@ fn put_model_invocation_logging_configuration(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `PutResourcePolicy`: the SDK's request with every member set in `params`,
@@ -3223,8 +3223,8 @@ fn put_model_invocation_logging_configuration(
 fn put_resource_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.put_resource_policy();
@@ -3241,7 +3241,7 @@ fn put_resource_policy(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `PutUseCaseForModelAccess`: the SDK's request with every member set in `params`,
@@ -3249,8 +3249,8 @@ fn put_resource_policy(
 fn put_use_case_for_model_access(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.put_use_case_for_model_access();
@@ -3261,7 +3261,7 @@ fn put_use_case_for_model_access(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `RegisterMarketplaceModelEndpoint`: the SDK's request with every member set in `params`,
@@ -3269,8 +3269,8 @@ fn put_use_case_for_model_access(
 fn register_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.register_marketplace_model_endpoint();
@@ -3287,7 +3287,7 @@ fn register_marketplace_model_endpoint(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `StartAutomatedReasoningPolicyBuildWorkflow`: the SDK's request with every member set in `params`,
@@ -3295,8 +3295,8 @@ fn register_marketplace_model_endpoint(
 fn start_automated_reasoning_policy_build_workflow(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.start_automated_reasoning_policy_build_workflow();
@@ -3329,7 +3329,7 @@ fn start_automated_reasoning_policy_build_workflow(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `StartAutomatedReasoningPolicyTestWorkflow`: the SDK's request with every member set in `params`,
@@ -3337,8 +3337,8 @@ fn start_automated_reasoning_policy_build_workflow(
 fn start_automated_reasoning_policy_test_workflow(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.start_automated_reasoning_policy_test_workflow();
@@ -3367,7 +3367,7 @@ fn start_automated_reasoning_policy_test_workflow(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `StopAdvancedPromptOptimizationJob`: the SDK's request with every member set in `params`,
@@ -3375,8 +3375,8 @@ fn start_automated_reasoning_policy_test_workflow(
 fn stop_advanced_prompt_optimization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.stop_advanced_prompt_optimization_job();
@@ -3387,7 +3387,7 @@ fn stop_advanced_prompt_optimization_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `StopEvaluationJob`: the SDK's request with every member set in `params`,
@@ -3395,8 +3395,8 @@ fn stop_advanced_prompt_optimization_job(
 fn stop_evaluation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.stop_evaluation_job();
@@ -3407,7 +3407,7 @@ fn stop_evaluation_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `StopModelCustomizationJob`: the SDK's request with every member set in `params`,
@@ -3415,8 +3415,8 @@ fn stop_evaluation_job(
 fn stop_model_customization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.stop_model_customization_job();
@@ -3427,7 +3427,7 @@ fn stop_model_customization_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `StopModelInvocationJob`: the SDK's request with every member set in `params`,
@@ -3435,8 +3435,8 @@ fn stop_model_customization_job(
 fn stop_model_invocation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.stop_model_invocation_job();
@@ -3447,7 +3447,7 @@ fn stop_model_invocation_job(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `TagResource`: the SDK's request with every member set in `params`,
@@ -3455,8 +3455,8 @@ fn stop_model_invocation_job(
 fn tag_resource(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.tag_resource();
@@ -3473,7 +3473,7 @@ fn tag_resource(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `UntagResource`: the SDK's request with every member set in `params`,
@@ -3481,8 +3481,8 @@ fn tag_resource(
 fn untag_resource(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.untag_resource();
@@ -3499,7 +3499,7 @@ fn untag_resource(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `UpdateAutomatedReasoningPolicy`: the SDK's request with every member set in `params`,
@@ -3507,8 +3507,8 @@ fn untag_resource(
 fn update_automated_reasoning_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.update_automated_reasoning_policy();
@@ -3537,7 +3537,7 @@ fn update_automated_reasoning_policy(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `UpdateAutomatedReasoningPolicyAnnotations`: the SDK's request with every member set in `params`,
@@ -3545,8 +3545,8 @@ fn update_automated_reasoning_policy(
 fn update_automated_reasoning_policy_annotations(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.update_automated_reasoning_policy_annotations();
@@ -3575,7 +3575,7 @@ fn update_automated_reasoning_policy_annotations(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `UpdateAutomatedReasoningPolicyTestCase`: the SDK's request with every member set in `params`,
@@ -3583,8 +3583,8 @@ fn update_automated_reasoning_policy_annotations(
 fn update_automated_reasoning_policy_test_case(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.update_automated_reasoning_policy_test_case();
@@ -3640,7 +3640,7 @@ fn update_automated_reasoning_policy_test_case(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `UpdateCustomModelDeployment`: the SDK's request with every member set in `params`,
@@ -3648,8 +3648,8 @@ fn update_automated_reasoning_policy_test_case(
 fn update_custom_model_deployment(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.update_custom_model_deployment();
@@ -3666,7 +3666,7 @@ fn update_custom_model_deployment(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `UpdateGuardrail`: the SDK's request with every member set in `params`,
@@ -3674,8 +3674,8 @@ fn update_custom_model_deployment(
 fn update_guardrail(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.update_guardrail();
@@ -3764,7 +3764,7 @@ fn update_guardrail(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `UpdateMarketplaceModelEndpoint`: the SDK's request with every member set in `params`,
@@ -3772,8 +3772,8 @@ fn update_guardrail(
 fn update_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.update_marketplace_model_endpoint();
@@ -3796,7 +3796,7 @@ fn update_marketplace_model_endpoint(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 /// `UpdateProvisionedModelThroughput`: the SDK's request with every member set in `params`,
@@ -3804,8 +3804,8 @@ fn update_marketplace_model_endpoint(
 fn update_provisioned_model_throughput(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::call::Capture,
-) -> PyResult<crate::call::Pending> {
+    capture: crate::capture::Capture,
+) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
     let mut b = client.update_provisioned_model_throughput();
@@ -3828,7 +3828,7 @@ fn update_provisioned_model_throughput(
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
-    Ok(Box::pin(crate::call::drive(send, capture)))
+    Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
 fn account_enforced_guardrail_inference_input_configuration(

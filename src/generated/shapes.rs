@@ -913,7 +913,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 1
@@ -937,7 +936,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 2
@@ -952,7 +950,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-z0-9]+"),
         regex: Some("[0-9a-z]+"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 3
@@ -1000,7 +997,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 4
@@ -1112,7 +1108,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 5
@@ -1127,7 +1122,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 6
@@ -1142,7 +1136,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[0-9]{12}"),
         regex: Some("[0-9]{12}"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 7
@@ -1157,7 +1150,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 8
@@ -1172,7 +1164,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 9
@@ -1187,7 +1178,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 10
@@ -1202,7 +1192,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 11
@@ -1226,7 +1215,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 12
@@ -1241,7 +1229,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:advanced-prompt-optimization-job/[a-z0-9]{12}"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:advanced\-prompt\-optimization\-job/[0-9a-z]{12}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 13
@@ -1256,7 +1243,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 14
@@ -1271,7 +1257,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("((arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:advanced-prompt-optimization-job/)?[a-z0-9]{12})"),
         regex: Some(r#"((arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:advanced\-prompt\-optimization\-job/)?[0-9a-z]{12})"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 15
@@ -1286,7 +1271,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 16
@@ -1301,7 +1285,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-zA-Z0-9][a-zA-Z0-9.+-]*"),
         regex: Some(r#"[0-9A-Za-z][\+\-\.0-9A-Za-z]*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 17
@@ -1324,7 +1307,6 @@ pub static SHAPES: &[Shape] = &[
             "Stopped",
             "Deleting",
         ],
-        sensitive: false,
         payload: None,
     },
     // 18
@@ -1339,7 +1321,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 19
@@ -1395,7 +1376,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 20
@@ -1419,7 +1399,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 21
@@ -1451,7 +1430,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 22
@@ -1471,7 +1449,6 @@ pub static SHAPES: &[Shape] = &[
             "NOT_AVAILABLE",
             "ERROR",
         ],
-        sensitive: false,
         payload: None,
     },
     // 23
@@ -1489,7 +1466,6 @@ pub static SHAPES: &[Shape] = &[
             "ModelEvaluation",
             "RagEvaluation",
         ],
-        sensitive: false,
         payload: None,
     },
     // 24
@@ -1504,7 +1480,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 25
@@ -1524,7 +1499,6 @@ pub static SHAPES: &[Shape] = &[
             "BOOLEAN",
             "STRING_LIST",
         ],
-        sensitive: false,
         payload: None,
     },
     // 26
@@ -1542,7 +1516,6 @@ pub static SHAPES: &[Shape] = &[
             "AUTHORIZED",
             "NOT_AUTHORIZED",
         ],
-        sensitive: false,
         payload: None,
     },
     // 27
@@ -1582,7 +1555,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 28
@@ -1614,7 +1586,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 29
@@ -1638,7 +1609,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 30
@@ -1653,7 +1623,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 31
@@ -1668,7 +1637,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 32
@@ -1740,7 +1708,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 33
@@ -1755,7 +1722,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 34
@@ -1795,7 +1761,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 35
@@ -1819,7 +1784,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 36
@@ -1834,7 +1798,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 37
@@ -1874,7 +1837,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 38
@@ -1914,7 +1876,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 39
@@ -1932,7 +1893,6 @@ pub static SHAPES: &[Shape] = &[
             "ALWAYS_TRUE",
             "ALWAYS_FALSE",
         ],
-        sensitive: false,
         payload: None,
     },
     // 40
@@ -1947,7 +1907,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 41
@@ -1970,7 +1929,6 @@ pub static SHAPES: &[Shape] = &[
             "TOO_COMPLEX",
             "NO_TRANSLATION",
         ],
-        sensitive: false,
         payload: None,
     },
     // 42
@@ -2002,7 +1960,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 43
@@ -2017,7 +1974,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 44
@@ -2065,7 +2021,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 45
@@ -2089,7 +2044,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 46
@@ -2104,7 +2058,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 47
@@ -2160,7 +2113,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 48
@@ -2192,7 +2144,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 49
@@ -2207,7 +2158,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 50
@@ -2222,7 +2172,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 51
@@ -2246,7 +2195,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 52
@@ -2261,7 +2209,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 53
@@ -2309,7 +2256,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 54
@@ -2324,7 +2270,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 55
@@ -2356,7 +2301,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 56
@@ -2371,7 +2315,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 57
@@ -2386,7 +2329,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 58
@@ -2401,7 +2343,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 59
@@ -2416,7 +2357,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 60
@@ -2440,7 +2380,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 61
@@ -2464,7 +2403,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 62
@@ -2488,7 +2426,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 63
@@ -2528,7 +2465,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 64
@@ -2552,7 +2488,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 65
@@ -2584,7 +2519,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 66
@@ -2624,7 +2558,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 67
@@ -2648,7 +2581,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 68
@@ -2680,7 +2612,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 69
@@ -2695,7 +2626,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 70
@@ -2719,7 +2649,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 71
@@ -2734,7 +2663,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 72
@@ -2766,7 +2694,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 73
@@ -2886,7 +2813,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 74
@@ -2901,7 +2827,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 75
@@ -2916,7 +2841,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 76
@@ -2931,7 +2855,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 77
@@ -2946,7 +2869,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 78
@@ -2964,7 +2886,6 @@ pub static SHAPES: &[Shape] = &[
             "APPLIED",
             "FAILED",
         ],
-        sensitive: false,
         payload: None,
     },
     // 79
@@ -2979,7 +2900,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:automated-reasoning-policy/[a-z0-9]{12}(:([1-9][0-9]{0,11}))?"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:automated\-reasoning\-policy/[0-9a-z]{12}(:([1-9][0-9]{0,11}))?"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 80
@@ -3019,7 +2939,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 81
@@ -3034,7 +2953,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 82
@@ -3049,7 +2967,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 83
@@ -3067,7 +2984,6 @@ pub static SHAPES: &[Shape] = &[
             "pdf",
             "txt",
         ],
-        sensitive: false,
         payload: None,
     },
     // 84
@@ -3082,7 +2998,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 85
@@ -3097,7 +3012,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 86
@@ -3121,7 +3035,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 87
@@ -3161,7 +3074,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 88
@@ -3176,7 +3088,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 89
@@ -3195,7 +3106,6 @@ pub static SHAPES: &[Shape] = &[
             "WARNING",
             "ERROR",
         ],
-        sensitive: false,
         payload: None,
     },
     // 90
@@ -3210,7 +3120,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[0-9a-fA-F\-]+"#),
         regex: Some(r#"[\-0-9A-Fa-f]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 91
@@ -3234,7 +3143,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 92
@@ -3274,7 +3182,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 93
@@ -3289,7 +3196,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 94
@@ -3304,7 +3210,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 95
@@ -3328,7 +3233,6 @@ pub static SHAPES: &[Shape] = &[
             "ASSET_MANIFEST",
             "SOURCE_DOCUMENT",
         ],
-        sensitive: false,
         payload: None,
     },
     // 96
@@ -3408,7 +3312,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 97
@@ -3448,7 +3351,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 98
@@ -3480,7 +3382,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 99
@@ -3495,7 +3396,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 100
@@ -3527,7 +3427,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 101
@@ -3542,7 +3441,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 102
@@ -3590,7 +3488,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 103
@@ -3605,7 +3502,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 104
@@ -3620,7 +3516,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-f0-9]{8}-?[a-f0-9]{4}-?4[a-f0-9]{3}-?[89ab][a-f0-9]{3}-?[a-f0-9]{12}"),
         regex: Some(r#"[0-9a-f]{8}\-?[0-9a-f]{4}\-?4[0-9a-f]{3}\-?[89ab][0-9a-f]{3}\-?[0-9a-f]{12}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 105
@@ -3644,7 +3539,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 106
@@ -3676,7 +3570,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 107
@@ -3700,7 +3593,6 @@ pub static SHAPES: &[Shape] = &[
             "FAILED",
             "CANCELLED",
         ],
-        sensitive: false,
         payload: None,
     },
     // 108
@@ -3715,7 +3607,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 109
@@ -3779,7 +3670,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 110
@@ -3800,7 +3690,6 @@ pub static SHAPES: &[Shape] = &[
             "GENERATE_FIDELITY_REPORT",
             "GENERATE_POLICY_SCENARIOS",
         ],
-        sensitive: false,
         payload: None,
     },
     // 111
@@ -3815,7 +3704,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 112
@@ -3830,7 +3718,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 113
@@ -3878,7 +3765,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 114
@@ -3918,7 +3804,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 115
@@ -3998,7 +3883,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 116
@@ -4038,7 +3922,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 117
@@ -4053,7 +3936,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 118
@@ -4068,7 +3950,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 119
@@ -4083,7 +3964,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[A-Z][0-9A-Z]{11}"),
         regex: Some("[A-Z][0-9A-Z]{11}"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 120
@@ -4098,7 +3978,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 121
@@ -4113,7 +3992,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 122
@@ -4153,7 +4031,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 123
@@ -4168,7 +4045,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 124
@@ -4183,7 +4059,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 125
@@ -4198,7 +4073,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[A-Za-z][A-Za-z0-9_]*"),
         regex: Some("[A-Za-z][0-9A-Z_a-z]*"),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 126
@@ -4213,7 +4087,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 127
@@ -4245,7 +4118,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 128
@@ -4260,7 +4132,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 129
@@ -4275,7 +4146,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 130
@@ -4290,7 +4160,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[A-Za-z][A-Za-z0-9_]*"),
         regex: Some("[A-Za-z][0-9A-Z_a-z]*"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 131
@@ -4322,7 +4191,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 132
@@ -4337,7 +4205,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 133
@@ -4377,7 +4244,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 134
@@ -4392,7 +4258,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 135
@@ -4407,7 +4272,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 136
@@ -4422,7 +4286,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[A-Za-z][A-Za-z0-9_]*"),
         regex: Some("[A-Za-z][0-9A-Z_a-z]*"),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 137
@@ -4437,7 +4300,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 138
@@ -4461,7 +4323,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 139
@@ -4485,7 +4346,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 140
@@ -4509,7 +4369,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 141
@@ -4533,7 +4392,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 142
@@ -4557,7 +4415,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 143
@@ -4581,7 +4438,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 144
@@ -4605,7 +4461,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 145
@@ -4620,7 +4475,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 146
@@ -4652,7 +4506,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 147
@@ -4667,7 +4520,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 148
@@ -4682,7 +4534,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 149
@@ -4697,7 +4548,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-zA-Z0-9]*"),
         regex: Some("[0-9A-Za-z]*"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 150
@@ -4712,7 +4562,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 151
@@ -4768,7 +4617,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 152
@@ -4783,7 +4631,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 153
@@ -4807,7 +4654,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 154
@@ -4822,7 +4668,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 155
@@ -4862,7 +4707,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 156
@@ -4877,7 +4721,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 157
@@ -4901,7 +4744,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 158
@@ -4916,7 +4758,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[0-9a-z]{128}"),
         regex: Some("[0-9a-z]{128}"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 159
@@ -4931,7 +4772,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-z0-9]{12}"),
         regex: Some("[0-9a-z]{12}"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 160
@@ -4955,7 +4795,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 161
@@ -4970,7 +4809,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 162
@@ -4985,7 +4823,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 163
@@ -5000,7 +4837,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 164
@@ -5015,7 +4851,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 165
@@ -5103,7 +4938,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 166
@@ -5118,7 +4952,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[0-9a-zA-Z-_ ]+"),
         regex: Some(r#"[\x{20}\-0-9A-Z_a-z]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 167
@@ -5133,7 +4966,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 168
@@ -5189,7 +5021,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 169
@@ -5204,7 +5035,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 170
@@ -5260,7 +5090,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 171
@@ -5275,7 +5104,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 172
@@ -5323,7 +5151,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 173
@@ -5338,7 +5165,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 174
@@ -5353,7 +5179,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 175
@@ -5368,7 +5193,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 176
@@ -5392,7 +5216,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 177
@@ -5448,7 +5271,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 178
@@ -5463,7 +5285,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-zA-Z0-9]*"),
         regex: Some("[0-9A-Za-z]*"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 179
@@ -5487,7 +5308,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 180
@@ -5519,7 +5339,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 181
@@ -5534,7 +5353,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 182
@@ -5549,7 +5367,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 183
@@ -5564,7 +5381,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 184
@@ -5636,7 +5452,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 185
@@ -5708,7 +5523,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 186
@@ -5723,7 +5537,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[0-9A-Z]{12}"),
         regex: Some("[0-9A-Z]{12}"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 187
@@ -5738,7 +5551,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 188
@@ -5753,7 +5565,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 189
@@ -5768,7 +5579,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 190
@@ -5783,7 +5593,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 191
@@ -5798,7 +5607,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 192
@@ -5870,7 +5678,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 193
@@ -5888,7 +5695,6 @@ pub static SHAPES: &[Shape] = &[
             "PASSED",
             "FAILED",
         ],
-        sensitive: false,
         payload: None,
     },
     // 194
@@ -5909,7 +5715,6 @@ pub static SHAPES: &[Shape] = &[
             "COMPLETED",
             "FAILED",
         ],
-        sensitive: false,
         payload: None,
     },
     // 195
@@ -5949,7 +5754,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 196
@@ -5964,7 +5768,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 197
@@ -5996,7 +5799,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 198
@@ -6036,7 +5838,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 199
@@ -6068,7 +5869,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 200
@@ -6092,7 +5892,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 201
@@ -6140,7 +5939,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 202
@@ -6164,7 +5962,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 203
@@ -6204,7 +6001,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 204
@@ -6244,7 +6040,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 205
@@ -6268,7 +6063,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 206
@@ -6324,7 +6118,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 207
@@ -6339,7 +6132,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 208
@@ -6354,7 +6146,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("([1-9][0-9]{0,11})"),
         regex: Some("([1-9][0-9]{0,11})"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 209
@@ -6394,7 +6185,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 210
@@ -6409,7 +6199,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})|(([0-9a-zA-Z][_-]?)+)"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:(([0-9]{12}:custom\-model/([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})/[0-9a-z]{12})|(:foundation\-model/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2})))|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})|(([0-9A-Za-z][\-_]?)+)"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 211
@@ -6449,7 +6238,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 212
@@ -6464,7 +6252,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 213
@@ -6496,7 +6283,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 214
@@ -6511,7 +6297,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 215
@@ -6535,7 +6320,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 216
@@ -6567,7 +6351,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 217
@@ -6607,7 +6390,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 218
@@ -6622,7 +6404,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 219
@@ -6654,7 +6435,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 220
@@ -6669,7 +6449,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 221
@@ -6693,7 +6472,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 222
@@ -6725,7 +6503,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 223
@@ -6749,7 +6526,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 224
@@ -6764,7 +6540,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 225
@@ -6779,7 +6554,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:(bedrock|sagemaker):[\-0-9a-z]{1,20}:([0-9]{12})?:([\-a-z]+/)?)?([\-\.0-9A-Za-z]{1,63}){0,2}(([:][\-0-9a-z]{1,63}){0,2})?(/[0-9a-z]{1,12})?"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 226
@@ -6794,7 +6568,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}|)"),
         regex: Some(r#"[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}(/[0-9a-z]{12}|)"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 227
@@ -6809,7 +6582,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/(.*))?"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}::foundation\-model/([^\x{A}\x{D}\x{2028}\x{2029}]*))?"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 228
@@ -6824,7 +6596,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 229
@@ -6839,7 +6610,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(".*"),
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 230
@@ -6854,7 +6624,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 231
@@ -6869,7 +6638,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 232
@@ -6909,7 +6677,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 233
@@ -6941,7 +6708,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 234
@@ -6956,7 +6722,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 235
@@ -6996,7 +6761,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 236
@@ -7014,7 +6778,6 @@ pub static SHAPES: &[Shape] = &[
             "OneMonth",
             "SixMonths",
         ],
-        sensitive: false,
         payload: None,
     },
     // 237
@@ -7031,7 +6794,6 @@ pub static SHAPES: &[Shape] = &[
         enum_values: &[
             "ACCOUNT",
         ],
-        sensitive: false,
         payload: None,
     },
     // 238
@@ -7055,7 +6817,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 239
@@ -7070,7 +6831,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(".*[a-z]{1,20}/.{1,20}.*"),
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*[a-z]{1,20}/[^\x{A}\x{D}\x{2028}\x{2029}]{1,20}[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 240
@@ -7150,7 +6910,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 241
@@ -7174,7 +6933,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 242
@@ -7238,7 +6996,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 243
@@ -7310,7 +7067,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 244
@@ -7374,7 +7130,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 245
@@ -7406,7 +7161,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 246
@@ -7454,7 +7208,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 247
@@ -7518,7 +7271,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 248
@@ -7574,7 +7326,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 249
@@ -7598,7 +7349,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 250
@@ -7662,7 +7412,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 251
@@ -7686,7 +7435,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 252
@@ -7782,7 +7530,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 253
@@ -7806,7 +7553,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 254
@@ -7838,7 +7584,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 255
@@ -7862,7 +7607,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 256
@@ -7990,7 +7734,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 257
@@ -8038,7 +7781,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 258
@@ -8078,7 +7820,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 259
@@ -8110,7 +7851,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 260
@@ -8166,7 +7906,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 261
@@ -8198,7 +7937,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 262
@@ -8262,7 +8000,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 263
@@ -8286,7 +8023,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 264
@@ -8342,7 +8078,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 265
@@ -8366,7 +8101,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 266
@@ -8502,7 +8236,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 267
@@ -8526,7 +8259,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 268
@@ -8614,7 +8346,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 269
@@ -8638,7 +8369,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 270
@@ -8734,7 +8464,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 271
@@ -8758,7 +8487,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 272
@@ -8830,7 +8558,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 273
@@ -8854,7 +8581,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 274
@@ -8918,7 +8644,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 275
@@ -8942,7 +8667,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 276
@@ -8966,7 +8690,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 277
@@ -8981,7 +8704,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 278
@@ -9021,7 +8743,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 279
@@ -9045,7 +8766,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 280
@@ -9060,7 +8780,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 281
@@ -9075,7 +8794,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:[a-z0-9-]{1,20}:[0-9]{12}:custom-model/(imported|[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})/[a-z0-9]{12}"),
         regex: Some(r#"arn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:custom\-model/(imported|[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2})/[0-9a-z]{12}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 282
@@ -9090,7 +8808,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:custom-model-deployment/[a-z0-9]{12}"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:custom\-model\-deployment/[0-9a-z]{12}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 283
@@ -9105,7 +8822,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(".*"),
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 284
@@ -9120,7 +8836,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:[a-z0-9-]{1,20}:[0-9]{12}:custom-model-deployment/[a-z0-9]{12})|^([0-9a-zA-Z][_-]?){1,63}"),
         regex: Some(r#"(arn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:custom\-model\-deployment/[0-9a-z]{12})|\A([0-9A-Za-z][\-_]?){1,63}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 285
@@ -9139,7 +8854,6 @@ pub static SHAPES: &[Shape] = &[
             "Active",
             "Failed",
         ],
-        sensitive: false,
         payload: None,
     },
     // 286
@@ -9211,7 +8925,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 287
@@ -9226,7 +8939,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 288
@@ -9258,7 +8970,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 289
@@ -9277,7 +8988,6 @@ pub static SHAPES: &[Shape] = &[
             "UpdateCompleted",
             "UpdateFailed",
         ],
-        sensitive: false,
         payload: None,
     },
     // 290
@@ -9292,7 +9002,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("([0-9a-zA-Z][_-]?){1,63}"),
         regex: Some(r#"([0-9A-Za-z][\-_]?){1,63}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 291
@@ -9372,7 +9081,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 292
@@ -9387,7 +9095,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 293
@@ -9419,7 +9126,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 294
@@ -9434,7 +9140,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"v\d+.\d+"#),
         regex: Some(r#"v[0-9]+[^\x{A}\x{D}\x{2028}\x{2029}][0-9]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 295
@@ -9466,7 +9171,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 296
@@ -9487,7 +9191,6 @@ pub static SHAPES: &[Shape] = &[
             "REINFORCEMENT_FINE_TUNING",
             "IMPORTED",
         ],
-        sensitive: false,
         payload: None,
     },
     // 297
@@ -9527,7 +9230,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 298
@@ -9567,7 +9269,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 299
@@ -9582,7 +9283,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 300
@@ -9614,7 +9314,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 301
@@ -9629,7 +9328,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 302
@@ -9669,7 +9367,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 303
@@ -9684,7 +9381,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 304
@@ -9708,7 +9404,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 305
@@ -9723,7 +9418,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 306
@@ -9747,7 +9441,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 307
@@ -9762,7 +9455,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 308
@@ -9786,7 +9478,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 309
@@ -9801,7 +9492,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 310
@@ -9825,7 +9515,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 311
@@ -9840,7 +9529,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 312
@@ -9872,7 +9560,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 313
@@ -9887,7 +9574,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 314
@@ -9911,7 +9597,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 315
@@ -9926,7 +9611,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 316
@@ -9950,7 +9634,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 317
@@ -9965,7 +9648,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 318
@@ -9989,7 +9671,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 319
@@ -10004,7 +9685,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 320
@@ -10019,7 +9699,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 321
@@ -10034,7 +9713,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 322
@@ -10058,7 +9736,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 323
@@ -10073,7 +9750,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 324
@@ -10097,7 +9773,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 325
@@ -10112,7 +9787,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 326
@@ -10136,7 +9810,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 327
@@ -10151,7 +9824,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 328
@@ -10175,7 +9847,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 329
@@ -10190,7 +9861,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 330
@@ -10238,7 +9908,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 331
@@ -10262,7 +9931,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 332
@@ -10286,7 +9954,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 333
@@ -10301,7 +9968,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 334
@@ -10319,7 +9985,6 @@ pub static SHAPES: &[Shape] = &[
             "AVAILABLE",
             "NOT_AVAILABLE",
         ],
-        sensitive: false,
         payload: None,
     },
     // 335
@@ -10334,7 +9999,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 336
@@ -10349,7 +10013,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 337
@@ -10364,7 +10027,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 338
@@ -10379,7 +10041,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 339
@@ -10419,7 +10080,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 340
@@ -10434,7 +10094,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:((:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:provisioned-model/[a-z0-9]{12})|([0-9]{12}:imported-model/[a-z0-9]{12})|([0-9]{12}:application-inference-profile/[a-z0-9]{12})|([0-9]{12}:inference-profile/(([a-z-]{2,8}.)[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63})))|([0-9]{12}:(default-prompt-router|prompt-router)/[a-zA-Z0-9-:.]+)))|(([a-z]{2,4}[.]{1})([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63})))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|arn:aws(-[^:]+)?:sagemaker:[a-z0-9-]{1,20}:[0-9]{12}:endpoint/[a-z0-9-]{1,63}"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:((:foundation\-model/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63}))|([0-9]{12}:provisioned\-model/[0-9a-z]{12})|([0-9]{12}:imported\-model/[0-9a-z]{12})|([0-9]{12}:application\-inference\-profile/[0-9a-z]{12})|([0-9]{12}:inference\-profile/(([\-a-z]{2,8}[^\x{A}\x{D}\x{2028}\x{2029}])[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63})))|([0-9]{12}:(default\-prompt\-router|prompt\-router)/[\-\.0-:A-Za-z]+)))|(([a-z]{2,4}[\.]{1})([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63})))|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63}))|arn:aws(\-[^:]+)?:sagemaker:[\-0-9a-z]{1,20}:[0-9]{12}:endpoint/[\-0-9a-z]{1,63}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 341
@@ -10449,7 +10108,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 342
@@ -10481,7 +10139,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 343
@@ -10513,7 +10170,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 344
@@ -10537,7 +10193,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 345
@@ -10577,7 +10232,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 346
@@ -10592,7 +10246,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 347
@@ -10607,7 +10260,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[0-9a-zA-Z-_.]+"),
         regex: Some(r#"[\-\.0-9A-Z_a-z]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 348
@@ -10639,7 +10291,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 349
@@ -10671,7 +10322,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 350
@@ -10686,7 +10336,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:evaluation-job/[a-z0-9]{12}"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:evaluation\-job/[0-9a-z]{12}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 351
@@ -10701,7 +10350,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(".+"),
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 352
@@ -10716,7 +10364,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:evaluation-job/[a-z0-9]{12})"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:evaluation\-job/[0-9a-z]{12})"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 353
@@ -10731,7 +10378,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 354
@@ -10746,7 +10392,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-z0-9](-*[a-z0-9]){0,62}"),
         regex: Some(r#"[0-9a-z](\-*[0-9a-z]){0,62}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 355
@@ -10768,7 +10413,6 @@ pub static SHAPES: &[Shape] = &[
             "Stopped",
             "Deleting",
         ],
-        sensitive: false,
         payload: None,
     },
     // 356
@@ -10786,7 +10430,6 @@ pub static SHAPES: &[Shape] = &[
             "Human",
             "Automated",
         ],
-        sensitive: false,
         payload: None,
     },
     // 357
@@ -10801,7 +10444,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(".+"),
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 358
@@ -10816,7 +10458,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[0-9a-zA-Z-_.]+"),
         regex: Some(r#"[\-\.0-9A-Z_a-z]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 359
@@ -10831,7 +10472,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 360
@@ -10863,7 +10503,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 361
@@ -10895,7 +10534,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 362
@@ -10910,7 +10548,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 363
@@ -10925,7 +10562,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 364
@@ -10949,7 +10585,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 365
@@ -10973,7 +10608,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 366
@@ -10988,7 +10622,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-zA-Z0-9]([a-zA-Z0-9._-]){0,255}"),
         regex: Some(r#"[0-9A-Za-z]([\-\.0-9A-Z_a-z]){0,255}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 367
@@ -11003,7 +10636,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 368
@@ -11035,7 +10667,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 369
@@ -11050,7 +10681,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-zA-Z0-9]([a-zA-Z0-9._-]){0,255}"),
         regex: Some(r#"[0-9A-Za-z]([\-\.0-9A-Z_a-z]){0,255}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 370
@@ -11065,7 +10695,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 371
@@ -11089,7 +10718,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 372
@@ -11113,7 +10741,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 373
@@ -11145,7 +10772,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 374
@@ -11160,7 +10786,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[0-9a-zA-Z-_]+"),
         regex: Some(r#"[\-0-9A-Z_a-z]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 375
@@ -11175,7 +10800,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 376
@@ -11287,7 +10911,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 377
@@ -11308,7 +10931,6 @@ pub static SHAPES: &[Shape] = &[
             "Generation",
             "Custom",
         ],
-        sensitive: false,
         payload: None,
     },
     // 378
@@ -11323,7 +10945,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 379
@@ -11347,7 +10968,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 380
@@ -11362,7 +10982,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:((:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:inference-profile/(([a-z-]{2,8}.)[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63})))))$|(^[a-z0-9-]+[.][a-z0-9-]+([.][a-z0-9-]+)*(:[a-z0-9-]+)?$)|^[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}|)"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:((:foundation\-model/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63}))|([0-9]{12}:inference\-profile/(([\-a-z]{2,8}[^\x{A}\x{D}\x{2028}\x{2029}])[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.:]?[\-0-9a-z]{1,63})))))\z|(\A[\-0-9a-z]+[\.][\-0-9a-z]+([\.][\-0-9a-z]+)*(:[\-0-9a-z]+)?\z)|\A[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}(/[0-9a-z]{12}|)"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 381
@@ -11377,7 +10996,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 382
@@ -11392,7 +11010,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1}"),
         regex: Some(r#"([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2}(/[0-9a-z]{12}){0,1}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 383
@@ -11407,7 +11024,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 384
@@ -11431,7 +11047,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 385
@@ -11455,7 +11070,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: Some("policyDefinition"),
     },
     // 386
@@ -11495,7 +11109,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 387
@@ -11513,7 +11126,6 @@ pub static SHAPES: &[Shape] = &[
             "S3",
             "BYTE_CONTENT",
         ],
-        sensitive: false,
         payload: None,
     },
     // 388
@@ -11528,7 +11140,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 389
@@ -11576,7 +11187,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 390
@@ -11616,7 +11226,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 391
@@ -11640,7 +11249,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 392
@@ -11655,7 +11263,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 393
@@ -11670,7 +11277,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 394
@@ -11702,7 +11308,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 395
@@ -11717,7 +11322,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 396
@@ -11732,7 +11336,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 397
@@ -11753,7 +11356,6 @@ pub static SHAPES: &[Shape] = &[
             "Stopping",
             "Stopped",
         ],
-        sensitive: false,
         payload: None,
     },
     // 398
@@ -11768,7 +11370,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 399
@@ -11783,7 +11384,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}::foundation\-model/[\-0-9a-z]{1,63}[\.]{1}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 400
@@ -11879,7 +11479,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 401
@@ -11935,7 +11534,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 402
@@ -11953,7 +11551,6 @@ pub static SHAPES: &[Shape] = &[
             "ACTIVE",
             "LEGACY",
         ],
-        sensitive: false,
         payload: None,
     },
     // 403
@@ -12049,7 +11646,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 404
@@ -12064,7 +11660,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 405
@@ -12112,7 +11707,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 406
@@ -12136,7 +11730,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 407
@@ -12240,7 +11833,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 408
@@ -12272,7 +11864,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 409
@@ -12336,7 +11927,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 410
@@ -12368,7 +11958,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 411
@@ -12456,7 +12045,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 412
@@ -12504,7 +12092,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 413
@@ -12544,7 +12131,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 414
@@ -12576,7 +12162,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 415
@@ -12608,7 +12193,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 416
@@ -12632,7 +12216,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 417
@@ -12720,7 +12303,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 418
@@ -12752,7 +12334,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 419
@@ -12784,7 +12365,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 420
@@ -12824,7 +12404,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 421
@@ -12848,7 +12427,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 422
@@ -12872,7 +12450,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 423
@@ -12960,7 +12537,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 424
@@ -12984,7 +12560,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 425
@@ -13136,7 +12711,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 426
@@ -13160,7 +12734,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 427
@@ -13288,7 +12861,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 428
@@ -13312,7 +12884,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 429
@@ -13368,7 +12939,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 430
@@ -13383,7 +12953,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}::foundation\-model/[\-0-9a-z]{1,63}[\.]{1}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2})|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 431
@@ -13407,7 +12976,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 432
@@ -13431,7 +12999,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 433
@@ -13463,7 +13030,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 434
@@ -13639,7 +13205,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 435
@@ -13663,7 +13228,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 436
@@ -13759,7 +13323,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 437
@@ -13783,7 +13346,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 438
@@ -13871,7 +13433,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 439
@@ -13895,7 +13456,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 440
@@ -13919,7 +13479,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 441
@@ -13943,7 +13502,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 442
@@ -14047,7 +13605,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 443
@@ -14071,7 +13628,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 444
@@ -14271,7 +13827,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 445
@@ -14295,7 +13850,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 446
@@ -14415,7 +13969,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 447
@@ -14439,7 +13992,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 448
@@ -14615,7 +14167,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 449
@@ -14630,7 +14181,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 450
@@ -14654,7 +14204,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 451
@@ -14678,7 +14227,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 452
@@ -14774,7 +14322,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 453
@@ -14798,7 +14345,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 454
@@ -14918,7 +14464,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 455
@@ -14942,7 +14487,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 456
@@ -14966,7 +14510,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 457
@@ -14981,7 +14524,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 458
@@ -15005,7 +14547,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 459
@@ -15029,7 +14570,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 460
@@ -15044,7 +14584,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:guardrail/[0-9a-z]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 461
@@ -15076,7 +14615,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 462
@@ -15108,7 +14646,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 463
@@ -15123,7 +14660,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 464
@@ -15138,7 +14674,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 465
@@ -15153,7 +14688,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 466
@@ -15185,7 +14719,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 467
@@ -15200,7 +14733,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-z0-9]+"),
         regex: Some("[0-9a-z]+"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 468
@@ -15215,7 +14747,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(([1-9][0-9]{0,7})|(DRAFT))"),
         regex: Some("(([1-9][0-9]{0,7})|(DRAFT))"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 469
@@ -15303,7 +14834,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 470
@@ -15321,7 +14851,6 @@ pub static SHAPES: &[Shape] = &[
             "BLOCK",
             "NONE",
         ],
-        sensitive: true,
         payload: None,
     },
     // 471
@@ -15409,7 +14938,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 472
@@ -15431,7 +14959,6 @@ pub static SHAPES: &[Shape] = &[
             "MISCONDUCT",
             "PROMPT_ATTACK",
         ],
-        sensitive: false,
         payload: None,
     },
     // 473
@@ -15446,7 +14973,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 474
@@ -15461,7 +14987,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 475
@@ -15485,7 +15010,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 476
@@ -15509,7 +15033,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 477
@@ -15527,7 +15050,6 @@ pub static SHAPES: &[Shape] = &[
             "CLASSIC",
             "STANDARD",
         ],
-        sensitive: true,
         payload: None,
     },
     // 478
@@ -15559,7 +15081,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 479
@@ -15591,7 +15112,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 480
@@ -15609,7 +15129,6 @@ pub static SHAPES: &[Shape] = &[
             "BLOCK",
             "NONE",
         ],
-        sensitive: true,
         payload: None,
     },
     // 481
@@ -15657,7 +15176,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 482
@@ -15705,7 +15223,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 483
@@ -15720,7 +15237,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 484
@@ -15735,7 +15251,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 485
@@ -15753,7 +15268,6 @@ pub static SHAPES: &[Shape] = &[
             "GROUNDING",
             "RELEVANCE",
         ],
-        sensitive: false,
         payload: None,
     },
     // 486
@@ -15768,7 +15282,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 487
@@ -15783,7 +15296,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 488
@@ -15807,7 +15319,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 489
@@ -15831,7 +15342,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 490
@@ -15855,7 +15365,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 491
@@ -15887,7 +15396,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 492
@@ -15902,7 +15410,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail-profile/[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:guardrail\-profile/[\-0-9a-z]+[\.]{1}guardrail[\.]{1}v[0-:]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 493
@@ -15917,7 +15424,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+"),
         regex: Some(r#"[\-0-9a-z]+[\.]{1}guardrail[\.]{1}v[0-:]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 494
@@ -15932,7 +15438,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail-profile/[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+"),
         regex: Some(r#"[\-0-9a-z]+[\.]{1}guardrail[\.]{1}v[0-:]+|arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:guardrail\-profile/[\-0-9a-z]+[\.]{1}guardrail[\.]{1}v[0-:]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 495
@@ -15947,7 +15452,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 496
@@ -15962,7 +15466,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("DRAFT"),
         regex: Some("DRAFT"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 497
@@ -15977,7 +15480,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 498
@@ -15992,7 +15494,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 499
@@ -16012,7 +15513,6 @@ pub static SHAPES: &[Shape] = &[
             "MEDIUM",
             "HIGH",
         ],
-        sensitive: false,
         payload: None,
     },
     // 500
@@ -16027,7 +15527,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-z0-9]+"),
         regex: Some("[0-9a-z]+"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 501
@@ -16042,7 +15541,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))"),
         regex: Some(r#"(([0-9a-z]+)|(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:guardrail/[0-9a-z]+))"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 502
@@ -16057,7 +15555,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 503
@@ -16072,7 +15569,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 504
@@ -16128,7 +15624,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 505
@@ -16184,7 +15679,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 506
@@ -16201,7 +15695,6 @@ pub static SHAPES: &[Shape] = &[
         enum_values: &[
             "PROFANITY",
         ],
-        sensitive: false,
         payload: None,
     },
     // 507
@@ -16216,7 +15709,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 508
@@ -16234,7 +15726,6 @@ pub static SHAPES: &[Shape] = &[
             "TEXT",
             "IMAGE",
         ],
-        sensitive: true,
         payload: None,
     },
     // 509
@@ -16249,7 +15740,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[0-9a-zA-Z-_]+"),
         regex: Some(r#"[\-0-9A-Z_a-z]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 510
@@ -16264,7 +15754,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[1-9][0-9]{0,7}"),
         regex: Some("[1-9][0-9]{0,7}"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 511
@@ -16279,7 +15768,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 512
@@ -16294,7 +15782,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 513
@@ -16358,7 +15845,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 514
@@ -16422,7 +15908,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 515
@@ -16469,7 +15954,6 @@ pub static SHAPES: &[Shape] = &[
             "US_SOCIAL_SECURITY_NUMBER",
             "VEHICLE_IDENTIFICATION_NUMBER",
         ],
-        sensitive: false,
         payload: None,
     },
     // 516
@@ -16549,7 +16033,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 517
@@ -16629,7 +16112,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 518
@@ -16644,7 +16126,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 519
@@ -16659,7 +16140,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 520
@@ -16674,7 +16154,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 521
@@ -16689,7 +16168,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 522
@@ -16704,7 +16182,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 523
@@ -16719,7 +16196,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 524
@@ -16734,7 +16210,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 525
@@ -16749,7 +16224,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 526
@@ -16768,7 +16242,6 @@ pub static SHAPES: &[Shape] = &[
             "ANONYMIZE",
             "NONE",
         ],
-        sensitive: false,
         payload: None,
     },
     // 527
@@ -16800,7 +16273,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 528
@@ -16832,7 +16304,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 529
@@ -16854,7 +16325,6 @@ pub static SHAPES: &[Shape] = &[
             "FAILED",
             "DELETING",
         ],
-        sensitive: false,
         payload: None,
     },
     // 530
@@ -16869,7 +16339,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 531
@@ -16884,7 +16353,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 532
@@ -16899,7 +16367,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 533
@@ -16987,7 +16454,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 534
@@ -17067,7 +16533,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 535
@@ -17085,7 +16550,6 @@ pub static SHAPES: &[Shape] = &[
             "BLOCK",
             "NONE",
         ],
-        sensitive: true,
         payload: None,
     },
     // 536
@@ -17165,7 +16629,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 537
@@ -17180,7 +16643,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 538
@@ -17195,7 +16657,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 539
@@ -17210,7 +16671,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 540
@@ -17225,7 +16685,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[0-9a-zA-Z-_ !?.]+"),
         regex: Some(r#"[\x{20}!\-\.0-9\?A-Z_a-z]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 541
@@ -17257,7 +16716,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 542
@@ -17289,7 +16747,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 543
@@ -17306,7 +16763,6 @@ pub static SHAPES: &[Shape] = &[
         enum_values: &[
             "DENY",
         ],
-        sensitive: false,
         payload: None,
     },
     // 544
@@ -17321,7 +16777,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 545
@@ -17336,7 +16791,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 546
@@ -17360,7 +16814,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 547
@@ -17384,7 +16837,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 548
@@ -17402,7 +16854,6 @@ pub static SHAPES: &[Shape] = &[
             "CLASSIC",
             "STANDARD",
         ],
-        sensitive: true,
         payload: None,
     },
     // 549
@@ -17417,7 +16868,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(([1-9][0-9]{0,7})|(DRAFT))"),
         regex: Some("(([1-9][0-9]{0,7})|(DRAFT))"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 550
@@ -17473,7 +16923,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 551
@@ -17491,7 +16940,6 @@ pub static SHAPES: &[Shape] = &[
             "BLOCK",
             "NONE",
         ],
-        sensitive: true,
         payload: None,
     },
     // 552
@@ -17547,7 +16995,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 553
@@ -17562,7 +17009,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 554
@@ -17594,7 +17040,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 555
@@ -17626,7 +17071,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 556
@@ -17641,7 +17085,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 557
@@ -17656,7 +17099,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 558
@@ -17671,7 +17113,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 559
@@ -17711,7 +17152,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 560
@@ -17751,7 +17191,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 561
@@ -17766,7 +17205,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 562
@@ -17781,7 +17219,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\S\s]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 563
@@ -17813,7 +17250,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 564
@@ -17828,7 +17264,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-zA-Z0-9]([-a-zA-Z0-9]{0,254}[a-zA-Z0-9])?"),
         regex: Some(r#"[0-9A-Za-z]([\-0-9A-Za-z]{0,254}[0-9A-Za-z])?"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 565
@@ -17843,7 +17278,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 566
@@ -17875,7 +17309,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 567
@@ -17890,7 +17323,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:imported-model/[a-z0-9]{12}"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:imported\-model/[0-9a-z]{12}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 568
@@ -17905,7 +17337,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:imported-model/[a-z0-9]{12})|(([0-9a-zA-Z][_-]?)+)"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:imported\-model/[0-9a-z]{12})|(([0-9A-Za-z][\-_]?)+)"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 569
@@ -17920,7 +17351,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("([0-9a-zA-Z][_-]?)+"),
         regex: Some(r#"([0-9A-Za-z][\-_]?)+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 570
@@ -17976,7 +17406,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 571
@@ -17991,7 +17420,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 572
@@ -18006,7 +17434,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(ALL|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1})"),
         regex: Some(r#"(ALL|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2}(/[0-9a-z]{12}){0,1})"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 573
@@ -18021,7 +17448,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 574
@@ -18069,7 +17495,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 575
@@ -18084,7 +17509,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 576
@@ -18099,7 +17523,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 577
@@ -18114,7 +17537,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 578
@@ -18129,7 +17551,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 579
@@ -18144,7 +17565,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 580
@@ -18159,7 +17579,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+"),
         regex: Some(r#"arn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:(|[\-0-9a-z]{0,20}):(|[0-9]{12}):(inference\-profile|application\-inference\-profile)/[\-\.0-:A-Za-z]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 581
@@ -18174,7 +17593,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("([0-9a-zA-Z:.][ _-]?)+"),
         regex: Some(r#"([\.0-:A-Za-z][\x{20}\-_]?)+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 582
@@ -18189,7 +17607,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-zA-Z0-9-:.]+"),
         regex: Some(r#"[\-\.0-:A-Za-z]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 583
@@ -18204,7 +17621,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|application-inference-profile)/)?[a-zA-Z0-9-:.]+"),
         regex: Some(r#"(arn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:(|[\-0-9a-z]{0,20}):(|[0-9]{12}):(inference\-profile|application\-inference\-profile)/)?[\-\.0-:A-Za-z]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 584
@@ -18228,7 +17644,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 585
@@ -18252,7 +17667,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 586
@@ -18267,7 +17681,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|foundation-model)/[a-zA-Z0-9-:.]+"),
         regex: Some(r#"arn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:(|[\-0-9a-z]{0,20}):(|[0-9]{12}):(inference\-profile|foundation\-model)/[\-\.0-:A-Za-z]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 587
@@ -18282,7 +17695,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 588
@@ -18297,7 +17709,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("([0-9a-zA-Z][ _-]?)+"),
         regex: Some(r#"([0-9A-Za-z][\x{20}\-_]?)+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 589
@@ -18314,7 +17725,6 @@ pub static SHAPES: &[Shape] = &[
         enum_values: &[
             "ACTIVE",
         ],
-        sensitive: false,
         payload: None,
     },
     // 590
@@ -18329,7 +17739,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 591
@@ -18417,7 +17826,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 592
@@ -18435,7 +17843,6 @@ pub static SHAPES: &[Shape] = &[
             "SYSTEM_DEFINED",
             "APPLICATION",
         ],
-        sensitive: false,
         payload: None,
     },
     // 593
@@ -18453,7 +17860,6 @@ pub static SHAPES: &[Shape] = &[
             "ON_DEMAND",
             "PROVISIONED",
         ],
-        sensitive: false,
         payload: None,
     },
     // 594
@@ -18468,7 +17874,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 595
@@ -18486,7 +17891,6 @@ pub static SHAPES: &[Shape] = &[
             "HONOR",
             "IGNORE",
         ],
-        sensitive: false,
         payload: None,
     },
     // 596
@@ -18501,7 +17905,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 597
@@ -18516,7 +17919,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 598
@@ -18531,7 +17933,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 599
@@ -18546,7 +17947,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 600
@@ -18570,7 +17970,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 601
@@ -18594,7 +17993,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 602
@@ -18634,7 +18032,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 603
@@ -18649,7 +18046,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[a-zA-Z0-9](-*[a-zA-Z0-9\+\-\.])*"#),
         regex: Some(r#"[0-9A-Za-z](\-*[\+\-\.0-9A-Za-z])*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 604
@@ -18671,7 +18067,6 @@ pub static SHAPES: &[Shape] = &[
             "Failed",
             "NotStarted",
         ],
-        sensitive: false,
         payload: None,
     },
     // 605
@@ -18695,7 +18090,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 606
@@ -18710,7 +18104,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 607
@@ -18725,7 +18118,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}"),
         regex: Some(r#"arn:aws(\-[^:]+)?:kms:[\-0-9A-Za-z]*:[0-9]{12}:key/[\-0-9A-Za-z]{36}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 608
@@ -18740,7 +18132,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key/[a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)))|([a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:kms:[\-0-9A-Za-z]*:[0-9]{12}:((key/[\-0-9A-Za-z]{36})|(alias/[\-/-9A-Z_a-z]+)))|([\-0-9A-Za-z]{36})|(alias/[\-/-9A-Z_a-z]+)"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 609
@@ -18772,7 +18163,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 610
@@ -18787,7 +18177,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[0-9a-zA-Z]+"),
         regex: Some("[0-9A-Za-z]+"),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 611
@@ -18811,7 +18200,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 612
@@ -18867,7 +18255,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 613
@@ -18923,7 +18310,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 614
@@ -18938,7 +18324,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 615
@@ -18953,7 +18338,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?"#),
         regex: Some(r#"arn:(aws[\-A-Za-z]*)?:lambda:[a-z]{2}(\-gov)?\-[a-z]+\-[0-9]{1}:[0-9]{12}:function:[\-\.0-9A-Z_a-z]+(:(\$LATEST|[\-0-9A-Z_a-z]+))?"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 616
@@ -18977,7 +18361,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 617
@@ -19001,7 +18384,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 618
@@ -19049,7 +18431,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 619
@@ -19081,7 +18462,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 620
@@ -19121,7 +18501,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 621
@@ -19153,7 +18532,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 622
@@ -19193,7 +18571,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 623
@@ -19225,7 +18602,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 624
@@ -19265,7 +18641,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 625
@@ -19297,7 +18672,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 626
@@ -19345,7 +18719,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 627
@@ -19377,7 +18750,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 628
@@ -19465,7 +18837,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 629
@@ -19497,7 +18868,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 630
@@ -19601,7 +18971,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 631
@@ -19633,7 +19002,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 632
@@ -19657,7 +19025,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 633
@@ -19689,7 +19056,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 634
@@ -19777,7 +19143,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 635
@@ -19809,7 +19174,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 636
@@ -19841,7 +19205,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 637
@@ -19873,7 +19236,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 638
@@ -19921,7 +19283,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 639
@@ -19945,7 +19306,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 640
@@ -19985,7 +19345,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 641
@@ -20017,7 +19376,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 642
@@ -20089,7 +19447,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 643
@@ -20121,7 +19478,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 644
@@ -20161,7 +19517,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 645
@@ -20193,7 +19548,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 646
@@ -20233,7 +19587,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 647
@@ -20265,7 +19618,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 648
@@ -20361,7 +19713,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 649
@@ -20393,7 +19744,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 650
@@ -20473,7 +19823,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 651
@@ -20505,7 +19854,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 652
@@ -20585,7 +19933,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 653
@@ -20617,7 +19964,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 654
@@ -20697,7 +20043,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 655
@@ -20729,7 +20074,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 656
@@ -20769,7 +20113,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 657
@@ -20801,7 +20144,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 658
@@ -20889,7 +20231,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 659
@@ -20921,7 +20262,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 660
@@ -20945,7 +20285,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 661
@@ -20969,7 +20308,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 662
@@ -20984,7 +20322,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 663
@@ -21056,7 +20393,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 664
@@ -21144,7 +20480,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 665
@@ -21159,7 +20494,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 666
@@ -21223,7 +20557,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 667
@@ -21238,7 +20571,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 668
@@ -21253,7 +20585,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 669
@@ -21268,7 +20599,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 670
@@ -21308,7 +20638,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 671
@@ -21323,7 +20652,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 672
@@ -21338,7 +20666,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]+"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 673
@@ -21353,7 +20680,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 674
@@ -21385,7 +20711,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 675
@@ -21400,7 +20725,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 676
@@ -21415,7 +20739,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[0-9a-zA-Z-_.]+"),
         regex: Some(r#"[\-\.0-9A-Z_a-z]+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 677
@@ -21430,7 +20753,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 678
@@ -21445,7 +20767,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/((imported)|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}))(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}))"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:(([0-9]{12}:custom\-model/((imported)|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}))(([:][\-0-9a-z]{1,63}){0,2})?/[0-9a-z]{12})|(:foundation\-model/[\-0-9a-z]{1,63}[\.]{1}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}))"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 679
@@ -21485,7 +20806,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 680
@@ -21500,7 +20820,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 681
@@ -21515,7 +20834,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-copy-job/[a-z0-9]{12}"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-copy\-job/[0-9a-z]{12}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 682
@@ -21534,7 +20852,6 @@ pub static SHAPES: &[Shape] = &[
             "Completed",
             "Failed",
         ],
-        sensitive: false,
         payload: None,
     },
     // 683
@@ -21549,7 +20866,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 684
@@ -21653,7 +20969,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 685
@@ -21672,7 +20987,6 @@ pub static SHAPES: &[Shape] = &[
             "CONTINUED_PRE_TRAINING",
             "DISTILLATION",
         ],
-        sensitive: false,
         payload: None,
     },
     // 686
@@ -21687,7 +21001,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 687
@@ -21702,7 +21015,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-customization-job/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}/[a-z0-9]{12}"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-customization\-job/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}/[0-9a-z]{12}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 688
@@ -21717,7 +21029,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-customization-job/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}/[a-z0-9]{12})|([a-zA-Z0-9](-*[a-zA-Z0-9\+\-\.])*)"#),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-customization\-job/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}/[0-9a-z]{12})|([0-9A-Za-z](\-*[\+\-\.0-9A-Za-z])*)"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 689
@@ -21738,7 +21049,6 @@ pub static SHAPES: &[Shape] = &[
             "Stopping",
             "Stopped",
         ],
-        sensitive: false,
         payload: None,
     },
     // 690
@@ -21753,7 +21063,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 691
@@ -21857,7 +21166,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 692
@@ -21872,7 +21180,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 693
@@ -21896,7 +21203,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 694
@@ -21911,7 +21217,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("([0-9a-zA-Z][_-]?){1,63}"),
         regex: Some(r#"([0-9A-Za-z][\-_]?){1,63}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 695
@@ -21943,7 +21248,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 696
@@ -21958,7 +21262,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-:]{1,63}/[a-z0-9]{12}$)|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})|(([0-9a-zA-Z][_-]?)+)$)|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+$)))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})|(([0-9a-zA-Z][_-]?)+)"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:(([0-9]{12}:custom\-model/[\-0-9a-z]{1,63}[\.]{1}[\-0-:a-z]{1,63}/[0-9a-z]{12}\z)|(:foundation\-model/([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})|(([0-9A-Za-z][\-_]?)+)\z)|([0-9]{12}:(inference\-profile|application\-inference\-profile)/[\-\.0-:A-Za-z]+\z)))|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})|(([0-9A-Za-z][\-_]?)+)"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 697
@@ -21973,7 +21276,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/((imported)|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}))(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:(([0-9]{12}:custom\-model/((imported)|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}))(([:][\-0-9a-z]{1,63}){0,2})?/[0-9a-z]{12})|(:foundation\-model/([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})))|(([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2}))|(([0-9A-Za-z][\-_]?)+)"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 698
@@ -21988,7 +21290,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-import-job/[a-z0-9]{12}"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-import\-job/[0-9a-z]{12}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 699
@@ -22003,7 +21304,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-import-job/[a-z0-9]{12})|([a-zA-Z0-9](-*[a-zA-Z0-9\+\-\.])*)"#),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-import\-job/[0-9a-z]{12})|([0-9A-Za-z](\-*[\+\-\.0-9A-Za-z])*)"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 700
@@ -22022,7 +21322,6 @@ pub static SHAPES: &[Shape] = &[
             "Completed",
             "Failed",
         ],
-        sensitive: false,
         payload: None,
     },
     // 701
@@ -22037,7 +21336,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 702
@@ -22117,7 +21415,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 703
@@ -22132,7 +21429,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}"),
         regex: Some(r#"[0-9A-Za-z]{1,256}(\-*[0-9A-Za-z]){0,256}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 704
@@ -22147,7 +21443,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job/[a-z0-9]{12})"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-invocation\-job/[0-9a-z]{12})"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 705
@@ -22162,7 +21457,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("((arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job/)?[a-z0-9]{12})"),
         regex: Some(r#"((arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:model\-invocation\-job/)?[0-9a-z]{12})"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 706
@@ -22186,7 +21480,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 707
@@ -22201,7 +21494,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\+\-\.]){0,63}"#),
         regex: Some(r#"[0-9A-Za-z]{1,63}(\-*[\+\-\.0-9A-Za-z]){0,63}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 708
@@ -22225,7 +21517,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 709
@@ -22265,7 +21556,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 710
@@ -22305,7 +21595,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 711
@@ -22331,7 +21620,6 @@ pub static SHAPES: &[Shape] = &[
             "Validating",
             "Scheduled",
         ],
-        sensitive: false,
         payload: None,
     },
     // 712
@@ -22346,7 +21634,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 713
@@ -22522,7 +21809,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 714
@@ -22537,7 +21823,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 715
@@ -22555,7 +21840,6 @@ pub static SHAPES: &[Shape] = &[
             "InvokeModel",
             "Converse",
         ],
-        sensitive: false,
         payload: None,
     },
     // 716
@@ -22574,7 +21858,6 @@ pub static SHAPES: &[Shape] = &[
             "IMAGE",
             "EMBEDDING",
         ],
-        sensitive: false,
         payload: None,
     },
     // 717
@@ -22589,7 +21872,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 718
@@ -22604,7 +21886,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})"),
         regex: Some(r#"([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63})"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 719
@@ -22619,7 +21900,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(".*arn:aws:sagemaker:.*:hub-content/SageMakerPublicHub/Model/.*"),
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*arn:aws:sagemaker:[^\x{A}\x{D}\x{2028}\x{2029}]*:hub\-content/SageMakerPublicHub/Model/[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 720
@@ -22638,7 +21918,6 @@ pub static SHAPES: &[Shape] = &[
             "Creating",
             "Failed",
         ],
-        sensitive: false,
         payload: None,
     },
     // 721
@@ -22653,7 +21932,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[\s\S]*"#),
         regex: Some(r#"[\x{0}-\x{10FFFF}]*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 722
@@ -22668,7 +21946,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 723
@@ -22708,7 +21985,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 724
@@ -22723,7 +21999,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 725
@@ -22738,7 +22013,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 726
@@ -22756,7 +22030,6 @@ pub static SHAPES: &[Shape] = &[
             "ALL",
             "PUBLIC",
         ],
-        sensitive: false,
         payload: None,
     },
     // 727
@@ -22771,7 +22044,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 728
@@ -22795,7 +22067,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 729
@@ -22819,7 +22090,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 730
@@ -22834,7 +22104,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"\S*"#),
         regex: Some(r#"[^\x{9}-\x{D}\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 731
@@ -22852,7 +22121,6 @@ pub static SHAPES: &[Shape] = &[
             "standard",
             "optimized",
         ],
-        sensitive: false,
         payload: None,
     },
     // 732
@@ -22876,7 +22144,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 733
@@ -22891,7 +22158,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 734
@@ -22915,7 +22181,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 735
@@ -22930,7 +22195,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:default-prompt-router/[a-zA-Z0-9-:.]+"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:default\-prompt\-router/[\-\.0-:A-Za-z]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 736
@@ -22945,7 +22209,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("([0-9a-zA-Z:.][ _-]?)+"),
         regex: Some(r#"([\.0-:A-Za-z][\x{20}\-_]?)+"#),
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 737
@@ -22960,7 +22223,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("([0-9a-zA-Z][ _-]?)+"),
         regex: Some(r#"([0-9A-Za-z][\x{20}\-_]?)+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 738
@@ -22977,7 +22239,6 @@ pub static SHAPES: &[Shape] = &[
         enum_values: &[
             "AVAILABLE",
         ],
-        sensitive: false,
         payload: None,
     },
     // 739
@@ -22992,7 +22253,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 740
@@ -23088,7 +22348,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 741
@@ -23112,7 +22371,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 742
@@ -23127,7 +22385,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(".*(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})|(^arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+)"),
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*(\Aarn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}::foundation\-model/[\-0-9a-z]{1,63}[\.]{1}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2})|(\Aarn:aws(|\-us\-gov|\-cn|\-iso|\-iso\-b):bedrock:(|[\-0-9a-z]{0,20}):(|[0-9]{12}):(inference\-profile|application\-inference\-profile)/[\-\.0-:A-Za-z]+)"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 743
@@ -23142,7 +22399,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 744
@@ -23160,7 +22416,6 @@ pub static SHAPES: &[Shape] = &[
             "custom",
             "default",
         ],
-        sensitive: false,
         payload: None,
     },
     // 745
@@ -23184,7 +22439,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 746
@@ -23199,7 +22453,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[A-Za-z0-9- ]{1,63}"),
         regex: Some(r#"[\x{20}\-0-9A-Za-z]{1,63}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 747
@@ -23214,7 +22467,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:provisioned-model/[a-z0-9]{12}"),
         regex: Some(r#"arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:provisioned\-model/[0-9a-z]{12}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 748
@@ -23229,7 +22481,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("((([0-9a-zA-Z][_-]?)+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:provisioned-model/[a-z0-9]{12}))"),
         regex: Some(r#"((([0-9A-Za-z][\-_]?)+)|(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:provisioned\-model/[0-9a-z]{12}))"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 749
@@ -23244,7 +22495,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("([0-9a-zA-Z][_-]?)+"),
         regex: Some(r#"([0-9A-Za-z][\-_]?)+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 750
@@ -23264,7 +22514,6 @@ pub static SHAPES: &[Shape] = &[
             "Updating",
             "Failed",
         ],
-        sensitive: false,
         payload: None,
     },
     // 751
@@ -23279,7 +22528,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 752
@@ -23391,7 +22639,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 753
@@ -23423,7 +22670,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 754
@@ -23463,7 +22709,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 755
@@ -23487,7 +22732,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 756
@@ -23502,7 +22746,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 757
@@ -23534,7 +22777,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 758
@@ -23558,7 +22800,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 759
@@ -23582,7 +22823,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 760
@@ -23597,7 +22837,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 761
@@ -23621,7 +22860,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 762
@@ -23638,7 +22876,6 @@ pub static SHAPES: &[Shape] = &[
         enum_values: &[
             "QUERY_DECOMPOSITION",
         ],
-        sensitive: false,
         payload: None,
     },
     // 763
@@ -23670,7 +22907,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 764
@@ -23685,7 +22921,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 765
@@ -23700,7 +22935,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 766
@@ -23715,7 +22949,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 767
@@ -23747,7 +22980,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 768
@@ -23762,7 +22994,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 769
@@ -23842,7 +23073,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 770
@@ -23857,7 +23087,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 771
@@ -23872,7 +23101,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 772
@@ -23887,7 +23115,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 773
@@ -23902,7 +23129,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 774
@@ -23917,7 +23143,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 775
@@ -23932,7 +23157,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 776
@@ -23947,7 +23171,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 777
@@ -23979,7 +23202,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 778
@@ -23994,7 +23216,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 779
@@ -24026,7 +23247,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 780
@@ -24041,7 +23261,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 781
@@ -24060,7 +23279,6 @@ pub static SHAPES: &[Shape] = &[
             "medium",
             "high",
         ],
-        sensitive: false,
         payload: None,
     },
     // 782
@@ -24078,7 +23296,6 @@ pub static SHAPES: &[Shape] = &[
             "AVAILABLE",
             "NOT_AVAILABLE",
         ],
-        sensitive: false,
         payload: None,
     },
     // 783
@@ -24110,7 +23327,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 784
@@ -24134,7 +23350,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 785
@@ -24166,7 +23381,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 786
@@ -24214,7 +23428,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 787
@@ -24229,7 +23442,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 788
@@ -24244,7 +23456,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 789
@@ -24259,7 +23470,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[a-zA-Z0-9\s._:/=+$@-]{1,256}"#),
         regex: Some(r#"[\x{9}-\x{D}\x{20}\$\+\--:=@-Z_a-z\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]{1,256}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 790
@@ -24274,7 +23484,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[a-zA-Z0-9\s._:/=+$@-]{0,256}"#),
         regex: Some(r#"[\x{9}-\x{D}\x{20}\$\+\--:=@-Z_a-z\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]{0,256}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 791
@@ -24292,7 +23501,6 @@ pub static SHAPES: &[Shape] = &[
             "SELECTIVE",
             "ALL",
         ],
-        sensitive: false,
         payload: None,
     },
     // 792
@@ -24324,7 +23532,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 793
@@ -24348,7 +23555,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 794
@@ -24372,7 +23578,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 795
@@ -24387,7 +23592,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[    -ÿ]+"),
         regex: Some(r#"[\x{20}-\x{FF}]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 796
@@ -24402,7 +23606,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 797
@@ -24522,7 +23725,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 798
@@ -24537,7 +23739,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 799
@@ -24577,7 +23778,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 800
@@ -24595,7 +23795,6 @@ pub static SHAPES: &[Shape] = &[
             "KNOWLEDGE_BASE",
             "EXTERNAL_SOURCES",
         ],
-        sensitive: false,
         payload: None,
     },
     // 801
@@ -24627,7 +23826,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 802
@@ -24642,7 +23840,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+"),
         regex: Some(r#"arn:aws(\-[^:]+)?:iam::([0-9]{12})?:role/[^\x{A}\x{D}\x{2028}\x{2029}]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 803
@@ -24666,7 +23863,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 804
@@ -24681,7 +23877,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 805
@@ -24713,7 +23908,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 806
@@ -24737,7 +23931,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 807
@@ -24754,7 +23947,6 @@ pub static SHAPES: &[Shape] = &[
         enum_values: &[
             "JSONL",
         ],
-        sensitive: false,
         payload: None,
     },
     // 808
@@ -24778,7 +23970,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 809
@@ -24793,7 +23984,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?"),
         regex: Some(r#"s3://[0-9a-z][\-\.0-9a-z]{1,61}[0-9a-z](?:/[!'-\*\-\.0-9A-Z_a-z]+(?:/[!'-\*\-\.0-9A-Z_a-z]+)*)?/?"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 810
@@ -24808,7 +23998,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/"),
         regex: Some(r#"s3://[0-9a-z][\-\.0-9a-z]{1,61}[0-9a-z](?:/[!'-\*\-\.0-9A-Z_a-z]+(?:/[!'-\*\-\.0-9A-Z_a-z]+)*)?/"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 811
@@ -24864,7 +24053,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 812
@@ -24879,7 +24067,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("arn:aws(-[^:]+)?:sagemaker:[a-z0-9-]{1,20}:[0-9]{12}:flow-definition/.*"),
         regex: Some(r#"arn:aws(\-[^:]+)?:sagemaker:[\-0-9a-z]{1,20}:[0-9]{12}:flow\-definition/[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 813
@@ -24897,7 +24084,6 @@ pub static SHAPES: &[Shape] = &[
             "HYBRID",
             "SEMANTIC",
         ],
-        sensitive: false,
         payload: None,
     },
     // 814
@@ -24912,7 +24098,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[-0-9a-zA-Z]+"),
         regex: Some(r#"[\-0-9A-Za-z]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 815
@@ -24927,7 +24112,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 816
@@ -24959,7 +24143,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 817
@@ -24977,7 +24160,6 @@ pub static SHAPES: &[Shape] = &[
             "SELECTIVE",
             "COMPREHENSIVE",
         ],
-        sensitive: false,
         payload: None,
     },
     // 818
@@ -25001,7 +24183,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 819
@@ -25025,7 +24206,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 820
@@ -25042,7 +24222,6 @@ pub static SHAPES: &[Shape] = &[
         enum_values: &[
             "CreationTime",
         ],
-        sensitive: false,
         payload: None,
     },
     // 821
@@ -25059,7 +24238,6 @@ pub static SHAPES: &[Shape] = &[
         enum_values: &[
             "CreationTime",
         ],
-        sensitive: false,
         payload: None,
     },
     // 822
@@ -25076,7 +24254,6 @@ pub static SHAPES: &[Shape] = &[
         enum_values: &[
             "CreationTime",
         ],
-        sensitive: false,
         payload: None,
     },
     // 823
@@ -25094,7 +24271,6 @@ pub static SHAPES: &[Shape] = &[
             "Ascending",
             "Descending",
         ],
-        sensitive: false,
         payload: None,
     },
     // 824
@@ -25142,7 +24318,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: Some("sourceContent"),
     },
     // 825
@@ -25174,7 +24349,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 826
@@ -25222,7 +24396,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 827
@@ -25246,7 +24419,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 828
@@ -25264,7 +24436,6 @@ pub static SHAPES: &[Shape] = &[
             "REGISTERED",
             "INCOMPATIBLE_ENDPOINT",
         ],
-        sensitive: false,
         payload: None,
     },
     // 829
@@ -25304,7 +24475,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 830
@@ -25328,7 +24498,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 831
@@ -25343,7 +24512,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 832
@@ -25367,7 +24535,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 833
@@ -25382,7 +24549,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 834
@@ -25406,7 +24572,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 835
@@ -25421,7 +24586,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 836
@@ -25445,7 +24609,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 837
@@ -25460,7 +24623,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 838
@@ -25475,7 +24637,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 839
@@ -25490,7 +24651,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("[-0-9a-zA-Z]+"),
         regex: Some(r#"[\-0-9A-Za-z]+"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 840
@@ -25505,7 +24665,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 841
@@ -25529,7 +24688,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 842
@@ -25561,7 +24719,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 843
@@ -25576,7 +24733,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[a-zA-Z0-9\s._:/=+@-]*"#),
         regex: Some(r#"[\x{9}-\x{D}\x{20}\+\--:=@-Z_a-z\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 844
@@ -25591,7 +24747,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 845
@@ -25606,7 +24761,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 846
@@ -25638,7 +24792,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 847
@@ -25653,7 +24806,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 848
@@ -25668,7 +24820,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#"[a-zA-Z0-9\s._:/=+@-]*"#),
         regex: Some(r#"[\x{9}-\x{D}\x{20}\+\--:=@-Z_a-z\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 849
@@ -25683,7 +24834,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some(r#".*(^[a-zA-Z0-9][a-zA-Z0-9\-]*$)|(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:custom-model/(imported)/[a-z0-9]{12}$)|(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:([0-9]{12}|)((:(fine-tuning-job|model-customization-job|custom-model)/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12})$)|(:guardrail/[a-z0-9]+$)|(:automated-reasoning-policy/[a-zA-Z0-9]+(:[a-zA-Z0-9]+)?$)|(:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+$)|(:(provisioned-model|model-invocation-job|model-evaluation-job|evaluation-job|model-import-job|imported-model|async-invoke|provisioned-model-v2|provisioned-model-reservation|prompt-router|custom-model-deployment)/[a-z0-9]{12}$))).*"#),
         regex: Some(r#"[^\x{A}\x{D}\x{2028}\x{2029}]*(\A[0-9A-Za-z][\-0-9A-Za-z]*\z)|(\Aarn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:[0-9]{12}:custom\-model/(imported)/[0-9a-z]{12}\z)|(\Aarn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:([0-9]{12}|)((:(fine\-tuning\-job|model\-customization\-job|custom\-model)/[\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\-0-9a-z]{1,63}[\.]){0,2}[\-0-9a-z]{1,63}([:][\-0-9a-z]{1,63}){0,2}(/[0-9a-z]{12})\z)|(:guardrail/[0-9a-z]+\z)|(:automated\-reasoning\-policy/[0-9A-Za-z]+(:[0-9A-Za-z]+)?\z)|(:(inference\-profile|application\-inference\-profile)/[\-\.0-:A-Za-z]+\z)|(:(provisioned\-model|model\-invocation\-job|model\-evaluation\-job|evaluation\-job|model\-import\-job|imported\-model|async\-invoke|provisioned\-model\-v2|provisioned\-model\-reservation|prompt\-router|custom\-model\-deployment)/[0-9a-z]{12}\z)))[^\x{A}\x{D}\x{2028}\x{2029}]*"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 850
@@ -25715,7 +24865,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 851
@@ -25730,7 +24879,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:((:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})|(([0-9a-zA-Z][_-]?)+)$)|([0-9]{12}:inference-profile/[a-zA-Z0-9-:.]+$)))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})"),
         regex: Some(r#"(arn:aws(\-[^:]+)?:bedrock:[\-0-9a-z]{1,20}:((:foundation\-model/([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})|(([0-9A-Za-z][\-_]?)+)\z)|([0-9]{12}:inference\-profile/[\-\.0-:A-Za-z]+\z)))|([\-0-9a-z]{1,63}[\.]{1}[\-0-9a-z]{1,63}([\.]?[\-0-9a-z]{1,63})([:][\-0-9a-z]{1,63}){0,2})"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 852
@@ -25745,7 +24893,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 853
@@ -25793,7 +24940,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 854
@@ -25841,7 +24987,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 855
@@ -25856,7 +25001,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: true,
         payload: None,
     },
     // 856
@@ -25880,7 +25024,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 857
@@ -25895,7 +25038,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 858
@@ -25927,7 +25069,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 859
@@ -25942,7 +25083,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 860
@@ -25974,7 +25114,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 861
@@ -26014,7 +25153,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 862
@@ -26038,7 +25176,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 863
@@ -26070,7 +25207,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 864
@@ -26085,7 +25221,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 865
@@ -26133,7 +25268,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 866
@@ -26181,7 +25315,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 867
@@ -26229,7 +25362,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 868
@@ -26277,7 +25409,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 869
@@ -26357,7 +25488,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 870
@@ -26389,7 +25519,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 871
@@ -26421,7 +25550,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 872
@@ -26445,7 +25573,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 873
@@ -26565,7 +25692,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 874
@@ -26613,7 +25739,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 875
@@ -26653,7 +25778,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 876
@@ -26677,7 +25801,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 877
@@ -26717,7 +25840,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 878
@@ -26732,7 +25854,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 879
@@ -26747,7 +25868,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 880
@@ -26771,7 +25891,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 881
@@ -26811,7 +25930,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 882
@@ -26835,7 +25953,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 883
@@ -26850,7 +25967,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 884
@@ -26874,7 +25990,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 885
@@ -26898,7 +26013,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 886
@@ -26913,7 +26027,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 887
@@ -26937,7 +26050,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 888
@@ -26977,7 +26089,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 889
@@ -26992,7 +26103,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 890
@@ -27024,7 +26134,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 891
@@ -27056,7 +26165,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 892
@@ -27073,7 +26181,6 @@ pub static SHAPES: &[Shape] = &[
         enum_values: &[
             "BEDROCK_RERANKING_MODEL",
         ],
-        sensitive: false,
         payload: None,
     },
     // 893
@@ -27105,7 +26212,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: None,
         regex: None,
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
     // 894
@@ -27120,7 +26226,6 @@ pub static SHAPES: &[Shape] = &[
         pattern: Some("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.{1,1024}"),
         regex: Some(r#"s3://[0-9a-z][\-\.0-9a-z]{1,61}[0-9a-z]/[^\x{A}\x{D}\x{2028}\x{2029}]{1,1024}"#),
         enum_values: &[],
-        sensitive: false,
         payload: None,
     },
 ];
@@ -27233,112 +26338,112 @@ pub const OP_UPDATE_MARKETPLACE_MODEL_ENDPOINT: usize = 104;
 pub const OP_UPDATE_PROVISIONED_MODEL_THROUGHPUT: usize = 105;
 
 pub static OPERATIONS: &[Operation] = &[
-    Operation { name: "BatchDeleteAdvancedPromptOptimizationJob", python_name: "batch_delete_advanced_prompt_optimization_job", input: S_BATCH_DELETE_ADVANCED_PROMPT_OPTIMIZATION_JOB_REQUEST, output: S_BATCH_DELETE_ADVANCED_PROMPT_OPTIMIZATION_JOB_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/advanced-prompt-optimization-job/batch-delete", response_code: 202, },
-    Operation { name: "BatchDeleteEvaluationJob", python_name: "batch_delete_evaluation_job", input: S_BATCH_DELETE_EVALUATION_JOB_REQUEST, output: S_BATCH_DELETE_EVALUATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/evaluation-jobs/batch-delete", response_code: 202, },
-    Operation { name: "CancelAutomatedReasoningPolicyBuildWorkflow", python_name: "cancel_automated_reasoning_policy_build_workflow", input: S_CANCEL_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_REQUEST, output: S_CANCEL_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/cancel", response_code: 202, },
-    Operation { name: "CreateAdvancedPromptOptimizationJob", python_name: "create_advanced_prompt_optimization_job", input: S_CREATE_ADVANCED_PROMPT_OPTIMIZATION_JOB_REQUEST, output: S_CREATE_ADVANCED_PROMPT_OPTIMIZATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "TooManyTagsException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/advanced-prompt-optimization-jobs", response_code: 200, },
-    Operation { name: "CreateAutomatedReasoningPolicy", python_name: "create_automated_reasoning_policy", input: S_CREATE_AUTOMATED_REASONING_POLICY_REQUEST, output: S_CREATE_AUTOMATED_REASONING_POLICY_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "TooManyTagsException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/automated-reasoning-policies", response_code: 200, },
-    Operation { name: "CreateAutomatedReasoningPolicyTestCase", python_name: "create_automated_reasoning_policy_test_case", input: S_CREATE_AUTOMATED_REASONING_POLICY_TEST_CASE_REQUEST, output: S_CREATE_AUTOMATED_REASONING_POLICY_TEST_CASE_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/automated-reasoning-policies/{policyArn}/test-cases", response_code: 200, },
-    Operation { name: "CreateAutomatedReasoningPolicyVersion", python_name: "create_automated_reasoning_policy_version", input: S_CREATE_AUTOMATED_REASONING_POLICY_VERSION_REQUEST, output: S_CREATE_AUTOMATED_REASONING_POLICY_VERSION_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "TooManyTagsException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/automated-reasoning-policies/{policyArn}/versions", response_code: 200, },
-    Operation { name: "CreateCustomModel", python_name: "create_custom_model", input: S_CREATE_CUSTOM_MODEL_REQUEST, output: S_CREATE_CUSTOM_MODEL_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "TooManyTagsException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/custom-models/create-custom-model", response_code: 202, },
-    Operation { name: "CreateCustomModelDeployment", python_name: "create_custom_model_deployment", input: S_CREATE_CUSTOM_MODEL_DEPLOYMENT_REQUEST, output: S_CREATE_CUSTOM_MODEL_DEPLOYMENT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "TooManyTagsException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/model-customization/custom-model-deployments", response_code: 202, },
-    Operation { name: "CreateEvaluationJob", python_name: "create_evaluation_job", input: S_CREATE_EVALUATION_JOB_REQUEST, output: S_CREATE_EVALUATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/evaluation-jobs", response_code: 202, },
-    Operation { name: "CreateFoundationModelAgreement", python_name: "create_foundation_model_agreement", input: S_CREATE_FOUNDATION_MODEL_AGREEMENT_REQUEST, output: S_CREATE_FOUNDATION_MODEL_AGREEMENT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/create-foundation-model-agreement", response_code: 202, },
-    Operation { name: "CreateGuardrail", python_name: "create_guardrail", input: S_CREATE_GUARDRAIL_REQUEST, output: S_CREATE_GUARDRAIL_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "TooManyTagsException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/guardrails", response_code: 202, },
-    Operation { name: "CreateGuardrailVersion", python_name: "create_guardrail_version", input: S_CREATE_GUARDRAIL_VERSION_REQUEST, output: S_CREATE_GUARDRAIL_VERSION_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/guardrails/{guardrailIdentifier}", response_code: 202, },
-    Operation { name: "CreateInferenceProfile", python_name: "create_inference_profile", input: S_CREATE_INFERENCE_PROFILE_REQUEST, output: S_CREATE_INFERENCE_PROFILE_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "TooManyTagsException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/inference-profiles", response_code: 201, },
-    Operation { name: "CreateMarketplaceModelEndpoint", python_name: "create_marketplace_model_endpoint", input: S_CREATE_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_CREATE_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/marketplace-model/endpoints", response_code: 200, },
-    Operation { name: "CreateModelCopyJob", python_name: "create_model_copy_job", input: S_CREATE_MODEL_COPY_JOB_REQUEST, output: S_CREATE_MODEL_COPY_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "InternalServerException", "TooManyTagsException"], http_method: "POST", request_uri: "/model-copy-jobs", response_code: 201, },
-    Operation { name: "CreateModelCustomizationJob", python_name: "create_model_customization_job", input: S_CREATE_MODEL_CUSTOMIZATION_JOB_REQUEST, output: S_CREATE_MODEL_CUSTOMIZATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "TooManyTagsException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/model-customization-jobs", response_code: 201, },
-    Operation { name: "CreateModelImportJob", python_name: "create_model_import_job", input: S_CREATE_MODEL_IMPORT_JOB_REQUEST, output: S_CREATE_MODEL_IMPORT_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "TooManyTagsException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/model-import-jobs", response_code: 201, },
-    Operation { name: "CreateModelInvocationJob", python_name: "create_model_invocation_job", input: S_CREATE_MODEL_INVOCATION_JOB_REQUEST, output: S_CREATE_MODEL_INVOCATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/model-invocation-job", response_code: 200, },
-    Operation { name: "CreatePromptRouter", python_name: "create_prompt_router", input: S_CREATE_PROMPT_ROUTER_REQUEST, output: S_CREATE_PROMPT_ROUTER_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "TooManyTagsException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/prompt-routers", response_code: 200, },
-    Operation { name: "CreateProvisionedModelThroughput", python_name: "create_provisioned_model_throughput", input: S_CREATE_PROVISIONED_MODEL_THROUGHPUT_REQUEST, output: S_CREATE_PROVISIONED_MODEL_THROUGHPUT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "TooManyTagsException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "POST", request_uri: "/provisioned-model-throughput", response_code: 201, },
-    Operation { name: "DeleteAutomatedReasoningPolicy", python_name: "delete_automated_reasoning_policy", input: S_DELETE_AUTOMATED_REASONING_POLICY_REQUEST, output: S_DELETE_AUTOMATED_REASONING_POLICY_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ResourceInUseException", "ThrottlingException"], http_method: "DELETE", request_uri: "/automated-reasoning-policies/{policyArn}", response_code: 202, },
-    Operation { name: "DeleteAutomatedReasoningPolicyBuildWorkflow", python_name: "delete_automated_reasoning_policy_build_workflow", input: S_DELETE_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_REQUEST, output: S_DELETE_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ResourceInUseException", "ThrottlingException"], http_method: "DELETE", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}", response_code: 202, },
-    Operation { name: "DeleteAutomatedReasoningPolicyTestCase", python_name: "delete_automated_reasoning_policy_test_case", input: S_DELETE_AUTOMATED_REASONING_POLICY_TEST_CASE_REQUEST, output: S_DELETE_AUTOMATED_REASONING_POLICY_TEST_CASE_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ResourceInUseException", "ThrottlingException"], http_method: "DELETE", request_uri: "/automated-reasoning-policies/{policyArn}/test-cases/{testCaseId}", response_code: 202, },
-    Operation { name: "DeleteCustomModel", python_name: "delete_custom_model", input: S_DELETE_CUSTOM_MODEL_REQUEST, output: S_DELETE_CUSTOM_MODEL_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "DELETE", request_uri: "/custom-models/{modelIdentifier}", response_code: 200, },
-    Operation { name: "DeleteCustomModelDeployment", python_name: "delete_custom_model_deployment", input: S_DELETE_CUSTOM_MODEL_DEPLOYMENT_REQUEST, output: S_DELETE_CUSTOM_MODEL_DEPLOYMENT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "DELETE", request_uri: "/model-customization/custom-model-deployments/{customModelDeploymentIdentifier}", response_code: 200, },
-    Operation { name: "DeleteEnforcedGuardrailConfiguration", python_name: "delete_enforced_guardrail_configuration", input: S_DELETE_ENFORCED_GUARDRAIL_CONFIGURATION_REQUEST, output: S_DELETE_ENFORCED_GUARDRAIL_CONFIGURATION_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "DELETE", request_uri: "/enforcedGuardrailsConfiguration/{configId}", response_code: 200, },
-    Operation { name: "DeleteFoundationModelAgreement", python_name: "delete_foundation_model_agreement", input: S_DELETE_FOUNDATION_MODEL_AGREEMENT_REQUEST, output: S_DELETE_FOUNDATION_MODEL_AGREEMENT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/delete-foundation-model-agreement", response_code: 202, },
-    Operation { name: "DeleteGuardrail", python_name: "delete_guardrail", input: S_DELETE_GUARDRAIL_REQUEST, output: S_DELETE_GUARDRAIL_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ResourceInUseException", "ThrottlingException"], http_method: "DELETE", request_uri: "/guardrails/{guardrailIdentifier}", response_code: 202, },
-    Operation { name: "DeleteImportedModel", python_name: "delete_imported_model", input: S_DELETE_IMPORTED_MODEL_REQUEST, output: S_DELETE_IMPORTED_MODEL_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "DELETE", request_uri: "/imported-models/{modelIdentifier}", response_code: 200, },
-    Operation { name: "DeleteInferenceProfile", python_name: "delete_inference_profile", input: S_DELETE_INFERENCE_PROFILE_REQUEST, output: S_DELETE_INFERENCE_PROFILE_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "DELETE", request_uri: "/inference-profiles/{inferenceProfileIdentifier}", response_code: 200, },
-    Operation { name: "DeleteMarketplaceModelEndpoint", python_name: "delete_marketplace_model_endpoint", input: S_DELETE_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_DELETE_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "DELETE", request_uri: "/marketplace-model/endpoints/{endpointArn}", response_code: 200, },
-    Operation { name: "DeleteModelInvocationLoggingConfiguration", python_name: "delete_model_invocation_logging_configuration", input: S_DELETE_MODEL_INVOCATION_LOGGING_CONFIGURATION_REQUEST, output: S_DELETE_MODEL_INVOCATION_LOGGING_CONFIGURATION_RESPONSE, errors: &["AccessDeniedException", "InternalServerException", "ThrottlingException"], http_method: "DELETE", request_uri: "/logging/modelinvocations", response_code: 200, },
-    Operation { name: "DeletePromptRouter", python_name: "delete_prompt_router", input: S_DELETE_PROMPT_ROUTER_REQUEST, output: S_DELETE_PROMPT_ROUTER_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "DELETE", request_uri: "/prompt-routers/{promptRouterArn}", response_code: 200, },
-    Operation { name: "DeleteProvisionedModelThroughput", python_name: "delete_provisioned_model_throughput", input: S_DELETE_PROVISIONED_MODEL_THROUGHPUT_REQUEST, output: S_DELETE_PROVISIONED_MODEL_THROUGHPUT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "DELETE", request_uri: "/provisioned-model-throughput/{provisionedModelId}", response_code: 200, },
-    Operation { name: "DeleteResourcePolicy", python_name: "delete_resource_policy", input: S_DELETE_RESOURCE_POLICY_REQUEST, output: S_DELETE_RESOURCE_POLICY_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "DELETE", request_uri: "/resource-policy/{resourceArn}", response_code: 200, },
-    Operation { name: "DeregisterMarketplaceModelEndpoint", python_name: "deregister_marketplace_model_endpoint", input: S_DEREGISTER_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_DEREGISTER_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, errors: &["ResourceNotFoundException", "ServiceUnavailableException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "DELETE", request_uri: "/marketplace-model/endpoints/{endpointArn}/registration", response_code: 200, },
-    Operation { name: "ExportAutomatedReasoningPolicyVersion", python_name: "export_automated_reasoning_policy_version", input: S_EXPORT_AUTOMATED_REASONING_POLICY_VERSION_REQUEST, output: S_EXPORT_AUTOMATED_REASONING_POLICY_VERSION_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies/{policyArn}/export", response_code: 200, },
-    Operation { name: "GetAdvancedPromptOptimizationJob", python_name: "get_advanced_prompt_optimization_job", input: S_GET_ADVANCED_PROMPT_OPTIMIZATION_JOB_REQUEST, output: S_GET_ADVANCED_PROMPT_OPTIMIZATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/advanced-prompt-optimization-jobs/{jobIdentifier}", response_code: 200, },
-    Operation { name: "GetAutomatedReasoningPolicy", python_name: "get_automated_reasoning_policy", input: S_GET_AUTOMATED_REASONING_POLICY_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies/{policyArn}", response_code: 200, },
-    Operation { name: "GetAutomatedReasoningPolicyAnnotations", python_name: "get_automated_reasoning_policy_annotations", input: S_GET_AUTOMATED_REASONING_POLICY_ANNOTATIONS_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_ANNOTATIONS_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/annotations", response_code: 200, },
-    Operation { name: "GetAutomatedReasoningPolicyBuildWorkflow", python_name: "get_automated_reasoning_policy_build_workflow", input: S_GET_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}", response_code: 200, },
-    Operation { name: "GetAutomatedReasoningPolicyBuildWorkflowResultAssets", python_name: "get_automated_reasoning_policy_build_workflow_result_assets", input: S_GET_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESULT_ASSETS_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESULT_ASSETS_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/result-assets", response_code: 200, },
-    Operation { name: "GetAutomatedReasoningPolicyNextScenario", python_name: "get_automated_reasoning_policy_next_scenario", input: S_GET_AUTOMATED_REASONING_POLICY_NEXT_SCENARIO_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_NEXT_SCENARIO_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/scenarios", response_code: 200, },
-    Operation { name: "GetAutomatedReasoningPolicyTestCase", python_name: "get_automated_reasoning_policy_test_case", input: S_GET_AUTOMATED_REASONING_POLICY_TEST_CASE_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_TEST_CASE_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies/{policyArn}/test-cases/{testCaseId}", response_code: 200, },
-    Operation { name: "GetAutomatedReasoningPolicyTestResult", python_name: "get_automated_reasoning_policy_test_result", input: S_GET_AUTOMATED_REASONING_POLICY_TEST_RESULT_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_TEST_RESULT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/test-cases/{testCaseId}/test-results", response_code: 200, },
-    Operation { name: "GetCustomModel", python_name: "get_custom_model", input: S_GET_CUSTOM_MODEL_REQUEST, output: S_GET_CUSTOM_MODEL_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/custom-models/{modelIdentifier}", response_code: 200, },
-    Operation { name: "GetCustomModelDeployment", python_name: "get_custom_model_deployment", input: S_GET_CUSTOM_MODEL_DEPLOYMENT_REQUEST, output: S_GET_CUSTOM_MODEL_DEPLOYMENT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/model-customization/custom-model-deployments/{customModelDeploymentIdentifier}", response_code: 200, },
-    Operation { name: "GetEvaluationJob", python_name: "get_evaluation_job", input: S_GET_EVALUATION_JOB_REQUEST, output: S_GET_EVALUATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/evaluation-jobs/{jobIdentifier}", response_code: 200, },
-    Operation { name: "GetFoundationModel", python_name: "get_foundation_model", input: S_GET_FOUNDATION_MODEL_REQUEST, output: S_GET_FOUNDATION_MODEL_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/foundation-models/{modelIdentifier}", response_code: 200, },
-    Operation { name: "GetFoundationModelAvailability", python_name: "get_foundation_model_availability", input: S_GET_FOUNDATION_MODEL_AVAILABILITY_REQUEST, output: S_GET_FOUNDATION_MODEL_AVAILABILITY_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/foundation-model-availability/{modelId}", response_code: 200, },
-    Operation { name: "GetGuardrail", python_name: "get_guardrail", input: S_GET_GUARDRAIL_REQUEST, output: S_GET_GUARDRAIL_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/guardrails/{guardrailIdentifier}", response_code: 200, },
-    Operation { name: "GetImportedModel", python_name: "get_imported_model", input: S_GET_IMPORTED_MODEL_REQUEST, output: S_GET_IMPORTED_MODEL_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/imported-models/{modelIdentifier}", response_code: 200, },
-    Operation { name: "GetInferenceProfile", python_name: "get_inference_profile", input: S_GET_INFERENCE_PROFILE_REQUEST, output: S_GET_INFERENCE_PROFILE_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/inference-profiles/{inferenceProfileIdentifier}", response_code: 200, },
-    Operation { name: "GetMarketplaceModelEndpoint", python_name: "get_marketplace_model_endpoint", input: S_GET_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_GET_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/marketplace-model/endpoints/{endpointArn}", response_code: 200, },
-    Operation { name: "GetModelCopyJob", python_name: "get_model_copy_job", input: S_GET_MODEL_COPY_JOB_REQUEST, output: S_GET_MODEL_COPY_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/model-copy-jobs/{jobArn}", response_code: 200, },
-    Operation { name: "GetModelCustomizationJob", python_name: "get_model_customization_job", input: S_GET_MODEL_CUSTOMIZATION_JOB_REQUEST, output: S_GET_MODEL_CUSTOMIZATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/model-customization-jobs/{jobIdentifier}", response_code: 200, },
-    Operation { name: "GetModelImportJob", python_name: "get_model_import_job", input: S_GET_MODEL_IMPORT_JOB_REQUEST, output: S_GET_MODEL_IMPORT_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/model-import-jobs/{jobIdentifier}", response_code: 200, },
-    Operation { name: "GetModelInvocationJob", python_name: "get_model_invocation_job", input: S_GET_MODEL_INVOCATION_JOB_REQUEST, output: S_GET_MODEL_INVOCATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/model-invocation-job/{jobIdentifier}", response_code: 200, },
-    Operation { name: "GetModelInvocationLoggingConfiguration", python_name: "get_model_invocation_logging_configuration", input: S_GET_MODEL_INVOCATION_LOGGING_CONFIGURATION_REQUEST, output: S_GET_MODEL_INVOCATION_LOGGING_CONFIGURATION_RESPONSE, errors: &["AccessDeniedException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/logging/modelinvocations", response_code: 200, },
-    Operation { name: "GetPromptRouter", python_name: "get_prompt_router", input: S_GET_PROMPT_ROUTER_REQUEST, output: S_GET_PROMPT_ROUTER_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/prompt-routers/{promptRouterArn}", response_code: 200, },
-    Operation { name: "GetProvisionedModelThroughput", python_name: "get_provisioned_model_throughput", input: S_GET_PROVISIONED_MODEL_THROUGHPUT_REQUEST, output: S_GET_PROVISIONED_MODEL_THROUGHPUT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/provisioned-model-throughput/{provisionedModelId}", response_code: 200, },
-    Operation { name: "GetResourcePolicy", python_name: "get_resource_policy", input: S_GET_RESOURCE_POLICY_REQUEST, output: S_GET_RESOURCE_POLICY_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/resource-policy/{resourceArn}", response_code: 200, },
-    Operation { name: "GetUseCaseForModelAccess", python_name: "get_use_case_for_model_access", input: S_GET_USE_CASE_FOR_MODEL_ACCESS_REQUEST, output: S_GET_USE_CASE_FOR_MODEL_ACCESS_RESPONSE, errors: &["ResourceNotFoundException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/use-case-for-model-access", response_code: 200, },
-    Operation { name: "ListAdvancedPromptOptimizationJobs", python_name: "list_advanced_prompt_optimization_jobs", input: S_LIST_ADVANCED_PROMPT_OPTIMIZATION_JOBS_REQUEST, output: S_LIST_ADVANCED_PROMPT_OPTIMIZATION_JOBS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/advanced-prompt-optimization-jobs", response_code: 200, },
-    Operation { name: "ListAutomatedReasoningPolicies", python_name: "list_automated_reasoning_policies", input: S_LIST_AUTOMATED_REASONING_POLICIES_REQUEST, output: S_LIST_AUTOMATED_REASONING_POLICIES_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies", response_code: 200, },
-    Operation { name: "ListAutomatedReasoningPolicyBuildWorkflows", python_name: "list_automated_reasoning_policy_build_workflows", input: S_LIST_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOWS_REQUEST, output: S_LIST_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOWS_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows", response_code: 200, },
-    Operation { name: "ListAutomatedReasoningPolicyTestCases", python_name: "list_automated_reasoning_policy_test_cases", input: S_LIST_AUTOMATED_REASONING_POLICY_TEST_CASES_REQUEST, output: S_LIST_AUTOMATED_REASONING_POLICY_TEST_CASES_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies/{policyArn}/test-cases", response_code: 200, },
-    Operation { name: "ListAutomatedReasoningPolicyTestResults", python_name: "list_automated_reasoning_policy_test_results", input: S_LIST_AUTOMATED_REASONING_POLICY_TEST_RESULTS_REQUEST, output: S_LIST_AUTOMATED_REASONING_POLICY_TEST_RESULTS_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "GET", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/test-results", response_code: 200, },
-    Operation { name: "ListCustomModelDeployments", python_name: "list_custom_model_deployments", input: S_LIST_CUSTOM_MODEL_DEPLOYMENTS_REQUEST, output: S_LIST_CUSTOM_MODEL_DEPLOYMENTS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/model-customization/custom-model-deployments", response_code: 200, },
-    Operation { name: "ListCustomModels", python_name: "list_custom_models", input: S_LIST_CUSTOM_MODELS_REQUEST, output: S_LIST_CUSTOM_MODELS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/custom-models", response_code: 200, },
-    Operation { name: "ListEnforcedGuardrailsConfiguration", python_name: "list_enforced_guardrails_configuration", input: S_LIST_ENFORCED_GUARDRAILS_CONFIGURATION_REQUEST, output: S_LIST_ENFORCED_GUARDRAILS_CONFIGURATION_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/enforcedGuardrailsConfiguration", response_code: 200, },
-    Operation { name: "ListEvaluationJobs", python_name: "list_evaluation_jobs", input: S_LIST_EVALUATION_JOBS_REQUEST, output: S_LIST_EVALUATION_JOBS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/evaluation-jobs", response_code: 200, },
-    Operation { name: "ListFoundationModelAgreementOffers", python_name: "list_foundation_model_agreement_offers", input: S_LIST_FOUNDATION_MODEL_AGREEMENT_OFFERS_REQUEST, output: S_LIST_FOUNDATION_MODEL_AGREEMENT_OFFERS_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/list-foundation-model-agreement-offers/{modelId}", response_code: 200, },
-    Operation { name: "ListFoundationModels", python_name: "list_foundation_models", input: S_LIST_FOUNDATION_MODELS_REQUEST, output: S_LIST_FOUNDATION_MODELS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/foundation-models", response_code: 200, },
-    Operation { name: "ListGuardrails", python_name: "list_guardrails", input: S_LIST_GUARDRAILS_REQUEST, output: S_LIST_GUARDRAILS_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/guardrails", response_code: 200, },
-    Operation { name: "ListImportedModels", python_name: "list_imported_models", input: S_LIST_IMPORTED_MODELS_REQUEST, output: S_LIST_IMPORTED_MODELS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/imported-models", response_code: 200, },
-    Operation { name: "ListInferenceProfiles", python_name: "list_inference_profiles", input: S_LIST_INFERENCE_PROFILES_REQUEST, output: S_LIST_INFERENCE_PROFILES_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/inference-profiles", response_code: 200, },
-    Operation { name: "ListMarketplaceModelEndpoints", python_name: "list_marketplace_model_endpoints", input: S_LIST_MARKETPLACE_MODEL_ENDPOINTS_REQUEST, output: S_LIST_MARKETPLACE_MODEL_ENDPOINTS_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/marketplace-model/endpoints", response_code: 200, },
-    Operation { name: "ListModelCopyJobs", python_name: "list_model_copy_jobs", input: S_LIST_MODEL_COPY_JOBS_REQUEST, output: S_LIST_MODEL_COPY_JOBS_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/model-copy-jobs", response_code: 200, },
-    Operation { name: "ListModelCustomizationJobs", python_name: "list_model_customization_jobs", input: S_LIST_MODEL_CUSTOMIZATION_JOBS_REQUEST, output: S_LIST_MODEL_CUSTOMIZATION_JOBS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/model-customization-jobs", response_code: 200, },
-    Operation { name: "ListModelImportJobs", python_name: "list_model_import_jobs", input: S_LIST_MODEL_IMPORT_JOBS_REQUEST, output: S_LIST_MODEL_IMPORT_JOBS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/model-import-jobs", response_code: 200, },
-    Operation { name: "ListModelInvocationJobs", python_name: "list_model_invocation_jobs", input: S_LIST_MODEL_INVOCATION_JOBS_REQUEST, output: S_LIST_MODEL_INVOCATION_JOBS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/model-invocation-jobs", response_code: 200, },
-    Operation { name: "ListPromptRouters", python_name: "list_prompt_routers", input: S_LIST_PROMPT_ROUTERS_REQUEST, output: S_LIST_PROMPT_ROUTERS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/prompt-routers", response_code: 200, },
-    Operation { name: "ListProvisionedModelThroughputs", python_name: "list_provisioned_model_throughputs", input: S_LIST_PROVISIONED_MODEL_THROUGHPUTS_REQUEST, output: S_LIST_PROVISIONED_MODEL_THROUGHPUTS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "GET", request_uri: "/provisioned-model-throughputs", response_code: 200, },
-    Operation { name: "ListTagsForResource", python_name: "list_tags_for_resource", input: S_LIST_TAGS_FOR_RESOURCE_REQUEST, output: S_LIST_TAGS_FOR_RESOURCE_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/listTagsForResource", response_code: 200, },
-    Operation { name: "PutEnforcedGuardrailConfiguration", python_name: "put_enforced_guardrail_configuration", input: S_PUT_ENFORCED_GUARDRAIL_CONFIGURATION_REQUEST, output: S_PUT_ENFORCED_GUARDRAIL_CONFIGURATION_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "PUT", request_uri: "/enforcedGuardrailsConfiguration", response_code: 200, },
-    Operation { name: "PutModelInvocationLoggingConfiguration", python_name: "put_model_invocation_logging_configuration", input: S_PUT_MODEL_INVOCATION_LOGGING_CONFIGURATION_REQUEST, output: S_PUT_MODEL_INVOCATION_LOGGING_CONFIGURATION_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "PUT", request_uri: "/logging/modelinvocations", response_code: 200, },
-    Operation { name: "PutResourcePolicy", python_name: "put_resource_policy", input: S_PUT_RESOURCE_POLICY_REQUEST, output: S_PUT_RESOURCE_POLICY_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/resource-policy", response_code: 201, },
-    Operation { name: "PutUseCaseForModelAccess", python_name: "put_use_case_for_model_access", input: S_PUT_USE_CASE_FOR_MODEL_ACCESS_REQUEST, output: S_PUT_USE_CASE_FOR_MODEL_ACCESS_RESPONSE, errors: &["AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/use-case-for-model-access", response_code: 201, },
-    Operation { name: "RegisterMarketplaceModelEndpoint", python_name: "register_marketplace_model_endpoint", input: S_REGISTER_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_REGISTER_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, errors: &["ResourceNotFoundException", "ServiceUnavailableException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/marketplace-model/endpoints/{endpointIdentifier}/registration", response_code: 200, },
-    Operation { name: "StartAutomatedReasoningPolicyBuildWorkflow", python_name: "start_automated_reasoning_policy_build_workflow", input: S_START_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_REQUEST, output: S_START_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ServiceQuotaExceededException", "ResourceInUseException", "ThrottlingException"], http_method: "POST", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowType}/start", response_code: 200, },
-    Operation { name: "StartAutomatedReasoningPolicyTestWorkflow", python_name: "start_automated_reasoning_policy_test_workflow", input: S_START_AUTOMATED_REASONING_POLICY_TEST_WORKFLOW_REQUEST, output: S_START_AUTOMATED_REASONING_POLICY_TEST_WORKFLOW_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ResourceInUseException", "ThrottlingException"], http_method: "POST", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/test-workflows", response_code: 200, },
-    Operation { name: "StopAdvancedPromptOptimizationJob", python_name: "stop_advanced_prompt_optimization_job", input: S_STOP_ADVANCED_PROMPT_OPTIMIZATION_JOB_REQUEST, output: S_STOP_ADVANCED_PROMPT_OPTIMIZATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/advanced-prompt-optimization-jobs/{jobIdentifier}/stop", response_code: 200, },
-    Operation { name: "StopEvaluationJob", python_name: "stop_evaluation_job", input: S_STOP_EVALUATION_JOB_REQUEST, output: S_STOP_EVALUATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/evaluation-job/{jobIdentifier}/stop", response_code: 200, },
-    Operation { name: "StopModelCustomizationJob", python_name: "stop_model_customization_job", input: S_STOP_MODEL_CUSTOMIZATION_JOB_REQUEST, output: S_STOP_MODEL_CUSTOMIZATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/model-customization-jobs/{jobIdentifier}/stop", response_code: 200, },
-    Operation { name: "StopModelInvocationJob", python_name: "stop_model_invocation_job", input: S_STOP_MODEL_INVOCATION_JOB_REQUEST, output: S_STOP_MODEL_INVOCATION_JOB_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/model-invocation-job/{jobIdentifier}/stop", response_code: 200, },
-    Operation { name: "TagResource", python_name: "tag_resource", input: S_TAG_RESOURCE_REQUEST, output: S_TAG_RESOURCE_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "TooManyTagsException", "ThrottlingException"], http_method: "POST", request_uri: "/tagResource", response_code: 200, },
-    Operation { name: "UntagResource", python_name: "untag_resource", input: S_UNTAG_RESOURCE_REQUEST, output: S_UNTAG_RESOURCE_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "POST", request_uri: "/untagResource", response_code: 200, },
-    Operation { name: "UpdateAutomatedReasoningPolicy", python_name: "update_automated_reasoning_policy", input: S_UPDATE_AUTOMATED_REASONING_POLICY_REQUEST, output: S_UPDATE_AUTOMATED_REASONING_POLICY_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "TooManyTagsException", "ThrottlingException"], http_method: "PATCH", request_uri: "/automated-reasoning-policies/{policyArn}", response_code: 200, },
-    Operation { name: "UpdateAutomatedReasoningPolicyAnnotations", python_name: "update_automated_reasoning_policy_annotations", input: S_UPDATE_AUTOMATED_REASONING_POLICY_ANNOTATIONS_REQUEST, output: S_UPDATE_AUTOMATED_REASONING_POLICY_ANNOTATIONS_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ThrottlingException"], http_method: "PATCH", request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/annotations", response_code: 200, },
-    Operation { name: "UpdateAutomatedReasoningPolicyTestCase", python_name: "update_automated_reasoning_policy_test_case", input: S_UPDATE_AUTOMATED_REASONING_POLICY_TEST_CASE_REQUEST, output: S_UPDATE_AUTOMATED_REASONING_POLICY_TEST_CASE_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ResourceInUseException", "ThrottlingException"], http_method: "PATCH", request_uri: "/automated-reasoning-policies/{policyArn}/test-cases/{testCaseId}", response_code: 200, },
-    Operation { name: "UpdateCustomModelDeployment", python_name: "update_custom_model_deployment", input: S_UPDATE_CUSTOM_MODEL_DEPLOYMENT_REQUEST, output: S_UPDATE_CUSTOM_MODEL_DEPLOYMENT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "PATCH", request_uri: "/model-customization/custom-model-deployments/{customModelDeploymentIdentifier}", response_code: 202, },
-    Operation { name: "UpdateGuardrail", python_name: "update_guardrail", input: S_UPDATE_GUARDRAIL_REQUEST, output: S_UPDATE_GUARDRAIL_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "PUT", request_uri: "/guardrails/{guardrailIdentifier}", response_code: 202, },
-    Operation { name: "UpdateMarketplaceModelEndpoint", python_name: "update_marketplace_model_endpoint", input: S_UPDATE_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_UPDATE_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ConflictException", "InternalServerException", "ServiceQuotaExceededException", "ThrottlingException"], http_method: "PATCH", request_uri: "/marketplace-model/endpoints/{endpointArn}", response_code: 200, },
-    Operation { name: "UpdateProvisionedModelThroughput", python_name: "update_provisioned_model_throughput", input: S_UPDATE_PROVISIONED_MODEL_THROUGHPUT_REQUEST, output: S_UPDATE_PROVISIONED_MODEL_THROUGHPUT_RESPONSE, errors: &["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "InternalServerException", "ThrottlingException"], http_method: "PATCH", request_uri: "/provisioned-model-throughput/{provisionedModelId}", response_code: 200, },
+    Operation { name: "BatchDeleteAdvancedPromptOptimizationJob", input: S_BATCH_DELETE_ADVANCED_PROMPT_OPTIMIZATION_JOB_REQUEST, output: S_BATCH_DELETE_ADVANCED_PROMPT_OPTIMIZATION_JOB_RESPONSE, request_uri: "/advanced-prompt-optimization-job/batch-delete", },
+    Operation { name: "BatchDeleteEvaluationJob", input: S_BATCH_DELETE_EVALUATION_JOB_REQUEST, output: S_BATCH_DELETE_EVALUATION_JOB_RESPONSE, request_uri: "/evaluation-jobs/batch-delete", },
+    Operation { name: "CancelAutomatedReasoningPolicyBuildWorkflow", input: S_CANCEL_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_REQUEST, output: S_CANCEL_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/cancel", },
+    Operation { name: "CreateAdvancedPromptOptimizationJob", input: S_CREATE_ADVANCED_PROMPT_OPTIMIZATION_JOB_REQUEST, output: S_CREATE_ADVANCED_PROMPT_OPTIMIZATION_JOB_RESPONSE, request_uri: "/advanced-prompt-optimization-jobs", },
+    Operation { name: "CreateAutomatedReasoningPolicy", input: S_CREATE_AUTOMATED_REASONING_POLICY_REQUEST, output: S_CREATE_AUTOMATED_REASONING_POLICY_RESPONSE, request_uri: "/automated-reasoning-policies", },
+    Operation { name: "CreateAutomatedReasoningPolicyTestCase", input: S_CREATE_AUTOMATED_REASONING_POLICY_TEST_CASE_REQUEST, output: S_CREATE_AUTOMATED_REASONING_POLICY_TEST_CASE_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/test-cases", },
+    Operation { name: "CreateAutomatedReasoningPolicyVersion", input: S_CREATE_AUTOMATED_REASONING_POLICY_VERSION_REQUEST, output: S_CREATE_AUTOMATED_REASONING_POLICY_VERSION_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/versions", },
+    Operation { name: "CreateCustomModel", input: S_CREATE_CUSTOM_MODEL_REQUEST, output: S_CREATE_CUSTOM_MODEL_RESPONSE, request_uri: "/custom-models/create-custom-model", },
+    Operation { name: "CreateCustomModelDeployment", input: S_CREATE_CUSTOM_MODEL_DEPLOYMENT_REQUEST, output: S_CREATE_CUSTOM_MODEL_DEPLOYMENT_RESPONSE, request_uri: "/model-customization/custom-model-deployments", },
+    Operation { name: "CreateEvaluationJob", input: S_CREATE_EVALUATION_JOB_REQUEST, output: S_CREATE_EVALUATION_JOB_RESPONSE, request_uri: "/evaluation-jobs", },
+    Operation { name: "CreateFoundationModelAgreement", input: S_CREATE_FOUNDATION_MODEL_AGREEMENT_REQUEST, output: S_CREATE_FOUNDATION_MODEL_AGREEMENT_RESPONSE, request_uri: "/create-foundation-model-agreement", },
+    Operation { name: "CreateGuardrail", input: S_CREATE_GUARDRAIL_REQUEST, output: S_CREATE_GUARDRAIL_RESPONSE, request_uri: "/guardrails", },
+    Operation { name: "CreateGuardrailVersion", input: S_CREATE_GUARDRAIL_VERSION_REQUEST, output: S_CREATE_GUARDRAIL_VERSION_RESPONSE, request_uri: "/guardrails/{guardrailIdentifier}", },
+    Operation { name: "CreateInferenceProfile", input: S_CREATE_INFERENCE_PROFILE_REQUEST, output: S_CREATE_INFERENCE_PROFILE_RESPONSE, request_uri: "/inference-profiles", },
+    Operation { name: "CreateMarketplaceModelEndpoint", input: S_CREATE_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_CREATE_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, request_uri: "/marketplace-model/endpoints", },
+    Operation { name: "CreateModelCopyJob", input: S_CREATE_MODEL_COPY_JOB_REQUEST, output: S_CREATE_MODEL_COPY_JOB_RESPONSE, request_uri: "/model-copy-jobs", },
+    Operation { name: "CreateModelCustomizationJob", input: S_CREATE_MODEL_CUSTOMIZATION_JOB_REQUEST, output: S_CREATE_MODEL_CUSTOMIZATION_JOB_RESPONSE, request_uri: "/model-customization-jobs", },
+    Operation { name: "CreateModelImportJob", input: S_CREATE_MODEL_IMPORT_JOB_REQUEST, output: S_CREATE_MODEL_IMPORT_JOB_RESPONSE, request_uri: "/model-import-jobs", },
+    Operation { name: "CreateModelInvocationJob", input: S_CREATE_MODEL_INVOCATION_JOB_REQUEST, output: S_CREATE_MODEL_INVOCATION_JOB_RESPONSE, request_uri: "/model-invocation-job", },
+    Operation { name: "CreatePromptRouter", input: S_CREATE_PROMPT_ROUTER_REQUEST, output: S_CREATE_PROMPT_ROUTER_RESPONSE, request_uri: "/prompt-routers", },
+    Operation { name: "CreateProvisionedModelThroughput", input: S_CREATE_PROVISIONED_MODEL_THROUGHPUT_REQUEST, output: S_CREATE_PROVISIONED_MODEL_THROUGHPUT_RESPONSE, request_uri: "/provisioned-model-throughput", },
+    Operation { name: "DeleteAutomatedReasoningPolicy", input: S_DELETE_AUTOMATED_REASONING_POLICY_REQUEST, output: S_DELETE_AUTOMATED_REASONING_POLICY_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}", },
+    Operation { name: "DeleteAutomatedReasoningPolicyBuildWorkflow", input: S_DELETE_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_REQUEST, output: S_DELETE_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}", },
+    Operation { name: "DeleteAutomatedReasoningPolicyTestCase", input: S_DELETE_AUTOMATED_REASONING_POLICY_TEST_CASE_REQUEST, output: S_DELETE_AUTOMATED_REASONING_POLICY_TEST_CASE_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/test-cases/{testCaseId}", },
+    Operation { name: "DeleteCustomModel", input: S_DELETE_CUSTOM_MODEL_REQUEST, output: S_DELETE_CUSTOM_MODEL_RESPONSE, request_uri: "/custom-models/{modelIdentifier}", },
+    Operation { name: "DeleteCustomModelDeployment", input: S_DELETE_CUSTOM_MODEL_DEPLOYMENT_REQUEST, output: S_DELETE_CUSTOM_MODEL_DEPLOYMENT_RESPONSE, request_uri: "/model-customization/custom-model-deployments/{customModelDeploymentIdentifier}", },
+    Operation { name: "DeleteEnforcedGuardrailConfiguration", input: S_DELETE_ENFORCED_GUARDRAIL_CONFIGURATION_REQUEST, output: S_DELETE_ENFORCED_GUARDRAIL_CONFIGURATION_RESPONSE, request_uri: "/enforcedGuardrailsConfiguration/{configId}", },
+    Operation { name: "DeleteFoundationModelAgreement", input: S_DELETE_FOUNDATION_MODEL_AGREEMENT_REQUEST, output: S_DELETE_FOUNDATION_MODEL_AGREEMENT_RESPONSE, request_uri: "/delete-foundation-model-agreement", },
+    Operation { name: "DeleteGuardrail", input: S_DELETE_GUARDRAIL_REQUEST, output: S_DELETE_GUARDRAIL_RESPONSE, request_uri: "/guardrails/{guardrailIdentifier}", },
+    Operation { name: "DeleteImportedModel", input: S_DELETE_IMPORTED_MODEL_REQUEST, output: S_DELETE_IMPORTED_MODEL_RESPONSE, request_uri: "/imported-models/{modelIdentifier}", },
+    Operation { name: "DeleteInferenceProfile", input: S_DELETE_INFERENCE_PROFILE_REQUEST, output: S_DELETE_INFERENCE_PROFILE_RESPONSE, request_uri: "/inference-profiles/{inferenceProfileIdentifier}", },
+    Operation { name: "DeleteMarketplaceModelEndpoint", input: S_DELETE_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_DELETE_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, request_uri: "/marketplace-model/endpoints/{endpointArn}", },
+    Operation { name: "DeleteModelInvocationLoggingConfiguration", input: S_DELETE_MODEL_INVOCATION_LOGGING_CONFIGURATION_REQUEST, output: S_DELETE_MODEL_INVOCATION_LOGGING_CONFIGURATION_RESPONSE, request_uri: "/logging/modelinvocations", },
+    Operation { name: "DeletePromptRouter", input: S_DELETE_PROMPT_ROUTER_REQUEST, output: S_DELETE_PROMPT_ROUTER_RESPONSE, request_uri: "/prompt-routers/{promptRouterArn}", },
+    Operation { name: "DeleteProvisionedModelThroughput", input: S_DELETE_PROVISIONED_MODEL_THROUGHPUT_REQUEST, output: S_DELETE_PROVISIONED_MODEL_THROUGHPUT_RESPONSE, request_uri: "/provisioned-model-throughput/{provisionedModelId}", },
+    Operation { name: "DeleteResourcePolicy", input: S_DELETE_RESOURCE_POLICY_REQUEST, output: S_DELETE_RESOURCE_POLICY_RESPONSE, request_uri: "/resource-policy/{resourceArn}", },
+    Operation { name: "DeregisterMarketplaceModelEndpoint", input: S_DEREGISTER_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_DEREGISTER_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, request_uri: "/marketplace-model/endpoints/{endpointArn}/registration", },
+    Operation { name: "ExportAutomatedReasoningPolicyVersion", input: S_EXPORT_AUTOMATED_REASONING_POLICY_VERSION_REQUEST, output: S_EXPORT_AUTOMATED_REASONING_POLICY_VERSION_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/export", },
+    Operation { name: "GetAdvancedPromptOptimizationJob", input: S_GET_ADVANCED_PROMPT_OPTIMIZATION_JOB_REQUEST, output: S_GET_ADVANCED_PROMPT_OPTIMIZATION_JOB_RESPONSE, request_uri: "/advanced-prompt-optimization-jobs/{jobIdentifier}", },
+    Operation { name: "GetAutomatedReasoningPolicy", input: S_GET_AUTOMATED_REASONING_POLICY_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}", },
+    Operation { name: "GetAutomatedReasoningPolicyAnnotations", input: S_GET_AUTOMATED_REASONING_POLICY_ANNOTATIONS_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_ANNOTATIONS_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/annotations", },
+    Operation { name: "GetAutomatedReasoningPolicyBuildWorkflow", input: S_GET_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}", },
+    Operation { name: "GetAutomatedReasoningPolicyBuildWorkflowResultAssets", input: S_GET_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESULT_ASSETS_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESULT_ASSETS_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/result-assets", },
+    Operation { name: "GetAutomatedReasoningPolicyNextScenario", input: S_GET_AUTOMATED_REASONING_POLICY_NEXT_SCENARIO_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_NEXT_SCENARIO_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/scenarios", },
+    Operation { name: "GetAutomatedReasoningPolicyTestCase", input: S_GET_AUTOMATED_REASONING_POLICY_TEST_CASE_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_TEST_CASE_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/test-cases/{testCaseId}", },
+    Operation { name: "GetAutomatedReasoningPolicyTestResult", input: S_GET_AUTOMATED_REASONING_POLICY_TEST_RESULT_REQUEST, output: S_GET_AUTOMATED_REASONING_POLICY_TEST_RESULT_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/test-cases/{testCaseId}/test-results", },
+    Operation { name: "GetCustomModel", input: S_GET_CUSTOM_MODEL_REQUEST, output: S_GET_CUSTOM_MODEL_RESPONSE, request_uri: "/custom-models/{modelIdentifier}", },
+    Operation { name: "GetCustomModelDeployment", input: S_GET_CUSTOM_MODEL_DEPLOYMENT_REQUEST, output: S_GET_CUSTOM_MODEL_DEPLOYMENT_RESPONSE, request_uri: "/model-customization/custom-model-deployments/{customModelDeploymentIdentifier}", },
+    Operation { name: "GetEvaluationJob", input: S_GET_EVALUATION_JOB_REQUEST, output: S_GET_EVALUATION_JOB_RESPONSE, request_uri: "/evaluation-jobs/{jobIdentifier}", },
+    Operation { name: "GetFoundationModel", input: S_GET_FOUNDATION_MODEL_REQUEST, output: S_GET_FOUNDATION_MODEL_RESPONSE, request_uri: "/foundation-models/{modelIdentifier}", },
+    Operation { name: "GetFoundationModelAvailability", input: S_GET_FOUNDATION_MODEL_AVAILABILITY_REQUEST, output: S_GET_FOUNDATION_MODEL_AVAILABILITY_RESPONSE, request_uri: "/foundation-model-availability/{modelId}", },
+    Operation { name: "GetGuardrail", input: S_GET_GUARDRAIL_REQUEST, output: S_GET_GUARDRAIL_RESPONSE, request_uri: "/guardrails/{guardrailIdentifier}", },
+    Operation { name: "GetImportedModel", input: S_GET_IMPORTED_MODEL_REQUEST, output: S_GET_IMPORTED_MODEL_RESPONSE, request_uri: "/imported-models/{modelIdentifier}", },
+    Operation { name: "GetInferenceProfile", input: S_GET_INFERENCE_PROFILE_REQUEST, output: S_GET_INFERENCE_PROFILE_RESPONSE, request_uri: "/inference-profiles/{inferenceProfileIdentifier}", },
+    Operation { name: "GetMarketplaceModelEndpoint", input: S_GET_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_GET_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, request_uri: "/marketplace-model/endpoints/{endpointArn}", },
+    Operation { name: "GetModelCopyJob", input: S_GET_MODEL_COPY_JOB_REQUEST, output: S_GET_MODEL_COPY_JOB_RESPONSE, request_uri: "/model-copy-jobs/{jobArn}", },
+    Operation { name: "GetModelCustomizationJob", input: S_GET_MODEL_CUSTOMIZATION_JOB_REQUEST, output: S_GET_MODEL_CUSTOMIZATION_JOB_RESPONSE, request_uri: "/model-customization-jobs/{jobIdentifier}", },
+    Operation { name: "GetModelImportJob", input: S_GET_MODEL_IMPORT_JOB_REQUEST, output: S_GET_MODEL_IMPORT_JOB_RESPONSE, request_uri: "/model-import-jobs/{jobIdentifier}", },
+    Operation { name: "GetModelInvocationJob", input: S_GET_MODEL_INVOCATION_JOB_REQUEST, output: S_GET_MODEL_INVOCATION_JOB_RESPONSE, request_uri: "/model-invocation-job/{jobIdentifier}", },
+    Operation { name: "GetModelInvocationLoggingConfiguration", input: S_GET_MODEL_INVOCATION_LOGGING_CONFIGURATION_REQUEST, output: S_GET_MODEL_INVOCATION_LOGGING_CONFIGURATION_RESPONSE, request_uri: "/logging/modelinvocations", },
+    Operation { name: "GetPromptRouter", input: S_GET_PROMPT_ROUTER_REQUEST, output: S_GET_PROMPT_ROUTER_RESPONSE, request_uri: "/prompt-routers/{promptRouterArn}", },
+    Operation { name: "GetProvisionedModelThroughput", input: S_GET_PROVISIONED_MODEL_THROUGHPUT_REQUEST, output: S_GET_PROVISIONED_MODEL_THROUGHPUT_RESPONSE, request_uri: "/provisioned-model-throughput/{provisionedModelId}", },
+    Operation { name: "GetResourcePolicy", input: S_GET_RESOURCE_POLICY_REQUEST, output: S_GET_RESOURCE_POLICY_RESPONSE, request_uri: "/resource-policy/{resourceArn}", },
+    Operation { name: "GetUseCaseForModelAccess", input: S_GET_USE_CASE_FOR_MODEL_ACCESS_REQUEST, output: S_GET_USE_CASE_FOR_MODEL_ACCESS_RESPONSE, request_uri: "/use-case-for-model-access", },
+    Operation { name: "ListAdvancedPromptOptimizationJobs", input: S_LIST_ADVANCED_PROMPT_OPTIMIZATION_JOBS_REQUEST, output: S_LIST_ADVANCED_PROMPT_OPTIMIZATION_JOBS_RESPONSE, request_uri: "/advanced-prompt-optimization-jobs", },
+    Operation { name: "ListAutomatedReasoningPolicies", input: S_LIST_AUTOMATED_REASONING_POLICIES_REQUEST, output: S_LIST_AUTOMATED_REASONING_POLICIES_RESPONSE, request_uri: "/automated-reasoning-policies", },
+    Operation { name: "ListAutomatedReasoningPolicyBuildWorkflows", input: S_LIST_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOWS_REQUEST, output: S_LIST_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOWS_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows", },
+    Operation { name: "ListAutomatedReasoningPolicyTestCases", input: S_LIST_AUTOMATED_REASONING_POLICY_TEST_CASES_REQUEST, output: S_LIST_AUTOMATED_REASONING_POLICY_TEST_CASES_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/test-cases", },
+    Operation { name: "ListAutomatedReasoningPolicyTestResults", input: S_LIST_AUTOMATED_REASONING_POLICY_TEST_RESULTS_REQUEST, output: S_LIST_AUTOMATED_REASONING_POLICY_TEST_RESULTS_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/test-results", },
+    Operation { name: "ListCustomModelDeployments", input: S_LIST_CUSTOM_MODEL_DEPLOYMENTS_REQUEST, output: S_LIST_CUSTOM_MODEL_DEPLOYMENTS_RESPONSE, request_uri: "/model-customization/custom-model-deployments", },
+    Operation { name: "ListCustomModels", input: S_LIST_CUSTOM_MODELS_REQUEST, output: S_LIST_CUSTOM_MODELS_RESPONSE, request_uri: "/custom-models", },
+    Operation { name: "ListEnforcedGuardrailsConfiguration", input: S_LIST_ENFORCED_GUARDRAILS_CONFIGURATION_REQUEST, output: S_LIST_ENFORCED_GUARDRAILS_CONFIGURATION_RESPONSE, request_uri: "/enforcedGuardrailsConfiguration", },
+    Operation { name: "ListEvaluationJobs", input: S_LIST_EVALUATION_JOBS_REQUEST, output: S_LIST_EVALUATION_JOBS_RESPONSE, request_uri: "/evaluation-jobs", },
+    Operation { name: "ListFoundationModelAgreementOffers", input: S_LIST_FOUNDATION_MODEL_AGREEMENT_OFFERS_REQUEST, output: S_LIST_FOUNDATION_MODEL_AGREEMENT_OFFERS_RESPONSE, request_uri: "/list-foundation-model-agreement-offers/{modelId}", },
+    Operation { name: "ListFoundationModels", input: S_LIST_FOUNDATION_MODELS_REQUEST, output: S_LIST_FOUNDATION_MODELS_RESPONSE, request_uri: "/foundation-models", },
+    Operation { name: "ListGuardrails", input: S_LIST_GUARDRAILS_REQUEST, output: S_LIST_GUARDRAILS_RESPONSE, request_uri: "/guardrails", },
+    Operation { name: "ListImportedModels", input: S_LIST_IMPORTED_MODELS_REQUEST, output: S_LIST_IMPORTED_MODELS_RESPONSE, request_uri: "/imported-models", },
+    Operation { name: "ListInferenceProfiles", input: S_LIST_INFERENCE_PROFILES_REQUEST, output: S_LIST_INFERENCE_PROFILES_RESPONSE, request_uri: "/inference-profiles", },
+    Operation { name: "ListMarketplaceModelEndpoints", input: S_LIST_MARKETPLACE_MODEL_ENDPOINTS_REQUEST, output: S_LIST_MARKETPLACE_MODEL_ENDPOINTS_RESPONSE, request_uri: "/marketplace-model/endpoints", },
+    Operation { name: "ListModelCopyJobs", input: S_LIST_MODEL_COPY_JOBS_REQUEST, output: S_LIST_MODEL_COPY_JOBS_RESPONSE, request_uri: "/model-copy-jobs", },
+    Operation { name: "ListModelCustomizationJobs", input: S_LIST_MODEL_CUSTOMIZATION_JOBS_REQUEST, output: S_LIST_MODEL_CUSTOMIZATION_JOBS_RESPONSE, request_uri: "/model-customization-jobs", },
+    Operation { name: "ListModelImportJobs", input: S_LIST_MODEL_IMPORT_JOBS_REQUEST, output: S_LIST_MODEL_IMPORT_JOBS_RESPONSE, request_uri: "/model-import-jobs", },
+    Operation { name: "ListModelInvocationJobs", input: S_LIST_MODEL_INVOCATION_JOBS_REQUEST, output: S_LIST_MODEL_INVOCATION_JOBS_RESPONSE, request_uri: "/model-invocation-jobs", },
+    Operation { name: "ListPromptRouters", input: S_LIST_PROMPT_ROUTERS_REQUEST, output: S_LIST_PROMPT_ROUTERS_RESPONSE, request_uri: "/prompt-routers", },
+    Operation { name: "ListProvisionedModelThroughputs", input: S_LIST_PROVISIONED_MODEL_THROUGHPUTS_REQUEST, output: S_LIST_PROVISIONED_MODEL_THROUGHPUTS_RESPONSE, request_uri: "/provisioned-model-throughputs", },
+    Operation { name: "ListTagsForResource", input: S_LIST_TAGS_FOR_RESOURCE_REQUEST, output: S_LIST_TAGS_FOR_RESOURCE_RESPONSE, request_uri: "/listTagsForResource", },
+    Operation { name: "PutEnforcedGuardrailConfiguration", input: S_PUT_ENFORCED_GUARDRAIL_CONFIGURATION_REQUEST, output: S_PUT_ENFORCED_GUARDRAIL_CONFIGURATION_RESPONSE, request_uri: "/enforcedGuardrailsConfiguration", },
+    Operation { name: "PutModelInvocationLoggingConfiguration", input: S_PUT_MODEL_INVOCATION_LOGGING_CONFIGURATION_REQUEST, output: S_PUT_MODEL_INVOCATION_LOGGING_CONFIGURATION_RESPONSE, request_uri: "/logging/modelinvocations", },
+    Operation { name: "PutResourcePolicy", input: S_PUT_RESOURCE_POLICY_REQUEST, output: S_PUT_RESOURCE_POLICY_RESPONSE, request_uri: "/resource-policy", },
+    Operation { name: "PutUseCaseForModelAccess", input: S_PUT_USE_CASE_FOR_MODEL_ACCESS_REQUEST, output: S_PUT_USE_CASE_FOR_MODEL_ACCESS_RESPONSE, request_uri: "/use-case-for-model-access", },
+    Operation { name: "RegisterMarketplaceModelEndpoint", input: S_REGISTER_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_REGISTER_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, request_uri: "/marketplace-model/endpoints/{endpointIdentifier}/registration", },
+    Operation { name: "StartAutomatedReasoningPolicyBuildWorkflow", input: S_START_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_REQUEST, output: S_START_AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowType}/start", },
+    Operation { name: "StartAutomatedReasoningPolicyTestWorkflow", input: S_START_AUTOMATED_REASONING_POLICY_TEST_WORKFLOW_REQUEST, output: S_START_AUTOMATED_REASONING_POLICY_TEST_WORKFLOW_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/test-workflows", },
+    Operation { name: "StopAdvancedPromptOptimizationJob", input: S_STOP_ADVANCED_PROMPT_OPTIMIZATION_JOB_REQUEST, output: S_STOP_ADVANCED_PROMPT_OPTIMIZATION_JOB_RESPONSE, request_uri: "/advanced-prompt-optimization-jobs/{jobIdentifier}/stop", },
+    Operation { name: "StopEvaluationJob", input: S_STOP_EVALUATION_JOB_REQUEST, output: S_STOP_EVALUATION_JOB_RESPONSE, request_uri: "/evaluation-job/{jobIdentifier}/stop", },
+    Operation { name: "StopModelCustomizationJob", input: S_STOP_MODEL_CUSTOMIZATION_JOB_REQUEST, output: S_STOP_MODEL_CUSTOMIZATION_JOB_RESPONSE, request_uri: "/model-customization-jobs/{jobIdentifier}/stop", },
+    Operation { name: "StopModelInvocationJob", input: S_STOP_MODEL_INVOCATION_JOB_REQUEST, output: S_STOP_MODEL_INVOCATION_JOB_RESPONSE, request_uri: "/model-invocation-job/{jobIdentifier}/stop", },
+    Operation { name: "TagResource", input: S_TAG_RESOURCE_REQUEST, output: S_TAG_RESOURCE_RESPONSE, request_uri: "/tagResource", },
+    Operation { name: "UntagResource", input: S_UNTAG_RESOURCE_REQUEST, output: S_UNTAG_RESOURCE_RESPONSE, request_uri: "/untagResource", },
+    Operation { name: "UpdateAutomatedReasoningPolicy", input: S_UPDATE_AUTOMATED_REASONING_POLICY_REQUEST, output: S_UPDATE_AUTOMATED_REASONING_POLICY_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}", },
+    Operation { name: "UpdateAutomatedReasoningPolicyAnnotations", input: S_UPDATE_AUTOMATED_REASONING_POLICY_ANNOTATIONS_REQUEST, output: S_UPDATE_AUTOMATED_REASONING_POLICY_ANNOTATIONS_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/build-workflows/{buildWorkflowId}/annotations", },
+    Operation { name: "UpdateAutomatedReasoningPolicyTestCase", input: S_UPDATE_AUTOMATED_REASONING_POLICY_TEST_CASE_REQUEST, output: S_UPDATE_AUTOMATED_REASONING_POLICY_TEST_CASE_RESPONSE, request_uri: "/automated-reasoning-policies/{policyArn}/test-cases/{testCaseId}", },
+    Operation { name: "UpdateCustomModelDeployment", input: S_UPDATE_CUSTOM_MODEL_DEPLOYMENT_REQUEST, output: S_UPDATE_CUSTOM_MODEL_DEPLOYMENT_RESPONSE, request_uri: "/model-customization/custom-model-deployments/{customModelDeploymentIdentifier}", },
+    Operation { name: "UpdateGuardrail", input: S_UPDATE_GUARDRAIL_REQUEST, output: S_UPDATE_GUARDRAIL_RESPONSE, request_uri: "/guardrails/{guardrailIdentifier}", },
+    Operation { name: "UpdateMarketplaceModelEndpoint", input: S_UPDATE_MARKETPLACE_MODEL_ENDPOINT_REQUEST, output: S_UPDATE_MARKETPLACE_MODEL_ENDPOINT_RESPONSE, request_uri: "/marketplace-model/endpoints/{endpointArn}", },
+    Operation { name: "UpdateProvisionedModelThroughput", input: S_UPDATE_PROVISIONED_MODEL_THROUGHPUT_REQUEST, output: S_UPDATE_PROVISIONED_MODEL_THROUGHPUT_RESPONSE, request_uri: "/provisioned-model-throughput/{provisionedModelId}", },
 ];
 
 /// Error code (the error shape's name) to error shape, sorted by code.

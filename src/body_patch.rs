@@ -62,15 +62,17 @@ fn walk(
     }
     let s = &SHAPES[shape];
     match s.kind {
-        Kind::Float | Kind::Double => {
-            // Only Python floats need this: ints and Decimals are exact either way
-            // or converted by the SDK's own rules.
-            if v.is_instance_of::<PyFloat>() && !v.is_instance_of::<PyInt>() {
-                if let Ok(f) = v.extract::<f64>() {
-                    if let Some(n) = serde_json::Number::from_f64(f) {
-                        out.push((path.clone(), Value::Number(n)));
-                    }
-                }
+        // Only Python floats need this: ints and Decimals are exact either way
+        // or converted by the SDK's own rules.
+        Kind::Float | Kind::Double
+            if v.is_instance_of::<PyFloat>() && !v.is_instance_of::<PyInt>() =>
+        {
+            if let Some(n) = v
+                .extract::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+            {
+                out.push((path.clone(), Value::Number(n)));
             }
         }
         Kind::Boolean => {
@@ -91,7 +93,9 @@ fn walk(
         }
         Kind::List => {
             if let Some(member) = s.member {
-                let Ok(items) = crate::convert::to_list(v, "") else { return };
+                let Ok(items) = crate::convert::to_list(v, "") else {
+                    return;
+                };
                 for (i, item) in items.iter().enumerate() {
                     path.push(Seg::Index(i));
                     walk(item, member, path, out, depth + 1);
@@ -137,11 +141,9 @@ pub fn apply(body: &[u8], patches: &[Patch]) -> Option<Vec<u8>> {
             continue;
         };
         match (last, parent) {
-            (Seg::Key(k), Value::Object(map)) => {
-                if map.get(k.as_str()) != Some(value) {
-                    map.insert(k.clone(), value.clone());
-                    changed = true;
-                }
+            (Seg::Key(k), Value::Object(map)) if map.get(k.as_str()) != Some(value) => {
+                map.insert(k.clone(), value.clone());
+                changed = true;
             }
             (Seg::Index(i), Value::Array(items)) => {
                 if let Some(slot) = items.get_mut(*i) {

@@ -66,7 +66,7 @@ pub struct Capture {
     state: Arc<Mutex<State>>,
     user_agent_extra: Option<Arc<str>>,
     /// The caller's floats and booleans, restored in the body before signing.
-    exact: Arc<Vec<crate::exact::Patch>>,
+    exact: Arc<Vec<crate::body_patch::Patch>>,
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -84,7 +84,7 @@ impl Capture {
         }
     }
 
-    pub fn with_exact_values(mut self, values: Vec<crate::exact::Patch>) -> Self {
+    pub fn with_exact_values(mut self, values: Vec<crate::body_patch::Patch>) -> Self {
         self.exact = Arc::new(values);
         self
     }
@@ -153,7 +153,7 @@ impl Intercept for Capture {
             let patched = request
                 .body()
                 .bytes()
-                .and_then(|b| crate::exact::apply(b, &self.exact));
+                .and_then(|b| crate::body_patch::apply(b, &self.exact));
             if let Some(body) = patched {
                 let len = body.len();
                 *request.body_mut() = SdkBody::from(body);
