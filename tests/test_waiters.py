@@ -21,7 +21,7 @@ NO_SDK_RETRY = bc.Config(retries={"max_attempts": 0})
 
 def job(status, **extra):
     body = {
-        "jobArn": f"arn:aws:bedrock:us-east-1:123456789012:model-customization-job/amazon.titan-text-express-v1/abcdef123456",
+        "jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/amazon.titan-text-express-v1/abcdef123456",
         "jobName": JOB,
         "outputModelName": "out",
         "roleArn": "arn:aws:iam::123456789012:role/r",
