@@ -289,7 +289,7 @@ class BuilderGen:
     def member_setters(self, shape: dict, target: str) -> list:
         lines = []
         for m_name, m in shape.get("members", {}).items():
-            path = f"&{CONVERT}::member_path(path, {rust_str(m_name)})"
+            path = f"&crate::param_path::member(path, {rust_str(m_name)})"
             expr = self.convert_expr(m["shape"], "&x", path)
             lines.append(
                 f"if let Some(x) = {CONVERT}::field(&d, {rust_str(m_name)})? {{\n"
@@ -308,7 +308,7 @@ class BuilderGen:
             members = s.get("members", {})
             out.append("let mut set: ::std::vec::Vec<" + ty + "> = ::std::vec::Vec::new();\n")
             for m_name, m in members.items():
-                path = f"&{CONVERT}::member_path(path, {rust_str(m_name)})"
+                path = f"&crate::param_path::member(path, {rust_str(m_name)})"
                 expr = self.convert_expr(m["shape"], "&x", path)
                 out.append(
                     f"if let Some(x) = {CONVERT}::field(&d, {rust_str(m_name)})? {{\n"
@@ -334,7 +334,7 @@ class BuilderGen:
         s = self.model.shape(name)
         fn = self.fn_names[name]
         item = s["member"]["shape"]
-        expr = self.convert_expr(item, "x", f"&{CONVERT}::index_path(path, i)")
+        expr = self.convert_expr(item, "x", f"&crate::param_path::index(path, i)")
         return (
             f"fn {fn}(v: &Bound<'_, PyAny>, path: &str) -> PyResult<{self.rust_type(name)}> {{\n"
             f"{CONVERT}::to_list(v, path)?\n"
@@ -353,7 +353,7 @@ class BuilderGen:
             raise SystemExit(f"generate.py: map {name} has a non-string key")
         key_expr = self.convert_expr(key_shape, "&k", f"&{CONVERT}::key_path(path, &k)")
         value_expr = self.convert_expr(
-            s["value"]["shape"], "&x", f"&{CONVERT}::member_path(path, &key_text)"
+            s["value"]["shape"], "&x", f"&crate::param_path::member(path, &key_text)"
         )
         return (
             f"fn {fn}(v: &Bound<'_, PyAny>, path: &str) -> PyResult<{self.rust_type(name)}> {{\n"

@@ -15,32 +15,11 @@ use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType,
 };
 
-/// The text of a path for messages: the top level is `input`, as in botocore.
-fn shown(path: &str) -> &str {
-    if path.is_empty() {
-        "input"
-    } else {
-        path
-    }
-}
+use crate::param_path::{index as index_path, member as member_path, shown};
 
-/// `path.member` (just `member` at the top level).
-pub fn member_path(path: &str, member: &str) -> String {
-    if path.is_empty() {
-        member.to_owned()
-    } else {
-        format!("{path}.{member}")
-    }
-}
-
-/// `path[index]`.
-pub fn index_path(path: &str, index: usize) -> String {
-    format!("{path}[{index}]")
-}
-
-/// `path (key: key)`: where botocore reports a problem with a map key.
+/// `path (key: key)` for a map key given as a Python object.
 pub fn key_path(path: &str, key: &Bound<'_, PyAny>) -> String {
-    format!("{path} (key: {})", display(key))
+    crate::param_path::key(path, &display(key))
 }
 
 /// `str(value)`, or a fallback text when `str()` raises or returns something unusable.
@@ -342,31 +321,6 @@ const MAX_EPOCH: i64 = 253_402_300_799;
 
 const TIMESTAMP_TYPES: &str = "<class 'datetime.datetime'>, timestamp-string";
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ => {
-            if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
-                29
-            } else {
-                28
-            }
-        }
-    }
-}
-
 /// Seconds and nanoseconds since the epoch, checked against the representable range.
 fn from_parts(secs: i64, nanos: u32) -> Option<DateTime> {
     if !(MIN_EPOCH..=MAX_EPOCH).contains(&secs) || nanos >= 1_000_000_000 {
@@ -391,129 +345,10 @@ fn from_epoch(seconds: f64) -> Option<DateTime> {
     from_parts(secs, u32::try_from(micros * 1000).ok()?)
 }
 
-/// A small cursor over ASCII text.
-struct Cursor<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.s.get(self.i).copied()
-    }
-    fn eat(&mut self, c: u8) -> bool {
-        if self.peek() == Some(c) {
-            self.i += 1;
-            true
-        } else {
-            false
-        }
-    }
-    fn digits(&mut self, n: usize) -> Option<i64> {
-        let mut v = 0i64;
-        for _ in 0..n {
-            let c = self.peek()?;
-            if !c.is_ascii_digit() {
-                return None;
-            }
-            v = v * 10 + i64::from(c - b'0');
-            self.i += 1;
-        }
-        Some(v)
-    }
-    fn done(&self) -> bool {
-        self.i == self.s.len()
-    }
-}
-
-/// ISO 8601: `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM[:SS[.fff]]`
-/// and a zone (`Z`, `±HH:MM`, `±HHMM`, `±HH`); no zone means UTC. The basic forms
-/// `YYYYMMDD[THHMMSS]` are accepted too.
+/// ISO 8601 text (see `timestamp::parse`); no zone means UTC.
 fn parse_iso8601(text: &str) -> Option<DateTime> {
-    let text = text.trim();
-    let mut c = Cursor {
-        s: text.as_bytes(),
-        i: 0,
-    };
-    let year = c.digits(4)?;
-    let extended = c.eat(b'-');
-    let month = c.digits(2)?;
-    if extended && !c.eat(b'-') {
-        return None;
-    }
-    let day = c.digits(2)?;
-    if year < 1 || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    let (mut hour, mut minute, mut second, mut nanos) = (0i64, 0i64, 0i64, 0u32);
-    let mut offset = 0i64;
-    if !c.done() {
-        if !(c.eat(b'T') || c.eat(b't') || c.eat(b' ')) {
-            return None;
-        }
-        hour = c.digits(2)?;
-        let colons = c.eat(b':');
-        minute = c.digits(2)?;
-        let more = if colons {
-            c.eat(b':')
-        } else {
-            c.peek().is_some_and(|b| b.is_ascii_digit())
-        };
-        if more {
-            second = c.digits(2)?;
-            if c.eat(b'.') || c.eat(b',') {
-                let start = c.i;
-                let mut frac = 0u64;
-                while let Some(d) = c.peek().filter(u8::is_ascii_digit) {
-                    if c.i - start < 9 {
-                        frac = frac * 10 + u64::from(d - b'0');
-                    }
-                    c.i += 1;
-                }
-                let n = c.i - start;
-                if n == 0 {
-                    return None;
-                }
-                for _ in n..9 {
-                    frac *= 10;
-                }
-                nanos = u32::try_from(frac).ok()?;
-            }
-        }
-        // Python's datetime (hence botocore) has no hour 24 and no leap second.
-        if hour > 23 || minute > 59 || second > 59 {
-            return None;
-        }
-        match c.peek() {
-            None => {}
-            Some(b'Z') | Some(b'z') => {
-                c.i += 1;
-            }
-            Some(sign @ (b'+' | b'-')) => {
-                c.i += 1;
-                let oh = c.digits(2)?;
-                let om = if c.eat(b':') {
-                    c.digits(2)?
-                } else if c.done() {
-                    0
-                } else {
-                    c.digits(2)?
-                };
-                if oh > 23 || om > 59 {
-                    return None;
-                }
-                let off = oh * 3600 + om * 60;
-                offset += if sign == b'+' { off } else { -off };
-            }
-            Some(_) => return None,
-        }
-        if !c.done() {
-            return None;
-        }
-    }
-    let secs =
-        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
-    from_parts(secs, nanos)
+    let t = crate::timestamp::parse(text.trim())?;
+    from_parts(t.epoch_seconds(), t.nanos)
 }
 
 /// A `datetime.datetime`: naive means UTC, aware uses its offset (as botocore does).
@@ -534,11 +369,13 @@ fn from_py_datetime(value: &Bound<'_, PyAny>) -> PyResult<Option<DateTime>> {
     if !(1..=12).contains(&month) || !(0..=999_999).contains(&micros) {
         return Ok(None);
     }
-    let total_micros =
-        (days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
-            .checked_mul(1_000_000)
-            .and_then(|v| v.checked_add(micros))
-            .and_then(|v| v.checked_sub(offset_micros));
+    let total_micros = (crate::timestamp::days_from_civil(year, month, day) * 86_400
+        + hour * 3600
+        + minute * 60
+        + second)
+        .checked_mul(1_000_000)
+        .and_then(|v| v.checked_add(micros))
+        .and_then(|v| v.checked_sub(offset_micros));
     let Some(total) = total_micros else {
         return Ok(None);
     };

@@ -13,9 +13,11 @@ mod insecure;
 mod logging;
 mod model;
 mod operation;
+mod param_path;
 mod response;
 mod retry;
 mod runtime;
+mod timestamp;
 mod validate;
 mod waiter;
 

@@ -130,7 +130,7 @@ pub fn parse_output<'py>(
                 walker.value(
                     m.shape,
                     &body,
-                    &format!("{}.{}", SHAPES[output].name, m.name),
+                    &crate::param_path::member(SHAPES[output].name, m.name),
                 )?,
             )?;
         }
@@ -334,7 +334,7 @@ impl<'py> Walker<'py> {
                 Location::Body => match obj.get(m.wire_name) {
                     None | Some(Value::Null) => {}
                     Some(v) => {
-                        let child = format!("{path}.{}", m.name);
+                        let child = crate::param_path::member(path, m.name);
                         out.set_item(m.name, self.value(m.shape, v, &child)?)?;
                     }
                 },
@@ -386,7 +386,7 @@ impl<'py> Walker<'py> {
                 for m in s.members {
                     if let Some(child) = obj.get(m.wire_name) {
                         if !child.is_null() {
-                            let p = format!("{path}.{}", m.name);
+                            let p = crate::param_path::member(path, m.name);
                             d.set_item(m.name, self.value(m.shape, child, &p)?)?;
                         }
                     }
@@ -411,7 +411,11 @@ impl<'py> Walker<'py> {
                     if item.is_null() {
                         list.append(py.None())?;
                     } else {
-                        list.append(self.value(member, item, &format!("{path}[{i}]"))?)?;
+                        list.append(self.value(
+                            member,
+                            item,
+                            &crate::param_path::index(path, i),
+                        )?)?;
                     }
                 }
                 Ok(list.into_any())
@@ -434,7 +438,7 @@ impl<'py> Walker<'py> {
                     let value = if item.is_null() {
                         py.None().into_bound(py)
                     } else {
-                        self.value(value_shape, item, &format!("{path}.{k}"))?
+                        self.value(value_shape, item, &crate::param_path::member(path, k))?
                     };
                     d.set_item(k, value)?;
                 }
@@ -514,17 +518,29 @@ impl<'py> Walker<'py> {
     /// (epoch numbers, RFC-822, odd formats) through the Python helper.
     fn timestamp(&self, v: &Value, path: &str) -> PResult<Bound<'py, PyAny>> {
         let py = self.py;
-        if let Value::String(s) = v {
-            if let Some(ts) = IsoTimestamp::parse(s) {
-                let tz: Bound<'py, PyAny> = match ts.offset_seconds {
+        // The extended form with seconds, `T` or a space and an upper-case `Z` (what
+        // services send) natively; dateutil keeps six digits of the fraction.
+        let native = |s: &&str| {
+            let b = s.as_bytes();
+            b.len() >= 19
+                && b[4] == b'-'
+                && b[13] == b':'
+                && matches!(b[10], b'T' | b' ')
+                && !s.ends_with('z')
+        };
+        if let Some(s) = v.as_str().filter(native) {
+            if let Some(ts) = crate::timestamp::parse(s) {
+                let tz: Bound<'py, PyAny> = match ts.offset {
                     None => py.None().into_bound(py),
                     Some(0) => utc(py)?.clone(),
                     Some(secs) => helpers(py)?.getattr("tz_offset")?.call1((secs,))?,
                 };
+                let (date, time) = (
+                    (ts.year, ts.month, ts.day),
+                    (ts.hour, ts.minute, ts.second, ts.nanos / 1000),
+                );
                 return datetime_class(py)?
-                    .call1((
-                        ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second, ts.micro, tz,
-                    ))
+                    .call1((date.0, date.1, date.2, time.0, time.1, time.2, time.3, tz))
                     .map_err(|e| ParseError(format!("Invalid timestamp \"{s}\" at {path}: {e}")));
             }
         }
@@ -533,125 +549,5 @@ impl<'py> Walker<'py> {
             .getattr("parse_timestamp")?
             .call1((value,))
             .map_err(|e| ParseError(format!("Invalid timestamp at {path}: {e}")))
-    }
-}
-
-/// `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM]`, the forms services send.
-#[derive(Debug, PartialEq)]
-struct IsoTimestamp {
-    year: u16,
-    month: u8,
-    day: u8,
-    hour: u8,
-    minute: u8,
-    second: u8,
-    micro: u32,
-    /// None: no zone given (a naive datetime, as dateutil gives).
-    offset_seconds: Option<i32>,
-}
-
-impl IsoTimestamp {
-    fn parse(s: &str) -> Option<IsoTimestamp> {
-        let b = s.as_bytes();
-        let num = |range: std::ops::Range<usize>| -> Option<u32> {
-            let part = b.get(range)?;
-            if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
-                return None;
-            }
-            Some(
-                part.iter()
-                    .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')),
-            )
-        };
-        if b.len() < 19
-            || b[4] != b'-'
-            || b[7] != b'-'
-            || !(b[10] == b'T' || b[10] == b' ')
-            || b[13] != b':'
-            || b[16] != b':'
-        {
-            return None;
-        }
-        let mut ts = IsoTimestamp {
-            year: num(0..4)? as u16,
-            month: num(5..7)? as u8,
-            day: num(8..10)? as u8,
-            hour: num(11..13)? as u8,
-            minute: num(14..16)? as u8,
-            second: num(17..19)? as u8,
-            micro: 0,
-            offset_seconds: None,
-        };
-        let mut i = 19;
-        if b.get(i) == Some(&b'.') {
-            let start = i + 1;
-            let mut end = start;
-            while end < b.len() && b[end].is_ascii_digit() {
-                end += 1;
-            }
-            if end == start {
-                return None;
-            }
-            // dateutil keeps six digits and drops the rest.
-            let digits = &b[start..end.min(start + 6)];
-            let mut micro = digits
-                .iter()
-                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
-            for _ in digits.len()..6 {
-                micro *= 10;
-            }
-            ts.micro = micro;
-            i = end;
-        }
-        match b.get(i) {
-            None => {}
-            Some(b'Z') if i + 1 == b.len() => ts.offset_seconds = Some(0),
-            Some(sign @ (b'+' | b'-')) => {
-                let rest = &s[i + 1..];
-                let (h, m) = match rest.len() {
-                    5 if rest.as_bytes()[2] == b':' => (num(i + 1..i + 3)?, num(i + 4..i + 6)?),
-                    4 => (num(i + 1..i + 3)?, num(i + 3..i + 5)?),
-                    2 => (num(i + 1..i + 3)?, 0),
-                    _ => return None,
-                };
-                if h > 23 || m > 59 {
-                    return None;
-                }
-                let secs = (h * 3600 + m * 60) as i32;
-                ts.offset_seconds = Some(if *sign == b'-' { -secs } else { secs });
-            }
-            _ => return None,
-        }
-        Some(ts)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::IsoTimestamp;
-
-    #[test]
-    fn iso_forms() {
-        let t = IsoTimestamp::parse("2026-11-23 06:04:59").expect("space form"); // ok: test
-        assert_eq!(
-            (
-                t.year,
-                t.month,
-                t.day,
-                t.hour,
-                t.minute,
-                t.second,
-                t.offset_seconds
-            ),
-            (2026, 11, 23, 6, 4, 59, None)
-        );
-        let t = IsoTimestamp::parse("2026-11-23T06:04:59.1234567Z").expect("Z form"); // ok: test
-        assert_eq!((t.micro, t.offset_seconds), (123456, Some(0)));
-        let t = IsoTimestamp::parse("2026-11-23T06:04:59.5-01:30").expect("offset form"); // ok: test
-        assert_eq!((t.micro, t.offset_seconds), (500000, Some(-5400)));
-        assert!(IsoTimestamp::parse("Mon, 23 Nov 2026 06:04:59 GMT").is_none());
-        assert!(IsoTimestamp::parse("2026-11-23T06:04:59 UTC").is_none());
-        assert!(IsoTimestamp::parse("2026-11-23T06:04:5").is_none());
-        assert!(IsoTimestamp::parse("").is_none());
     }
 }

@@ -23,6 +23,7 @@ use regex::Regex;
 use crate::convert;
 use crate::generated::shapes::SHAPES;
 use crate::model::{Kind, Shape, ShapeId};
+use crate::param_path::shown;
 
 /// Nesting deeper than this is reported instead of walked (only reachable with recursive
 /// shapes; keeps the walk from exhausting the stack).
@@ -62,14 +63,6 @@ struct Validator {
 }
 
 /// botocore's `ValidationErrors._get_name`.
-fn shown(name: &str) -> &str {
-    if name.is_empty() {
-        "input"
-    } else {
-        name.strip_prefix('.').unwrap_or(name)
-    }
-}
-
 /// A model bound as Python prints it: integral values without a fraction (the model's
 /// JSON holds integers there), others like Python's `repr(float)`.
 fn fmt_bound(v: f64) -> String {
@@ -330,7 +323,7 @@ impl Validator {
                 .iter()
                 .enumerate()
             {
-                self.document(item, &format!("{name}[{i}]"), depth + 1);
+                self.document(item, &crate::param_path::index(name, i), depth + 1);
             }
         } else if !(value.is_instance_of::<PyString>()
             || value.is_instance_of::<PyInt>()
@@ -408,7 +401,12 @@ impl Validator {
             }
         }
         for (m, item) in known {
-            self.walk(&item, m.shape, &format!("{name}.{}", m.name), depth + 1);
+            self.walk(
+                &item,
+                m.shape,
+                &crate::param_path::member(name, m.name),
+                depth + 1,
+            );
         }
     }
 
@@ -426,7 +424,7 @@ impl Validator {
             return;
         };
         for (i, item) in items.iter().enumerate() {
-            self.walk(item, member, &format!("{name}[{i}]"), depth + 1);
+            self.walk(item, member, &crate::param_path::index(name, i), depth + 1);
         }
     }
 
@@ -446,12 +444,17 @@ impl Validator {
                 self.walk(
                     &key,
                     key_shape,
-                    &format!("{name} (key: {key_text})"),
+                    &crate::param_path::key(name, &key_text),
                     depth + 1,
                 );
             }
             if let Some(value_shape) = shape.value {
-                self.walk(&item, value_shape, &format!("{name}.{key_text}"), depth + 1);
+                self.walk(
+                    &item,
+                    value_shape,
+                    &crate::param_path::member(name, &key_text),
+                    depth + 1,
+                );
             }
         }
     }
@@ -509,10 +512,9 @@ mod tests {
     }
 
     #[test]
-    fn shown_names() {
+    fn top_level_is_input() {
         assert_eq!(shown(""), "input");
-        assert_eq!(shown(".jobName"), "jobName");
-        assert_eq!(shown(".a.b[0]"), "a.b[0]");
+        assert_eq!(shown("a.b[0]"), "a.b[0]");
     }
 
     /// Every pattern of the model has a translated regex, and every regex compiles.
@@ -597,7 +599,7 @@ mod tests {
         let reason = compile(&broken).expect_err("must not compile");
         assert!(!reason.contains('\n'), "{reason}");
         let msg = pattern_error(
-            ".jobName",
+            "jobName",
             || "x".to_owned(),
             "(?=x)",
             Err(reason.as_str()),
@@ -618,11 +620,11 @@ mod tests {
 
         let re = Regex::new("b").expect("compiles"); // ok: test
         assert_eq!(
-            pattern_error(".a", || "abc".to_owned(), "b", Ok(&re), "abc"),
+            pattern_error("a", || "abc".to_owned(), "b", Ok(&re), "abc"),
             None
         );
         assert_eq!(
-            pattern_error(".a", || "xyz".to_owned(), "b", Ok(&re), "xyz").as_deref(),
+            pattern_error("a", || "xyz".to_owned(), "b", Ok(&re), "xyz").as_deref(),
             Some("Invalid value for parameter a, value: xyz, valid pattern: b")
         );
     }

@@ -138,7 +138,7 @@ fn batch_delete_advanced_prompt_optimization_job(
     if let Some(x) = crate::convert::field(&d, "jobIdentifiers")? {
         b = b.set_job_identifiers(Some(advanced_prompt_optimization_job_identifiers(
             &x,
-            &crate::convert::member_path(path, "jobIdentifiers"),
+            &crate::param_path::member(path, "jobIdentifiers"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -158,7 +158,7 @@ fn batch_delete_evaluation_job(
     if let Some(x) = crate::convert::field(&d, "jobIdentifiers")? {
         b = b.set_job_identifiers(Some(evaluation_job_identifiers(
             &x,
-            &crate::convert::member_path(path, "jobIdentifiers"),
+            &crate::param_path::member(path, "jobIdentifiers"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -178,13 +178,13 @@ fn cancel_automated_reasoning_policy_build_workflow(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
         b = b.set_build_workflow_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "buildWorkflowId"),
+            &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -204,49 +204,49 @@ fn create_advanced_prompt_optimization_job(
     if let Some(x) = crate::convert::field(&d, "jobName")? {
         b = b.set_job_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobName"),
+            &crate::param_path::member(path, "jobName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "jobDescription")? {
         b = b.set_job_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobDescription"),
+            &crate::param_path::member(path, "jobDescription"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientToken")? {
         b = b.set_client_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientToken"),
+            &crate::param_path::member(path, "clientToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "inputConfig")? {
         b = b.set_input_config(Some(advanced_prompt_optimization_input_config(
             &x,
-            &crate::convert::member_path(path, "inputConfig"),
+            &crate::param_path::member(path, "inputConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "outputConfig")? {
         b = b.set_output_config(Some(advanced_prompt_optimization_output_config(
             &x,
-            &crate::convert::member_path(path, "outputConfig"),
+            &crate::param_path::member(path, "outputConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "encryptionKeyArn")? {
         b = b.set_encryption_key_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "encryptionKeyArn"),
+            &crate::param_path::member(path, "encryptionKeyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tags")? {
         b = b.set_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "tags"),
+            &crate::param_path::member(path, "tags"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelConfigurations")? {
         b = b.set_model_configurations(Some(model_configurations(
             &x,
-            &crate::convert::member_path(path, "modelConfigurations"),
+            &crate::param_path::member(path, "modelConfigurations"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -266,37 +266,37 @@ fn create_automated_reasoning_policy(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "policyDefinition")? {
         b = b.set_policy_definition(Some(automated_reasoning_policy_definition(
             &x,
-            &crate::convert::member_path(path, "policyDefinition"),
+            &crate::param_path::member(path, "policyDefinition"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "kmsKeyId")? {
         b = b.set_kms_key_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "kmsKeyId"),
+            &crate::param_path::member(path, "kmsKeyId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tags")? {
         b = b.set_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "tags"),
+            &crate::param_path::member(path, "tags"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -316,26 +316,26 @@ fn create_automated_reasoning_policy_test_case(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "guardContent")? {
         b = b.set_guard_content(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardContent"),
+            &crate::param_path::member(path, "guardContent"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "queryContent")? {
         b = b.set_query_content(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "queryContent"),
+            &crate::param_path::member(path, "queryContent"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "expectedAggregatedFindingsResult")? {
         b = b.set_expected_aggregated_findings_result(Some(
             crate::convert::to_string(
                 &x,
-                &crate::convert::member_path(path, "expectedAggregatedFindingsResult"),
+                &crate::param_path::member(path, "expectedAggregatedFindingsResult"),
             )
             .map(|s| aws_sdk_bedrock::types::AutomatedReasoningCheckResult::from(s.as_str()))?,
         ));
@@ -343,13 +343,13 @@ fn create_automated_reasoning_policy_test_case(
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "confidenceThreshold")? {
         b = b.set_confidence_threshold(Some(crate::convert::to_f64(
             &x,
-            &crate::convert::member_path(path, "confidenceThreshold"),
+            &crate::param_path::member(path, "confidenceThreshold"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -369,25 +369,25 @@ fn create_automated_reasoning_policy_version(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "lastUpdatedDefinitionHash")? {
         b = b.set_last_updated_definition_hash(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "lastUpdatedDefinitionHash"),
+            &crate::param_path::member(path, "lastUpdatedDefinitionHash"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tags")? {
         b = b.set_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "tags"),
+            &crate::param_path::member(path, "tags"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -407,37 +407,37 @@ fn create_custom_model(
     if let Some(x) = crate::convert::field(&d, "modelName")? {
         b = b.set_model_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelName"),
+            &crate::param_path::member(path, "modelName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelSourceConfig")? {
         b = b.set_model_source_config(Some(model_data_source(
             &x,
-            &crate::convert::member_path(path, "modelSourceConfig"),
+            &crate::param_path::member(path, "modelSourceConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelKmsKeyArn")? {
         b = b.set_model_kms_key_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelKmsKeyArn"),
+            &crate::param_path::member(path, "modelKmsKeyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "roleArn")? {
         b = b.set_role_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "roleArn"),
+            &crate::param_path::member(path, "roleArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelTags")? {
         b = b.set_model_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "modelTags"),
+            &crate::param_path::member(path, "modelTags"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -457,31 +457,31 @@ fn create_custom_model_deployment(
     if let Some(x) = crate::convert::field(&d, "modelDeploymentName")? {
         b = b.set_model_deployment_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelDeploymentName"),
+            &crate::param_path::member(path, "modelDeploymentName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelArn")? {
         b = b.set_model_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelArn"),
+            &crate::param_path::member(path, "modelArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tags")? {
         b = b.set_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "tags"),
+            &crate::param_path::member(path, "tags"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -501,61 +501,61 @@ fn create_evaluation_job(
     if let Some(x) = crate::convert::field(&d, "jobName")? {
         b = b.set_job_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobName"),
+            &crate::param_path::member(path, "jobName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "jobDescription")? {
         b = b.set_job_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobDescription"),
+            &crate::param_path::member(path, "jobDescription"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "roleArn")? {
         b = b.set_role_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "roleArn"),
+            &crate::param_path::member(path, "roleArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "customerEncryptionKeyId")? {
         b = b.set_customer_encryption_key_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "customerEncryptionKeyId"),
+            &crate::param_path::member(path, "customerEncryptionKeyId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "jobTags")? {
         b = b.set_job_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "jobTags"),
+            &crate::param_path::member(path, "jobTags"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "applicationType")? {
         b = b.set_application_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "applicationType"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "applicationType"))
                 .map(|s| aws_sdk_bedrock::types::ApplicationType::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "evaluationConfig")? {
         b = b.set_evaluation_config(Some(evaluation_config(
             &x,
-            &crate::convert::member_path(path, "evaluationConfig"),
+            &crate::param_path::member(path, "evaluationConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "inferenceConfig")? {
         b = b.set_inference_config(Some(evaluation_inference_config(
             &x,
-            &crate::convert::member_path(path, "inferenceConfig"),
+            &crate::param_path::member(path, "inferenceConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "outputDataConfig")? {
         b = b.set_output_data_config(Some(evaluation_output_data_config(
             &x,
-            &crate::convert::member_path(path, "outputDataConfig"),
+            &crate::param_path::member(path, "outputDataConfig"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -575,13 +575,13 @@ fn create_foundation_model_agreement(
     if let Some(x) = crate::convert::field(&d, "offerToken")? {
         b = b.set_offer_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "offerToken"),
+            &crate::param_path::member(path, "offerToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelId")? {
         b = b.set_model_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelId"),
+            &crate::param_path::member(path, "modelId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -601,38 +601,38 @@ fn create_guardrail(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "topicPolicyConfig")? {
         b = b.set_topic_policy_config(Some(guardrail_topic_policy_config(
             &x,
-            &crate::convert::member_path(path, "topicPolicyConfig"),
+            &crate::param_path::member(path, "topicPolicyConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "contentPolicyConfig")? {
         b = b.set_content_policy_config(Some(guardrail_content_policy_config(
             &x,
-            &crate::convert::member_path(path, "contentPolicyConfig"),
+            &crate::param_path::member(path, "contentPolicyConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "wordPolicyConfig")? {
         b = b.set_word_policy_config(Some(guardrail_word_policy_config(
             &x,
-            &crate::convert::member_path(path, "wordPolicyConfig"),
+            &crate::param_path::member(path, "wordPolicyConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sensitiveInformationPolicyConfig")? {
         b = b.set_sensitive_information_policy_config(Some(
             guardrail_sensitive_information_policy_config(
                 &x,
-                &crate::convert::member_path(path, "sensitiveInformationPolicyConfig"),
+                &crate::param_path::member(path, "sensitiveInformationPolicyConfig"),
             )?,
         ));
     }
@@ -640,7 +640,7 @@ fn create_guardrail(
         b = b.set_contextual_grounding_policy_config(Some(
             guardrail_contextual_grounding_policy_config(
                 &x,
-                &crate::convert::member_path(path, "contextualGroundingPolicyConfig"),
+                &crate::param_path::member(path, "contextualGroundingPolicyConfig"),
             )?,
         ));
     }
@@ -648,44 +648,44 @@ fn create_guardrail(
         b = b.set_automated_reasoning_policy_config(Some(
             guardrail_automated_reasoning_policy_config(
                 &x,
-                &crate::convert::member_path(path, "automatedReasoningPolicyConfig"),
+                &crate::param_path::member(path, "automatedReasoningPolicyConfig"),
             )?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "crossRegionConfig")? {
         b = b.set_cross_region_config(Some(guardrail_cross_region_config(
             &x,
-            &crate::convert::member_path(path, "crossRegionConfig"),
+            &crate::param_path::member(path, "crossRegionConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "blockedInputMessaging")? {
         b = b.set_blocked_input_messaging(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "blockedInputMessaging"),
+            &crate::param_path::member(path, "blockedInputMessaging"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "blockedOutputsMessaging")? {
         b = b.set_blocked_outputs_messaging(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "blockedOutputsMessaging"),
+            &crate::param_path::member(path, "blockedOutputsMessaging"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "kmsKeyId")? {
         b = b.set_kms_key_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "kmsKeyId"),
+            &crate::param_path::member(path, "kmsKeyId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tags")? {
         b = b.set_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "tags"),
+            &crate::param_path::member(path, "tags"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -705,19 +705,19 @@ fn create_guardrail_version(
     if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
         b = b.set_guardrail_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailIdentifier"),
+            &crate::param_path::member(path, "guardrailIdentifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -737,31 +737,31 @@ fn create_inference_profile(
     if let Some(x) = crate::convert::field(&d, "inferenceProfileName")? {
         b = b.set_inference_profile_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "inferenceProfileName"),
+            &crate::param_path::member(path, "inferenceProfileName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelSource")? {
         b = b.set_model_source(Some(inference_profile_model_source(
             &x,
-            &crate::convert::member_path(path, "modelSource"),
+            &crate::param_path::member(path, "modelSource"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tags")? {
         b = b.set_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "tags"),
+            &crate::param_path::member(path, "tags"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -781,37 +781,37 @@ fn create_marketplace_model_endpoint(
     if let Some(x) = crate::convert::field(&d, "modelSourceIdentifier")? {
         b = b.set_model_source_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelSourceIdentifier"),
+            &crate::param_path::member(path, "modelSourceIdentifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "endpointConfig")? {
         b = b.set_endpoint_config(Some(endpoint_config(
             &x,
-            &crate::convert::member_path(path, "endpointConfig"),
+            &crate::param_path::member(path, "endpointConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "acceptEula")? {
         b = b.set_accept_eula(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "acceptEula"),
+            &crate::param_path::member(path, "acceptEula"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "endpointName")? {
         b = b.set_endpoint_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "endpointName"),
+            &crate::param_path::member(path, "endpointName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tags")? {
         b = b.set_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "tags"),
+            &crate::param_path::member(path, "tags"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -831,31 +831,31 @@ fn create_model_copy_job(
     if let Some(x) = crate::convert::field(&d, "sourceModelArn")? {
         b = b.set_source_model_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "sourceModelArn"),
+            &crate::param_path::member(path, "sourceModelArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "targetModelName")? {
         b = b.set_target_model_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "targetModelName"),
+            &crate::param_path::member(path, "targetModelName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelKmsKeyId")? {
         b = b.set_model_kms_key_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelKmsKeyId"),
+            &crate::param_path::member(path, "modelKmsKeyId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "targetModelTags")? {
         b = b.set_target_model_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "targetModelTags"),
+            &crate::param_path::member(path, "targetModelTags"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -875,91 +875,91 @@ fn create_model_customization_job(
     if let Some(x) = crate::convert::field(&d, "jobName")? {
         b = b.set_job_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobName"),
+            &crate::param_path::member(path, "jobName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "customModelName")? {
         b = b.set_custom_model_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "customModelName"),
+            &crate::param_path::member(path, "customModelName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "roleArn")? {
         b = b.set_role_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "roleArn"),
+            &crate::param_path::member(path, "roleArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "baseModelIdentifier")? {
         b = b.set_base_model_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "baseModelIdentifier"),
+            &crate::param_path::member(path, "baseModelIdentifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "customizationType")? {
         b = b.set_customization_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "customizationType"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "customizationType"))
                 .map(|s| aws_sdk_bedrock::types::CustomizationType::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "customModelKmsKeyId")? {
         b = b.set_custom_model_kms_key_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "customModelKmsKeyId"),
+            &crate::param_path::member(path, "customModelKmsKeyId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "jobTags")? {
         b = b.set_job_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "jobTags"),
+            &crate::param_path::member(path, "jobTags"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "customModelTags")? {
         b = b.set_custom_model_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "customModelTags"),
+            &crate::param_path::member(path, "customModelTags"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "trainingDataConfig")? {
         b = b.set_training_data_config(Some(training_data_config(
             &x,
-            &crate::convert::member_path(path, "trainingDataConfig"),
+            &crate::param_path::member(path, "trainingDataConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "validationDataConfig")? {
         b = b.set_validation_data_config(Some(validation_data_config(
             &x,
-            &crate::convert::member_path(path, "validationDataConfig"),
+            &crate::param_path::member(path, "validationDataConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "outputDataConfig")? {
         b = b.set_output_data_config(Some(output_data_config(
             &x,
-            &crate::convert::member_path(path, "outputDataConfig"),
+            &crate::param_path::member(path, "outputDataConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "hyperParameters")? {
         b = b.set_hyper_parameters(Some(model_customization_hyper_parameters(
             &x,
-            &crate::convert::member_path(path, "hyperParameters"),
+            &crate::param_path::member(path, "hyperParameters"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "vpcConfig")? {
         b = b.set_vpc_config(Some(vpc_config(
             &x,
-            &crate::convert::member_path(path, "vpcConfig"),
+            &crate::param_path::member(path, "vpcConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "customizationConfig")? {
         b = b.set_customization_config(Some(customization_config(
             &x,
-            &crate::convert::member_path(path, "customizationConfig"),
+            &crate::param_path::member(path, "customizationConfig"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -979,55 +979,55 @@ fn create_model_import_job(
     if let Some(x) = crate::convert::field(&d, "jobName")? {
         b = b.set_job_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobName"),
+            &crate::param_path::member(path, "jobName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "importedModelName")? {
         b = b.set_imported_model_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "importedModelName"),
+            &crate::param_path::member(path, "importedModelName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "roleArn")? {
         b = b.set_role_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "roleArn"),
+            &crate::param_path::member(path, "roleArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelDataSource")? {
         b = b.set_model_data_source(Some(model_data_source(
             &x,
-            &crate::convert::member_path(path, "modelDataSource"),
+            &crate::param_path::member(path, "modelDataSource"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "jobTags")? {
         b = b.set_job_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "jobTags"),
+            &crate::param_path::member(path, "jobTags"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "importedModelTags")? {
         b = b.set_imported_model_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "importedModelTags"),
+            &crate::param_path::member(path, "importedModelTags"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "vpcConfig")? {
         b = b.set_vpc_config(Some(vpc_config(
             &x,
-            &crate::convert::member_path(path, "vpcConfig"),
+            &crate::param_path::member(path, "vpcConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "importedModelKmsKeyId")? {
         b = b.set_imported_model_kms_key_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "importedModelKmsKeyId"),
+            &crate::param_path::member(path, "importedModelKmsKeyId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1047,64 +1047,61 @@ fn create_model_invocation_job(
     if let Some(x) = crate::convert::field(&d, "jobName")? {
         b = b.set_job_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobName"),
+            &crate::param_path::member(path, "jobName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "roleArn")? {
         b = b.set_role_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "roleArn"),
+            &crate::param_path::member(path, "roleArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelId")? {
         b = b.set_model_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelId"),
+            &crate::param_path::member(path, "modelId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "inputDataConfig")? {
         b = b.set_input_data_config(Some(model_invocation_job_input_data_config(
             &x,
-            &crate::convert::member_path(path, "inputDataConfig"),
+            &crate::param_path::member(path, "inputDataConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "outputDataConfig")? {
         b = b.set_output_data_config(Some(model_invocation_job_output_data_config(
             &x,
-            &crate::convert::member_path(path, "outputDataConfig"),
+            &crate::param_path::member(path, "outputDataConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "vpcConfig")? {
         b = b.set_vpc_config(Some(vpc_config(
             &x,
-            &crate::convert::member_path(path, "vpcConfig"),
+            &crate::param_path::member(path, "vpcConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "timeoutDurationInHours")? {
         b = b.set_timeout_duration_in_hours(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "timeoutDurationInHours"),
+            &crate::param_path::member(path, "timeoutDurationInHours"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tags")? {
         b = b.set_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "tags"),
+            &crate::param_path::member(path, "tags"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelInvocationType")? {
         b = b.set_model_invocation_type(Some(
-            crate::convert::to_string(
-                &x,
-                &crate::convert::member_path(path, "modelInvocationType"),
-            )
-            .map(|s| aws_sdk_bedrock::types::ModelInvocationType::from(s.as_str()))?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, "modelInvocationType"))
+                .map(|s| aws_sdk_bedrock::types::ModelInvocationType::from(s.as_str()))?,
         ));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1124,43 +1121,43 @@ fn create_prompt_router(
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "promptRouterName")? {
         b = b.set_prompt_router_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "promptRouterName"),
+            &crate::param_path::member(path, "promptRouterName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "models")? {
         b = b.set_models(Some(prompt_router_target_models(
             &x,
-            &crate::convert::member_path(path, "models"),
+            &crate::param_path::member(path, "models"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "routingCriteria")? {
         b = b.set_routing_criteria(Some(routing_criteria(
             &x,
-            &crate::convert::member_path(path, "routingCriteria"),
+            &crate::param_path::member(path, "routingCriteria"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "fallbackModel")? {
         b = b.set_fallback_model(Some(prompt_router_target_model(
             &x,
-            &crate::convert::member_path(path, "fallbackModel"),
+            &crate::param_path::member(path, "fallbackModel"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tags")? {
         b = b.set_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "tags"),
+            &crate::param_path::member(path, "tags"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1180,37 +1177,37 @@ fn create_provisioned_model_throughput(
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelUnits")? {
         b = b.set_model_units(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "modelUnits"),
+            &crate::param_path::member(path, "modelUnits"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "provisionedModelName")? {
         b = b.set_provisioned_model_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "provisionedModelName"),
+            &crate::param_path::member(path, "provisionedModelName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelId")? {
         b = b.set_model_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelId"),
+            &crate::param_path::member(path, "modelId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "commitmentDuration")? {
         b = b.set_commitment_duration(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "commitmentDuration"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "commitmentDuration"))
                 .map(|s| aws_sdk_bedrock::types::CommitmentDuration::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "tags")? {
         b = b.set_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "tags"),
+            &crate::param_path::member(path, "tags"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1230,13 +1227,13 @@ fn delete_automated_reasoning_policy(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "force")? {
         b = b.set_force(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "force"),
+            &crate::param_path::member(path, "force"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1256,19 +1253,19 @@ fn delete_automated_reasoning_policy_build_workflow(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
         b = b.set_build_workflow_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "buildWorkflowId"),
+            &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "lastUpdatedAt")? {
         b = b.set_last_updated_at(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "lastUpdatedAt"),
+            &crate::param_path::member(path, "lastUpdatedAt"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1288,19 +1285,19 @@ fn delete_automated_reasoning_policy_test_case(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "testCaseId")? {
         b = b.set_test_case_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "testCaseId"),
+            &crate::param_path::member(path, "testCaseId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "lastUpdatedAt")? {
         b = b.set_last_updated_at(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "lastUpdatedAt"),
+            &crate::param_path::member(path, "lastUpdatedAt"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1320,7 +1317,7 @@ fn delete_custom_model(
     if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
         b = b.set_model_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelIdentifier"),
+            &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1340,7 +1337,7 @@ fn delete_custom_model_deployment(
     if let Some(x) = crate::convert::field(&d, "customModelDeploymentIdentifier")? {
         b = b.set_custom_model_deployment_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "customModelDeploymentIdentifier"),
+            &crate::param_path::member(path, "customModelDeploymentIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1360,7 +1357,7 @@ fn delete_enforced_guardrail_configuration(
     if let Some(x) = crate::convert::field(&d, "configId")? {
         b = b.set_config_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "configId"),
+            &crate::param_path::member(path, "configId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1380,7 +1377,7 @@ fn delete_foundation_model_agreement(
     if let Some(x) = crate::convert::field(&d, "modelId")? {
         b = b.set_model_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelId"),
+            &crate::param_path::member(path, "modelId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1400,13 +1397,13 @@ fn delete_guardrail(
     if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
         b = b.set_guardrail_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailIdentifier"),
+            &crate::param_path::member(path, "guardrailIdentifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "guardrailVersion")? {
         b = b.set_guardrail_version(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailVersion"),
+            &crate::param_path::member(path, "guardrailVersion"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1426,7 +1423,7 @@ fn delete_imported_model(
     if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
         b = b.set_model_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelIdentifier"),
+            &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1446,7 +1443,7 @@ fn delete_inference_profile(
     if let Some(x) = crate::convert::field(&d, "inferenceProfileIdentifier")? {
         b = b.set_inference_profile_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "inferenceProfileIdentifier"),
+            &crate::param_path::member(path, "inferenceProfileIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1466,7 +1463,7 @@ fn delete_marketplace_model_endpoint(
     if let Some(x) = crate::convert::field(&d, "endpointArn")? {
         b = b.set_endpoint_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "endpointArn"),
+            &crate::param_path::member(path, "endpointArn"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1500,7 +1497,7 @@ fn delete_prompt_router(
     if let Some(x) = crate::convert::field(&d, "promptRouterArn")? {
         b = b.set_prompt_router_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "promptRouterArn"),
+            &crate::param_path::member(path, "promptRouterArn"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1520,7 +1517,7 @@ fn delete_provisioned_model_throughput(
     if let Some(x) = crate::convert::field(&d, "provisionedModelId")? {
         b = b.set_provisioned_model_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "provisionedModelId"),
+            &crate::param_path::member(path, "provisionedModelId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1540,7 +1537,7 @@ fn delete_resource_policy(
     if let Some(x) = crate::convert::field(&d, "resourceArn")? {
         b = b.set_resource_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "resourceArn"),
+            &crate::param_path::member(path, "resourceArn"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1560,7 +1557,7 @@ fn deregister_marketplace_model_endpoint(
     if let Some(x) = crate::convert::field(&d, "endpointArn")? {
         b = b.set_endpoint_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "endpointArn"),
+            &crate::param_path::member(path, "endpointArn"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1580,7 +1577,7 @@ fn export_automated_reasoning_policy_version(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1600,7 +1597,7 @@ fn get_advanced_prompt_optimization_job(
     if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
         b = b.set_job_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobIdentifier"),
+            &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1620,7 +1617,7 @@ fn get_automated_reasoning_policy(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1640,13 +1637,13 @@ fn get_automated_reasoning_policy_annotations(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
         b = b.set_build_workflow_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "buildWorkflowId"),
+            &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1666,13 +1663,13 @@ fn get_automated_reasoning_policy_build_workflow(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
         b = b.set_build_workflow_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "buildWorkflowId"),
+            &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1692,18 +1689,18 @@ fn get_automated_reasoning_policy_build_workflow_result_assets(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
         b = b.set_build_workflow_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "buildWorkflowId"),
+            &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "assetType")? {
         b = b.set_asset_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "assetType")).map(
+            crate::convert::to_string(&x, &crate::param_path::member(path, "assetType")).map(
                 |s| {
                     aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildResultAssetType::from(
                         s.as_str(),
@@ -1715,7 +1712,7 @@ fn get_automated_reasoning_policy_build_workflow_result_assets(
     if let Some(x) = crate::convert::field(&d, "assetId")? {
         b = b.set_asset_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "assetId"),
+            &crate::param_path::member(path, "assetId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1735,13 +1732,13 @@ fn get_automated_reasoning_policy_next_scenario(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
         b = b.set_build_workflow_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "buildWorkflowId"),
+            &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1761,13 +1758,13 @@ fn get_automated_reasoning_policy_test_case(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "testCaseId")? {
         b = b.set_test_case_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "testCaseId"),
+            &crate::param_path::member(path, "testCaseId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1787,19 +1784,19 @@ fn get_automated_reasoning_policy_test_result(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
         b = b.set_build_workflow_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "buildWorkflowId"),
+            &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "testCaseId")? {
         b = b.set_test_case_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "testCaseId"),
+            &crate::param_path::member(path, "testCaseId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1819,7 +1816,7 @@ fn get_custom_model(
     if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
         b = b.set_model_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelIdentifier"),
+            &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1839,7 +1836,7 @@ fn get_custom_model_deployment(
     if let Some(x) = crate::convert::field(&d, "customModelDeploymentIdentifier")? {
         b = b.set_custom_model_deployment_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "customModelDeploymentIdentifier"),
+            &crate::param_path::member(path, "customModelDeploymentIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1859,7 +1856,7 @@ fn get_evaluation_job(
     if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
         b = b.set_job_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobIdentifier"),
+            &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1879,7 +1876,7 @@ fn get_foundation_model(
     if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
         b = b.set_model_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelIdentifier"),
+            &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1899,7 +1896,7 @@ fn get_foundation_model_availability(
     if let Some(x) = crate::convert::field(&d, "modelId")? {
         b = b.set_model_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelId"),
+            &crate::param_path::member(path, "modelId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1919,13 +1916,13 @@ fn get_guardrail(
     if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
         b = b.set_guardrail_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailIdentifier"),
+            &crate::param_path::member(path, "guardrailIdentifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "guardrailVersion")? {
         b = b.set_guardrail_version(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailVersion"),
+            &crate::param_path::member(path, "guardrailVersion"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1945,7 +1942,7 @@ fn get_imported_model(
     if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
         b = b.set_model_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelIdentifier"),
+            &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1965,7 +1962,7 @@ fn get_inference_profile(
     if let Some(x) = crate::convert::field(&d, "inferenceProfileIdentifier")? {
         b = b.set_inference_profile_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "inferenceProfileIdentifier"),
+            &crate::param_path::member(path, "inferenceProfileIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -1985,7 +1982,7 @@ fn get_marketplace_model_endpoint(
     if let Some(x) = crate::convert::field(&d, "endpointArn")? {
         b = b.set_endpoint_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "endpointArn"),
+            &crate::param_path::member(path, "endpointArn"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2005,7 +2002,7 @@ fn get_model_copy_job(
     if let Some(x) = crate::convert::field(&d, "jobArn")? {
         b = b.set_job_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobArn"),
+            &crate::param_path::member(path, "jobArn"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2025,7 +2022,7 @@ fn get_model_customization_job(
     if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
         b = b.set_job_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobIdentifier"),
+            &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2045,7 +2042,7 @@ fn get_model_import_job(
     if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
         b = b.set_job_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobIdentifier"),
+            &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2065,7 +2062,7 @@ fn get_model_invocation_job(
     if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
         b = b.set_job_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobIdentifier"),
+            &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2099,7 +2096,7 @@ fn get_prompt_router(
     if let Some(x) = crate::convert::field(&d, "promptRouterArn")? {
         b = b.set_prompt_router_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "promptRouterArn"),
+            &crate::param_path::member(path, "promptRouterArn"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2119,7 +2116,7 @@ fn get_provisioned_model_throughput(
     if let Some(x) = crate::convert::field(&d, "provisionedModelId")? {
         b = b.set_provisioned_model_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "provisionedModelId"),
+            &crate::param_path::member(path, "provisionedModelId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2139,7 +2136,7 @@ fn get_resource_policy(
     if let Some(x) = crate::convert::field(&d, "resourceArn")? {
         b = b.set_resource_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "resourceArn"),
+            &crate::param_path::member(path, "resourceArn"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2173,24 +2170,24 @@ fn list_advanced_prompt_optimization_jobs(
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sortBy")? {
         b = b.set_sort_by(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortBy"))
                 .map(|s| aws_sdk_bedrock::types::SortJobsBy::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "sortOrder")? {
         b = b.set_sort_order(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortOrder"))
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
@@ -2211,19 +2208,19 @@ fn list_automated_reasoning_policies(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2243,19 +2240,19 @@ fn list_automated_reasoning_policy_build_workflows(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2275,19 +2272,19 @@ fn list_automated_reasoning_policy_test_cases(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2307,25 +2304,25 @@ fn list_automated_reasoning_policy_test_results(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
         b = b.set_build_workflow_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "buildWorkflowId"),
+            &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2345,55 +2342,55 @@ fn list_custom_model_deployments(
     if let Some(x) = crate::convert::field(&d, "createdBefore")? {
         b = b.set_created_before(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "createdBefore"),
+            &crate::param_path::member(path, "createdBefore"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "createdAfter")? {
         b = b.set_created_after(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "createdAfter"),
+            &crate::param_path::member(path, "createdAfter"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nameContains")? {
         b = b.set_name_contains(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nameContains"),
+            &crate::param_path::member(path, "nameContains"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sortBy")? {
         b = b.set_sort_by(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortBy"))
                 .map(|s| aws_sdk_bedrock::types::SortModelsBy::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "sortOrder")? {
         b = b.set_sort_order(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortOrder"))
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "statusEquals")? {
         b = b.set_status_equals(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "statusEquals"))
                 .map(|s| aws_sdk_bedrock::types::CustomModelDeploymentStatus::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "modelArnEquals")? {
         b = b.set_model_arn_equals(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelArnEquals"),
+            &crate::param_path::member(path, "modelArnEquals"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2413,66 +2410,66 @@ fn list_custom_models(
     if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
         b = b.set_creation_time_before(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeBefore"),
+            &crate::param_path::member(path, "creationTimeBefore"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
         b = b.set_creation_time_after(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeAfter"),
+            &crate::param_path::member(path, "creationTimeAfter"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nameContains")? {
         b = b.set_name_contains(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nameContains"),
+            &crate::param_path::member(path, "nameContains"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "baseModelArnEquals")? {
         b = b.set_base_model_arn_equals(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "baseModelArnEquals"),
+            &crate::param_path::member(path, "baseModelArnEquals"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "foundationModelArnEquals")? {
         b = b.set_foundation_model_arn_equals(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "foundationModelArnEquals"),
+            &crate::param_path::member(path, "foundationModelArnEquals"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sortBy")? {
         b = b.set_sort_by(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortBy"))
                 .map(|s| aws_sdk_bedrock::types::SortModelsBy::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "sortOrder")? {
         b = b.set_sort_order(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortOrder"))
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "isOwned")? {
         b = b.set_is_owned(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "isOwned"),
+            &crate::param_path::member(path, "isOwned"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelStatus")? {
         b = b.set_model_status(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "modelStatus"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "modelStatus"))
                 .map(|s| aws_sdk_bedrock::types::ModelStatus::from(s.as_str()))?,
         ));
     }
@@ -2493,7 +2490,7 @@ fn list_enforced_guardrails_configuration(
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2513,18 +2510,18 @@ fn list_evaluation_jobs(
     if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
         b = b.set_creation_time_after(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeAfter"),
+            &crate::param_path::member(path, "creationTimeAfter"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
         b = b.set_creation_time_before(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeBefore"),
+            &crate::param_path::member(path, "creationTimeBefore"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "statusEquals")? {
         b = b.set_status_equals(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "statusEquals"))
                 .map(|s| aws_sdk_bedrock::types::EvaluationJobStatus::from(s.as_str()))?,
         ));
     }
@@ -2532,7 +2529,7 @@ fn list_evaluation_jobs(
         b = b.set_application_type_equals(Some(
             crate::convert::to_string(
                 &x,
-                &crate::convert::member_path(path, "applicationTypeEquals"),
+                &crate::param_path::member(path, "applicationTypeEquals"),
             )
             .map(|s| aws_sdk_bedrock::types::ApplicationType::from(s.as_str()))?,
         ));
@@ -2540,30 +2537,30 @@ fn list_evaluation_jobs(
     if let Some(x) = crate::convert::field(&d, "nameContains")? {
         b = b.set_name_contains(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nameContains"),
+            &crate::param_path::member(path, "nameContains"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sortBy")? {
         b = b.set_sort_by(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortBy"))
                 .map(|s| aws_sdk_bedrock::types::SortJobsBy::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "sortOrder")? {
         b = b.set_sort_order(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortOrder"))
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
@@ -2584,12 +2581,12 @@ fn list_foundation_model_agreement_offers(
     if let Some(x) = crate::convert::field(&d, "modelId")? {
         b = b.set_model_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelId"),
+            &crate::param_path::member(path, "modelId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "offerType")? {
         b = b.set_offer_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "offerType"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "offerType"))
                 .map(|s| aws_sdk_bedrock::types::OfferType::from(s.as_str()))?,
         ));
     }
@@ -2610,27 +2607,24 @@ fn list_foundation_models(
     if let Some(x) = crate::convert::field(&d, "byProvider")? {
         b = b.set_by_provider(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "byProvider"),
+            &crate::param_path::member(path, "byProvider"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "byCustomizationType")? {
         b = b.set_by_customization_type(Some(
-            crate::convert::to_string(
-                &x,
-                &crate::convert::member_path(path, "byCustomizationType"),
-            )
-            .map(|s| aws_sdk_bedrock::types::ModelCustomization::from(s.as_str()))?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, "byCustomizationType"))
+                .map(|s| aws_sdk_bedrock::types::ModelCustomization::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "byOutputModality")? {
         b = b.set_by_output_modality(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "byOutputModality"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "byOutputModality"))
                 .map(|s| aws_sdk_bedrock::types::ModelModality::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "byInferenceType")? {
         b = b.set_by_inference_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "byInferenceType"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "byInferenceType"))
                 .map(|s| aws_sdk_bedrock::types::InferenceType::from(s.as_str()))?,
         ));
     }
@@ -2651,19 +2645,19 @@ fn list_guardrails(
     if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
         b = b.set_guardrail_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailIdentifier"),
+            &crate::param_path::member(path, "guardrailIdentifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2683,42 +2677,42 @@ fn list_imported_models(
     if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
         b = b.set_creation_time_before(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeBefore"),
+            &crate::param_path::member(path, "creationTimeBefore"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
         b = b.set_creation_time_after(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeAfter"),
+            &crate::param_path::member(path, "creationTimeAfter"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nameContains")? {
         b = b.set_name_contains(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nameContains"),
+            &crate::param_path::member(path, "nameContains"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sortBy")? {
         b = b.set_sort_by(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortBy"))
                 .map(|s| aws_sdk_bedrock::types::SortModelsBy::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "sortOrder")? {
         b = b.set_sort_order(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortOrder"))
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
@@ -2739,18 +2733,18 @@ fn list_inference_profiles(
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "typeEquals")? {
         b = b.set_type_equals(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "typeEquals"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "typeEquals"))
                 .map(|s| aws_sdk_bedrock::types::InferenceProfileType::from(s.as_str()))?,
         ));
     }
@@ -2771,19 +2765,19 @@ fn list_marketplace_model_endpoints(
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelSourceEquals")? {
         b = b.set_model_source_equals(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelSourceEquals"),
+            &crate::param_path::member(path, "modelSourceEquals"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -2803,60 +2797,60 @@ fn list_model_copy_jobs(
     if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
         b = b.set_creation_time_after(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeAfter"),
+            &crate::param_path::member(path, "creationTimeAfter"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
         b = b.set_creation_time_before(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeBefore"),
+            &crate::param_path::member(path, "creationTimeBefore"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "statusEquals")? {
         b = b.set_status_equals(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "statusEquals"))
                 .map(|s| aws_sdk_bedrock::types::ModelCopyJobStatus::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "sourceAccountEquals")? {
         b = b.set_source_account_equals(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "sourceAccountEquals"),
+            &crate::param_path::member(path, "sourceAccountEquals"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sourceModelArnEquals")? {
         b = b.set_source_model_arn_equals(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "sourceModelArnEquals"),
+            &crate::param_path::member(path, "sourceModelArnEquals"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "targetModelNameContains")? {
         b = b.set_target_model_name_contains(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "targetModelNameContains"),
+            &crate::param_path::member(path, "targetModelNameContains"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sortBy")? {
         b = b.set_sort_by(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortBy"))
                 .map(|s| aws_sdk_bedrock::types::SortJobsBy::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "sortOrder")? {
         b = b.set_sort_order(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortOrder"))
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
@@ -2877,48 +2871,48 @@ fn list_model_customization_jobs(
     if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
         b = b.set_creation_time_after(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeAfter"),
+            &crate::param_path::member(path, "creationTimeAfter"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
         b = b.set_creation_time_before(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeBefore"),
+            &crate::param_path::member(path, "creationTimeBefore"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "statusEquals")? {
         b = b.set_status_equals(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "statusEquals"))
                 .map(|s| aws_sdk_bedrock::types::FineTuningJobStatus::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "nameContains")? {
         b = b.set_name_contains(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nameContains"),
+            &crate::param_path::member(path, "nameContains"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sortBy")? {
         b = b.set_sort_by(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortBy"))
                 .map(|s| aws_sdk_bedrock::types::SortJobsBy::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "sortOrder")? {
         b = b.set_sort_order(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortOrder"))
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
@@ -2939,48 +2933,48 @@ fn list_model_import_jobs(
     if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
         b = b.set_creation_time_after(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeAfter"),
+            &crate::param_path::member(path, "creationTimeAfter"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
         b = b.set_creation_time_before(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeBefore"),
+            &crate::param_path::member(path, "creationTimeBefore"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "statusEquals")? {
         b = b.set_status_equals(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "statusEquals"))
                 .map(|s| aws_sdk_bedrock::types::ModelImportJobStatus::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "nameContains")? {
         b = b.set_name_contains(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nameContains"),
+            &crate::param_path::member(path, "nameContains"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sortBy")? {
         b = b.set_sort_by(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortBy"))
                 .map(|s| aws_sdk_bedrock::types::SortJobsBy::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "sortOrder")? {
         b = b.set_sort_order(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortOrder"))
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
@@ -3001,48 +2995,48 @@ fn list_model_invocation_jobs(
     if let Some(x) = crate::convert::field(&d, "submitTimeAfter")? {
         b = b.set_submit_time_after(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "submitTimeAfter"),
+            &crate::param_path::member(path, "submitTimeAfter"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "submitTimeBefore")? {
         b = b.set_submit_time_before(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "submitTimeBefore"),
+            &crate::param_path::member(path, "submitTimeBefore"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "statusEquals")? {
         b = b.set_status_equals(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "statusEquals"))
                 .map(|s| aws_sdk_bedrock::types::ModelInvocationJobStatus::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "nameContains")? {
         b = b.set_name_contains(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nameContains"),
+            &crate::param_path::member(path, "nameContains"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sortBy")? {
         b = b.set_sort_by(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortBy"))
                 .map(|s| aws_sdk_bedrock::types::SortJobsBy::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "sortOrder")? {
         b = b.set_sort_order(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortOrder"))
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
@@ -3063,18 +3057,18 @@ fn list_prompt_routers(
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "type"))
                 .map(|s| aws_sdk_bedrock::types::PromptRouterType::from(s.as_str()))?,
         ));
     }
@@ -3095,54 +3089,54 @@ fn list_provisioned_model_throughputs(
     if let Some(x) = crate::convert::field(&d, "creationTimeAfter")? {
         b = b.set_creation_time_after(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeAfter"),
+            &crate::param_path::member(path, "creationTimeAfter"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "creationTimeBefore")? {
         b = b.set_creation_time_before(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "creationTimeBefore"),
+            &crate::param_path::member(path, "creationTimeBefore"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "statusEquals")? {
         b = b.set_status_equals(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "statusEquals"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "statusEquals"))
                 .map(|s| aws_sdk_bedrock::types::ProvisionedModelStatus::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "modelArnEquals")? {
         b = b.set_model_arn_equals(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelArnEquals"),
+            &crate::param_path::member(path, "modelArnEquals"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nameContains")? {
         b = b.set_name_contains(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nameContains"),
+            &crate::param_path::member(path, "nameContains"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResults")? {
         b = b.set_max_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResults"),
+            &crate::param_path::member(path, "maxResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "nextToken")? {
         b = b.set_next_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "nextToken"),
+            &crate::param_path::member(path, "nextToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sortBy")? {
         b = b.set_sort_by(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortBy"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortBy"))
                 .map(|s| aws_sdk_bedrock::types::SortByProvisionedModels::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "sortOrder")? {
         b = b.set_sort_order(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sortOrder"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sortOrder"))
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
@@ -3163,7 +3157,7 @@ fn list_tags_for_resource(
     if let Some(x) = crate::convert::field(&d, "resourceARN")? {
         b = b.set_resource_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "resourceARN"),
+            &crate::param_path::member(path, "resourceARN"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3183,14 +3177,14 @@ fn put_enforced_guardrail_configuration(
     if let Some(x) = crate::convert::field(&d, "configId")? {
         b = b.set_config_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "configId"),
+            &crate::param_path::member(path, "configId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "guardrailInferenceConfig")? {
         b = b.set_guardrail_inference_config(Some(
             account_enforced_guardrail_inference_input_configuration(
                 &x,
-                &crate::convert::member_path(path, "guardrailInferenceConfig"),
+                &crate::param_path::member(path, "guardrailInferenceConfig"),
             )?,
         ));
     }
@@ -3211,7 +3205,7 @@ fn put_model_invocation_logging_configuration(
     if let Some(x) = crate::convert::field(&d, "loggingConfig")? {
         b = b.set_logging_config(Some(logging_config(
             &x,
-            &crate::convert::member_path(path, "loggingConfig"),
+            &crate::param_path::member(path, "loggingConfig"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3231,13 +3225,13 @@ fn put_resource_policy(
     if let Some(x) = crate::convert::field(&d, "resourceArn")? {
         b = b.set_resource_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "resourceArn"),
+            &crate::param_path::member(path, "resourceArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "resourcePolicy")? {
         b = b.set_resource_policy(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "resourcePolicy"),
+            &crate::param_path::member(path, "resourcePolicy"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3257,7 +3251,7 @@ fn put_use_case_for_model_access(
     if let Some(x) = crate::convert::field(&d, "formData")? {
         b = b.set_form_data(Some(crate::convert::to_blob(
             &x,
-            &crate::convert::member_path(path, "formData"),
+            &crate::param_path::member(path, "formData"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3277,13 +3271,13 @@ fn register_marketplace_model_endpoint(
     if let Some(x) = crate::convert::field(&d, "endpointIdentifier")? {
         b = b.set_endpoint_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "endpointIdentifier"),
+            &crate::param_path::member(path, "endpointIdentifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelSourceIdentifier")? {
         b = b.set_model_source_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelSourceIdentifier"),
+            &crate::param_path::member(path, "modelSourceIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3303,12 +3297,12 @@ fn start_automated_reasoning_policy_build_workflow(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "buildWorkflowType")? {
         b = b.set_build_workflow_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "buildWorkflowType"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "buildWorkflowType"))
                 .map(|s| {
                     aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowType::from(
                         s.as_str(),
@@ -3319,13 +3313,13 @@ fn start_automated_reasoning_policy_build_workflow(
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sourceContent")? {
         b = b.set_source_content(Some(automated_reasoning_policy_build_workflow_source(
             &x,
-            &crate::convert::member_path(path, "sourceContent"),
+            &crate::param_path::member(path, "sourceContent"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3345,25 +3339,25 @@ fn start_automated_reasoning_policy_test_workflow(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
         b = b.set_build_workflow_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "buildWorkflowId"),
+            &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "testCaseIds")? {
         b = b.set_test_case_ids(Some(automated_reasoning_policy_test_case_id_list(
             &x,
-            &crate::convert::member_path(path, "testCaseIds"),
+            &crate::param_path::member(path, "testCaseIds"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3383,7 +3377,7 @@ fn stop_advanced_prompt_optimization_job(
     if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
         b = b.set_job_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobIdentifier"),
+            &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3403,7 +3397,7 @@ fn stop_evaluation_job(
     if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
         b = b.set_job_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobIdentifier"),
+            &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3423,7 +3417,7 @@ fn stop_model_customization_job(
     if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
         b = b.set_job_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobIdentifier"),
+            &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3443,7 +3437,7 @@ fn stop_model_invocation_job(
     if let Some(x) = crate::convert::field(&d, "jobIdentifier")? {
         b = b.set_job_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "jobIdentifier"),
+            &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3463,13 +3457,13 @@ fn tag_resource(
     if let Some(x) = crate::convert::field(&d, "resourceARN")? {
         b = b.set_resource_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "resourceARN"),
+            &crate::param_path::member(path, "resourceARN"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tags")? {
         b = b.set_tags(Some(tag_list(
             &x,
-            &crate::convert::member_path(path, "tags"),
+            &crate::param_path::member(path, "tags"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3489,13 +3483,13 @@ fn untag_resource(
     if let Some(x) = crate::convert::field(&d, "resourceARN")? {
         b = b.set_resource_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "resourceARN"),
+            &crate::param_path::member(path, "resourceARN"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tagKeys")? {
         b = b.set_tag_keys(Some(tag_key_list(
             &x,
-            &crate::convert::member_path(path, "tagKeys"),
+            &crate::param_path::member(path, "tagKeys"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3515,25 +3509,25 @@ fn update_automated_reasoning_policy(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "policyDefinition")? {
         b = b.set_policy_definition(Some(automated_reasoning_policy_definition(
             &x,
-            &crate::convert::member_path(path, "policyDefinition"),
+            &crate::param_path::member(path, "policyDefinition"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3553,25 +3547,25 @@ fn update_automated_reasoning_policy_annotations(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "buildWorkflowId")? {
         b = b.set_build_workflow_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "buildWorkflowId"),
+            &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "annotations")? {
         b = b.set_annotations(Some(automated_reasoning_policy_annotation_list(
             &x,
-            &crate::convert::member_path(path, "annotations"),
+            &crate::param_path::member(path, "annotations"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "lastUpdatedAnnotationSetHash")? {
         b = b.set_last_updated_annotation_set_hash(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "lastUpdatedAnnotationSetHash"),
+            &crate::param_path::member(path, "lastUpdatedAnnotationSetHash"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3591,38 +3585,38 @@ fn update_automated_reasoning_policy_test_case(
     if let Some(x) = crate::convert::field(&d, "policyArn")? {
         b = b.set_policy_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "policyArn"),
+            &crate::param_path::member(path, "policyArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "testCaseId")? {
         b = b.set_test_case_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "testCaseId"),
+            &crate::param_path::member(path, "testCaseId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "guardContent")? {
         b = b.set_guard_content(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardContent"),
+            &crate::param_path::member(path, "guardContent"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "queryContent")? {
         b = b.set_query_content(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "queryContent"),
+            &crate::param_path::member(path, "queryContent"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "lastUpdatedAt")? {
         b = b.set_last_updated_at(Some(crate::convert::to_datetime(
             &x,
-            &crate::convert::member_path(path, "lastUpdatedAt"),
+            &crate::param_path::member(path, "lastUpdatedAt"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "expectedAggregatedFindingsResult")? {
         b = b.set_expected_aggregated_findings_result(Some(
             crate::convert::to_string(
                 &x,
-                &crate::convert::member_path(path, "expectedAggregatedFindingsResult"),
+                &crate::param_path::member(path, "expectedAggregatedFindingsResult"),
             )
             .map(|s| aws_sdk_bedrock::types::AutomatedReasoningCheckResult::from(s.as_str()))?,
         ));
@@ -3630,13 +3624,13 @@ fn update_automated_reasoning_policy_test_case(
     if let Some(x) = crate::convert::field(&d, "confidenceThreshold")? {
         b = b.set_confidence_threshold(Some(crate::convert::to_f64(
             &x,
-            &crate::convert::member_path(path, "confidenceThreshold"),
+            &crate::param_path::member(path, "confidenceThreshold"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3656,13 +3650,13 @@ fn update_custom_model_deployment(
     if let Some(x) = crate::convert::field(&d, "modelArn")? {
         b = b.set_model_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelArn"),
+            &crate::param_path::member(path, "modelArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "customModelDeploymentIdentifier")? {
         b = b.set_custom_model_deployment_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "customModelDeploymentIdentifier"),
+            &crate::param_path::member(path, "customModelDeploymentIdentifier"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3682,44 +3676,44 @@ fn update_guardrail(
     if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
         b = b.set_guardrail_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailIdentifier"),
+            &crate::param_path::member(path, "guardrailIdentifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "topicPolicyConfig")? {
         b = b.set_topic_policy_config(Some(guardrail_topic_policy_config(
             &x,
-            &crate::convert::member_path(path, "topicPolicyConfig"),
+            &crate::param_path::member(path, "topicPolicyConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "contentPolicyConfig")? {
         b = b.set_content_policy_config(Some(guardrail_content_policy_config(
             &x,
-            &crate::convert::member_path(path, "contentPolicyConfig"),
+            &crate::param_path::member(path, "contentPolicyConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "wordPolicyConfig")? {
         b = b.set_word_policy_config(Some(guardrail_word_policy_config(
             &x,
-            &crate::convert::member_path(path, "wordPolicyConfig"),
+            &crate::param_path::member(path, "wordPolicyConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sensitiveInformationPolicyConfig")? {
         b = b.set_sensitive_information_policy_config(Some(
             guardrail_sensitive_information_policy_config(
                 &x,
-                &crate::convert::member_path(path, "sensitiveInformationPolicyConfig"),
+                &crate::param_path::member(path, "sensitiveInformationPolicyConfig"),
             )?,
         ));
     }
@@ -3727,7 +3721,7 @@ fn update_guardrail(
         b = b.set_contextual_grounding_policy_config(Some(
             guardrail_contextual_grounding_policy_config(
                 &x,
-                &crate::convert::member_path(path, "contextualGroundingPolicyConfig"),
+                &crate::param_path::member(path, "contextualGroundingPolicyConfig"),
             )?,
         ));
     }
@@ -3735,32 +3729,32 @@ fn update_guardrail(
         b = b.set_automated_reasoning_policy_config(Some(
             guardrail_automated_reasoning_policy_config(
                 &x,
-                &crate::convert::member_path(path, "automatedReasoningPolicyConfig"),
+                &crate::param_path::member(path, "automatedReasoningPolicyConfig"),
             )?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "crossRegionConfig")? {
         b = b.set_cross_region_config(Some(guardrail_cross_region_config(
             &x,
-            &crate::convert::member_path(path, "crossRegionConfig"),
+            &crate::param_path::member(path, "crossRegionConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "blockedInputMessaging")? {
         b = b.set_blocked_input_messaging(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "blockedInputMessaging"),
+            &crate::param_path::member(path, "blockedInputMessaging"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "blockedOutputsMessaging")? {
         b = b.set_blocked_outputs_messaging(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "blockedOutputsMessaging"),
+            &crate::param_path::member(path, "blockedOutputsMessaging"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "kmsKeyId")? {
         b = b.set_kms_key_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "kmsKeyId"),
+            &crate::param_path::member(path, "kmsKeyId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3780,19 +3774,19 @@ fn update_marketplace_model_endpoint(
     if let Some(x) = crate::convert::field(&d, "endpointArn")? {
         b = b.set_endpoint_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "endpointArn"),
+            &crate::param_path::member(path, "endpointArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "endpointConfig")? {
         b = b.set_endpoint_config(Some(endpoint_config(
             &x,
-            &crate::convert::member_path(path, "endpointConfig"),
+            &crate::param_path::member(path, "endpointConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "clientRequestToken")? {
         b = b.set_client_request_token(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "clientRequestToken"),
+            &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3812,19 +3806,19 @@ fn update_provisioned_model_throughput(
     if let Some(x) = crate::convert::field(&d, "provisionedModelId")? {
         b = b.set_provisioned_model_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "provisionedModelId"),
+            &crate::param_path::member(path, "provisionedModelId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "desiredProvisionedModelName")? {
         b = b.set_desired_provisioned_model_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "desiredProvisionedModelName"),
+            &crate::param_path::member(path, "desiredProvisionedModelName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "desiredModelId")? {
         b = b.set_desired_model_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "desiredModelId"),
+            &crate::param_path::member(path, "desiredModelId"),
         )?));
     }
     let send = b.customize().interceptor(capture.clone()).send();
@@ -3841,25 +3835,25 @@ fn account_enforced_guardrail_inference_input_configuration(
     if let Some(x) = crate::convert::field(&d, "guardrailIdentifier")? {
         b = b.set_guardrail_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailIdentifier"),
+            &crate::param_path::member(path, "guardrailIdentifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "guardrailVersion")? {
         b = b.set_guardrail_version(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailVersion"),
+            &crate::param_path::member(path, "guardrailVersion"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "selectiveContentGuarding")? {
         b = b.set_selective_content_guarding(Some(selective_content_guarding(
             &x,
-            &crate::convert::member_path(path, "selectiveContentGuarding"),
+            &crate::param_path::member(path, "selectiveContentGuarding"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelEnforcement")? {
         b = b.set_model_enforcement(Some(model_enforcement(
             &x,
-            &crate::convert::member_path(path, "modelEnforcement"),
+            &crate::param_path::member(path, "modelEnforcement"),
         )?));
     }
     crate::convert::Built::<
@@ -3876,7 +3870,7 @@ fn additional_model_request_fields(
         let key_text = crate::convert::display(&k);
         out.insert(
             crate::convert::to_string(&k, &crate::convert::key_path(path, &k))?,
-            crate::convert::to_document(&x, &crate::convert::member_path(path, &key_text))?,
+            crate::convert::to_document(&x, &crate::param_path::member(path, &key_text))?,
         );
     }
     Ok(out)
@@ -3891,7 +3885,7 @@ fn advanced_prompt_optimization_input_config(
     if let Some(x) = crate::convert::field(&d, "s3Uri")? {
         b = b.set_s3_uri(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3Uri"),
+            &crate::param_path::member(path, "s3Uri"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AdvancedPromptOptimizationInputConfig>::built(
@@ -3907,7 +3901,7 @@ fn advanced_prompt_optimization_job_identifiers(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -3920,7 +3914,7 @@ fn advanced_prompt_optimization_output_config(
     if let Some(x) = crate::convert::field(&d, "s3Uri")? {
         b = b.set_s3_uri(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3Uri"),
+            &crate::param_path::member(path, "s3Uri"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AdvancedPromptOptimizationOutputConfig>::built(
@@ -3938,19 +3932,19 @@ fn automated_evaluation_config(
     if let Some(x) = crate::convert::field(&d, "datasetMetricConfigs")? {
         b = b.set_dataset_metric_configs(Some(evaluation_dataset_metric_configs(
             &x,
-            &crate::convert::member_path(path, "datasetMetricConfigs"),
+            &crate::param_path::member(path, "datasetMetricConfigs"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "evaluatorModelConfig")? {
         b = b.set_evaluator_model_config(Some(evaluator_model_config(
             &x,
-            &crate::convert::member_path(path, "evaluatorModelConfig"),
+            &crate::param_path::member(path, "evaluatorModelConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "customMetricConfig")? {
         b = b.set_custom_metric_config(Some(automated_evaluation_custom_metric_config(
             &x,
-            &crate::convert::member_path(path, "customMetricConfig"),
+            &crate::param_path::member(path, "customMetricConfig"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedEvaluationConfig>::built(
@@ -3968,13 +3962,13 @@ fn automated_evaluation_custom_metric_config(
     if let Some(x) = crate::convert::field(&d, "customMetrics")? {
         b = b.set_custom_metrics(Some(automated_evaluation_custom_metrics(
             &x,
-            &crate::convert::member_path(path, "customMetrics"),
+            &crate::param_path::member(path, "customMetrics"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "evaluatorModelConfig")? {
         b = b.set_evaluator_model_config(Some(custom_metric_evaluator_model_config(
             &x,
-            &crate::convert::member_path(path, "evaluatorModelConfig"),
+            &crate::param_path::member(path, "evaluatorModelConfig"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedEvaluationCustomMetricConfig>::built(
@@ -3995,7 +3989,7 @@ fn automated_evaluation_custom_metric_source(
             aws_sdk_bedrock::types::AutomatedEvaluationCustomMetricSource::CustomMetricDefinition(
                 custom_metric_definition(
                     &x,
-                    &crate::convert::member_path(path, "customMetricDefinition"),
+                    &crate::param_path::member(path, "customMetricDefinition"),
                 )?,
             ),
         );
@@ -4020,7 +4014,7 @@ fn automated_evaluation_custom_metrics(
         .iter()
         .enumerate()
         .map(|(i, x)| {
-            automated_evaluation_custom_metric_source(x, &crate::convert::index_path(path, i))
+            automated_evaluation_custom_metric_source(x, &crate::param_path::index(path, i))
         })
         .collect()
 }
@@ -4034,7 +4028,7 @@ fn automated_reasoning_policy_add_rule_annotation(
     if let Some(x) = crate::convert::field(&d, "expression")? {
         b = b.set_expression(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "expression"),
+            &crate::param_path::member(path, "expression"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyAddRuleAnnotation>::built(b.build(), path)
@@ -4050,7 +4044,7 @@ fn automated_reasoning_policy_add_rule_from_natural_language_annotation(
     if let Some(x) = crate::convert::field(&d, "naturalLanguage")? {
         b = b.set_natural_language(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "naturalLanguage"),
+            &crate::param_path::member(path, "naturalLanguage"),
         )?));
     }
     crate::convert::Built::<
@@ -4067,19 +4061,19 @@ fn automated_reasoning_policy_add_type_annotation(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "values")? {
         b = b.set_values(Some(automated_reasoning_policy_definition_type_value_list(
             &x,
-            &crate::convert::member_path(path, "values"),
+            &crate::param_path::member(path, "values"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyAddTypeAnnotation>::built(b.build(), path)
@@ -4094,13 +4088,13 @@ fn automated_reasoning_policy_add_type_value(
     if let Some(x) = crate::convert::field(&d, "value")? {
         b = b.set_value(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "value"),
+            &crate::param_path::member(path, "value"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyAddTypeValue>::built(
@@ -4118,19 +4112,19 @@ fn automated_reasoning_policy_add_variable_annotation(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "type"),
+            &crate::param_path::member(path, "type"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyAddVariableAnnotation>::built(b.build(), path)
@@ -4148,7 +4142,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::AddType(
                 automated_reasoning_policy_add_type_annotation(
                     &x,
-                    &crate::convert::member_path(path, "addType"),
+                    &crate::param_path::member(path, "addType"),
                 )?,
             ),
         );
@@ -4158,7 +4152,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::UpdateType(
                 automated_reasoning_policy_update_type_annotation(
                     &x,
-                    &crate::convert::member_path(path, "updateType"),
+                    &crate::param_path::member(path, "updateType"),
                 )?,
             ),
         );
@@ -4168,7 +4162,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::DeleteType(
                 automated_reasoning_policy_delete_type_annotation(
                     &x,
-                    &crate::convert::member_path(path, "deleteType"),
+                    &crate::param_path::member(path, "deleteType"),
                 )?,
             ),
         );
@@ -4178,7 +4172,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::AddVariable(
                 automated_reasoning_policy_add_variable_annotation(
                     &x,
-                    &crate::convert::member_path(path, "addVariable"),
+                    &crate::param_path::member(path, "addVariable"),
                 )?,
             ),
         );
@@ -4188,7 +4182,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::UpdateVariable(
                 automated_reasoning_policy_update_variable_annotation(
                     &x,
-                    &crate::convert::member_path(path, "updateVariable"),
+                    &crate::param_path::member(path, "updateVariable"),
                 )?,
             ),
         );
@@ -4198,7 +4192,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::DeleteVariable(
                 automated_reasoning_policy_delete_variable_annotation(
                     &x,
-                    &crate::convert::member_path(path, "deleteVariable"),
+                    &crate::param_path::member(path, "deleteVariable"),
                 )?,
             ),
         );
@@ -4208,7 +4202,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::AddRule(
                 automated_reasoning_policy_add_rule_annotation(
                     &x,
-                    &crate::convert::member_path(path, "addRule"),
+                    &crate::param_path::member(path, "addRule"),
                 )?,
             ),
         );
@@ -4218,7 +4212,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::UpdateRule(
                 automated_reasoning_policy_update_rule_annotation(
                     &x,
-                    &crate::convert::member_path(path, "updateRule"),
+                    &crate::param_path::member(path, "updateRule"),
                 )?,
             ),
         );
@@ -4228,7 +4222,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::DeleteRule(
                 automated_reasoning_policy_delete_rule_annotation(
                     &x,
-                    &crate::convert::member_path(path, "deleteRule"),
+                    &crate::param_path::member(path, "deleteRule"),
                 )?,
             ),
         );
@@ -4238,7 +4232,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::AddRuleFromNaturalLanguage(
                 automated_reasoning_policy_add_rule_from_natural_language_annotation(
                     &x,
-                    &crate::convert::member_path(path, "addRuleFromNaturalLanguage"),
+                    &crate::param_path::member(path, "addRuleFromNaturalLanguage"),
                 )?,
             ),
         );
@@ -4248,7 +4242,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::UpdateFromRulesFeedback(
                 automated_reasoning_policy_update_from_rule_feedback_annotation(
                     &x,
-                    &crate::convert::member_path(path, "updateFromRulesFeedback"),
+                    &crate::param_path::member(path, "updateFromRulesFeedback"),
                 )?,
             ),
         );
@@ -4258,7 +4252,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::UpdateFromScenarioFeedback(
                 automated_reasoning_policy_update_from_scenario_feedback_annotation(
                     &x,
-                    &crate::convert::member_path(path, "updateFromScenarioFeedback"),
+                    &crate::param_path::member(path, "updateFromScenarioFeedback"),
                 )?,
             ),
         );
@@ -4268,7 +4262,7 @@ fn automated_reasoning_policy_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyAnnotation::IngestContent(
                 automated_reasoning_policy_ingest_content_annotation(
                     &x,
-                    &crate::convert::member_path(path, "ingestContent"),
+                    &crate::param_path::member(path, "ingestContent"),
                 )?,
             ),
         );
@@ -4324,9 +4318,7 @@ fn automated_reasoning_policy_annotation_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| {
-            automated_reasoning_policy_annotation(x, &crate::convert::index_path(path, i))
-        })
+        .map(|(i, x)| automated_reasoning_policy_annotation(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -4339,32 +4331,29 @@ fn automated_reasoning_policy_build_workflow_document(
     if let Some(x) = crate::convert::field(&d, "document")? {
         b = b.set_document(Some(crate::convert::to_blob(
             &x,
-            &crate::convert::member_path(path, "document"),
+            &crate::param_path::member(path, "document"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "documentContentType")? {
         b = b.set_document_content_type(Some(
-            crate::convert::to_string(
-                &x,
-                &crate::convert::member_path(path, "documentContentType"),
-            )
-            .map(|s| {
-                aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildDocumentContentType::from(
-                    s.as_str(),
-                )
-            })?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, "documentContentType"))
+                .map(|s| {
+                    aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildDocumentContentType::from(
+                        s.as_str(),
+                    )
+                })?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "documentName")? {
         b = b.set_document_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "documentName"),
+            &crate::param_path::member(path, "documentName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "documentDescription")? {
         b = b.set_document_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "documentDescription"),
+            &crate::param_path::member(path, "documentDescription"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowDocument>::built(b.build(), path)
@@ -4381,7 +4370,7 @@ fn automated_reasoning_policy_build_workflow_document_list(
         .map(|(i, x)| {
             automated_reasoning_policy_build_workflow_document(
                 x,
-                &crate::convert::index_path(path, i),
+                &crate::param_path::index(path, i),
             )
         })
         .collect()
@@ -4397,7 +4386,7 @@ fn automated_reasoning_policy_build_workflow_repair_content(
     if let Some(x) = crate::convert::field(&d, "annotations")? {
         b = b.set_annotations(Some(automated_reasoning_policy_annotation_list(
             &x,
-            &crate::convert::member_path(path, "annotations"),
+            &crate::param_path::member(path, "annotations"),
         )?));
     }
     crate::convert::Built::<
@@ -4414,13 +4403,13 @@ fn automated_reasoning_policy_build_workflow_source(
     if let Some(x) = crate::convert::field(&d, "policyDefinition")? {
         b = b.set_policy_definition(Some(automated_reasoning_policy_definition(
             &x,
-            &crate::convert::member_path(path, "policyDefinition"),
+            &crate::param_path::member(path, "policyDefinition"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "workflowContent")? {
         b = b.set_workflow_content(Some(automated_reasoning_policy_workflow_type_content(
             &x,
-            &crate::convert::member_path(path, "workflowContent"),
+            &crate::param_path::member(path, "workflowContent"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyBuildWorkflowSource>::built(b.build(), path)
@@ -4435,25 +4424,25 @@ fn automated_reasoning_policy_definition(
     if let Some(x) = crate::convert::field(&d, "version")? {
         b = b.set_version(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "version"),
+            &crate::param_path::member(path, "version"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "types")? {
         b = b.set_types(Some(automated_reasoning_policy_definition_type_list(
             &x,
-            &crate::convert::member_path(path, "types"),
+            &crate::param_path::member(path, "types"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "rules")? {
         b = b.set_rules(Some(automated_reasoning_policy_definition_rule_list(
             &x,
-            &crate::convert::member_path(path, "rules"),
+            &crate::param_path::member(path, "rules"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "variables")? {
         b = b.set_variables(Some(automated_reasoning_policy_definition_variable_list(
             &x,
-            &crate::convert::member_path(path, "variables"),
+            &crate::param_path::member(path, "variables"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinition>::built(
@@ -4471,19 +4460,19 @@ fn automated_reasoning_policy_definition_rule(
     if let Some(x) = crate::convert::field(&d, "id")? {
         b = b.set_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "id"),
+            &crate::param_path::member(path, "id"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "expression")? {
         b = b.set_expression(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "expression"),
+            &crate::param_path::member(path, "expression"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "alternateExpression")? {
         b = b.set_alternate_expression(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "alternateExpression"),
+            &crate::param_path::member(path, "alternateExpression"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionRule>::built(
@@ -4499,7 +4488,7 @@ fn automated_reasoning_policy_definition_rule_id_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -4511,7 +4500,7 @@ fn automated_reasoning_policy_definition_rule_list(
         .iter()
         .enumerate()
         .map(|(i, x)| {
-            automated_reasoning_policy_definition_rule(x, &crate::convert::index_path(path, i))
+            automated_reasoning_policy_definition_rule(x, &crate::param_path::index(path, i))
         })
         .collect()
 }
@@ -4525,19 +4514,19 @@ fn automated_reasoning_policy_definition_type(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "values")? {
         b = b.set_values(Some(automated_reasoning_policy_definition_type_value_list(
             &x,
-            &crate::convert::member_path(path, "values"),
+            &crate::param_path::member(path, "values"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionType>::built(
@@ -4554,7 +4543,7 @@ fn automated_reasoning_policy_definition_type_list(
         .iter()
         .enumerate()
         .map(|(i, x)| {
-            automated_reasoning_policy_definition_type(x, &crate::convert::index_path(path, i))
+            automated_reasoning_policy_definition_type(x, &crate::param_path::index(path, i))
         })
         .collect()
 }
@@ -4568,13 +4557,13 @@ fn automated_reasoning_policy_definition_type_value(
     if let Some(x) = crate::convert::field(&d, "value")? {
         b = b.set_value(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "value"),
+            &crate::param_path::member(path, "value"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionTypeValue>::built(b.build(), path)
@@ -4589,10 +4578,7 @@ fn automated_reasoning_policy_definition_type_value_list(
         .iter()
         .enumerate()
         .map(|(i, x)| {
-            automated_reasoning_policy_definition_type_value(
-                x,
-                &crate::convert::index_path(path, i),
-            )
+            automated_reasoning_policy_definition_type_value(x, &crate::param_path::index(path, i))
         })
         .collect()
 }
@@ -4606,19 +4592,19 @@ fn automated_reasoning_policy_definition_variable(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "type"),
+            &crate::param_path::member(path, "type"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyDefinitionVariable>::built(b.build(), path)
@@ -4632,7 +4618,7 @@ fn automated_reasoning_policy_definition_variable_list(
         .iter()
         .enumerate()
         .map(|(i, x)| {
-            automated_reasoning_policy_definition_variable(x, &crate::convert::index_path(path, i))
+            automated_reasoning_policy_definition_variable(x, &crate::param_path::index(path, i))
         })
         .collect()
 }
@@ -4646,7 +4632,7 @@ fn automated_reasoning_policy_delete_rule_annotation(
     if let Some(x) = crate::convert::field(&d, "ruleId")? {
         b = b.set_rule_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "ruleId"),
+            &crate::param_path::member(path, "ruleId"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteRuleAnnotation>::built(b.build(), path)
@@ -4661,7 +4647,7 @@ fn automated_reasoning_policy_delete_type_annotation(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteTypeAnnotation>::built(b.build(), path)
@@ -4676,7 +4662,7 @@ fn automated_reasoning_policy_delete_type_value(
     if let Some(x) = crate::convert::field(&d, "value")? {
         b = b.set_value(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "value"),
+            &crate::param_path::member(path, "value"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteTypeValue>::built(
@@ -4694,7 +4680,7 @@ fn automated_reasoning_policy_delete_variable_annotation(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyDeleteVariableAnnotation>::built(b.build(), path)
@@ -4709,7 +4695,7 @@ fn automated_reasoning_policy_generate_fidelity_report_content(
         aws_sdk_bedrock::types::AutomatedReasoningPolicyGenerateFidelityReportContent,
     > = ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "documents")? {
-        set.push(aws_sdk_bedrock::types::AutomatedReasoningPolicyGenerateFidelityReportContent::Documents(automated_reasoning_policy_generate_fidelity_report_document_list(&x, &crate::convert::member_path(path, "documents"))?));
+        set.push(aws_sdk_bedrock::types::AutomatedReasoningPolicyGenerateFidelityReportContent::Documents(automated_reasoning_policy_generate_fidelity_report_document_list(&x, &crate::param_path::member(path, "documents"))?));
     }
     match set.len() {
         1 => set
@@ -4730,7 +4716,7 @@ fn automated_reasoning_policy_generate_fidelity_report_document_list(
         .map(|(i, x)| {
             automated_reasoning_policy_build_workflow_document(
                 x,
-                &crate::convert::index_path(path, i),
+                &crate::param_path::index(path, i),
             )
         })
         .collect()
@@ -4745,7 +4731,7 @@ fn automated_reasoning_policy_ingest_content_annotation(
     if let Some(x) = crate::convert::field(&d, "content")? {
         b = b.set_content(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "content"),
+            &crate::param_path::member(path, "content"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyIngestContentAnnotation>::built(b.build(), path)
@@ -4758,7 +4744,7 @@ fn automated_reasoning_policy_test_case_id_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -4775,7 +4761,7 @@ fn automated_reasoning_policy_type_value_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyTypeValueAnnotation::AddTypeValue(
                 automated_reasoning_policy_add_type_value(
                     &x,
-                    &crate::convert::member_path(path, "addTypeValue"),
+                    &crate::param_path::member(path, "addTypeValue"),
                 )?,
             ),
         );
@@ -4785,7 +4771,7 @@ fn automated_reasoning_policy_type_value_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyTypeValueAnnotation::UpdateTypeValue(
                 automated_reasoning_policy_update_type_value(
                     &x,
-                    &crate::convert::member_path(path, "updateTypeValue"),
+                    &crate::param_path::member(path, "updateTypeValue"),
                 )?,
             ),
         );
@@ -4795,7 +4781,7 @@ fn automated_reasoning_policy_type_value_annotation(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyTypeValueAnnotation::DeleteTypeValue(
                 automated_reasoning_policy_delete_type_value(
                     &x,
-                    &crate::convert::member_path(path, "deleteTypeValue"),
+                    &crate::param_path::member(path, "deleteTypeValue"),
                 )?,
             ),
         );
@@ -4825,10 +4811,7 @@ fn automated_reasoning_policy_type_value_annotation_list(
         .iter()
         .enumerate()
         .map(|(i, x)| {
-            automated_reasoning_policy_type_value_annotation(
-                x,
-                &crate::convert::index_path(path, i),
-            )
+            automated_reasoning_policy_type_value_annotation(x, &crate::param_path::index(path, i))
         })
         .collect()
 }
@@ -4843,13 +4826,13 @@ fn automated_reasoning_policy_update_from_rule_feedback_annotation(
     if let Some(x) = crate::convert::field(&d, "ruleIds")? {
         b = b.set_rule_ids(Some(automated_reasoning_policy_definition_rule_id_list(
             &x,
-            &crate::convert::member_path(path, "ruleIds"),
+            &crate::param_path::member(path, "ruleIds"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "feedback")? {
         b = b.set_feedback(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "feedback"),
+            &crate::param_path::member(path, "feedback"),
         )?));
     }
     crate::convert::Built::<
@@ -4867,19 +4850,19 @@ fn automated_reasoning_policy_update_from_scenario_feedback_annotation(
     if let Some(x) = crate::convert::field(&d, "ruleIds")? {
         b = b.set_rule_ids(Some(automated_reasoning_policy_definition_rule_id_list(
             &x,
-            &crate::convert::member_path(path, "ruleIds"),
+            &crate::param_path::member(path, "ruleIds"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "scenarioExpression")? {
         b = b.set_scenario_expression(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "scenarioExpression"),
+            &crate::param_path::member(path, "scenarioExpression"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "feedback")? {
         b = b.set_feedback(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "feedback"),
+            &crate::param_path::member(path, "feedback"),
         )?));
     }
     crate::convert::Built::<
@@ -4896,13 +4879,13 @@ fn automated_reasoning_policy_update_rule_annotation(
     if let Some(x) = crate::convert::field(&d, "ruleId")? {
         b = b.set_rule_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "ruleId"),
+            &crate::param_path::member(path, "ruleId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "expression")? {
         b = b.set_expression(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "expression"),
+            &crate::param_path::member(path, "expression"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateRuleAnnotation>::built(b.build(), path)
@@ -4917,25 +4900,25 @@ fn automated_reasoning_policy_update_type_annotation(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "newName")? {
         b = b.set_new_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "newName"),
+            &crate::param_path::member(path, "newName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "values")? {
         b = b.set_values(Some(automated_reasoning_policy_type_value_annotation_list(
             &x,
-            &crate::convert::member_path(path, "values"),
+            &crate::param_path::member(path, "values"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateTypeAnnotation>::built(b.build(), path)
@@ -4950,19 +4933,19 @@ fn automated_reasoning_policy_update_type_value(
     if let Some(x) = crate::convert::field(&d, "value")? {
         b = b.set_value(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "value"),
+            &crate::param_path::member(path, "value"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "newValue")? {
         b = b.set_new_value(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "newValue"),
+            &crate::param_path::member(path, "newValue"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateTypeValue>::built(
@@ -4980,19 +4963,19 @@ fn automated_reasoning_policy_update_variable_annotation(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "newName")? {
         b = b.set_new_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "newName"),
+            &crate::param_path::member(path, "newName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::AutomatedReasoningPolicyUpdateVariableAnnotation>::built(b.build(), path)
@@ -5011,7 +4994,7 @@ fn automated_reasoning_policy_workflow_type_content(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyWorkflowTypeContent::Documents(
                 automated_reasoning_policy_build_workflow_document_list(
                     &x,
-                    &crate::convert::member_path(path, "documents"),
+                    &crate::param_path::member(path, "documents"),
                 )?,
             ),
         );
@@ -5021,13 +5004,13 @@ fn automated_reasoning_policy_workflow_type_content(
             aws_sdk_bedrock::types::AutomatedReasoningPolicyWorkflowTypeContent::PolicyRepairAssets(
                 automated_reasoning_policy_build_workflow_repair_content(
                     &x,
-                    &crate::convert::member_path(path, "policyRepairAssets"),
+                    &crate::param_path::member(path, "policyRepairAssets"),
                 )?,
             ),
         );
     }
     if let Some(x) = crate::convert::field(&d, "generateFidelityReportContent")? {
-        set.push(aws_sdk_bedrock::types::AutomatedReasoningPolicyWorkflowTypeContent::GenerateFidelityReportContent(automated_reasoning_policy_generate_fidelity_report_content(&x, &crate::convert::member_path(path, "generateFidelityReportContent"))?));
+        set.push(aws_sdk_bedrock::types::AutomatedReasoningPolicyWorkflowTypeContent::GenerateFidelityReportContent(automated_reasoning_policy_generate_fidelity_report_content(&x, &crate::param_path::member(path, "generateFidelityReportContent"))?));
     }
     match set.len() {
         1 => set.pop().ok_or_else(|| {
@@ -5062,7 +5045,7 @@ fn bedrock_evaluator_model(
     if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
         b = b.set_model_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelIdentifier"),
+            &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::BedrockEvaluatorModel>::built(b.build(), path)
@@ -5075,7 +5058,7 @@ fn bedrock_evaluator_models(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| bedrock_evaluator_model(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| bedrock_evaluator_model(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -5088,19 +5071,19 @@ fn byte_content_doc(
     if let Some(x) = crate::convert::field(&d, "identifier")? {
         b = b.set_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "identifier"),
+            &crate::param_path::member(path, "identifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "contentType")? {
         b = b.set_content_type(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "contentType"),
+            &crate::param_path::member(path, "contentType"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "data")? {
         b = b.set_data(Some(crate::convert::to_blob(
             &x,
-            &crate::convert::member_path(path, "data"),
+            &crate::param_path::member(path, "data"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::ByteContentDoc>::built(b.build(), path)
@@ -5115,19 +5098,19 @@ fn cloud_watch_config(
     if let Some(x) = crate::convert::field(&d, "logGroupName")? {
         b = b.set_log_group_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "logGroupName"),
+            &crate::param_path::member(path, "logGroupName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "roleArn")? {
         b = b.set_role_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "roleArn"),
+            &crate::param_path::member(path, "roleArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "largeDataDeliveryS3Config")? {
         b = b.set_large_data_delivery_s3_config(Some(s3_config(
             &x,
-            &crate::convert::member_path(path, "largeDataDeliveryS3Config"),
+            &crate::param_path::member(path, "largeDataDeliveryS3Config"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::CloudWatchConfig>::built(b.build(), path)
@@ -5142,7 +5125,7 @@ fn custom_metric_bedrock_evaluator_model(
     if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
         b = b.set_model_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelIdentifier"),
+            &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::CustomMetricBedrockEvaluatorModel>::built(
@@ -5158,9 +5141,7 @@ fn custom_metric_bedrock_evaluator_models(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| {
-            custom_metric_bedrock_evaluator_model(x, &crate::convert::index_path(path, i))
-        })
+        .map(|(i, x)| custom_metric_bedrock_evaluator_model(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -5173,19 +5154,19 @@ fn custom_metric_definition(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "instructions")? {
         b = b.set_instructions(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "instructions"),
+            &crate::param_path::member(path, "instructions"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "ratingScale")? {
         b = b.set_rating_scale(Some(rating_scale(
             &x,
-            &crate::convert::member_path(path, "ratingScale"),
+            &crate::param_path::member(path, "ratingScale"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::CustomMetricDefinition>::built(b.build(), path)
@@ -5200,7 +5181,7 @@ fn custom_metric_evaluator_model_config(
     if let Some(x) = crate::convert::field(&d, "bedrockEvaluatorModels")? {
         b = b.set_bedrock_evaluator_models(Some(custom_metric_bedrock_evaluator_models(
             &x,
-            &crate::convert::member_path(path, "bedrockEvaluatorModels"),
+            &crate::param_path::member(path, "bedrockEvaluatorModels"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::CustomMetricEvaluatorModelConfig>::built(
@@ -5220,13 +5201,13 @@ fn customization_config(
         set.push(
             aws_sdk_bedrock::types::CustomizationConfig::DistillationConfig(distillation_config(
                 &x,
-                &crate::convert::member_path(path, "distillationConfig"),
+                &crate::param_path::member(path, "distillationConfig"),
             )?),
         );
     }
     if let Some(x) = crate::convert::field(&d, "rftConfig")? {
         set.push(aws_sdk_bedrock::types::CustomizationConfig::RftConfig(
-            rft_config(&x, &crate::convert::member_path(path, "rftConfig"))?,
+            rft_config(&x, &crate::param_path::member(path, "rftConfig"))?,
         ));
     }
     match set.len() {
@@ -5250,7 +5231,7 @@ fn distillation_config(
     if let Some(x) = crate::convert::field(&d, "teacherModelConfig")? {
         b = b.set_teacher_model_config(Some(teacher_model_config(
             &x,
-            &crate::convert::member_path(path, "teacherModelConfig"),
+            &crate::param_path::member(path, "teacherModelConfig"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::DistillationConfig>::built(b.build(), path)
@@ -5264,7 +5245,7 @@ fn endpoint_config(
     let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::EndpointConfig> = ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "sageMaker")? {
         set.push(aws_sdk_bedrock::types::EndpointConfig::SageMaker(
-            sage_maker_endpoint(&x, &crate::convert::member_path(path, "sageMaker"))?,
+            sage_maker_endpoint(&x, &crate::param_path::member(path, "sageMaker"))?,
         ));
     }
     match set.len() {
@@ -5284,19 +5265,19 @@ fn evaluation_bedrock_model(
     if let Some(x) = crate::convert::field(&d, "modelIdentifier")? {
         b = b.set_model_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelIdentifier"),
+            &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "inferenceParams")? {
         b = b.set_inference_params(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "inferenceParams"),
+            &crate::param_path::member(path, "inferenceParams"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "performanceConfig")? {
         b = b.set_performance_config(Some(performance_configuration(
             &x,
-            &crate::convert::member_path(path, "performanceConfig"),
+            &crate::param_path::member(path, "performanceConfig"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::EvaluationBedrockModel>::built(b.build(), path)
@@ -5310,12 +5291,12 @@ fn evaluation_config(
     let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::EvaluationConfig> = ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "automated")? {
         set.push(aws_sdk_bedrock::types::EvaluationConfig::Automated(
-            automated_evaluation_config(&x, &crate::convert::member_path(path, "automated"))?,
+            automated_evaluation_config(&x, &crate::param_path::member(path, "automated"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "human")? {
         set.push(aws_sdk_bedrock::types::EvaluationConfig::Human(
-            human_evaluation_config(&x, &crate::convert::member_path(path, "human"))?,
+            human_evaluation_config(&x, &crate::param_path::member(path, "human"))?,
         ));
     }
     match set.len() {
@@ -5339,13 +5320,13 @@ fn evaluation_dataset(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "datasetLocation")? {
         b = b.set_dataset_location(Some(evaluation_dataset_location(
             &x,
-            &crate::convert::member_path(path, "datasetLocation"),
+            &crate::param_path::member(path, "datasetLocation"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::EvaluationDataset>::built(b.build(), path)
@@ -5360,7 +5341,7 @@ fn evaluation_dataset_location(
         ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "s3Uri")? {
         set.push(aws_sdk_bedrock::types::EvaluationDatasetLocation::S3Uri(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "s3Uri"))?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, "s3Uri"))?,
         ));
     }
     match set.len() {
@@ -5379,20 +5360,20 @@ fn evaluation_dataset_metric_config(
     let mut b = aws_sdk_bedrock::types::EvaluationDatasetMetricConfig::builder();
     if let Some(x) = crate::convert::field(&d, "taskType")? {
         b = b.set_task_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "taskType"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "taskType"))
                 .map(|s| aws_sdk_bedrock::types::EvaluationTaskType::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "dataset")? {
         b = b.set_dataset(Some(evaluation_dataset(
             &x,
-            &crate::convert::member_path(path, "dataset"),
+            &crate::param_path::member(path, "dataset"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "metricNames")? {
         b = b.set_metric_names(Some(evaluation_metric_names(
             &x,
-            &crate::convert::member_path(path, "metricNames"),
+            &crate::param_path::member(path, "metricNames"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::EvaluationDatasetMetricConfig>::built(
@@ -5408,7 +5389,7 @@ fn evaluation_dataset_metric_configs(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| evaluation_dataset_metric_config(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| evaluation_dataset_metric_config(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -5421,14 +5402,14 @@ fn evaluation_inference_config(
         ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "models")? {
         set.push(aws_sdk_bedrock::types::EvaluationInferenceConfig::Models(
-            evaluation_model_configs(&x, &crate::convert::member_path(path, "models"))?,
+            evaluation_model_configs(&x, &crate::param_path::member(path, "models"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "ragConfigs")? {
         set.push(
             aws_sdk_bedrock::types::EvaluationInferenceConfig::RagConfigs(rag_configs(
                 &x,
-                &crate::convert::member_path(path, "ragConfigs"),
+                &crate::param_path::member(path, "ragConfigs"),
             )?),
         );
     }
@@ -5451,7 +5432,7 @@ fn evaluation_job_identifiers(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -5462,7 +5443,7 @@ fn evaluation_metric_names(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -5475,7 +5456,7 @@ fn evaluation_model_config(
         ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "bedrockModel")? {
         set.push(aws_sdk_bedrock::types::EvaluationModelConfig::BedrockModel(
-            evaluation_bedrock_model(&x, &crate::convert::member_path(path, "bedrockModel"))?,
+            evaluation_bedrock_model(&x, &crate::param_path::member(path, "bedrockModel"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "precomputedInferenceSource")? {
@@ -5483,7 +5464,7 @@ fn evaluation_model_config(
             aws_sdk_bedrock::types::EvaluationModelConfig::PrecomputedInferenceSource(
                 evaluation_precomputed_inference_source(
                     &x,
-                    &crate::convert::member_path(path, "precomputedInferenceSource"),
+                    &crate::param_path::member(path, "precomputedInferenceSource"),
                 )?,
             ),
         );
@@ -5507,7 +5488,7 @@ fn evaluation_model_configs(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| evaluation_model_config(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| evaluation_model_config(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -5520,7 +5501,7 @@ fn evaluation_output_data_config(
     if let Some(x) = crate::convert::field(&d, "s3Uri")? {
         b = b.set_s3_uri(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3Uri"),
+            &crate::param_path::member(path, "s3Uri"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::EvaluationOutputDataConfig>::built(
@@ -5538,7 +5519,7 @@ fn evaluation_precomputed_inference_source(
     if let Some(x) = crate::convert::field(&d, "inferenceSourceIdentifier")? {
         b = b.set_inference_source_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "inferenceSourceIdentifier"),
+            &crate::param_path::member(path, "inferenceSourceIdentifier"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::EvaluationPrecomputedInferenceSource>::built(
@@ -5559,13 +5540,13 @@ fn evaluation_precomputed_rag_source_config(
             aws_sdk_bedrock::types::EvaluationPrecomputedRagSourceConfig::RetrieveSourceConfig(
                 evaluation_precomputed_retrieve_source_config(
                     &x,
-                    &crate::convert::member_path(path, "retrieveSourceConfig"),
+                    &crate::param_path::member(path, "retrieveSourceConfig"),
                 )?,
             ),
         );
     }
     if let Some(x) = crate::convert::field(&d, "retrieveAndGenerateSourceConfig")? {
-        set.push(aws_sdk_bedrock::types::EvaluationPrecomputedRagSourceConfig::RetrieveAndGenerateSourceConfig(evaluation_precomputed_retrieve_and_generate_source_config(&x, &crate::convert::member_path(path, "retrieveAndGenerateSourceConfig"))?));
+        set.push(aws_sdk_bedrock::types::EvaluationPrecomputedRagSourceConfig::RetrieveAndGenerateSourceConfig(evaluation_precomputed_retrieve_and_generate_source_config(&x, &crate::param_path::member(path, "retrieveAndGenerateSourceConfig"))?));
     }
     match set.len() {
         1 => set.pop().ok_or_else(|| {
@@ -5593,7 +5574,7 @@ fn evaluation_precomputed_retrieve_and_generate_source_config(
     if let Some(x) = crate::convert::field(&d, "ragSourceIdentifier")? {
         b = b.set_rag_source_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "ragSourceIdentifier"),
+            &crate::param_path::member(path, "ragSourceIdentifier"),
         )?));
     }
     crate::convert::Built::<
@@ -5610,7 +5591,7 @@ fn evaluation_precomputed_retrieve_source_config(
     if let Some(x) = crate::convert::field(&d, "ragSourceIdentifier")? {
         b = b.set_rag_source_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "ragSourceIdentifier"),
+            &crate::param_path::member(path, "ragSourceIdentifier"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::EvaluationPrecomputedRetrieveSourceConfig>::built(b.build(), path)
@@ -5628,7 +5609,7 @@ fn evaluator_model_config(
             aws_sdk_bedrock::types::EvaluatorModelConfig::BedrockEvaluatorModels(
                 bedrock_evaluator_models(
                     &x,
-                    &crate::convert::member_path(path, "bedrockEvaluatorModels"),
+                    &crate::param_path::member(path, "bedrockEvaluatorModels"),
                 )?,
             ),
         );
@@ -5652,7 +5633,7 @@ fn excluded_models_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -5664,20 +5645,20 @@ fn external_source(
     let mut b = aws_sdk_bedrock::types::ExternalSource::builder();
     if let Some(x) = crate::convert::field(&d, "sourceType")? {
         b = b.set_source_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "sourceType"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "sourceType"))
                 .map(|s| aws_sdk_bedrock::types::ExternalSourceType::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "s3Location")? {
         b = b.set_s3_location(Some(s3_object_doc(
             &x,
-            &crate::convert::member_path(path, "s3Location"),
+            &crate::param_path::member(path, "s3Location"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "byteContent")? {
         b = b.set_byte_content(Some(byte_content_doc(
             &x,
-            &crate::convert::member_path(path, "byteContent"),
+            &crate::param_path::member(path, "byteContent"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::ExternalSource>::built(b.build(), path)
@@ -5690,7 +5671,7 @@ fn external_sources(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| external_source(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| external_source(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -5703,25 +5684,25 @@ fn external_sources_generation_configuration(
     if let Some(x) = crate::convert::field(&d, "promptTemplate")? {
         b = b.set_prompt_template(Some(prompt_template(
             &x,
-            &crate::convert::member_path(path, "promptTemplate"),
+            &crate::param_path::member(path, "promptTemplate"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "guardrailConfiguration")? {
         b = b.set_guardrail_configuration(Some(guardrail_configuration(
             &x,
-            &crate::convert::member_path(path, "guardrailConfiguration"),
+            &crate::param_path::member(path, "guardrailConfiguration"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "kbInferenceConfig")? {
         b = b.set_kb_inference_config(Some(kb_inference_config(
             &x,
-            &crate::convert::member_path(path, "kbInferenceConfig"),
+            &crate::param_path::member(path, "kbInferenceConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "additionalModelRequestFields")? {
         b = b.set_additional_model_request_fields(Some(additional_model_request_fields(
             &x,
-            &crate::convert::member_path(path, "additionalModelRequestFields"),
+            &crate::param_path::member(path, "additionalModelRequestFields"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::ExternalSourcesGenerationConfiguration>::built(
@@ -5739,19 +5720,19 @@ fn external_sources_retrieve_and_generate_configuration(
     if let Some(x) = crate::convert::field(&d, "modelArn")? {
         b = b.set_model_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelArn"),
+            &crate::param_path::member(path, "modelArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "sources")? {
         b = b.set_sources(Some(external_sources(
             &x,
-            &crate::convert::member_path(path, "sources"),
+            &crate::param_path::member(path, "sources"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "generationConfiguration")? {
         b = b.set_generation_configuration(Some(external_sources_generation_configuration(
             &x,
-            &crate::convert::member_path(path, "generationConfiguration"),
+            &crate::param_path::member(path, "generationConfiguration"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::ExternalSourcesRetrieveAndGenerateConfiguration>::built(b.build(), path)
@@ -5766,7 +5747,7 @@ fn field_for_reranking(
     if let Some(x) = crate::convert::field(&d, "fieldName")? {
         b = b.set_field_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "fieldName"),
+            &crate::param_path::member(path, "fieldName"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::FieldForReranking>::built(b.build(), path)
@@ -5779,7 +5760,7 @@ fn fields_for_reranking(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| field_for_reranking(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| field_for_reranking(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -5792,13 +5773,13 @@ fn filter_attribute(
     if let Some(x) = crate::convert::field(&d, "key")? {
         b = b.set_key(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "key"),
+            &crate::param_path::member(path, "key"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "value")? {
         b = b.set_value(Some(crate::convert::to_document(
             &x,
-            &crate::convert::member_path(path, "value"),
+            &crate::param_path::member(path, "value"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::FilterAttribute>::built(b.build(), path)
@@ -5813,25 +5794,25 @@ fn generation_configuration(
     if let Some(x) = crate::convert::field(&d, "promptTemplate")? {
         b = b.set_prompt_template(Some(prompt_template(
             &x,
-            &crate::convert::member_path(path, "promptTemplate"),
+            &crate::param_path::member(path, "promptTemplate"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "guardrailConfiguration")? {
         b = b.set_guardrail_configuration(Some(guardrail_configuration(
             &x,
-            &crate::convert::member_path(path, "guardrailConfiguration"),
+            &crate::param_path::member(path, "guardrailConfiguration"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "kbInferenceConfig")? {
         b = b.set_kb_inference_config(Some(kb_inference_config(
             &x,
-            &crate::convert::member_path(path, "kbInferenceConfig"),
+            &crate::param_path::member(path, "kbInferenceConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "additionalModelRequestFields")? {
         b = b.set_additional_model_request_fields(Some(additional_model_request_fields(
             &x,
-            &crate::convert::member_path(path, "additionalModelRequestFields"),
+            &crate::param_path::member(path, "additionalModelRequestFields"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GenerationConfiguration>::built(b.build(), path)
@@ -5845,7 +5826,7 @@ fn grader_config(
     let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::GraderConfig> = ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "lambdaGrader")? {
         set.push(aws_sdk_bedrock::types::GraderConfig::LambdaGrader(
-            lambda_grader_config(&x, &crate::convert::member_path(path, "lambdaGrader"))?,
+            lambda_grader_config(&x, &crate::param_path::member(path, "lambdaGrader"))?,
         ));
     }
     match set.len() {
@@ -5866,14 +5847,14 @@ fn guardrail_automated_reasoning_policy_config(
         b = b.set_policies(Some(
             guardrail_automated_reasoning_policy_config_policies_list(
                 &x,
-                &crate::convert::member_path(path, "policies"),
+                &crate::param_path::member(path, "policies"),
             )?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "confidenceThreshold")? {
         b = b.set_confidence_threshold(Some(crate::convert::to_f64(
             &x,
-            &crate::convert::member_path(path, "confidenceThreshold"),
+            &crate::param_path::member(path, "confidenceThreshold"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailAutomatedReasoningPolicyConfig>::built(
@@ -5889,7 +5870,7 @@ fn guardrail_automated_reasoning_policy_config_policies_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -5902,13 +5883,13 @@ fn guardrail_configuration(
     if let Some(x) = crate::convert::field(&d, "guardrailId")? {
         b = b.set_guardrail_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailId"),
+            &crate::param_path::member(path, "guardrailId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "guardrailVersion")? {
         b = b.set_guardrail_version(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailVersion"),
+            &crate::param_path::member(path, "guardrailVersion"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailConfiguration>::built(b.build(), path)
@@ -5922,56 +5903,56 @@ fn guardrail_content_filter_config(
     let mut b = aws_sdk_bedrock::types::GuardrailContentFilterConfig::builder();
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "type"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailContentFilterType::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "inputStrength")? {
         b = b.set_input_strength(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputStrength"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "inputStrength"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailFilterStrength::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "outputStrength")? {
         b = b.set_output_strength(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputStrength"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "outputStrength"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailFilterStrength::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "inputModalities")? {
         b = b.set_input_modalities(Some(guardrail_modalities(
             &x,
-            &crate::convert::member_path(path, "inputModalities"),
+            &crate::param_path::member(path, "inputModalities"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "outputModalities")? {
         b = b.set_output_modalities(Some(guardrail_modalities(
             &x,
-            &crate::convert::member_path(path, "outputModalities"),
+            &crate::param_path::member(path, "outputModalities"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "inputAction")? {
         b = b.set_input_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "inputAction"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailContentFilterAction::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "outputAction")? {
         b = b.set_output_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "outputAction"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailContentFilterAction::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
         b = b.set_input_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "inputEnabled"),
+            &crate::param_path::member(path, "inputEnabled"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
         b = b.set_output_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "outputEnabled"),
+            &crate::param_path::member(path, "outputEnabled"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailContentFilterConfig>::built(
@@ -5987,7 +5968,7 @@ fn guardrail_content_filters_config(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| guardrail_content_filter_config(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| guardrail_content_filter_config(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -5999,7 +5980,7 @@ fn guardrail_content_filters_tier_config(
     let mut b = aws_sdk_bedrock::types::GuardrailContentFiltersTierConfig::builder();
     if let Some(x) = crate::convert::field(&d, "tierName")? {
         b = b.set_tier_name(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "tierName")).map(
+            crate::convert::to_string(&x, &crate::param_path::member(path, "tierName")).map(
                 |s| aws_sdk_bedrock::types::GuardrailContentFiltersTierName::from(s.as_str()),
             )?,
         ));
@@ -6019,13 +6000,13 @@ fn guardrail_content_policy_config(
     if let Some(x) = crate::convert::field(&d, "filtersConfig")? {
         b = b.set_filters_config(Some(guardrail_content_filters_config(
             &x,
-            &crate::convert::member_path(path, "filtersConfig"),
+            &crate::param_path::member(path, "filtersConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tierConfig")? {
         b = b.set_tier_config(Some(guardrail_content_filters_tier_config(
             &x,
-            &crate::convert::member_path(path, "tierConfig"),
+            &crate::param_path::member(path, "tierConfig"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailContentPolicyConfig>::built(
@@ -6042,7 +6023,7 @@ fn guardrail_contextual_grounding_filter_config(
     let mut b = aws_sdk_bedrock::types::GuardrailContextualGroundingFilterConfig::builder();
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "type")).map(|s| {
+            crate::convert::to_string(&x, &crate::param_path::member(path, "type")).map(|s| {
                 aws_sdk_bedrock::types::GuardrailContextualGroundingFilterType::from(s.as_str())
             })?,
         ));
@@ -6050,20 +6031,20 @@ fn guardrail_contextual_grounding_filter_config(
     if let Some(x) = crate::convert::field(&d, "threshold")? {
         b = b.set_threshold(Some(crate::convert::to_f64(
             &x,
-            &crate::convert::member_path(path, "threshold"),
+            &crate::param_path::member(path, "threshold"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "action")? {
         b = b.set_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "action")).map(
-                |s| aws_sdk_bedrock::types::GuardrailContextualGroundingAction::from(s.as_str()),
-            )?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, "action")).map(|s| {
+                aws_sdk_bedrock::types::GuardrailContextualGroundingAction::from(s.as_str())
+            })?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "enabled")? {
         b = b.set_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "enabled"),
+            &crate::param_path::member(path, "enabled"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailContextualGroundingFilterConfig>::built(
@@ -6080,7 +6061,7 @@ fn guardrail_contextual_grounding_filters_config(
         .iter()
         .enumerate()
         .map(|(i, x)| {
-            guardrail_contextual_grounding_filter_config(x, &crate::convert::index_path(path, i))
+            guardrail_contextual_grounding_filter_config(x, &crate::param_path::index(path, i))
         })
         .collect()
 }
@@ -6094,7 +6075,7 @@ fn guardrail_contextual_grounding_policy_config(
     if let Some(x) = crate::convert::field(&d, "filtersConfig")? {
         b = b.set_filters_config(Some(guardrail_contextual_grounding_filters_config(
             &x,
-            &crate::convert::member_path(path, "filtersConfig"),
+            &crate::param_path::member(path, "filtersConfig"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailContextualGroundingPolicyConfig>::built(
@@ -6112,7 +6093,7 @@ fn guardrail_cross_region_config(
     if let Some(x) = crate::convert::field(&d, "guardrailProfileIdentifier")? {
         b = b.set_guardrail_profile_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "guardrailProfileIdentifier"),
+            &crate::param_path::member(path, "guardrailProfileIdentifier"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailCrossRegionConfig>::built(
@@ -6128,7 +6109,7 @@ fn guardrail_managed_word_lists_config(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| guardrail_managed_words_config(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| guardrail_managed_words_config(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -6140,32 +6121,32 @@ fn guardrail_managed_words_config(
     let mut b = aws_sdk_bedrock::types::GuardrailManagedWordsConfig::builder();
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "type"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailManagedWordsType::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "inputAction")? {
         b = b.set_input_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "inputAction"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailWordAction::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "outputAction")? {
         b = b.set_output_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "outputAction"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailWordAction::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
         b = b.set_input_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "inputEnabled"),
+            &crate::param_path::member(path, "inputEnabled"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
         b = b.set_output_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "outputEnabled"),
+            &crate::param_path::member(path, "outputEnabled"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailManagedWordsConfig>::built(
@@ -6182,7 +6163,7 @@ fn guardrail_modalities(
         .iter()
         .enumerate()
         .map(|(i, x)| {
-            crate::convert::to_string(x, &crate::convert::index_path(path, i))
+            crate::convert::to_string(x, &crate::param_path::index(path, i))
                 .map(|s| aws_sdk_bedrock::types::GuardrailModality::from(s.as_str()))
         })
         .collect()
@@ -6195,7 +6176,7 @@ fn guardrail_pii_entities_config(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| guardrail_pii_entity_config(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| guardrail_pii_entity_config(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -6207,27 +6188,27 @@ fn guardrail_pii_entity_config(
     let mut b = aws_sdk_bedrock::types::GuardrailPiiEntityConfig::builder();
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "type"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailPiiEntityType::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "action")? {
         b = b.set_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "action")).map(
-                |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
-            )?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, "action")).map(|s| {
+                aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str())
+            })?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "inputAction")? {
         b = b.set_input_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction")).map(
+            crate::convert::to_string(&x, &crate::param_path::member(path, "inputAction")).map(
                 |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
             )?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "outputAction")? {
         b = b.set_output_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction")).map(
+            crate::convert::to_string(&x, &crate::param_path::member(path, "outputAction")).map(
                 |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
             )?,
         ));
@@ -6235,13 +6216,13 @@ fn guardrail_pii_entity_config(
     if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
         b = b.set_input_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "inputEnabled"),
+            &crate::param_path::member(path, "inputEnabled"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
         b = b.set_output_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "outputEnabled"),
+            &crate::param_path::member(path, "outputEnabled"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailPiiEntityConfig>::built(
@@ -6259,38 +6240,38 @@ fn guardrail_regex_config(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "pattern")? {
         b = b.set_pattern(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "pattern"),
+            &crate::param_path::member(path, "pattern"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "action")? {
         b = b.set_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "action")).map(
-                |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
-            )?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, "action")).map(|s| {
+                aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str())
+            })?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "inputAction")? {
         b = b.set_input_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction")).map(
+            crate::convert::to_string(&x, &crate::param_path::member(path, "inputAction")).map(
                 |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
             )?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "outputAction")? {
         b = b.set_output_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction")).map(
+            crate::convert::to_string(&x, &crate::param_path::member(path, "outputAction")).map(
                 |s| aws_sdk_bedrock::types::GuardrailSensitiveInformationAction::from(s.as_str()),
             )?,
         ));
@@ -6298,13 +6279,13 @@ fn guardrail_regex_config(
     if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
         b = b.set_input_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "inputEnabled"),
+            &crate::param_path::member(path, "inputEnabled"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
         b = b.set_output_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "outputEnabled"),
+            &crate::param_path::member(path, "outputEnabled"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailRegexConfig>::built(b.build(), path)
@@ -6317,7 +6298,7 @@ fn guardrail_regexes_config(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| guardrail_regex_config(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| guardrail_regex_config(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -6330,13 +6311,13 @@ fn guardrail_sensitive_information_policy_config(
     if let Some(x) = crate::convert::field(&d, "piiEntitiesConfig")? {
         b = b.set_pii_entities_config(Some(guardrail_pii_entities_config(
             &x,
-            &crate::convert::member_path(path, "piiEntitiesConfig"),
+            &crate::param_path::member(path, "piiEntitiesConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "regexesConfig")? {
         b = b.set_regexes_config(Some(guardrail_regexes_config(
             &x,
-            &crate::convert::member_path(path, "regexesConfig"),
+            &crate::param_path::member(path, "regexesConfig"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailSensitiveInformationPolicyConfig>::built(b.build(), path)
@@ -6351,49 +6332,49 @@ fn guardrail_topic_config(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "definition")? {
         b = b.set_definition(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "definition"),
+            &crate::param_path::member(path, "definition"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "examples")? {
         b = b.set_examples(Some(guardrail_topic_examples(
             &x,
-            &crate::convert::member_path(path, "examples"),
+            &crate::param_path::member(path, "examples"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "type"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailTopicType::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "inputAction")? {
         b = b.set_input_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "inputAction"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailTopicAction::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "outputAction")? {
         b = b.set_output_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "outputAction"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailTopicAction::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
         b = b.set_input_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "inputEnabled"),
+            &crate::param_path::member(path, "inputEnabled"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
         b = b.set_output_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "outputEnabled"),
+            &crate::param_path::member(path, "outputEnabled"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailTopicConfig>::built(b.build(), path)
@@ -6406,7 +6387,7 @@ fn guardrail_topic_examples(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -6419,13 +6400,13 @@ fn guardrail_topic_policy_config(
     if let Some(x) = crate::convert::field(&d, "topicsConfig")? {
         b = b.set_topics_config(Some(guardrail_topics_config(
             &x,
-            &crate::convert::member_path(path, "topicsConfig"),
+            &crate::param_path::member(path, "topicsConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "tierConfig")? {
         b = b.set_tier_config(Some(guardrail_topics_tier_config(
             &x,
-            &crate::convert::member_path(path, "tierConfig"),
+            &crate::param_path::member(path, "tierConfig"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailTopicPolicyConfig>::built(
@@ -6441,7 +6422,7 @@ fn guardrail_topics_config(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| guardrail_topic_config(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| guardrail_topic_config(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -6453,7 +6434,7 @@ fn guardrail_topics_tier_config(
     let mut b = aws_sdk_bedrock::types::GuardrailTopicsTierConfig::builder();
     if let Some(x) = crate::convert::field(&d, "tierName")? {
         b = b.set_tier_name(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "tierName"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "tierName"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailTopicsTierName::from(s.as_str()))?,
         ));
     }
@@ -6472,31 +6453,31 @@ fn guardrail_word_config(
     if let Some(x) = crate::convert::field(&d, "text")? {
         b = b.set_text(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "text"),
+            &crate::param_path::member(path, "text"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "inputAction")? {
         b = b.set_input_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "inputAction"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "inputAction"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailWordAction::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "outputAction")? {
         b = b.set_output_action(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "outputAction"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "outputAction"))
                 .map(|s| aws_sdk_bedrock::types::GuardrailWordAction::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "inputEnabled")? {
         b = b.set_input_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "inputEnabled"),
+            &crate::param_path::member(path, "inputEnabled"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "outputEnabled")? {
         b = b.set_output_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "outputEnabled"),
+            &crate::param_path::member(path, "outputEnabled"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailWordConfig>::built(b.build(), path)
@@ -6511,13 +6492,13 @@ fn guardrail_word_policy_config(
     if let Some(x) = crate::convert::field(&d, "wordsConfig")? {
         b = b.set_words_config(Some(guardrail_words_config(
             &x,
-            &crate::convert::member_path(path, "wordsConfig"),
+            &crate::param_path::member(path, "wordsConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "managedWordListsConfig")? {
         b = b.set_managed_word_lists_config(Some(guardrail_managed_word_lists_config(
             &x,
-            &crate::convert::member_path(path, "managedWordListsConfig"),
+            &crate::param_path::member(path, "managedWordListsConfig"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::GuardrailWordPolicyConfig>::built(
@@ -6533,7 +6514,7 @@ fn guardrail_words_config(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| guardrail_word_config(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| guardrail_word_config(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -6546,19 +6527,19 @@ fn human_evaluation_config(
     if let Some(x) = crate::convert::field(&d, "humanWorkflowConfig")? {
         b = b.set_human_workflow_config(Some(human_workflow_config(
             &x,
-            &crate::convert::member_path(path, "humanWorkflowConfig"),
+            &crate::param_path::member(path, "humanWorkflowConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "customMetrics")? {
         b = b.set_custom_metrics(Some(human_evaluation_custom_metrics(
             &x,
-            &crate::convert::member_path(path, "customMetrics"),
+            &crate::param_path::member(path, "customMetrics"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "datasetMetricConfigs")? {
         b = b.set_dataset_metric_configs(Some(evaluation_dataset_metric_configs(
             &x,
-            &crate::convert::member_path(path, "datasetMetricConfigs"),
+            &crate::param_path::member(path, "datasetMetricConfigs"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::HumanEvaluationConfig>::built(b.build(), path)
@@ -6573,19 +6554,19 @@ fn human_evaluation_custom_metric(
     if let Some(x) = crate::convert::field(&d, "name")? {
         b = b.set_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "name"),
+            &crate::param_path::member(path, "name"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "ratingMethod")? {
         b = b.set_rating_method(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "ratingMethod"),
+            &crate::param_path::member(path, "ratingMethod"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::HumanEvaluationCustomMetric>::built(
@@ -6601,7 +6582,7 @@ fn human_evaluation_custom_metrics(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| human_evaluation_custom_metric(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| human_evaluation_custom_metric(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -6614,13 +6595,13 @@ fn human_workflow_config(
     if let Some(x) = crate::convert::field(&d, "flowDefinitionArn")? {
         b = b.set_flow_definition_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "flowDefinitionArn"),
+            &crate::param_path::member(path, "flowDefinitionArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "instructions")? {
         b = b.set_instructions(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "instructions"),
+            &crate::param_path::member(path, "instructions"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::HumanWorkflowConfig>::built(b.build(), path)
@@ -6635,13 +6616,13 @@ fn implicit_filter_configuration(
     if let Some(x) = crate::convert::field(&d, "metadataAttributes")? {
         b = b.set_metadata_attributes(Some(metadata_attribute_schema_list(
             &x,
-            &crate::convert::member_path(path, "metadataAttributes"),
+            &crate::param_path::member(path, "metadataAttributes"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelArn")? {
         b = b.set_model_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelArn"),
+            &crate::param_path::member(path, "modelArn"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::ImplicitFilterConfiguration>::built(
@@ -6657,7 +6638,7 @@ fn included_models_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -6670,25 +6651,25 @@ fn inference_configuration(
     if let Some(x) = crate::convert::field(&d, "maxTokens")? {
         b = b.set_max_tokens(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxTokens"),
+            &crate::param_path::member(path, "maxTokens"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "temperature")? {
         b = b.set_temperature(Some(crate::convert::to_f32(
             &x,
-            &crate::convert::member_path(path, "temperature"),
+            &crate::param_path::member(path, "temperature"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "topP")? {
         b = b.set_top_p(Some(crate::convert::to_f32(
             &x,
-            &crate::convert::member_path(path, "topP"),
+            &crate::param_path::member(path, "topP"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "stopSequences")? {
         b = b.set_stop_sequences(Some(inference_configuration_stop_sequences_list(
             &x,
-            &crate::convert::member_path(path, "stopSequences"),
+            &crate::param_path::member(path, "stopSequences"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::InferenceConfiguration>::built(b.build(), path)
@@ -6701,7 +6682,7 @@ fn inference_configuration_stop_sequences_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -6715,7 +6696,7 @@ fn inference_profile_model_source(
     if let Some(x) = crate::convert::field(&d, "copyFrom")? {
         set.push(
             aws_sdk_bedrock::types::InferenceProfileModelSource::CopyFrom(
-                crate::convert::to_string(&x, &crate::convert::member_path(path, "copyFrom"))?,
+                crate::convert::to_string(&x, &crate::param_path::member(path, "copyFrom"))?,
             ),
         );
     }
@@ -6736,7 +6717,7 @@ fn invocation_log_source(
         ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "s3Uri")? {
         set.push(aws_sdk_bedrock::types::InvocationLogSource::S3Uri(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "s3Uri"))?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, "s3Uri"))?,
         ));
     }
     match set.len() {
@@ -6756,19 +6737,19 @@ fn invocation_logs_config(
     if let Some(x) = crate::convert::field(&d, "usePromptResponse")? {
         b = b.set_use_prompt_response(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "usePromptResponse"),
+            &crate::param_path::member(path, "usePromptResponse"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "invocationLogSource")? {
         b = b.set_invocation_log_source(Some(invocation_log_source(
             &x,
-            &crate::convert::member_path(path, "invocationLogSource"),
+            &crate::param_path::member(path, "invocationLogSource"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "requestMetadataFilters")? {
         b = b.set_request_metadata_filters(Some(request_metadata_filters(
             &x,
-            &crate::convert::member_path(path, "requestMetadataFilters"),
+            &crate::param_path::member(path, "requestMetadataFilters"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::InvocationLogsConfig>::built(b.build(), path)
@@ -6783,7 +6764,7 @@ fn kb_inference_config(
     if let Some(x) = crate::convert::field(&d, "textInferenceConfig")? {
         b = b.set_text_inference_config(Some(text_inference_config(
             &x,
-            &crate::convert::member_path(path, "textInferenceConfig"),
+            &crate::param_path::member(path, "textInferenceConfig"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::KbInferenceConfig>::built(b.build(), path)
@@ -6798,7 +6779,7 @@ fn knowledge_base_config(
         ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "retrieveConfig")? {
         set.push(aws_sdk_bedrock::types::KnowledgeBaseConfig::RetrieveConfig(
-            retrieve_config(&x, &crate::convert::member_path(path, "retrieveConfig"))?,
+            retrieve_config(&x, &crate::param_path::member(path, "retrieveConfig"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "retrieveAndGenerateConfig")? {
@@ -6806,7 +6787,7 @@ fn knowledge_base_config(
             aws_sdk_bedrock::types::KnowledgeBaseConfig::RetrieveAndGenerateConfig(
                 retrieve_and_generate_configuration(
                     &x,
-                    &crate::convert::member_path(path, "retrieveAndGenerateConfig"),
+                    &crate::param_path::member(path, "retrieveAndGenerateConfig"),
                 )?,
             ),
         );
@@ -6832,7 +6813,7 @@ fn knowledge_base_retrieval_configuration(
     if let Some(x) = crate::convert::field(&d, "vectorSearchConfiguration")? {
         b = b.set_vector_search_configuration(Some(knowledge_base_vector_search_configuration(
             &x,
-            &crate::convert::member_path(path, "vectorSearchConfiguration"),
+            &crate::param_path::member(path, "vectorSearchConfiguration"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::KnowledgeBaseRetrievalConfiguration>::built(
@@ -6850,31 +6831,31 @@ fn knowledge_base_retrieve_and_generate_configuration(
     if let Some(x) = crate::convert::field(&d, "knowledgeBaseId")? {
         b = b.set_knowledge_base_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "knowledgeBaseId"),
+            &crate::param_path::member(path, "knowledgeBaseId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "modelArn")? {
         b = b.set_model_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelArn"),
+            &crate::param_path::member(path, "modelArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "retrievalConfiguration")? {
         b = b.set_retrieval_configuration(Some(knowledge_base_retrieval_configuration(
             &x,
-            &crate::convert::member_path(path, "retrievalConfiguration"),
+            &crate::param_path::member(path, "retrievalConfiguration"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "generationConfiguration")? {
         b = b.set_generation_configuration(Some(generation_configuration(
             &x,
-            &crate::convert::member_path(path, "generationConfiguration"),
+            &crate::param_path::member(path, "generationConfiguration"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "orchestrationConfiguration")? {
         b = b.set_orchestration_configuration(Some(orchestration_configuration(
             &x,
-            &crate::convert::member_path(path, "orchestrationConfiguration"),
+            &crate::param_path::member(path, "orchestrationConfiguration"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::KnowledgeBaseRetrieveAndGenerateConfiguration>::built(b.build(), path)
@@ -6889,31 +6870,31 @@ fn knowledge_base_vector_search_configuration(
     if let Some(x) = crate::convert::field(&d, "numberOfResults")? {
         b = b.set_number_of_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "numberOfResults"),
+            &crate::param_path::member(path, "numberOfResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "overrideSearchType")? {
         b = b.set_override_search_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "overrideSearchType"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "overrideSearchType"))
                 .map(|s| aws_sdk_bedrock::types::SearchType::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "filter")? {
         b = b.set_filter(Some(retrieval_filter(
             &x,
-            &crate::convert::member_path(path, "filter"),
+            &crate::param_path::member(path, "filter"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "implicitFilterConfiguration")? {
         b = b.set_implicit_filter_configuration(Some(implicit_filter_configuration(
             &x,
-            &crate::convert::member_path(path, "implicitFilterConfiguration"),
+            &crate::param_path::member(path, "implicitFilterConfiguration"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "rerankingConfiguration")? {
         b = b.set_reranking_configuration(Some(vector_search_reranking_configuration(
             &x,
-            &crate::convert::member_path(path, "rerankingConfiguration"),
+            &crate::param_path::member(path, "rerankingConfiguration"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::KnowledgeBaseVectorSearchConfiguration>::built(
@@ -6931,7 +6912,7 @@ fn lambda_grader_config(
     if let Some(x) = crate::convert::field(&d, "lambdaArn")? {
         b = b.set_lambda_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "lambdaArn"),
+            &crate::param_path::member(path, "lambdaArn"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::LambdaGraderConfig>::built(b.build(), path)
@@ -6946,43 +6927,43 @@ fn logging_config(
     if let Some(x) = crate::convert::field(&d, "cloudWatchConfig")? {
         b = b.set_cloud_watch_config(Some(cloud_watch_config(
             &x,
-            &crate::convert::member_path(path, "cloudWatchConfig"),
+            &crate::param_path::member(path, "cloudWatchConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "s3Config")? {
         b = b.set_s3_config(Some(s3_config(
             &x,
-            &crate::convert::member_path(path, "s3Config"),
+            &crate::param_path::member(path, "s3Config"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "textDataDeliveryEnabled")? {
         b = b.set_text_data_delivery_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "textDataDeliveryEnabled"),
+            &crate::param_path::member(path, "textDataDeliveryEnabled"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "imageDataDeliveryEnabled")? {
         b = b.set_image_data_delivery_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "imageDataDeliveryEnabled"),
+            &crate::param_path::member(path, "imageDataDeliveryEnabled"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "embeddingDataDeliveryEnabled")? {
         b = b.set_embedding_data_delivery_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "embeddingDataDeliveryEnabled"),
+            &crate::param_path::member(path, "embeddingDataDeliveryEnabled"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "videoDataDeliveryEnabled")? {
         b = b.set_video_data_delivery_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "videoDataDeliveryEnabled"),
+            &crate::param_path::member(path, "videoDataDeliveryEnabled"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "audioDataDeliveryEnabled")? {
         b = b.set_audio_data_delivery_enabled(Some(crate::convert::to_bool(
             &x,
-            &crate::convert::member_path(path, "audioDataDeliveryEnabled"),
+            &crate::param_path::member(path, "audioDataDeliveryEnabled"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::LoggingConfig>::built(b.build(), path)
@@ -6997,19 +6978,19 @@ fn metadata_attribute_schema(
     if let Some(x) = crate::convert::field(&d, "key")? {
         b = b.set_key(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "key"),
+            &crate::param_path::member(path, "key"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "type"))
                 .map(|s| aws_sdk_bedrock::types::AttributeType::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "description")? {
         b = b.set_description(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "description"),
+            &crate::param_path::member(path, "description"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::MetadataAttributeSchema>::built(b.build(), path)
@@ -7022,7 +7003,7 @@ fn metadata_attribute_schema_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| metadata_attribute_schema(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| metadata_attribute_schema(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -7034,17 +7015,16 @@ fn metadata_configuration_for_reranking(
     let mut b = aws_sdk_bedrock::types::MetadataConfigurationForReranking::builder();
     if let Some(x) = crate::convert::field(&d, "selectionMode")? {
         b = b.set_selection_mode(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "selectionMode"))
-                .map(|s| {
-                    aws_sdk_bedrock::types::RerankingMetadataSelectionMode::from(s.as_str())
-                })?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, "selectionMode")).map(
+                |s| aws_sdk_bedrock::types::RerankingMetadataSelectionMode::from(s.as_str()),
+            )?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "selectiveModeConfiguration")? {
         b = b.set_selective_mode_configuration(Some(
             reranking_metadata_selective_mode_configuration(
                 &x,
-                &crate::convert::member_path(path, "selectiveModeConfiguration"),
+                &crate::param_path::member(path, "selectiveModeConfiguration"),
             )?,
         ));
     }
@@ -7063,19 +7043,19 @@ fn model_configuration(
     if let Some(x) = crate::convert::field(&d, "modelId")? {
         b = b.set_model_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelId"),
+            &crate::param_path::member(path, "modelId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "inferenceConfig")? {
         b = b.set_inference_config(Some(inference_configuration(
             &x,
-            &crate::convert::member_path(path, "inferenceConfig"),
+            &crate::param_path::member(path, "inferenceConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "additionalModelRequestFields")? {
         b = b.set_additional_model_request_fields(Some(additional_model_request_fields(
             &x,
-            &crate::convert::member_path(path, "additionalModelRequestFields"),
+            &crate::param_path::member(path, "additionalModelRequestFields"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::ModelConfiguration>::built(b.build(), path)
@@ -7088,7 +7068,7 @@ fn model_configurations(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| model_configuration(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| model_configuration(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -7101,7 +7081,7 @@ fn model_customization_hyper_parameters(
         let key_text = crate::convert::display(&k);
         out.insert(
             crate::convert::to_string(&k, &crate::convert::key_path(path, &k))?,
-            crate::convert::to_string(&x, &crate::convert::member_path(path, &key_text))?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, &key_text))?,
         );
     }
     Ok(out)
@@ -7115,7 +7095,7 @@ fn model_data_source(
     let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::ModelDataSource> = ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "s3DataSource")? {
         set.push(aws_sdk_bedrock::types::ModelDataSource::S3DataSource(
-            s3_data_source(&x, &crate::convert::member_path(path, "s3DataSource"))?,
+            s3_data_source(&x, &crate::param_path::member(path, "s3DataSource"))?,
         ));
     }
     match set.len() {
@@ -7135,13 +7115,13 @@ fn model_enforcement(
     if let Some(x) = crate::convert::field(&d, "includedModels")? {
         b = b.set_included_models(Some(included_models_list(
             &x,
-            &crate::convert::member_path(path, "includedModels"),
+            &crate::param_path::member(path, "includedModels"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "excludedModels")? {
         b = b.set_excluded_models(Some(excluded_models_list(
             &x,
-            &crate::convert::member_path(path, "excludedModels"),
+            &crate::param_path::member(path, "excludedModels"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::ModelEnforcement>::built(b.build(), path)
@@ -7159,7 +7139,7 @@ fn model_invocation_job_input_data_config(
             aws_sdk_bedrock::types::ModelInvocationJobInputDataConfig::S3InputDataConfig(
                 model_invocation_job_s3_input_data_config(
                     &x,
-                    &crate::convert::member_path(path, "s3InputDataConfig"),
+                    &crate::param_path::member(path, "s3InputDataConfig"),
                 )?,
             ),
         );
@@ -7184,7 +7164,7 @@ fn model_invocation_job_output_data_config(
             aws_sdk_bedrock::types::ModelInvocationJobOutputDataConfig::S3OutputDataConfig(
                 model_invocation_job_s3_output_data_config(
                     &x,
-                    &crate::convert::member_path(path, "s3OutputDataConfig"),
+                    &crate::param_path::member(path, "s3OutputDataConfig"),
                 )?,
             ),
         );
@@ -7209,20 +7189,20 @@ fn model_invocation_job_s3_input_data_config(
     let mut b = aws_sdk_bedrock::types::ModelInvocationJobS3InputDataConfig::builder();
     if let Some(x) = crate::convert::field(&d, "s3InputFormat")? {
         b = b.set_s3_input_format(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "s3InputFormat"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "s3InputFormat"))
                 .map(|s| aws_sdk_bedrock::types::S3InputFormat::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "s3Uri")? {
         b = b.set_s3_uri(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3Uri"),
+            &crate::param_path::member(path, "s3Uri"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "s3BucketOwner")? {
         b = b.set_s3_bucket_owner(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3BucketOwner"),
+            &crate::param_path::member(path, "s3BucketOwner"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::ModelInvocationJobS3InputDataConfig>::built(
@@ -7240,19 +7220,19 @@ fn model_invocation_job_s3_output_data_config(
     if let Some(x) = crate::convert::field(&d, "s3Uri")? {
         b = b.set_s3_uri(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3Uri"),
+            &crate::param_path::member(path, "s3Uri"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "s3EncryptionKeyId")? {
         b = b.set_s3_encryption_key_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3EncryptionKeyId"),
+            &crate::param_path::member(path, "s3EncryptionKeyId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "s3BucketOwner")? {
         b = b.set_s3_bucket_owner(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3BucketOwner"),
+            &crate::param_path::member(path, "s3BucketOwner"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::ModelInvocationJobS3OutputDataConfig>::built(
@@ -7270,7 +7250,7 @@ fn orchestration_configuration(
     if let Some(x) = crate::convert::field(&d, "queryTransformationConfiguration")? {
         b = b.set_query_transformation_configuration(Some(query_transformation_configuration(
             &x,
-            &crate::convert::member_path(path, "queryTransformationConfiguration"),
+            &crate::param_path::member(path, "queryTransformationConfiguration"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::OrchestrationConfiguration>::built(
@@ -7288,7 +7268,7 @@ fn output_data_config(
     if let Some(x) = crate::convert::field(&d, "s3Uri")? {
         b = b.set_s3_uri(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3Uri"),
+            &crate::param_path::member(path, "s3Uri"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::OutputDataConfig>::built(b.build(), path)
@@ -7302,7 +7282,7 @@ fn performance_configuration(
     let mut b = aws_sdk_bedrock::types::PerformanceConfiguration::builder();
     if let Some(x) = crate::convert::field(&d, "latency")? {
         b = b.set_latency(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "latency"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "latency"))
                 .map(|s| aws_sdk_bedrock::types::PerformanceConfigLatency::from(s.as_str()))?,
         ));
     }
@@ -7321,7 +7301,7 @@ fn prompt_router_target_model(
     if let Some(x) = crate::convert::field(&d, "modelArn")? {
         b = b.set_model_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelArn"),
+            &crate::param_path::member(path, "modelArn"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::PromptRouterTargetModel>::built(b.build(), path)
@@ -7334,7 +7314,7 @@ fn prompt_router_target_models(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| prompt_router_target_model(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| prompt_router_target_model(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -7347,7 +7327,7 @@ fn prompt_template(
     if let Some(x) = crate::convert::field(&d, "textPromptTemplate")? {
         b = b.set_text_prompt_template(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "textPromptTemplate"),
+            &crate::param_path::member(path, "textPromptTemplate"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::PromptTemplate>::built(b.build(), path)
@@ -7361,7 +7341,7 @@ fn query_transformation_configuration(
     let mut b = aws_sdk_bedrock::types::QueryTransformationConfiguration::builder();
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "type"))
                 .map(|s| aws_sdk_bedrock::types::QueryTransformationType::from(s.as_str()))?,
         ));
     }
@@ -7376,10 +7356,7 @@ fn rag_config(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::typ
     let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::RagConfig> = ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "knowledgeBaseConfig")? {
         set.push(aws_sdk_bedrock::types::RagConfig::KnowledgeBaseConfig(
-            knowledge_base_config(
-                &x,
-                &crate::convert::member_path(path, "knowledgeBaseConfig"),
-            )?,
+            knowledge_base_config(&x, &crate::param_path::member(path, "knowledgeBaseConfig"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "precomputedRagSourceConfig")? {
@@ -7387,7 +7364,7 @@ fn rag_config(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::typ
             aws_sdk_bedrock::types::RagConfig::PrecomputedRagSourceConfig(
                 evaluation_precomputed_rag_source_config(
                     &x,
-                    &crate::convert::member_path(path, "precomputedRagSourceConfig"),
+                    &crate::param_path::member(path, "precomputedRagSourceConfig"),
                 )?,
             ),
         );
@@ -7415,7 +7392,7 @@ fn rag_stop_sequences(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -7425,13 +7402,13 @@ fn rft_config(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::typ
     if let Some(x) = crate::convert::field(&d, "graderConfig")? {
         b = b.set_grader_config(Some(grader_config(
             &x,
-            &crate::convert::member_path(path, "graderConfig"),
+            &crate::param_path::member(path, "graderConfig"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "hyperParameters")? {
         b = b.set_hyper_parameters(Some(rft_hyper_parameters(
             &x,
-            &crate::convert::member_path(path, "hyperParameters"),
+            &crate::param_path::member(path, "hyperParameters"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::RftConfig>::built(b.build(), path)
@@ -7446,49 +7423,49 @@ fn rft_hyper_parameters(
     if let Some(x) = crate::convert::field(&d, "epochCount")? {
         b = b.set_epoch_count(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "epochCount"),
+            &crate::param_path::member(path, "epochCount"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "batchSize")? {
         b = b.set_batch_size(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "batchSize"),
+            &crate::param_path::member(path, "batchSize"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "learningRate")? {
         b = b.set_learning_rate(Some(crate::convert::to_f32(
             &x,
-            &crate::convert::member_path(path, "learningRate"),
+            &crate::param_path::member(path, "learningRate"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxPromptLength")? {
         b = b.set_max_prompt_length(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxPromptLength"),
+            &crate::param_path::member(path, "maxPromptLength"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "trainingSamplePerPrompt")? {
         b = b.set_training_sample_per_prompt(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "trainingSamplePerPrompt"),
+            &crate::param_path::member(path, "trainingSamplePerPrompt"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "inferenceMaxTokens")? {
         b = b.set_inference_max_tokens(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "inferenceMaxTokens"),
+            &crate::param_path::member(path, "inferenceMaxTokens"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "reasoningEffort")? {
         b = b.set_reasoning_effort(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "reasoningEffort"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "reasoningEffort"))
                 .map(|s| aws_sdk_bedrock::types::ReasoningEffort::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "evalInterval")? {
         b = b.set_eval_interval(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "evalInterval"),
+            &crate::param_path::member(path, "evalInterval"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::RftHyperParameters>::built(b.build(), path)
@@ -7501,7 +7478,7 @@ fn rag_configs(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| rag_config(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| rag_config(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -7512,7 +7489,7 @@ fn rating_scale(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| rating_scale_item(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| rating_scale_item(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -7525,13 +7502,13 @@ fn rating_scale_item(
     if let Some(x) = crate::convert::field(&d, "definition")? {
         b = b.set_definition(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "definition"),
+            &crate::param_path::member(path, "definition"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "value")? {
         b = b.set_value(Some(rating_scale_item_value(
             &x,
-            &crate::convert::member_path(path, "value"),
+            &crate::param_path::member(path, "value"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::RatingScaleItem>::built(b.build(), path)
@@ -7546,12 +7523,12 @@ fn rating_scale_item_value(
         ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "stringValue")? {
         set.push(aws_sdk_bedrock::types::RatingScaleItemValue::StringValue(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "stringValue"))?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, "stringValue"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "floatValue")? {
         set.push(aws_sdk_bedrock::types::RatingScaleItemValue::FloatValue(
-            crate::convert::to_f32(&x, &crate::convert::member_path(path, "floatValue"))?,
+            crate::convert::to_f32(&x, &crate::param_path::member(path, "floatValue"))?,
         ));
     }
     match set.len() {
@@ -7575,13 +7552,13 @@ fn request_metadata_base_filters(
     if let Some(x) = crate::convert::field(&d, "equals")? {
         b = b.set_equals(Some(request_metadata_map(
             &x,
-            &crate::convert::member_path(path, "equals"),
+            &crate::param_path::member(path, "equals"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "notEquals")? {
         b = b.set_not_equals(Some(request_metadata_map(
             &x,
-            &crate::convert::member_path(path, "notEquals"),
+            &crate::param_path::member(path, "notEquals"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::RequestMetadataBaseFilters>::built(
@@ -7599,22 +7576,22 @@ fn request_metadata_filters(
         ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "equals")? {
         set.push(aws_sdk_bedrock::types::RequestMetadataFilters::Equals(
-            request_metadata_map(&x, &crate::convert::member_path(path, "equals"))?,
+            request_metadata_map(&x, &crate::param_path::member(path, "equals"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "notEquals")? {
         set.push(aws_sdk_bedrock::types::RequestMetadataFilters::NotEquals(
-            request_metadata_map(&x, &crate::convert::member_path(path, "notEquals"))?,
+            request_metadata_map(&x, &crate::param_path::member(path, "notEquals"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "andAll")? {
         set.push(aws_sdk_bedrock::types::RequestMetadataFilters::AndAll(
-            request_metadata_filters_list(&x, &crate::convert::member_path(path, "andAll"))?,
+            request_metadata_filters_list(&x, &crate::param_path::member(path, "andAll"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "orAll")? {
         set.push(aws_sdk_bedrock::types::RequestMetadataFilters::OrAll(
-            request_metadata_filters_list(&x, &crate::convert::member_path(path, "orAll"))?,
+            request_metadata_filters_list(&x, &crate::param_path::member(path, "orAll"))?,
         ));
     }
     match set.len() {
@@ -7636,7 +7613,7 @@ fn request_metadata_filters_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| request_metadata_base_filters(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| request_metadata_base_filters(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -7649,7 +7626,7 @@ fn request_metadata_map(
         let key_text = crate::convert::display(&k);
         out.insert(
             crate::convert::to_string(&k, &crate::convert::key_path(path, &k))?,
-            crate::convert::to_string(&x, &crate::convert::member_path(path, &key_text))?,
+            crate::convert::to_string(&x, &crate::param_path::member(path, &key_text))?,
         );
     }
     Ok(out)
@@ -7666,14 +7643,14 @@ fn reranking_metadata_selective_mode_configuration(
     if let Some(x) = crate::convert::field(&d, "fieldsToInclude")? {
         set.push(
             aws_sdk_bedrock::types::RerankingMetadataSelectiveModeConfiguration::FieldsToInclude(
-                fields_for_reranking(&x, &crate::convert::member_path(path, "fieldsToInclude"))?,
+                fields_for_reranking(&x, &crate::param_path::member(path, "fieldsToInclude"))?,
             ),
         );
     }
     if let Some(x) = crate::convert::field(&d, "fieldsToExclude")? {
         set.push(
             aws_sdk_bedrock::types::RerankingMetadataSelectiveModeConfiguration::FieldsToExclude(
-                fields_for_reranking(&x, &crate::convert::member_path(path, "fieldsToExclude"))?,
+                fields_for_reranking(&x, &crate::param_path::member(path, "fieldsToExclude"))?,
             ),
         );
     }
@@ -7697,70 +7674,70 @@ fn retrieval_filter(
     let mut set: ::std::vec::Vec<aws_sdk_bedrock::types::RetrievalFilter> = ::std::vec::Vec::new();
     if let Some(x) = crate::convert::field(&d, "equals")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::Equals(
-            filter_attribute(&x, &crate::convert::member_path(path, "equals"))?,
+            filter_attribute(&x, &crate::param_path::member(path, "equals"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "notEquals")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::NotEquals(
-            filter_attribute(&x, &crate::convert::member_path(path, "notEquals"))?,
+            filter_attribute(&x, &crate::param_path::member(path, "notEquals"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "greaterThan")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::GreaterThan(
-            filter_attribute(&x, &crate::convert::member_path(path, "greaterThan"))?,
+            filter_attribute(&x, &crate::param_path::member(path, "greaterThan"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "greaterThanOrEquals")? {
         set.push(
             aws_sdk_bedrock::types::RetrievalFilter::GreaterThanOrEquals(filter_attribute(
                 &x,
-                &crate::convert::member_path(path, "greaterThanOrEquals"),
+                &crate::param_path::member(path, "greaterThanOrEquals"),
             )?),
         );
     }
     if let Some(x) = crate::convert::field(&d, "lessThan")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::LessThan(
-            filter_attribute(&x, &crate::convert::member_path(path, "lessThan"))?,
+            filter_attribute(&x, &crate::param_path::member(path, "lessThan"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "lessThanOrEquals")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::LessThanOrEquals(
-            filter_attribute(&x, &crate::convert::member_path(path, "lessThanOrEquals"))?,
+            filter_attribute(&x, &crate::param_path::member(path, "lessThanOrEquals"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "in")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::In(
-            filter_attribute(&x, &crate::convert::member_path(path, "in"))?,
+            filter_attribute(&x, &crate::param_path::member(path, "in"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "notIn")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::NotIn(
-            filter_attribute(&x, &crate::convert::member_path(path, "notIn"))?,
+            filter_attribute(&x, &crate::param_path::member(path, "notIn"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "startsWith")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::StartsWith(
-            filter_attribute(&x, &crate::convert::member_path(path, "startsWith"))?,
+            filter_attribute(&x, &crate::param_path::member(path, "startsWith"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "listContains")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::ListContains(
-            filter_attribute(&x, &crate::convert::member_path(path, "listContains"))?,
+            filter_attribute(&x, &crate::param_path::member(path, "listContains"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "stringContains")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::StringContains(
-            filter_attribute(&x, &crate::convert::member_path(path, "stringContains"))?,
+            filter_attribute(&x, &crate::param_path::member(path, "stringContains"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "andAll")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::AndAll(
-            retrieval_filter_list(&x, &crate::convert::member_path(path, "andAll"))?,
+            retrieval_filter_list(&x, &crate::param_path::member(path, "andAll"))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "orAll")? {
         set.push(aws_sdk_bedrock::types::RetrievalFilter::OrAll(
-            retrieval_filter_list(&x, &crate::convert::member_path(path, "orAll"))?,
+            retrieval_filter_list(&x, &crate::param_path::member(path, "orAll"))?,
         ));
     }
     match set.len() {
@@ -7814,7 +7791,7 @@ fn retrieval_filter_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| retrieval_filter(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| retrieval_filter(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -7826,7 +7803,7 @@ fn retrieve_and_generate_configuration(
     let mut b = aws_sdk_bedrock::types::RetrieveAndGenerateConfiguration::builder();
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "type"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "type"))
                 .map(|s| aws_sdk_bedrock::types::RetrieveAndGenerateType::from(s.as_str()))?,
         ));
     }
@@ -7834,7 +7811,7 @@ fn retrieve_and_generate_configuration(
         b = b.set_knowledge_base_configuration(Some(
             knowledge_base_retrieve_and_generate_configuration(
                 &x,
-                &crate::convert::member_path(path, "knowledgeBaseConfiguration"),
+                &crate::param_path::member(path, "knowledgeBaseConfiguration"),
             )?,
         ));
     }
@@ -7842,7 +7819,7 @@ fn retrieve_and_generate_configuration(
         b = b.set_external_sources_configuration(Some(
             external_sources_retrieve_and_generate_configuration(
                 &x,
-                &crate::convert::member_path(path, "externalSourcesConfiguration"),
+                &crate::param_path::member(path, "externalSourcesConfiguration"),
             )?,
         ));
     }
@@ -7861,14 +7838,14 @@ fn retrieve_config(
     if let Some(x) = crate::convert::field(&d, "knowledgeBaseId")? {
         b = b.set_knowledge_base_id(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "knowledgeBaseId"),
+            &crate::param_path::member(path, "knowledgeBaseId"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "knowledgeBaseRetrievalConfiguration")? {
         b = b.set_knowledge_base_retrieval_configuration(Some(
             knowledge_base_retrieval_configuration(
                 &x,
-                &crate::convert::member_path(path, "knowledgeBaseRetrievalConfiguration"),
+                &crate::param_path::member(path, "knowledgeBaseRetrievalConfiguration"),
             )?,
         ));
     }
@@ -7884,7 +7861,7 @@ fn routing_criteria(
     if let Some(x) = crate::convert::field(&d, "responseQualityDifference")? {
         b = b.set_response_quality_difference(Some(crate::convert::to_f64(
             &x,
-            &crate::convert::member_path(path, "responseQualityDifference"),
+            &crate::param_path::member(path, "responseQualityDifference"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::RoutingCriteria>::built(b.build(), path)
@@ -7896,13 +7873,13 @@ fn s3_config(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::type
     if let Some(x) = crate::convert::field(&d, "bucketName")? {
         b = b.set_bucket_name(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "bucketName"),
+            &crate::param_path::member(path, "bucketName"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "keyPrefix")? {
         b = b.set_key_prefix(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "keyPrefix"),
+            &crate::param_path::member(path, "keyPrefix"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::S3Config>::built(b.build(), path)
@@ -7917,7 +7894,7 @@ fn s3_data_source(
     if let Some(x) = crate::convert::field(&d, "s3Uri")? {
         b = b.set_s3_uri(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3Uri"),
+            &crate::param_path::member(path, "s3Uri"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::S3DataSource>::built(b.build(), path)
@@ -7932,7 +7909,7 @@ fn s3_object_doc(
     if let Some(x) = crate::convert::field(&d, "uri")? {
         b = b.set_uri(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "uri"),
+            &crate::param_path::member(path, "uri"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::S3ObjectDoc>::built(b.build(), path)
@@ -7947,31 +7924,31 @@ fn sage_maker_endpoint(
     if let Some(x) = crate::convert::field(&d, "initialInstanceCount")? {
         b = b.set_initial_instance_count(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "initialInstanceCount"),
+            &crate::param_path::member(path, "initialInstanceCount"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "instanceType")? {
         b = b.set_instance_type(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "instanceType"),
+            &crate::param_path::member(path, "instanceType"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "executionRole")? {
         b = b.set_execution_role(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "executionRole"),
+            &crate::param_path::member(path, "executionRole"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "kmsEncryptionKey")? {
         b = b.set_kms_encryption_key(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "kmsEncryptionKey"),
+            &crate::param_path::member(path, "kmsEncryptionKey"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "vpc")? {
         b = b.set_vpc(Some(vpc_config(
             &x,
-            &crate::convert::member_path(path, "vpc"),
+            &crate::param_path::member(path, "vpc"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::SageMakerEndpoint>::built(b.build(), path)
@@ -7984,7 +7961,7 @@ fn security_group_ids(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -7996,13 +7973,13 @@ fn selective_content_guarding(
     let mut b = aws_sdk_bedrock::types::SelectiveContentGuarding::builder();
     if let Some(x) = crate::convert::field(&d, "system")? {
         b = b.set_system(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "system"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "system"))
                 .map(|s| aws_sdk_bedrock::types::SelectiveGuardingMode::from(s.as_str()))?,
         ));
     }
     if let Some(x) = crate::convert::field(&d, "messages")? {
         b = b.set_messages(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "messages"))
+            crate::convert::to_string(&x, &crate::param_path::member(path, "messages"))
                 .map(|s| aws_sdk_bedrock::types::SelectiveGuardingMode::from(s.as_str()))?,
         ));
     }
@@ -8019,7 +7996,7 @@ fn subnet_ids(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -8029,13 +8006,13 @@ fn tag(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::types::Tag
     if let Some(x) = crate::convert::field(&d, "key")? {
         b = b.set_key(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "key"),
+            &crate::param_path::member(path, "key"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "value")? {
         b = b.set_value(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "value"),
+            &crate::param_path::member(path, "value"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::Tag>::built(b.build(), path)
@@ -8048,7 +8025,7 @@ fn tag_key_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| crate::convert::to_string(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| crate::convert::to_string(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -8059,7 +8036,7 @@ fn tag_list(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| tag(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| tag(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -8072,13 +8049,13 @@ fn teacher_model_config(
     if let Some(x) = crate::convert::field(&d, "teacherModelIdentifier")? {
         b = b.set_teacher_model_identifier(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "teacherModelIdentifier"),
+            &crate::param_path::member(path, "teacherModelIdentifier"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxResponseLengthForInference")? {
         b = b.set_max_response_length_for_inference(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxResponseLengthForInference"),
+            &crate::param_path::member(path, "maxResponseLengthForInference"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::TeacherModelConfig>::built(b.build(), path)
@@ -8093,25 +8070,25 @@ fn text_inference_config(
     if let Some(x) = crate::convert::field(&d, "temperature")? {
         b = b.set_temperature(Some(crate::convert::to_f32(
             &x,
-            &crate::convert::member_path(path, "temperature"),
+            &crate::param_path::member(path, "temperature"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "topP")? {
         b = b.set_top_p(Some(crate::convert::to_f32(
             &x,
-            &crate::convert::member_path(path, "topP"),
+            &crate::param_path::member(path, "topP"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "maxTokens")? {
         b = b.set_max_tokens(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "maxTokens"),
+            &crate::param_path::member(path, "maxTokens"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "stopSequences")? {
         b = b.set_stop_sequences(Some(rag_stop_sequences(
             &x,
-            &crate::convert::member_path(path, "stopSequences"),
+            &crate::param_path::member(path, "stopSequences"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::TextInferenceConfig>::built(b.build(), path)
@@ -8126,13 +8103,13 @@ fn training_data_config(
     if let Some(x) = crate::convert::field(&d, "s3Uri")? {
         b = b.set_s3_uri(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3Uri"),
+            &crate::param_path::member(path, "s3Uri"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "invocationLogsConfig")? {
         b = b.set_invocation_logs_config(Some(invocation_logs_config(
             &x,
-            &crate::convert::member_path(path, "invocationLogsConfig"),
+            &crate::param_path::member(path, "invocationLogsConfig"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::TrainingDataConfig>::built(b.build(), path)
@@ -8147,7 +8124,7 @@ fn validation_data_config(
     if let Some(x) = crate::convert::field(&d, "validators")? {
         b = b.set_validators(Some(validators(
             &x,
-            &crate::convert::member_path(path, "validators"),
+            &crate::param_path::member(path, "validators"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::ValidationDataConfig>::built(b.build(), path)
@@ -8159,7 +8136,7 @@ fn validator(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::type
     if let Some(x) = crate::convert::field(&d, "s3Uri")? {
         b = b.set_s3_uri(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "s3Uri"),
+            &crate::param_path::member(path, "s3Uri"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::Validator>::built(b.build(), path)
@@ -8172,7 +8149,7 @@ fn validators(
     crate::convert::to_list(v, path)?
         .iter()
         .enumerate()
-        .map(|(i, x)| validator(x, &crate::convert::index_path(path, i)))
+        .map(|(i, x)| validator(x, &crate::param_path::index(path, i)))
         .collect()
 }
 
@@ -8185,19 +8162,19 @@ fn vector_search_bedrock_reranking_configuration(
     if let Some(x) = crate::convert::field(&d, "modelConfiguration")? {
         b = b.set_model_configuration(Some(vector_search_bedrock_reranking_model_configuration(
             &x,
-            &crate::convert::member_path(path, "modelConfiguration"),
+            &crate::param_path::member(path, "modelConfiguration"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "numberOfRerankedResults")? {
         b = b.set_number_of_reranked_results(Some(crate::convert::to_i32(
             &x,
-            &crate::convert::member_path(path, "numberOfRerankedResults"),
+            &crate::param_path::member(path, "numberOfRerankedResults"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "metadataConfiguration")? {
         b = b.set_metadata_configuration(Some(metadata_configuration_for_reranking(
             &x,
-            &crate::convert::member_path(path, "metadataConfiguration"),
+            &crate::param_path::member(path, "metadataConfiguration"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::VectorSearchBedrockRerankingConfiguration>::built(b.build(), path)
@@ -8212,13 +8189,13 @@ fn vector_search_bedrock_reranking_model_configuration(
     if let Some(x) = crate::convert::field(&d, "modelArn")? {
         b = b.set_model_arn(Some(crate::convert::to_string(
             &x,
-            &crate::convert::member_path(path, "modelArn"),
+            &crate::param_path::member(path, "modelArn"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "additionalModelRequestFields")? {
         b = b.set_additional_model_request_fields(Some(additional_model_request_fields(
             &x,
-            &crate::convert::member_path(path, "additionalModelRequestFields"),
+            &crate::param_path::member(path, "additionalModelRequestFields"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::VectorSearchBedrockRerankingModelConfiguration>::built(b.build(), path)
@@ -8232,7 +8209,7 @@ fn vector_search_reranking_configuration(
     let mut b = aws_sdk_bedrock::types::VectorSearchRerankingConfiguration::builder();
     if let Some(x) = crate::convert::field(&d, "type")? {
         b = b.set_type(Some(
-            crate::convert::to_string(&x, &crate::convert::member_path(path, "type")).map(|s| {
+            crate::convert::to_string(&x, &crate::param_path::member(path, "type")).map(|s| {
                 aws_sdk_bedrock::types::VectorSearchRerankingConfigurationType::from(s.as_str())
             })?,
         ));
@@ -8241,7 +8218,7 @@ fn vector_search_reranking_configuration(
         b = b.set_bedrock_reranking_configuration(Some(
             vector_search_bedrock_reranking_configuration(
                 &x,
-                &crate::convert::member_path(path, "bedrockRerankingConfiguration"),
+                &crate::param_path::member(path, "bedrockRerankingConfiguration"),
             )?,
         ));
     }
@@ -8257,13 +8234,13 @@ fn vpc_config(v: &Bound<'_, PyAny>, path: &str) -> PyResult<aws_sdk_bedrock::typ
     if let Some(x) = crate::convert::field(&d, "subnetIds")? {
         b = b.set_subnet_ids(Some(subnet_ids(
             &x,
-            &crate::convert::member_path(path, "subnetIds"),
+            &crate::param_path::member(path, "subnetIds"),
         )?));
     }
     if let Some(x) = crate::convert::field(&d, "securityGroupIds")? {
         b = b.set_security_group_ids(Some(security_group_ids(
             &x,
-            &crate::convert::member_path(path, "securityGroupIds"),
+            &crate::param_path::member(path, "securityGroupIds"),
         )?));
     }
     crate::convert::Built::<aws_sdk_bedrock::types::VpcConfig>::built(b.build(), path)
