@@ -49,7 +49,7 @@ def load_waiters(root: str = ROOT) -> list:
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
-    except Exception as e:  # a relative import, a syntax error...
+    except (ImportError, SyntaxError, OSError, NameError, AttributeError) as e:
         raise SystemExit(f"generate.py: cannot load the waiter definitions of {WAITER_PY}: {e}")
     return [
         (py, name, module.WAITERS[name]["operation"]) for py, name in sorted(module.WAITER_NAMES.items())
@@ -96,9 +96,7 @@ class PyTypes:
             return False
         s = self.model.shape(name)
         t = s["type"]
-        if self.model.is_document(name) or self.is_empty(name):
-            result = True
-        elif t in ("list", "map", "timestamp", "blob"):
+        if self.model.is_document(name) or self.is_empty(name) or t in ("list", "map", "timestamp", "blob"):
             result = True
         elif t == "structure":
             result = any(self.differs(r, _stack + (name,)) for r in shape_refs(s))
@@ -422,7 +420,7 @@ CLIENT_PYI_TEMPLATE = '''\
 from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Type, overload
 
 from . import _core
-from .exceptions import ClientError
+from .exceptions import ClientError as _ClientError
 from .paginate import (
 {paginators}
 )
@@ -453,9 +451,9 @@ class ClientExceptions:
     """`client.exceptions`: the modeled error classes (a stub-only name; at run time the
     object is `bedrock_customization.exceptions.client_exceptions`)."""
 
-    ClientError: Type[ClientError]
+    ClientError: Type[_ClientError]
 {exceptions}
-    def from_code(self, error_code: str) -> Type[ClientError]: ...
+    def from_code(self, error_code: str) -> Type[_ClientError]: ...
 
 class Client(_core.Client):
     meta: ClientMeta
@@ -571,16 +569,17 @@ def gen_client_pyi(model: Model, header: str, waiters=()) -> str:
     async_paginators = [(python_name(op["name"]), paginator_class(op["name"], True)) for op in pageable]
     waiter_classes = [(py, waiter_class(name, False)) for py, name, _ in waiters]
     async_waiter_classes = [(py, waiter_class(name, True)) for py, name, _ in waiters]
-    exceptions = "".join(f"    {e}: Type[ClientError]\n" for e in model.error_names)
+    exceptions = "".join(f"    {e}: Type[_ClientError]\n" for e in model.error_names)
 
-    def names(items, base):
-        listed = sorted({cls for _, cls in items} | {base})
+    def names(items, bases):
+        """The classes the overloads return; the fallback bases when there are none."""
+        listed = sorted({cls for _, cls in items}) or list(bases)
         return "".join(f"    {n},\n" for n in listed).rstrip("\n")
 
     text = CLIENT_PYI_TEMPLATE.format(
         imports="".join(f"    {n},\n" for n in sorted(imported_names(annotations))).rstrip("\n"),
-        paginators=names(paginators + async_paginators, "Paginator"),
-        waiters=names(waiter_classes + async_waiter_classes, "Waiter"),
+        paginators=names(paginators + async_paginators, ("AsyncPaginator", "Paginator")),
+        waiters=names(waiter_classes + async_waiter_classes, ("AsyncWaiter", "Waiter")),
         exceptions=exceptions.rstrip("\n"),
         methods="".join(methods).rstrip("\n"),
         async_methods="".join(async_methods).rstrip("\n"),
@@ -595,10 +594,6 @@ def gen_client_pyi(model: Model, header: str, waiters=()) -> str:
             "get_waiter", "waiter_name", async_waiter_classes, "AsyncWaiter", True
         ).rstrip("\n"),
     )
-    if not pageable:
-        text = text.replace("    Paginator,\n", "    AsyncPaginator,\n    Paginator,\n", 1)
-    if not waiters:
-        text = text.replace("    Waiter,\n", "    AsyncWaiter,\n    Waiter,\n", 1)
     return header + "\n" + text
 
 

@@ -1,0 +1,67 @@
+"""Type stub for the compiled extension `bedrock_customization._core` (src/lib.rs,
+src/client.rs): the Rust client that `bedrock_customization.Client` subclasses.
+
+Keep in step with the `#[pyclass]`/`#[pymethods]` and `#[pyo3(signature = ...)]` items
+of `src/`; `python -m mypy.stubtest bedrock_customization._core` checks this file
+against the built module.
+"""
+
+from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Tuple
+
+from typing_extensions import Self, disjoint_base
+
+__all__ = ["Client"]
+
+# (state, matcher, argument, expected): one acceptor of a waiter (src/waiter.rs `Acceptor`).
+_Acceptor = Tuple[str, str, str, Any]
+
+# A PyO3 class: instances have a native layout, so it cannot be mixed with another
+# such base (PEP 800); Python subclasses (bedrock_customization.Client) are fine.
+@disjoint_base
+class Client:
+    """The Rust client: credentials, endpoint, retries and the calls themselves."""
+
+    def __new__(
+        cls,
+        *,
+        region_name: Optional[str] = None,
+        endpoint_url: Optional[str] = None,
+        aws_access_key_id: Optional[str] = None,
+        aws_secret_access_key: Optional[str] = None,
+        aws_session_token: Optional[str] = None,
+        profile_name: Optional[str] = None,
+        verify: Any = None,
+        config: Any = None,
+    ) -> Self: ...
+    @property
+    def region_name(self) -> str: ...
+    @property
+    def endpoint_url(self) -> str: ...
+    def _make_api_call(
+        self, operation_name: str, api_params: Optional[Dict[str, Any]] = None
+    ) -> Dict[str, Any]: ...
+    def _make_api_call_async(
+        self, operation_name: str, api_params: Optional[Dict[str, Any]] = None
+    ) -> Awaitable[Dict[str, Any]]: ...
+    def _wait(
+        self,
+        name: str,
+        operation: str,
+        params: Dict[str, Any],
+        acceptors: Sequence[_Acceptor],
+        delay: float,
+        max_attempts: int,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+    ) -> None: ...
+    def _wait_async(
+        self,
+        name: str,
+        operation: str,
+        params: Dict[str, Any],
+        acceptors: Sequence[_Acceptor],
+        delay: float,
+        max_attempts: int,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+    ) -> Awaitable[None]: ...
