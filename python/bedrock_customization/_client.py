@@ -8,7 +8,7 @@ makes the calls; this module adds what boto3 users expect around it
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, cast
 
 from . import _core, _model
 from . import waiter
@@ -374,7 +374,7 @@ class Session:
 
     def async_client(self, *args: Any, **kwargs: Any) -> AsyncClient:
         """An :class:`AsyncClient`; the same arguments as :meth:`client`."""
-        return self.client(*args, _client_class=AsyncClient, **kwargs)
+        return cast(AsyncClient, self.client(*args, _client_class=AsyncClient, **kwargs))
 
     def __repr__(self) -> str:
         return f"Session(region_name={self.region_name!r}, profile_name={self.profile_name!r})"

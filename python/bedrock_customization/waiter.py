@@ -192,7 +192,7 @@ class Waiter:
 class AsyncWaiter(Waiter):
     """The async client's waiter: ``await waiter.wait(...)``; cancellable."""
 
-    async def wait(self, *, max_wait: Optional[float] = None, on_poll=None, progress: bool = False, **kwargs: Any) -> None:
+    async def wait(self, *, max_wait: Optional[float] = None, on_poll=None, progress: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
         args, bar = self._arguments(kwargs, max_wait, on_poll, progress)
         try:
             await self._client._wait_async(*args)
