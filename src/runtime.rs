@@ -265,8 +265,8 @@ impl pyo3_async_runtimes::generic::ContextExt for Shared {
 }
 
 /// Stops the shared runtime while the interpreter is still whole (run by `atexit`
-/// once the async bridge has been used): the bridge completes futures from the
-/// runtime's blocking-pool threads, and one of them taking the GIL while the
+/// once the async bridge has been used): the bridge completes futures on the
+/// runtime's worker threads (see `spawn_blocking` above), and one of them taking the GIL while the
 /// interpreter finalizes aborts the process ("PyGILState_Release: thread state
 /// must be current"). Work still in flight is dropped, as at any exit.
 #[pyfunction]
