@@ -358,7 +358,7 @@ RULES = [
 BUCKET_NOTES = {
     "kernel: thread sleep and wake-up (futex, epoll, scheduler)":
         "threads handing work to each other: every hand-off is a futex wake and a context switch on both sides "
-        "(sync: the calling thread and a tokio worker; async: tokio workers, blocking-pool threads and the event "
+        "(sync: the calling thread and a tokio worker; async: tokio workers and the event "
         "loop, with the GIL passed between them)",
     "kernel: socket I/O on loopback": "write/read syscalls of the request and response; the floor any client pays",
     "response body → Python objects (serde_json + _core::response)":
