@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 mod body_patch;
 mod capture;
 mod client;
+mod config;
 mod convert;
 mod errors;
 mod generated;

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::capture::{Failure, Outcome, Pending};
-use crate::client::ClientInner;
+use crate::config::ClientInner;
 use crate::errors;
 use crate::generated::builders::SENDERS;
 use crate::generated::shapes::{OPERATIONS, SHAPES};

@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::capture::Outcome;
-use crate::client::ClientInner;
+use crate::config::ClientInner;
 use crate::errors;
 use crate::generated::shapes::OPERATIONS;
 

@@ -1,0 +1,391 @@
+//! A client's configuration: settings resolved once as boto3 resolves them (region,
+//! retries, timeouts, verify, profile), and the SDK client built from them (rebuilt
+//! lazily in a forked child, whose runtime is new). `ClientInner` is what every call
+//! path reads; the Python class around it is in `client.rs`.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::BehaviorVersion;
+use aws_credential_types::Credentials;
+use aws_sdk_bedrock::config::Region;
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::capture::Capture;
+use crate::errors;
+use crate::runtime;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verify {
+    Default,
+    Off,
+    Bundle(String),
+}
+
+#[derive(Clone)]
+pub struct Settings {
+    pub region: String,
+    pub endpoint_url: Option<String>,
+    pub access_key: Option<String>,
+    pub secret_key: Option<String>,
+    pub session_token: Option<String>,
+    pub profile: Option<String>,
+    pub verify: Verify,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    pub retry_mode: String,
+    pub max_attempts: u32,
+    pub max_pool_connections: usize,
+    pub user_agent_extra: Option<Arc<str>>,
+    pub parameter_validation: bool,
+    /// `Config(signature_version=UNSIGNED)`: no credentials, no signature.
+    pub unsigned: bool,
+}
+
+// Secrets never appear in Debug output.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("region", &self.region)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("profile", &self.profile)
+            .field("retry_mode", &self.retry_mode)
+            .field("max_attempts", &self.max_attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+pub struct ClientInner {
+    pub settings: Settings,
+    sdk: Mutex<Option<(u32, aws_sdk_bedrock::Client)>>,
+}
+
+impl ClientInner {
+    pub fn new(settings: Settings) -> Self {
+        ClientInner {
+            settings,
+            sdk: Mutex::new(None),
+        }
+    }
+
+    /// The SDK client for this process; a forked child builds its own.
+    pub fn sdk(&self, py: Python<'_>) -> PyResult<aws_sdk_bedrock::Client> {
+        let pid = std::process::id();
+        {
+            let slot = self.sdk.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((owner, client)) = slot.as_ref() {
+                if *owner == pid {
+                    return Ok(client.clone());
+                }
+            }
+        }
+        let settings = self.settings.clone();
+        let client = runtime::block_on(py, async move { build_sdk_client(&settings).await })??;
+        let mut slot = self.sdk.lock().unwrap_or_else(|p| p.into_inner());
+        *slot = Some((pid, client.clone()));
+        Ok(client)
+    }
+
+    pub fn capture(&self) -> Capture {
+        Capture::new(self.settings.user_agent_extra.clone())
+    }
+
+    /// Where requests go, for error messages.
+    pub fn endpoint(&self) -> String {
+        self.settings.endpoint()
+    }
+}
+
+impl Settings {
+    fn endpoint(&self) -> String {
+        self.endpoint_url
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL_BEDROCK").ok())
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            .unwrap_or_else(|| format!("https://bedrock.{}.amazonaws.com", self.region))
+    }
+}
+
+fn http_client(
+    settings: &Settings,
+) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, String> {
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+    let builder = aws_smithy_http_client::Builder::new()
+        .pool_max_idle_per_host(settings.max_pool_connections.max(1));
+    // A plain-http endpoint (a local Bedrock, a test server) never needs TLS: no
+    // root store is loaded (~5 MiB and most of the client's creation time).
+    if settings
+        .endpoint()
+        .get(..7)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"))
+    {
+        return Ok(builder.build_http());
+    }
+    let builder = builder.tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+    match &settings.verify {
+        Verify::Default => Ok(builder.build_https()),
+        Verify::Bundle(path) => {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("cannot read the CA bundle {path}: {e}"))?;
+            let trust = TrustStore::empty()
+                .with_native_roots(false)
+                .with_pem_certificate(pem);
+            let ctx = TlsContext::builder()
+                .with_trust_store(trust)
+                .build()
+                .map_err(|e| format!("invalid CA bundle {path}: {e}"))?;
+            Ok(builder.tls_context(ctx).build_https())
+        }
+        Verify::Off => Ok(crate::insecure::http_client(
+            settings.max_pool_connections.max(1),
+        )),
+    }
+}
+
+async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Client> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(settings.region.clone()));
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if settings.unsigned {
+        loader = loader.no_credentials();
+    } else if let (Some(ak), Some(sk)) = (&settings.access_key, &settings.secret_key) {
+        let creds = Credentials::new(
+            ak.clone(),
+            sk.clone(),
+            settings.session_token.clone(),
+            None,
+            "explicit",
+        );
+        loader = loader.credentials_provider(creds);
+    } else if let Some(profile) = &settings.profile {
+        // As in botocore, an explicitly named profile is used for credentials even
+        // when the environment has some.
+        let from_profile = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .profile_name(profile)
+            .build();
+        loader = loader.credentials_provider(from_profile);
+    }
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(settings.connect_timeout)
+        .read_timeout(settings.read_timeout)
+        .build();
+    // Adaptive mode gets standard mode's retries: the SDK's client-side rate limiter
+    // is shared by every client in the process and, after one throttle, holds the
+    // retry back ~20 s where botocore's retries within a second.
+    let retry =
+        RetryConfig::standard().with_max_attempts(settings.max_attempts.clamp(1, MAX_SDK_ATTEMPTS));
+    let http = http_client(settings).map_err(PyValueError::new_err)?;
+    loader = loader
+        .timeout_config(timeouts)
+        .retry_config(retry)
+        .http_client(http);
+    let sdk_config = loader.load().await;
+    let mut builder = aws_sdk_bedrock::config::Builder::from(&sdk_config);
+    if let Some(provider) = sdk_config.credentials_provider() {
+        builder = builder.credentials_provider(HeaderSafeCredentials(provider));
+    }
+    // Responses here are small JSON documents and read_timeout bounds every read,
+    // so the SDK's stalled-stream watchdog (a timer re-armed on every body poll)
+    // only costs time.
+    builder = builder.stalled_stream_protection(
+        aws_sdk_bedrock::config::StalledStreamProtectionConfig::disabled(),
+    );
+    if settings.unsigned {
+        // No identity at all: no credentials, no bearer token, only "noAuth".
+        builder.set_token_provider(None);
+        builder = builder.allow_no_auth().auth_scheme_preference([
+            aws_smithy_runtime_api::client::auth::AuthSchemeId::new("noAuth"),
+        ]);
+    }
+    builder = builder.retry_classifier(crate::retry::RefusedConnectionPause);
+    if let Some(url) = &settings.endpoint_url {
+        builder = builder.endpoint_url(url);
+    }
+    Ok(aws_sdk_bedrock::Client::from_conf(builder.build()))
+}
+
+/// More attempts than this are never made: with backoff capped at 20 s, 1,000
+/// attempts already retry for hours, and the SDK's per-call cost grows with the count.
+const MAX_SDK_ATTEMPTS: u32 = 1_000;
+
+/// The character that cannot travel in an HTTP header value, if any (a control
+/// character other than tab, or DEL).
+fn header_unsafe(value: &str) -> Option<char> {
+    value.chars().find(|c| c.is_ascii_control() && *c != '\t')
+}
+
+/// Refuses, before anything is sent, a value that would go into a header.
+pub fn check_header_value(what: &str, value: Option<&str>) -> PyResult<()> {
+    match value.and_then(header_unsafe) {
+        Some(c) => Err(PyValueError::new_err(format!(
+            "{what} contains the character {c:?}, which is not allowed in an HTTP header"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Credentials from any source (environment, profile, process, SSO) checked before
+/// signing: a control character in the key id or session token would otherwise
+/// panic inside the SDK's signer.
+#[derive(Debug)]
+struct HeaderSafeCredentials(aws_credential_types::provider::SharedCredentialsProvider);
+
+impl aws_credential_types::provider::ProvideCredentials for HeaderSafeCredentials {
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::new(async move {
+            let creds = self.0.provide_credentials().await?;
+            for (what, value) in [
+                ("the access key id", Some(creds.access_key_id())),
+                ("the session token", creds.session_token()),
+            ] {
+                if let Some(c) = value.and_then(header_unsafe) {
+                    return Err(aws_credential_types::provider::error::CredentialsError::invalid_configuration(
+                        format!("credentials: {what} contains the character {c:?}, which is not allowed in an HTTP header"),
+                    ));
+                }
+            }
+            Ok(creds)
+        })
+    }
+}
+
+pub fn attr<'py>(
+    config: Option<&Bound<'py, PyAny>>,
+    name: &str,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    match config {
+        None => Ok(None),
+        Some(c) => match c.getattr_opt(name)? {
+            Some(v) if !v.is_none() => Ok(Some(v)),
+            _ => Ok(None),
+        },
+    }
+}
+
+pub fn seconds(v: Option<Bound<'_, PyAny>>, name: &str) -> PyResult<Duration> {
+    match v {
+        None => Ok(Duration::from_secs(60)),
+        Some(v) => {
+            let s: f64 = v
+                .extract()
+                .map_err(|_| PyTypeError::new_err(format!("{name} must be a number of seconds")))?;
+            Duration::try_from_secs_f64(s).map_err(|_| {
+                PyValueError::new_err(format!(
+                    "{name} must be a non-negative number of seconds, got {s}"
+                ))
+            })
+        }
+    }
+}
+
+pub fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// botocore's precedence: Config.retries, then AWS_RETRY_MODE / AWS_MAX_ATTEMPTS,
+/// then its defaults (legacy mode, 5 attempts; standard/adaptive, 3).
+pub fn retries(config: Option<&Bound<'_, PyAny>>) -> PyResult<(String, u32)> {
+    let mut mode: Option<String> = None;
+    let mut total: Option<u32> = None;
+    if let Some(r) = attr(config, "retries")? {
+        let r = r
+            .cast::<PyDict>()
+            .map_err(|_| PyTypeError::new_err("Config retries must be a dict"))?;
+        if let Some(m) = r.get_item("mode")? {
+            mode = Some(
+                m.extract()
+                    .map_err(|_| PyTypeError::new_err("retries['mode'] must be a string"))?,
+            );
+        }
+        if let Some(t) = r.get_item("total_max_attempts")? {
+            let t: i64 = t.extract().map_err(|_| {
+                PyTypeError::new_err("retries['total_max_attempts'] must be an int")
+            })?;
+            total = Some(u32::try_from(t.max(1)).unwrap_or(u32::MAX));
+        } else if let Some(m) = r.get_item("max_attempts")? {
+            let m: i64 = m
+                .extract()
+                .map_err(|_| PyTypeError::new_err("retries['max_attempts'] must be an int"))?;
+            total = Some(u32::try_from(m.max(0).saturating_add(1)).unwrap_or(u32::MAX));
+        }
+    }
+    let mode = match mode.or_else(|| env_nonempty("AWS_RETRY_MODE")) {
+        Some(m) => m,
+        None => "legacy".to_string(),
+    };
+    if !matches!(mode.as_str(), "legacy" | "standard" | "adaptive") {
+        return Err(PyValueError::new_err(format!(
+            "Invalid retry mode {mode:?}: valid modes are legacy, standard, adaptive"
+        )));
+    }
+    let total = match total {
+        Some(t) => t,
+        None => match env_nonempty("AWS_MAX_ATTEMPTS") {
+            Some(v) => v.trim().parse::<u32>().map_err(|_| {
+                PyValueError::new_err(format!(
+                    "AWS_MAX_ATTEMPTS must be a whole number, got {v:?}"
+                ))
+            })?,
+            None => {
+                if mode == "legacy" {
+                    5
+                } else {
+                    3
+                }
+            }
+        },
+    };
+    Ok((mode, total.max(1)))
+}
+
+pub fn resolve_region(
+    py: Python<'_>,
+    explicit: Option<String>,
+    profile: Option<String>,
+) -> PyResult<String> {
+    if let Some(r) = explicit.filter(|r| !r.is_empty()) {
+        return Ok(r);
+    }
+    let region = runtime::block_on(py, async move {
+        let mut from_profile = aws_config::profile::ProfileFileRegionProvider::builder();
+        if let Some(p) = profile {
+            from_profile = from_profile.profile_name(p);
+        }
+        RegionProviderChain::first_try(
+            aws_config::environment::EnvironmentVariableRegionProvider::new(),
+        )
+        .or_else(from_profile.build())
+        .region()
+        .await
+    })?;
+    match region {
+        Some(r) => Ok(r.to_string()),
+        None => Err(errors::raise(py, "NoRegionError", &[])),
+    }
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::header_unsafe;
+
+    #[test]
+    fn control_characters_are_found_and_ordinary_text_passes() {
+        assert_eq!(header_unsafe("AKIDEXAMPLE"), None);
+        assert_eq!(header_unsafe("tab\tis fine, ünïcode too"), None);
+        assert_eq!(header_unsafe("new\nline"), Some('\n'));
+        assert_eq!(header_unsafe("nul\0"), Some('\0'));
+        assert_eq!(header_unsafe("del\u{7f}"), Some('\u{7f}'));
+    }
+}
