@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, Optional, cast
 
-from . import _core, _model
+from . import _core, _model, _profiles
 from . import waiter
 from .config import Config
 
@@ -207,50 +207,6 @@ del _python_name, _operation_name
 
 
 # ---------------------------------------------------------------------------
-# Shared config / credentials files (only what Session needs to answer
-# ``region_name``, ``profile_name`` and ``available_profiles`` like boto3)
-# ---------------------------------------------------------------------------
-
-
-def _config_file_path() -> str:
-    return os.path.expanduser(os.environ.get("AWS_CONFIG_FILE", "~/.aws/config"))
-
-
-def _credentials_file_path() -> str:
-    return os.path.expanduser(os.environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"))
-
-
-def _read_ini(path: str):
-    import configparser  # only when a Session needs the files
-
-    parser = configparser.RawConfigParser(strict=False, interpolation=None)
-    if os.path.isfile(path):
-        try:
-            parser.read(path, encoding="utf-8")
-        except configparser.Error:
-            raise _exceptions().ConfigParseError(path=path) from None
-    return parser
-
-
-def _load_profiles() -> Dict[str, Dict[str, str]]:
-    """Profiles from the config file (``[default]``, ``[profile NAME]``) merged
-    with the credentials file (``[NAME]``), as botocore does."""
-    profiles: Dict[str, Dict[str, str]] = {}
-    config = _read_ini(_config_file_path())
-    for section in config.sections():
-        name = section.strip()
-        if name.startswith("profile ") or name.startswith("profile\t"):
-            name = name[len("profile") :].strip()
-        elif name != "default":
-            continue  # sso-session, services, ... sections
-        profiles.setdefault(name, {}).update(config.items(section))
-    credentials = _read_ini(_credentials_file_path())
-    for section in credentials.sections():
-        profiles.setdefault(section.strip(), {}).update(credentials.items(section))
-    return profiles
-
-
-# ---------------------------------------------------------------------------
 # Session
 # ---------------------------------------------------------------------------
 
@@ -296,7 +252,7 @@ class Session:
 
     def _profile_map(self) -> Dict[str, Dict[str, str]]:
         if self._profiles is None:
-            self._profiles = _load_profiles()
+            self._profiles = _profiles.load_profiles()
         return self._profiles
 
     @property
@@ -318,7 +274,7 @@ class Session:
     @property
     def available_profiles(self) -> List[str]:
         """Profile names found in the shared config and credentials files."""
-        return list(_load_profiles())
+        return list(_profiles.load_profiles())
 
     def get_available_services(self) -> List[str]:
         return [SERVICE_NAME]
