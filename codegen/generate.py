@@ -334,7 +334,7 @@ class BuilderGen:
         s = self.model.shape(name)
         fn = self.fn_names[name]
         item = s["member"]["shape"]
-        expr = self.convert_expr(item, "x", f"&crate::param_path::index(path, i)")
+        expr = self.convert_expr(item, "x", "&crate::param_path::index(path, i)")
         return (
             f"fn {fn}(v: &Bound<'_, PyAny>, path: &str) -> PyResult<{self.rust_type(name)}> {{\n"
             f"{CONVERT}::to_list(v, path)?\n"
@@ -353,7 +353,7 @@ class BuilderGen:
             raise SystemExit(f"generate.py: map {name} has a non-string key")
         key_expr = self.convert_expr(key_shape, "&k", f"&{CONVERT}::key_path(path, &k)")
         value_expr = self.convert_expr(
-            s["value"]["shape"], "&x", f"&crate::param_path::member(path, &key_text)"
+            s["value"]["shape"], "&x", "&crate::param_path::member(path, &key_text)"
         )
         return (
             f"fn {fn}(v: &Bound<'_, PyAny>, path: &str) -> PyResult<{self.rust_type(name)}> {{\n"
