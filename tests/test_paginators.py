@@ -18,7 +18,9 @@ import sys
 import textwrap
 import uuid
 
+import botocore.config
 import botocore.exceptions
+from botocore import xform_name
 import pytest
 
 import bedrock_customization as bc
@@ -33,6 +35,7 @@ from conftest import (
     job_request,
     make_bc_client,
     make_boto3_client,
+    pinned_json,
     strip_volatile,
 )
 
@@ -97,12 +100,11 @@ def test_can_paginate_each_operation(boto3_client, bc_client):
     for name in _model.OPERATIONS:
         assert bc_can_paginate(bc_client, name) is boto3_client.can_paginate(name), name
         assert can_paginate(name) is boto3_client.can_paginate(name), name
-    assert [n for n in _model.OPERATIONS if can_paginate(n)] == [OP]
+    pageable = sorted(xform_name(op) for op in pinned_json("paginators-1.json")["pagination"])
+    assert sorted(n for n in _model.OPERATIONS if can_paginate(n)) == pageable and len(pageable) == 19
 
 
-@pytest.mark.parametrize(
-    "name", ["create_model_customization_job", "get_model_customization_job", "stop_model_customization_job"]
-)
+@pytest.mark.parametrize("name", sorted(n for n in _model.OPERATIONS if n not in _model.PAGINATORS))
 def test_operation_not_pageable(boto3_client, bc_client, name):
     expected = capture(lambda: boto3_client.get_paginator(name))
     got = capture(lambda: bc_paginator(bc_client, name))
@@ -118,19 +120,17 @@ def test_operation_not_pageable(boto3_client, bc_client, name):
     assert type(again) is type(got) and str(again) == str(got)
 
 
-@pytest.mark.parametrize("name", ["no_such_operation", "ListModelCustomizationJobs", "list_custom_models", ""])
+@pytest.mark.parametrize("name", ["no_such_operation", "ListModelCustomizationJobs", ""])
 def test_unknown_operation_names(boto3_client, bc_client, name):
-    """boto3 raises KeyError for names that are not operations of the client;
-    so does bc (list_custom_models is an operation of boto3's client, not of bc's)."""
+    """boto3 raises KeyError for names that are not operations of the client; so does bc."""
     got = capture(lambda: bc_paginator(bc_client, name))
     assert type(got) is KeyError and got.args == (name,)
     got = capture(lambda: bc_can_paginate(bc_client, name))
     assert type(got) is KeyError and got.args == (name,)
-    if name != "list_custom_models":
-        expected = capture(lambda: boto3_client.get_paginator(name))
-        assert type(expected) is KeyError and expected.args == (name,)
-        expected = capture(lambda: boto3_client.can_paginate(name))
-        assert type(expected) is KeyError and expected.args == (name,)
+    expected = capture(lambda: boto3_client.get_paginator(name))
+    assert type(expected) is KeyError and expected.args == (name,)
+    expected = capture(lambda: boto3_client.can_paginate(name))
+    assert type(expected) is KeyError and expected.args == (name,)
 
 
 def test_paginator_attributes(boto3_client, bc_client):
@@ -618,3 +618,72 @@ def test_import_is_lazy():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+# -- Every paginator of paginators-1.json, sync and async, against scripted pages ------
+
+SERVICE = pinned_json("service-2.json")
+PAGINATION = pinned_json("paginators-1.json")["pagination"]
+
+
+def _item(shape_name: str, i: int):
+    """A list item of the result key's member shape: a structure with its string members set."""
+    shape = SERVICE["shapes"][shape_name]
+    if shape["type"] == "structure":
+        return {m: f"{m}-{i}" for m, ref in shape.get("members", {}).items()
+                if SERVICE["shapes"][ref["shape"]]["type"] == "string"
+                and "enum" not in SERVICE["shapes"][ref["shape"]]}
+    return f"item-{i}"
+
+
+def _scripted_pages(op_name: str):
+    config = PAGINATION[op_name]
+    output = SERVICE["shapes"][SERVICE["operations"][op_name]["output"]["shape"]]
+    result_key = config["result_key"]
+    member = SERVICE["shapes"][output["members"][result_key]["shape"]]["member"]["shape"]
+    token = config["output_token"]
+    return [
+        Reply(body={result_key: [_item(member, 1), _item(member, 2)], token: "t1"}),
+        Reply(body={result_key: [_item(member, 3)], token: "t2"}),
+        Reply(body={result_key: [_item(member, 4), _item(member, 5)]}),
+    ], result_key
+
+
+def _required_params(op_name: str):
+    shape = SERVICE["shapes"][SERVICE["operations"][op_name]["input"]["shape"]]
+    return {m: f"x-{m}" for m in shape.get("required", [])}
+
+
+@pytest.mark.parametrize("op_name", sorted(PAGINATION))
+@pytest.mark.parametrize("config", [{}, {"MaxItems": 3}, {"MaxItems": 2, "PageSize": 2}], ids=["all", "max3", "page2"])
+def test_every_paginator_matches_boto3(recorder, op_name, config):
+    """Pages, requests, resume token and build_full_result() equal boto3's, for the sync
+    and the async client (validation off: any value fills the required members)."""
+    name = xform_name(op_name)
+    replies, result_key = _scripted_pages(op_name)
+    params = _required_params(op_name)
+    if "PageSize" in config and "limit_key" not in PAGINATION[op_name]:
+        config = {"MaxItems": config["MaxItems"]}
+    no_validation = {"parameter_validation": False}
+    results = []
+    for client in (make_boto3_client(recorder.url, config=botocore.config.Config(**no_validation)),
+                   make_bc_client(recorder.url, config=bc.Config(**no_validation))):
+        recorder.clear()
+        recorder.always(Reply(body={result_key: []}))
+        recorder.script(*replies, *replies)
+        it = client.get_paginator(name).paginate(**params, PaginationConfig=config)
+        pages = [strip_volatile(p) for p in it]
+        full = client.get_paginator(name).paginate(**params, PaginationConfig=config).build_full_result()
+        results.append((pages, it.resume_token, full, [(r.method, r.path, r.query) for r in recorder.requests]))
+    assert_parity(results[0], results[1])
+
+    async def run_async():
+        async with bc.Session().async_client("bedrock", endpoint_url=recorder.url, region_name=REGION,
+                                            config=bc.Config(**no_validation), **CREDENTIALS) as client:
+            it = client.get_paginator(name).paginate(**params, PaginationConfig=config)
+            return [strip_volatile(p) async for p in it], it.resume_token
+
+    recorder.clear()
+    recorder.always(Reply(body={result_key: []}))
+    recorder.script(*replies)
+    assert_parity(results[0][:2], asyncio.run(run_async()))
