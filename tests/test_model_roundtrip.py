@@ -1,31 +1,77 @@
-"""Walks botocore's service model and proves that every input and output member of
-the four operations round-trips: requests serialize to what botocore sends, and
-responses parse to what botocore returns, against a real HTTP server on loopback."""
+"""Walks the pinned service model and proves, for every operation, that every input and
+output member round-trips: requests serialize to what botocore's serializer sends,
+responses parse to what botocore's parser returns, and every modeled error raises the
+class boto3 raises, against a real HTTP server on loopback."""
 
 import datetime
 import json
 import urllib.parse
+import zlib
 
+import botocore.config
 import botocore.parsers
 import botocore.serialize
 import botocore.session
 import pytest
 
 import bedrock_customization as bc
-from conftest import Reply, assert_same_types, make_bc_client, pinned_service_model
+from bedrock_customization import _model
+from conftest import RecordingServer, Reply, assert_same_types, make_bc_client, make_boto3_client, pinned_service_model
 
 MODEL = pinned_service_model()
-OPERATIONS = [
-    "CreateModelCustomizationJob",
-    "GetModelCustomizationJob",
-    "ListModelCustomizationJobs",
-    "StopModelCustomizationJob",
-]
+# Every operation the client has (the generator's list, itself the whole model).
+OPERATIONS = sorted(_model.OPERATIONS.values())
+
+
+def _is_document(shape):
+    return bool(shape.metadata.get("document"))
+
+
+def _payload(shape):
+    """The member bound to the whole HTTP body, if the shape has one."""
+    name = shape.serialization.get("payload")
+    return (name, shape.members[name]) if name else (None, None)
+
+
+def _reaches(shape, target, seen=()):
+    """Whether target's shape can be found below shape (a recursive shape)."""
+    if shape.name in seen or _is_document(shape):
+        return False
+    if shape.name == target:
+        return True
+    seen = seen + (shape.name,)
+    if shape.type_name == "structure":
+        return any(_reaches(m, target, seen) for m in shape.members.values())
+    if shape.type_name == "list":
+        return _reaches(shape.member, target, seen)
+    if shape.type_name == "map":
+        return _reaches(shape.value, target, seen)
+    return False
+
+
+def _names(shape, variant, seen, path):
+    """The members a sample fills: all, or one for a union (the top-level union takes its
+    members in turn, nested ones pick by a hash of their path so that every pair of
+    choices comes up); once inside itself, a recursive shape fills only the members that
+    do not lead back to it."""
+    names = list(shape.members)
+    if shape.name in seen:
+        names = [n for n in names if not _reaches(shape.members[n], shape.name)]
+    if shape.is_tagged_union:
+        pick = variant if not seen else zlib.crc32(f"{path}#{variant}".encode())
+        names = [names[pick % len(names)]]
+    return names, seen + (shape.name,)
+
+
+def _variants(shape):
+    """Enough samples of shape to fill every member: the widest union's width, more
+    where unions nest (the caller stops once every member has been seen)."""
+    return range(4 * _union_width(shape) ** 2)
 
 
 def _union_width(shape, seen=()):
     """The largest union reachable from shape: that many variants cover every member."""
-    if shape.name in seen:
+    if shape.name in seen or _is_document(shape):
         return 1
     seen = seen + (shape.name,)
     widths = [1]
@@ -40,18 +86,21 @@ def _union_width(shape, seen=()):
     return max(widths)
 
 
-def sample_input(shape, variant, path="in"):
+def sample_input(shape, variant, path="in", seen=()):
     """A value for every member of shape; unions pick member `variant % n`."""
     t = shape.type_name
+    if _is_document(shape):
+        return [{"doc": [1, 2.5, "x", True, None]}, "text", 7, {"n": {"m": []}}][variant % 4]
+    if t == "blob":
+        return f"bytes-{variant}".encode()
     if t == "structure":
-        names = list(shape.members)
-        if shape.is_tagged_union:
-            names = [names[variant % len(names)]]
-        return {n: sample_input(shape.members[n], variant, f"{path}.{n}") for n in names}
+        names, seen = _names(shape, variant, seen, path)
+        return {n: sample_input(shape.members[n], variant, f"{path}.{n}", seen) for n in names}
     if t == "list":
-        return [sample_input(shape.member, variant, f"{path}[0]"), sample_input(shape.member, variant + 1, f"{path}[1]")]
+        return [sample_input(shape.member, variant, f"{path}[0]", seen),
+                sample_input(shape.member, variant + 1, f"{path}[1]", seen)]
     if t == "map":
-        return {f"key{variant}": sample_input(shape.value, variant, f"{path}.key")}
+        return {f"key{variant}": sample_input(shape.value, variant, f"{path}.key", seen)}
     if t == "string":
         if shape.enum:
             return shape.enum[variant % len(shape.enum)]
@@ -67,18 +116,23 @@ def sample_input(shape, variant, path="in"):
     raise AssertionError(f"no sample for {t} at {path}")
 
 
-def sample_output(shape, variant, path="out"):
+def sample_output(shape, variant, path="out", seen=()):
     """A JSON-ready response value filling every member."""
     t = shape.type_name
+    if _is_document(shape):
+        return [{"doc": [1, 2.5, "x", True, None]}, "text", 7, {"n": {"m": []}}][variant % 4]
+    if t == "blob":
+        return ["Ynl0ZXM=", "", "AAEC"][variant % 3]
     if t == "structure":
-        names = list(shape.members)
-        if shape.is_tagged_union:
-            names = [names[variant % len(names)]]
-        return {shape.members[n].serialization.get("name", n): sample_output(shape.members[n], variant, f"{path}.{n}") for n in names}
+        names, seen = _names(shape, variant, seen, path)
+        return {
+            shape.members[n].serialization.get("name", n): sample_output(shape.members[n], variant, f"{path}.{n}", seen)
+            for n in names
+        }
     if t == "list":
-        return [sample_output(shape.member, variant, path), sample_output(shape.member, variant + 1, path)]
+        return [sample_output(shape.member, variant, path, seen), sample_output(shape.member, variant + 1, path, seen)]
     if t == "map":
-        return {"k": sample_output(shape.value, variant, path), "a": sample_output(shape.value, variant + 1, path)}
+        return {"k": sample_output(shape.value, variant, path, seen), "a": sample_output(shape.value, variant + 1, path, seen)}
     if t == "string":
         if shape.enum:
             return shape.enum[variant % len(shape.enum)]
@@ -97,7 +151,7 @@ def sample_output(shape, variant, path="out"):
 def _members(shape, seen=()):
     """Every (path, member) pair below shape, for the coverage check."""
     out = set()
-    if shape.name in seen:
+    if shape.name in seen or _is_document(shape):
         return out
     seen = seen + (shape.name,)
     if shape.type_name == "structure":
@@ -112,6 +166,8 @@ def _members(shape, seen=()):
 
 
 def _covered(value, shape, acc):
+    if _is_document(shape):
+        return
     if shape.type_name == "structure" and isinstance(value, dict):
         for n, m in shape.members.items():
             if n in value:
@@ -136,7 +192,10 @@ def test_every_input_member_serializes_like_botocore(op_name, recorder):
     python_name = botocore.xform_name(op_name)
     client = make_bc_client(recorder.url, config=bc.Config(parameter_validation=False, retries={"max_attempts": 0}))
     covered = set()
-    for variant in range(_union_width(op_model.input_shape)):
+    everything = _members(op_model.input_shape)
+    for variant in _variants(op_model.input_shape):
+        if covered == everything and variant >= 4:
+            break
         params = sample_input(op_model.input_shape, variant)
         _covered(params, op_model.input_shape, covered)
         recorder.clear()
@@ -146,11 +205,17 @@ def test_every_input_member_serializes_like_botocore(op_name, recorder):
         expected = _botocore_request(op_model, params)
         assert sent.method == expected["method"]
         assert sent.decoded_path == urllib.parse.unquote(expected["url_path"])
-        expected_query = {k: [v if isinstance(v, str) else json.dumps(v)] for k, v in expected["query_string"].items()}
+        expected_query = {
+            k: [str(x) for x in v] if isinstance(v, list) else [v if isinstance(v, str) else json.dumps(v)]
+            for k, v in expected["query_string"].items()
+        }
         assert sent.query == expected_query
+        for name, value in expected["headers"].items():  # members bound to headers, content type
+            if name.lower() not in ("user-agent",) and (name.lower() != "content-type" or expected["body"]):
+                assert sent.headers.get(name.lower()) == value, name
         expected_body = json.loads(expected["body"]) if expected["body"] else None
-        assert (sent.json() or None) == expected_body
-    assert covered == _members(op_model.input_shape), "some input members were never sent"
+        assert (sent.json() or None) == (expected_body or None)
+    assert covered == everything, "some input members were never sent"
 
 
 @pytest.mark.parametrize("op_name", OPERATIONS)
@@ -160,8 +225,21 @@ def test_every_output_member_parses_like_botocore(op_name, recorder):
     client = make_bc_client(recorder.url, config=bc.Config(parameter_validation=False))
     params = sample_input(op_model.input_shape, 0)
     covered = set()
-    for variant in range(max(_union_width(op_model.output_shape), 4)):
-        body = json.dumps(sample_output(op_model.output_shape, variant)).encode()
+    if op_model.output_shape is None:
+        recorder.always(Reply(status=op_model.http.get("responseCode", 200), body=b"{}"))
+        got = getattr(client, python_name)(**params)
+        assert set(got) == {"ResponseMetadata"}
+        assert got["ResponseMetadata"]["HTTPStatusCode"] == op_model.http.get("responseCode", 200)
+        return
+    payload_name, payload_shape = _payload(op_model.output_shape)
+    everything = _members(op_model.output_shape)
+    for variant in _variants(op_model.output_shape):
+        if covered == everything and variant >= 4:
+            break
+        if payload_shape is not None:
+            body = json.dumps(sample_output(payload_shape, variant)).encode()
+        else:
+            body = json.dumps(sample_output(op_model.output_shape, variant)).encode()
         recorder.always(Reply(status=op_model.http.get("responseCode", 200), body=body))
         got = getattr(client, python_name)(**params)
         headers = dict(got["ResponseMetadata"]["HTTPHeaders"])
@@ -176,32 +254,53 @@ def test_every_output_member_parses_like_botocore(op_name, recorder):
         assert got == expected
         assert_same_types(expected, got)
         _covered(got, op_model.output_shape, covered)
-    assert covered == _members(op_model.output_shape), "some output members were never parsed"
+    assert covered == everything, "some output members were never parsed"
 
 
-def _error_shapes():
-    return [MODEL.shape_for(name) for name in MODEL.shape_names if MODEL.shape_for(name).metadata.get("exception")]
+ERROR_CASES = [(op, err.name) for op in OPERATIONS for err in MODEL.operation_model(op).error_shapes]
 
 
-@pytest.mark.parametrize("shape", _error_shapes(), ids=lambda s: s.name)
-def test_every_error_shape_parses_like_botocore(shape, recorder):
-    client = make_bc_client(recorder.url, config=bc.Config(retries={"max_attempts": 0}))
+@pytest.fixture(scope="module")
+def error_clients():
+    server = RecordingServer()
+    config = {"retries": {"max_attempts": 0}, "parameter_validation": False}
+    try:
+        yield (
+            server,
+            make_bc_client(server.url, config=bc.Config(**config)),
+            make_boto3_client(server.url, config=botocore.config.Config(**config)),
+        )
+    finally:
+        server.close()
+
+
+def test_every_operation_has_its_modeled_errors():
+    assert {op for op, _ in ERROR_CASES} == set(OPERATIONS)
+
+
+@pytest.mark.parametrize("op_name, error", ERROR_CASES, ids=[f"{op}-{e}" for op, e in ERROR_CASES])
+def test_every_modeled_error_raises_what_boto3_raises(op_name, error, error_clients):
+    server, client, boto3_client = error_clients
+    op_model = MODEL.operation_model(op_name)
+    shape = MODEL.shape_for(error)
+    python_name = botocore.xform_name(op_name)
+    params = sample_input(op_model.input_shape, 0) if op_model.input_shape is not None else {}
     status = shape.metadata.get("error", {}).get("httpStatusCode", 400)
     body = json.dumps(sample_output(shape, 0)).encode()
-    recorder.always(Reply(status=status, body=body, headers={"x-amzn-ErrorType": f"{shape.name}:http://internal"}))
-    with pytest.raises(bc.exceptions.ClientError) as info:
-        client.get_model_customization_job(jobIdentifier="job")
-    err = info.value
-    assert type(err).__name__ == shape.name
-    assert isinstance(err, getattr(bc.exceptions, shape.name))
-    response = dict(err.response)
-    meta = response.pop("ResponseMetadata")
-    parser = botocore.parsers.create_parser("rest-json")
-    raw = {"status_code": status, "headers": meta["HTTPHeaders"], "body": body}
-    expected = parser.parse(raw, None)
-    expected.pop("ResponseMetadata")
-    expected.update(parser.parse(raw, shape))
+    server.always(Reply(status=status, body=body, headers={"x-amzn-ErrorType": f"{error}:http://internal"}))
+    with pytest.raises(Exception) as theirs:
+        getattr(boto3_client, python_name)(**params)
+    with pytest.raises(bc.exceptions.ClientError) as ours:
+        getattr(client, python_name)(**params)
+    err = ours.value
+    assert type(err).__name__ == type(theirs.value).__name__ == error
+    assert isinstance(err, getattr(bc.exceptions, error))
+    assert isinstance(err, getattr(client.exceptions, error))
+    response, expected = dict(err.response), dict(theirs.value.response)
+    meta, expected_meta = response.pop("ResponseMetadata"), expected.pop("ResponseMetadata")
+    assert meta["HTTPStatusCode"] == expected_meta["HTTPStatusCode"] == status
     assert response == expected
+    assert_same_types(expected, response)
     for member in shape.members:
         assert member in response
 
@@ -221,6 +320,7 @@ TIMESTAMPS = [
 
 _TZ_CHECK = """
 import json, sys
+import botocore.config
 import botocore.parsers
 import bedrock_customization as bc
 from conftest import RecordingServer, Reply, make_bc_client, pinned_service_model
