@@ -148,14 +148,14 @@ def _one_command_process() -> None:
       rather than subclasses of botocore's, which would import botocore.
     """
     package = sys.modules[__package__.rpartition(".")[0]]
-    package._STANDALONE_EXCEPTIONS = True
+    setattr(package, "_STANDALONE_EXCEPTIONS", True)  # (read by exceptions.py with getattr)
     name = f"{package.__name__}._parsing"
     if name in sys.modules:
         return
     import datetime
     import types
 
-    real = []
+    real: list[types.ModuleType] = []
 
     def full():
         if not real:
@@ -169,12 +169,14 @@ def _one_command_process() -> None:
         return real[0]
 
     light = types.ModuleType(name, "Timestamps with standard-library time zones, for the command line.")
-    light.UTC = datetime.timezone.utc
-    light.tz_offset = lambda seconds: datetime.timezone(datetime.timedelta(seconds=seconds))
-    light.parse_timestamp = lambda value: full().parse_timestamp(value)
-    light.to_int = lambda value: full().to_int(value)
-    light.to_float = lambda value: full().to_float(value)
-    light.b64decode = lambda value: full().b64decode(value)
+    vars(light).update(
+        UTC=datetime.timezone.utc,
+        tz_offset=lambda seconds: datetime.timezone(datetime.timedelta(seconds=seconds)),
+        parse_timestamp=lambda value: full().parse_timestamp(value),
+        to_int=lambda value: full().to_int(value),
+        to_float=lambda value: full().to_float(value),
+        b64decode=lambda value: full().b64decode(value),
+    )
     sys.modules[name] = light
 
 

@@ -14,13 +14,15 @@ import os
 
 from ._errors import CliError, ParamError, UsageError, choices_grid, usage_error
 
+OUTPUT_FORMATS = ("json", "text", "table")
+
 # Global options: name -> (takes a value, choices, help).
 GLOBAL_OPTIONS = {
     "--debug": (False, None, "Turn on debug logging."),
     "--endpoint-url": (True, None, "Override command's default URL with the given URL."),
     "--no-verify-ssl": (False, None, "Do not verify SSL certificates."),
     "--no-paginate": (False, None, "Disable automatic pagination."),
-    "--output": (True, ("json", "text", "table"), "The formatting style for command output."),
+    "--output": (True, OUTPUT_FORMATS, "The formatting style for command output."),
     "--query": (True, None, "A JMESPath query to use in filtering the response data."),
     "--profile": (True, None, "Use a specific profile from your credential file."),
     "--region": (True, None, "The region to use. Overrides config/env settings."),
@@ -164,7 +166,7 @@ def _convert(opt: str, kind: str, value: str):
 def parse(argv, options):
     """-> (globals dict, option values dict, unknown list). ``options``: the
     command's ``{--name: Option}`` (or ``{}``)."""
-    glob = {"output": None, "color": "auto"}
+    glob: dict[str, str | bool | None] = {"output": None, "color": "auto"}
     values = {}
     unknown = []
     names = list(GLOBAL_OPTIONS) + list(options)
@@ -269,7 +271,7 @@ def param_file(cli_name, value):
             if value.startswith(prefix):
                 path = os.path.expandvars(os.path.expanduser(value[len(prefix) :]))
                 try:
-                    with open(path, mode, **({"encoding": "utf-8"} if mode == "r" else {})) as f:
+                    with open(path, mode, encoding="utf-8" if mode == "r" else None) as f:
                         return f.read()
                 except UnicodeDecodeError:
                     raise ParamError(

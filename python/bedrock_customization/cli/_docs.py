@@ -94,7 +94,7 @@ def shorthand_example(name: str):
     if (entry[0] == "structure" and len(entry[1]) == 1 and entry[1][0][0] == "Value"
             and shapes[entry[1][0][1]][0] == "string"):
         return None
-    stack = []
+    stack: list[str] = []
     try:
         if entry[0] == "list":
             return _sh(shapes, entry[1], stack) + " ..."
@@ -231,8 +231,8 @@ def waiters() -> dict:
     from .. import waiter
 
     by_operation = {entry[1]: name for name, entry in commands().items()}
-    return {_kebab(name): (waiter._snake(name), by_operation[config["operation"]])
-            for name, config in waiter.WAITERS.items()}
+    return {_kebab(name): (snake, by_operation[waiter.WAITERS[name]["operation"]])
+            for snake, name in waiter.WAITER_NAMES.items()}
 
 
 def _kebab(name: str) -> str:

@@ -135,13 +135,19 @@ class Table:
     """The AWS CLI's table output: one titled section per nested structure."""
 
     def __init__(self, color: bool):
-        self.sections = []
-        self.current = None
+        self.sections: list[_Section] = []
+        self.current: _Section | None = None
         self.color = color
 
     def section(self, title, indent=0):
         self.current = _Section(title, indent)
         self.sections.append(self.current)
+
+    @property
+    def _current(self) -> _Section:
+        """The section being filled (``build`` opens one before any row)."""
+        assert self.current is not None
+        return self.current
 
     def build(self, title, value, indent=0) -> bool:
         if not value:
@@ -154,18 +160,18 @@ class Table:
             else:
                 for item in value:
                     if not isinstance(item, (list, dict)):
-                        self.current.row([item])
+                        self._current.row([item])
                     elif all(not isinstance(e, (list, dict)) for e in item):
-                        self.current.row(item)
+                        self._current.row(item)
                     else:
                         self.build(None, item)
         if isinstance(value, dict):
             headers, more = self._group(value)
             if len(headers) == 1:
-                self.current.row([headers[0], value[headers[0]]])
+                self._current.row([headers[0], value[headers[0]]])
             elif headers:
-                self.current.header(headers)
-                self.current.row([value[k] for k in headers])
+                self._current.header(headers)
+                self._current.row([value[k] for k in headers])
             for key in more:
                 self.build(key, value[key], indent + 1)
         return True
@@ -177,20 +183,21 @@ class Table:
         return headers, more
 
     def _from_list(self, items, indent, title):
-        headers, more = set(), set()
+        header_keys: set[str] = set()
+        more_keys: set[str] = set()
         for item in items:
             h, m = self._group(item)
-            headers.update(h)
-            more.update(m)
-        headers, more = sorted(headers), sorted(more)
-        self.current.header(headers)
+            header_keys.update(h)
+            more_keys.update(m)
+        headers, more = sorted(header_keys), sorted(more_keys)
+        self._current.header(headers)
         first = True
         for element in items:
             if not first and more:
                 self.section(title, indent)
-                self.current.header(headers)
+                self._current.header(headers)
             first = False
-            self.current.row([element.get(h, "") for h in headers])
+            self._current.row([element.get(h, "") for h in headers])
             for key in more:
                 if key in element:
                     self.build(key, element[key], indent + 1)

@@ -55,9 +55,9 @@ def _dumps(data) -> str:
     try:
         from _json import encode_basestring
     except ImportError:  # pragma: no cover - an implementation without the C helpers
-        encode_basestring = None
-    if encode_basestring is not None:
-        out = []
+        pass
+    else:
+        out: list[str] = []
         try:
             _json_value(data, out, "\n", encode_basestring)
             return "".join(out)

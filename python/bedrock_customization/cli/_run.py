@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ._argv import GLOBAL_OPTIONS, build_params, command, missing_required, parse, scalar
+from ._argv import OUTPUT_FORMATS, build_params, command, missing_required, parse, scalar
 from ._errors import CliError, unknown_options, usage_error
 from ._jsonout import _plain, format_json
 
@@ -26,7 +26,7 @@ def compile_query(expression):
 def make_client(glob):
     import bedrock_customization as bc
 
-    config_kwargs = {}
+    config_kwargs: dict[str, object] = {}
     if glob.get("no_sign_request"):
         config_kwargs["signature_version"] = bc.UNSIGNED
     for option, key in (("cli_read_timeout", "read_timeout"), ("cli_connect_timeout", "connect_timeout")):
@@ -84,7 +84,7 @@ def emit(title, data, glob, query):
     if fmt == "text":
         from ._formats import format_text
 
-        out = []
+        out: list[str] = []
         try:
             format_text(data, out)
         finally:  # (what was formatted before a failure is printed, as the AWS CLI streams it)
@@ -128,7 +128,7 @@ def run_operation(name, argv):
 
         sys.stdout.write(format_json(skeleton(cmd.input)) or "{}\n")
         return 0
-    if glob.get("output") is not None and glob["output"] not in GLOBAL_OPTIONS["--output"][1]:
+    if glob.get("output") is not None and glob["output"] not in OUTPUT_FORMATS:
         raise usage_error("argument --output: Invalid choice")
     query = compile_query(glob["query"]) if glob.get("query") is not None else None
     params = build_params(cmd, values)
@@ -168,7 +168,7 @@ def run_operation(name, argv):
 def _text_pages(iterator, glob, query):
     from ._formats import format_text
 
-    out = []
+    out: list[str] = []
     for i, page in enumerate(iterator):
         current = dict(iterator.non_aggregate_part) if i == 0 else {}
         for key in iterator.result_keys:
