@@ -22,7 +22,7 @@ use regex::Regex;
 
 use crate::convert;
 use crate::generated::shapes::SHAPES;
-use crate::model::{Kind, Shape, ShapeId};
+use crate::model::{Kind, Location, Shape, ShapeId};
 use crate::param_path::shown;
 
 /// Nesting deeper than this is reported instead of walked (only reachable with recursive
@@ -401,12 +401,32 @@ impl Validator {
             }
         }
         for (m, item) in known {
-            self.walk(
-                &item,
-                m.shape,
-                &crate::param_path::member(name, m.name),
-                depth + 1,
-            );
+            let path = crate::param_path::member(name, m.name);
+            self.walk(&item, m.shape, &path, depth + 1);
+            if m.location == Location::Uri {
+                self.check_label(&item, m.shape, &path);
+            }
+        }
+    }
+
+    /// A member bound to the URI path is a label, which Smithy requires to be non-empty
+    /// (an empty one leaves no path segment to send), whatever the shape's own `min`:
+    /// reported with botocore's min-length wording.
+    fn check_label(&mut self, value: &Bound<'_, PyAny>, id: ShapeId, name: &str) {
+        let Some(shape) = SHAPES.get(id) else {
+            return;
+        };
+        if !self.check_constraints || shape.min.is_some_and(|min| min >= 1.0) {
+            return;
+        }
+        if value
+            .cast::<PyString>()
+            .is_ok_and(|s| s.len().is_ok_and(|n| n == 0))
+        {
+            self.report(format!(
+                "Invalid length for parameter {}, value: 0, valid min length: 1",
+                shown(name)
+            ));
         }
     }
 

@@ -58,6 +58,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import decimal
+import functools
 import inspect
 import math
 import os
@@ -69,15 +70,14 @@ import time
 import types
 from typing import Any, Callable, Dict
 
-import botocore.session
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bedrock_customization as bc
 from bedrock_customization import _client as bc_client_module
 from bedrock_customization import _model
-from conftest import CREDENTIALS, REGION, RecordingServer, job_request, pinned_service_model
+from conftest import CREDENTIALS, REGION, RecordingServer, pinned_service_model
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -90,20 +90,141 @@ INPUT_SHAPES = {py: SERVICE_MODEL.operation_model(api).input_shape for py, api i
 PARAMS = {py: tuple(shape.members) for py, shape in INPUT_SHAPES.items()}
 OPERATIONS = tuple(_model.OPERATIONS)
 
-# A valid request per operation; the fuzzers replace, drop or add members.
-BASELINE: Dict[str, Dict[str, Any]] = {
-    "create_model_customization_job": job_request("fuzz-job", "fuzz-model"),
-    "get_model_customization_job": {"jobIdentifier": "fuzz-job"},
-    "list_model_customization_jobs": {},
-    "stop_model_customization_job": {"jobIdentifier": "fuzz-job"},
-}
+# A valid request per operation, made from the model: its required members with values
+# that satisfy their shapes (enum, pattern, length, range); the fuzzers replace, drop or
+# add members.
 
 
-def test_the_model_is_what_the_fuzzers_cover():
-    assert set(OPERATIONS) == set(BASELINE) and len(OPERATIONS) == 4
+def _shortest(node) -> str:
+    """The shortest text a parsed regex (sre_parse's tree) matches: no repeat beyond its
+    minimum, the first branch, the first character of a class."""
+    out = []
+    for op, arg in node:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "ANY":
+            out.append("a")
+        elif name == "NOT_LITERAL":
+            out.append("b" if chr(arg) == "a" else "a")
+        elif name == "IN":
+            out.append(_class_member(arg))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _high, sub = arg
+            out.append(_shortest(sub) * low)
+        elif name == "SUBPATTERN":
+            out.append(_shortest(arg[-1]))
+        elif name == "BRANCH":
+            out.append(min((_shortest(b) for b in arg[1]), key=len))
+        elif name in ("ATOMIC_GROUP",):
+            out.append(_shortest(arg))
+        elif name in ("AT", "ASSERT", "ASSERT_NOT", "GROUPREF"):
+            continue
+        else:
+            raise AssertionError(f"regex construct {name} not handled")
+    return "".join(out)
+
+
+def _class_member(items) -> str:
+    negate = any(str(op) == "NEGATE" for op, _ in items)
+    candidates = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            candidates.append(chr(arg))
+        elif name == "RANGE":
+            candidates.append(chr(arg[0]))
+        elif name == "CATEGORY":
+            candidates.append({"CATEGORY_DIGIT": "0", "CATEGORY_WORD": "a", "CATEGORY_SPACE": " "}.get(str(arg), "a"))
+    if not negate:
+        return candidates[0]
+    return next(c for c in "aZ0-_." if c not in candidates)
+
+
+@functools.lru_cache(maxsize=None)
+def _matching(pattern: str, low: int, high: int) -> str:
+    """A string of low..high characters that the model's pattern accepts (searched, as
+    Smithy's patterns are: anchored only where the pattern says so)."""
+    try:
+        import re._parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover
+        import sre_parse  # type: ignore[no-redef]
+
+    compiled = re.compile(pattern, re.ASCII)
+    text = _shortest(sre_parse.parse(pattern, re.ASCII))
+    if len(text) < low and not pattern.endswith("$"):
+        text += "a" * (low - len(text))
+    if len(text) < low and not pattern.startswith("^"):
+        text = "a" * (low - len(text)) + text
+    if low <= len(text) <= high and compiled.search(text) and "\n" not in text:
+        return text
+    from hypothesis import find
+
+    return find(st.from_regex(compiled, fullmatch=False),
+                lambda v: low <= len(v) <= high and "\n" not in v and "\r" not in v,
+                settings=settings(database=None, max_examples=2000, suppress_health_check=list(HealthCheck)))
+
+
+def _valid(shape, depth: int = 0) -> Any:
+    kind = shape.type_name
+    meta = shape.metadata
+    if kind == "structure":
+        if shape.metadata.get("document"):
+            return {}
+        members = shape.members
+        if shape.is_tagged_union:
+            name = next(iter(members))
+            return {name: _valid(members[name], depth + 1)}
+        return {name: _valid(members[name], depth + 1) for name in shape.required_members}
+    if kind == "list":
+        return [_valid(shape.member, depth + 1) for _ in range(int(meta.get("min", 0)))]
+    if kind == "map":
+        return {}
+    if kind == "string":
+        if shape.enum:
+            return shape.enum[0]
+        low, high = int(meta.get("min", 1)), int(meta.get("max", 64))
+        pattern = meta.get("pattern")
+        if pattern is None:
+            return "x" * max(low, 1)
+        return _matching(pattern, low, high)
+    if kind in ("integer", "long"):
+        return int(max(meta.get("min", 1), min(1, meta.get("max", 1))))
+    if kind in ("float", "double"):
+        return float(meta.get("min", 0.5))
+    if kind == "boolean":
+        return False
+    if kind == "timestamp":
+        return datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    if kind == "blob":
+        return b"x" * max(int(meta.get("min", 1)), 1)
+    raise AssertionError(f"no valid value for {shape.name} ({kind})")
+
+
+BASELINE: Dict[str, Dict[str, Any]] = {py: _valid(shape) for py, shape in INPUT_SHAPES.items()}
+
+# The deterministic deep-value test puts each deep value into one parameter of each
+# member shape (the first operation that has it): the validator and the conversion treat
+# a shape the same wherever it is used.
+DEEP_CASES = []
+_seen_member_shapes = set()
+for _op in OPERATIONS:
+    for _name in PARAMS[_op]:
+        _shape_name = INPUT_SHAPES[_op].members[_name].name
+        if _shape_name not in _seen_member_shapes:
+            _seen_member_shapes.add(_shape_name)
+            DEEP_CASES.append((_op, _name))
+
+
+def test_the_model_is_what_the_fuzzers_cover(clients, server):
+    assert set(OPERATIONS) == set(BASELINE) == set(_model.OPERATIONS.keys())
+    assert len(OPERATIONS) == len(SERVICE_MODEL.operation_names)
     for op, shape in INPUT_SHAPES.items():
         assert set(shape.required_members) <= set(BASELINE[op])
-    assert sum(len(p) for p in PARAMS.values()) >= 20
+        # the baseline passes validation: what the fuzzers change is what fails
+        outcome = operation_outcome(lambda: getattr(clients[True], op)(**BASELINE[op]), server, True)
+        assert outcome == "sent", (op, BASELINE[op])
+    assert {name for _, name in DEEP_CASES} and len(DEEP_CASES) >= len(OPERATIONS)
 
 
 # ---------------------------------------------------------------------------
@@ -291,7 +412,11 @@ def shaped(shape, depth: int = 0) -> st.SearchStrategy:
     with a wild value instead of any node now and then."""
     t = shape.type_name
     meta = shape.metadata
-    if t == "structure":
+    if depth > 6:  # recursive shapes (filters of filters) end in a wild value
+        return wild
+    if meta.get("document"):
+        base = st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=5), scalars, max_size=3))
+    elif t == "structure":
         members = {name: shaped(member, depth + 1) for name, member in shape.members.items()}
         base = st.fixed_dictionaries({}, optional=members)
     elif t == "list":
@@ -321,11 +446,15 @@ def shaped(shape, depth: int = 0) -> st.SearchStrategy:
     return st.one_of(base, base, base, wild) if depth else base
 
 
+@functools.lru_cache(maxsize=None)
+def _member_values(op: str, name: str) -> st.SearchStrategy:
+    return shaped(INPUT_SHAPES[op].members[name], depth=1)
+
+
 @st.composite
 def operation_kwargs(draw, op: str) -> Dict[str, Any]:
     kwargs = dict(BASELINE[op])
-    shape = INPUT_SHAPES[op]
-    names = draw(st.lists(st.sampled_from(PARAMS[op]), min_size=1, max_size=4, unique=True))
+    names = draw(st.lists(st.sampled_from(PARAMS[op]), min_size=1, max_size=4, unique=True)) if PARAMS[op] else []
     for name in names:
         how = draw(st.integers(0, 9))
         if how == 0:
@@ -333,7 +462,7 @@ def operation_kwargs(draw, op: str) -> Dict[str, Any]:
         elif how <= 4:
             kwargs[name] = draw(wild)
         else:
-            kwargs[name] = draw(shaped(shape.members[name], depth=1))
+            kwargs[name] = draw(_member_values(op, name))
     if draw(st.integers(0, 19)) == 0:  # an unknown member now and then
         kwargs[draw(SURROGATE_TEXT)] = draw(scalars)
     return kwargs
@@ -498,8 +627,8 @@ FUZZ = dict(
     print_blob=True,
 )
 
-# Examples per run: 4 ops x 2 modes x 850 + 4 x 300 (async) + 1200 + 900 + 700 (constructors) = 10,800,
-# plus a few hundred in the subprocess guard.
+# Examples per run: about 3,400 x 2 modes + 1,200 async over all operations + 1200 + 900 + 700
+# (constructors), plus a few hundred in the subprocess guard.
 # BC_FUZZ_SCALE=0.1 runs a tenth of the examples (for quick local runs).
 SCALE = float(os.environ.get("BC_FUZZ_SCALE", "1"))
 
@@ -508,8 +637,10 @@ def examples(n: int) -> int:
     return max(1, int(n * SCALE))
 
 
-OP_EXAMPLES = examples(850)
-ASYNC_EXAMPLES = examples(300)
+# The budget of the first version (4 operations x 850 sync, x 300 async), spread over
+# every operation of the model.
+OP_EXAMPLES = examples(max(8, 3400 // len(OPERATIONS)))
+ASYNC_EXAMPLES = examples(max(4, 1200 // len(OPERATIONS)))
 
 
 # ---------------------------------------------------------------------------
@@ -540,14 +671,13 @@ def test_fuzz_async_operation_parameters(clients, server, op, data, validation):
     operation_outcome(lambda: asyncio.run(call()), server, validation)
 
 
-@pytest.mark.parametrize("op", OPERATIONS)
-def test_every_parameter_with_every_deep_value(clients, server, op):
-    """Deterministic: each 10,000-level value in each parameter, both modes."""
+@pytest.mark.parametrize("op, name", DEEP_CASES, ids=[f"{op}.{name}" for op, name in DEEP_CASES])
+def test_every_parameter_with_every_deep_value(clients, server, op, name):
+    """Deterministic: each 10,000-level value in a parameter of each member shape, both modes."""
     for validation in (True, False):
-        for name in PARAMS[op]:
-            for value in DEEP_VALUES + WIDE_VALUES:
-                kwargs = dict(BASELINE[op], **{name: value})
-                operation_outcome(lambda: getattr(clients[validation], op)(**kwargs), server, validation)
+        for value in DEEP_VALUES + WIDE_VALUES:
+            kwargs = dict(BASELINE[op], **{name: value})
+            operation_outcome(lambda: getattr(clients[validation], op)(**kwargs), server, validation)
 
 
 # ---------------------------------------------------------------------------
@@ -748,12 +878,11 @@ _CHILD = textwrap.dedent(
         for v in (True, False)}}
 
     # Every deep value in every parameter first (the likeliest stack overflow).
-    for op, names in tf.PARAMS.items():
+    for op, name in tf.DEEP_CASES:
         for v in (True, False):
-            for name in names:
-                for value in tf.DEEP_VALUES:
-                    kwargs = dict(tf.BASELINE[op], **{{name: value}})
-                    tf.operation_outcome(lambda: getattr(clients[v], op)(**kwargs), server, v)
+            for value in tf.DEEP_VALUES:
+                kwargs = dict(tf.BASELINE[op], **{{name: value}})
+                tf.operation_outcome(lambda: getattr(clients[v], op)(**kwargs), server, v)
 
     @settings(max_examples={examples}, deadline=None, database=None, suppress_health_check=list(tf.HealthCheck))
     @given(op=st.sampled_from(tf.OPERATIONS), validation=st.booleans(), data=st.data())

@@ -606,3 +606,31 @@ def test_cli_accepts_a_partition_key_and_refuses_a_one_letter_bucket(recorder):
         f"Invalid value for parameter trainingDataConfig.s3Uri, value: s3://b/x, valid pattern: {S3_PATTERN}\n"
     )
     assert len(recorder.requests) == 1
+
+
+# -- Labels: a member bound to the URI path is never empty --------------------------------
+
+URI_LABELS = [
+    (op, name, member)
+    for op in sorted(pinned_service_model().operation_names)
+    for name, member in (pinned_service_model().operation_model(op).input_shape.members.items()
+                         if pinned_service_model().operation_model(op).input_shape is not None else ())
+    if member.serialization.get("location") == "uri"
+]
+
+
+def test_every_operation_with_a_path_label_is_covered():
+    ops = {op for op, _, _ in URI_LABELS}
+    assert ops == {op for op in pinned_service_model().operation_names
+                   if "{" in pinned_service_model().operation_model(op).http["requestUri"]}
+
+
+@pytest.mark.parametrize("operation, name, member", URI_LABELS, ids=[f"{op}.{n}" for op, n, _ in URI_LABELS])
+def test_an_empty_path_label_is_refused_before_sending(operation, name, member):
+    """Smithy requires a label to be non-empty (the path would lose its segment), so an
+    empty one is reported with botocore's min-length wording even where the shape's own
+    `min` is 0, and nothing is sent."""
+    got = capture(lambda: getattr(offline_client(), botocore.xform_name(operation))(**{name: ""}))
+    assert isinstance(got, bc.exceptions.ParamValidationError), got
+    least = max(int(member.metadata.get("min", 0)), 1)
+    assert f"Invalid length for parameter {name}, value: 0, valid min length: {least}" in str(got)
