@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import uuid
+from unittest import mock
 
 import pytest
 
@@ -513,8 +514,11 @@ def aws_arg_tables():
     """The AWS CLI's argument table of every bedrock command (built in this process)."""
     from awscli.clidriver import create_clidriver
 
-    commands = create_clidriver()._get_command_table()["bedrock"]._get_command_table()
-    return {name: commands[name].arg_table for name in commands if name not in ("help", "wait")}
+    # awscli sets AWS_DATA_PATH in os.environ, which changes boto3's later behaviour
+    # (with it set, a Session no longer reads the config file when created).
+    with mock.patch.dict(os.environ):
+        commands = create_clidriver()._get_command_table()["bedrock"]._get_command_table()
+        return {name: commands[name].arg_table for name in commands if name not in ("help", "wait")}
 
 
 def test_every_operation_is_a_command(aws_arg_tables):
@@ -729,7 +733,6 @@ def _aws_params(argv):
     replaced by a recorder), or its exit code and stderr."""
     import contextlib
     import io
-    from unittest import mock
 
     from awscli.clidriver import CLIOperationCaller, create_clidriver
 
@@ -740,7 +743,8 @@ def _aws_params(argv):
         return 0
 
     err = io.StringIO()
-    with mock.patch.object(CLIOperationCaller, "invoke", invoke), contextlib.redirect_stderr(err):
+    with mock.patch.object(CLIOperationCaller, "invoke", invoke), contextlib.redirect_stderr(err), \
+            mock.patch.dict(os.environ):  # awscli sets AWS_DATA_PATH
         rc = create_clidriver().main(["bedrock", *argv])
     assert rc == 0 and "params" in seen, err.getvalue()
     return seen["params"]

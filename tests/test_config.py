@@ -216,7 +216,8 @@ def test_region_argument_beats_profile_region(aws_files, listing):
     assert scope(listing.requests[0])[1] == "ap-northeast-1"
 
 
-def test_profile_not_found(aws_files):
+def test_profile_not_found(aws_files, monkeypatch):
+    monkeypatch.delenv("AWS_DATA_PATH", raising=False)  # with it set, boto3 reads no config file here
     expected = capture(lambda: boto3.Session(profile_name="missing"))
     got = capture(lambda: bc.Session(profile_name="missing"))
     assert isinstance(got, botocore.exceptions.ProfileNotFound)
