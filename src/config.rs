@@ -217,7 +217,7 @@ const MAX_SDK_ATTEMPTS: u32 = 1_000;
 
 /// The character that cannot travel in an HTTP header value, if any (a control
 /// character other than tab, or DEL).
-fn header_unsafe(value: &str) -> Option<char> {
+pub(crate) fn header_unsafe(value: &str) -> Option<char> {
     value.chars().find(|c| c.is_ascii_control() && *c != '\t')
 }
 

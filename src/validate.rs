@@ -22,7 +22,7 @@ use regex::Regex;
 
 use crate::convert;
 use crate::generated::shapes::SHAPES;
-use crate::model::{Kind, Location, Shape, ShapeId};
+use crate::model::{Kind, Location, Member, Shape, ShapeId};
 use crate::param_path::shown;
 
 /// Nesting deeper than this is reported instead of walked (only reachable with recursive
@@ -403,9 +403,31 @@ impl Validator {
         for (m, item) in known {
             let path = crate::param_path::member(name, m.name);
             self.walk(&item, m.shape, &path, depth + 1);
-            if m.location == Location::Uri {
-                self.check_label(&item, m.shape, &path);
+            match m.location {
+                Location::Uri => self.check_label(&item, m.shape, &path),
+                Location::Header => self.check_header(&item, m, &path),
+                Location::Body | Location::Query => {}
             }
+        }
+    }
+
+    /// A member sent as a header cannot hold a control character (it could not be
+    /// sent at all; the model's pattern, searched, may still accept the value).
+    fn check_header(&mut self, value: &Bound<'_, PyAny>, member: &Member, name: &str) {
+        if !self.check_constraints {
+            return;
+        }
+        let Ok(s) = value.cast::<PyString>() else {
+            return;
+        };
+        if let Some(c) = crate::config::header_unsafe(&convert::text_for_matching(s)) {
+            self.report(format!(
+                "Invalid value for parameter {}, value: {}, the character U+{:04X} cannot be sent in the {} header",
+                shown(name),
+                convert::display(value),
+                u32::from(c),
+                member.wire_name
+            ));
         }
     }
 

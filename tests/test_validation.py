@@ -634,3 +634,26 @@ def test_an_empty_path_label_is_refused_before_sending(operation, name, member):
     assert isinstance(got, bc.exceptions.ParamValidationError), got
     least = max(int(member.metadata.get("min", 0)), 1)
     assert f"Invalid length for parameter {name}, value: 0, valid min length: {least}" in str(got)
+
+
+# -- Headers: a member sent as a header holds no control character -----------------------
+
+HEADER_MEMBERS = [
+    (op, name, member)
+    for op in sorted(pinned_service_model().operation_names)
+    for name, member in (pinned_service_model().operation_model(op).input_shape.members.items()
+                         if pinned_service_model().operation_model(op).input_shape is not None else ())
+    if member.serialization.get("location") == "header"
+]
+
+
+@pytest.mark.parametrize("operation, name, member", HEADER_MEMBERS, ids=[f"{op}.{n}" for op, n, _ in HEADER_MEMBERS])
+@pytest.mark.parametrize("bad", ["ok\x1f", "ok\nX-Injected: 1", "ok\x7f"])
+def test_a_control_character_in_a_header_member_is_refused_before_sending(operation, name, member, bad):
+    """The value matches the member's (searched) pattern, but could not be sent as the
+    header it is bound to: refused with a message naming the header."""
+    assert re.search(member.metadata.get("pattern", ""), bad)
+    got = capture(lambda: getattr(offline_client(), botocore.xform_name(operation))(**{name: bad}))
+    assert isinstance(got, bc.exceptions.ParamValidationError), got
+    header = member.serialization["name"]
+    assert f"Invalid value for parameter {name}, value: {bad}, the character U+{ord(bad[2]):04X} cannot be sent in the {header} header" in str(got)

@@ -6,7 +6,7 @@ syntax), the main help and the bash/zsh completion scripts.
 
 from __future__ import annotations
 
-from ._argv import FALSE, GLOBAL_OPTIONS, PAGING_OPTIONS, TRUE, Command, command, commands
+from ._argv import FALSE, GLOBAL_OPTIONS, PAGING_OPTIONS, TRUE, Command, _document_container, command, commands
 from ._errors import PROG, usage_error
 
 
@@ -70,17 +70,6 @@ def _skeleton(shapes, name, stack, output, member_name):
 
 class _TooComplex(Exception):
     pass
-
-
-def _document_container(shapes, name) -> bool:
-    entry = shapes[name]
-    if entry[0] == "document":
-        return True
-    if entry[0] == "list":
-        return _document_container(shapes, entry[1])
-    if entry[0] == "map":
-        return _document_container(shapes, entry[2])
-    return False
 
 
 def shorthand_example(name: str):
