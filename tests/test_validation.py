@@ -610,13 +610,19 @@ def test_cli_accepts_a_partition_key_and_refuses_a_one_letter_bucket(recorder):
 
 # -- Labels: a member bound to the URI path is never empty --------------------------------
 
-URI_LABELS = [
-    (op, name, member)
-    for op in sorted(pinned_service_model().operation_names)
-    for name, member in (pinned_service_model().operation_model(op).input_shape.members.items()
-                         if pinned_service_model().operation_model(op).input_shape is not None else ())
-    if member.serialization.get("location") == "uri"
-]
+def input_members(location: str):
+    """(operation, member name, member shape) for every input member bound to location."""
+    service = pinned_service_model()
+    return [
+        (op, name, member)
+        for op in sorted(service.operation_names)
+        for name, member in (service.operation_model(op).input_shape.members.items()
+                             if service.operation_model(op).input_shape is not None else ())
+        if member.serialization.get("location") == location
+    ]
+
+
+URI_LABELS = input_members("uri")
 
 
 def test_every_operation_with_a_path_label_is_covered():
@@ -638,13 +644,7 @@ def test_an_empty_path_label_is_refused_before_sending(operation, name, member):
 
 # -- Headers: a member sent as a header holds no control character -----------------------
 
-HEADER_MEMBERS = [
-    (op, name, member)
-    for op in sorted(pinned_service_model().operation_names)
-    for name, member in (pinned_service_model().operation_model(op).input_shape.members.items()
-                         if pinned_service_model().operation_model(op).input_shape is not None else ())
-    if member.serialization.get("location") == "header"
-]
+HEADER_MEMBERS = input_members("header")
 
 
 @pytest.mark.parametrize("operation, name, member", HEADER_MEMBERS, ids=[f"{op}.{n}" for op, n, _ in HEADER_MEMBERS])
