@@ -206,9 +206,32 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
     }
     builder = builder.retry_classifier(crate::retry::RefusedConnectionPause);
     if let Some(url) = &settings.endpoint_url {
-        builder = builder.endpoint_url(url);
+        builder = builder.endpoint_url(requoted(url));
     }
     Ok(aws_sdk_bedrock::Client::from_conf(builder.build()))
+}
+
+/// The endpoint URL as botocore puts it on the wire (`requote_uri`): after the
+/// authority, every byte outside the URL's unreserved and reserved characters (and
+/// `%`) is percent-encoded as UTF-8, so `/\u{a0}` travels as `/%C2%A0` and `/a b` as
+/// `/a%20b`; `client.meta.endpoint_url` still shows the URL as given.
+fn requoted(url: &str) -> String {
+    const SAFE: &[u8] = b"-._~!#$%&'()*+,/:;=?@[]";
+    let path_start = url
+        .find("://")
+        .and_then(|scheme| url[scheme + 3..].find('/').map(|p| scheme + 3 + p))
+        .unwrap_or(url.len());
+    let (authority, path) = url.split_at(path_start);
+    let mut out = String::with_capacity(url.len());
+    out.push_str(authority);
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || SAFE.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// More attempts than this are never made: with backoff capped at 20 s, 1,000
@@ -377,8 +400,29 @@ pub fn resolve_region(
 }
 
 #[cfg(test)]
-mod header_tests {
-    use super::header_unsafe;
+mod tests {
+    use super::{header_unsafe, requoted};
+
+    #[test]
+    fn endpoint_paths_are_requoted_like_botocore() {
+        for (given, sent) in [
+            ("http://127.0.0.1:8/\u{a0}", "http://127.0.0.1:8/%C2%A0"),
+            ("http://127.0.0.1:8/a b", "http://127.0.0.1:8/a%20b"),
+            (
+                "http://h/\"<>^`{|}\\",
+                "http://h/%22%3C%3E%5E%60%7B%7C%7D%5C",
+            ),
+            (
+                "http://h/%41x/~!$&'()*+,;=:@",
+                "http://h/%41x/~!$&'()*+,;=:@",
+            ),
+            ("http://h:1/\u{e9}/\u{1}", "http://h:1/%C3%A9/%01"),
+            ("http://h", "http://h"),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(requoted(given), sent, "{given:?}");
+        }
+    }
 
     #[test]
     fn control_characters_are_found_and_ordinary_text_passes() {

@@ -77,7 +77,7 @@ from hypothesis import strategies as st
 import bedrock_customization as bc
 from bedrock_customization import _client as bc_client_module
 from bedrock_customization import _model
-from conftest import CREDENTIALS, REGION, RecordingServer, pinned_service_model
+from conftest import CREDENTIALS, REGION, RecordingServer, make_boto3_client, pinned_service_model
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -985,6 +985,25 @@ def test_credentials_from_the_environment_with_control_character_are_refused(ser
     assert "not allowed in an HTTP header" in str(caught.value)
     assert "bad" not in str(caught.value)
     assert server.requests == []
+
+
+@pytest.mark.parametrize("suffix", ["/\xa0", "/a b", '/"<>^`{|}\\', "/%41x/~!$&'()*+,;=:@", "/\xe9/\x01"])
+def test_endpoint_path_is_sent_as_boto3_sends_it(server, suffix):
+    """Found by test_fuzz_client_constructor: a non-ASCII character in the endpoint's
+    path went out raw and the server refused the request line; botocore requotes it."""
+    import botocore.config
+
+    sent = []
+    for client in (
+        make_boto3_client(server.url + suffix, config=botocore.config.Config(retries={"max_attempts": 0})),
+        bc.client("bedrock", region_name="us-east-1", endpoint_url=server.url + suffix, **CREDENTIALS,
+                  config=bc.Config(retries={"max_attempts": 0})),
+    ):
+        server.clear()
+        assert client.get_model_customization_job(jobIdentifier="j")["ResponseMetadata"]["HTTPStatusCode"] == 200
+        assert client.meta.endpoint_url == server.url + suffix
+        sent.append([r.path for r in server.requests])
+    assert sent[0] == sent[1]
 
 
 def test_huge_retry_count_costs_nothing_per_call(server):
