@@ -1,13 +1,13 @@
 """pytest plugin (registered through the ``pytest11`` entry point).
 
-Provides two fixtures backed by one local Bedrock (moto's server on 127.0.0.1,
+Provides two fixtures backed by one local Bedrock (our own server on 127.0.0.1,
 see :func:`bedrock_customization.testing.local_bedrock`) started once per test
 session, in region ``us-east-1``:
 
 * ``local_bedrock`` — a :class:`~bedrock_customization.testing.LocalBedrock`:
-  the endpoint URL (a ``str``) with helpers that move a job to any status
-  (``set_job_status``, ``complete_job``, ``fail_job``) and list jobs (``jobs``);
-* ``local_bedrock_endpoint`` — the same URL, as before.
+  the endpoint URL (a ``str``) with its controls (``advance``, ``set_status``,
+  ``complete_job``, ``fail_job``, ``fail_next``, ``throttle``, ``jobs``, ...);
+* ``local_bedrock_endpoint`` — the same URL.
 
 ::
 
@@ -19,16 +19,15 @@ session, in region ``us-east-1``:
                            aws_access_key_id="testing", aws_secret_access_key="testing")
         job_name = f"train-{uuid.uuid4().hex[:8]}"      # unique per test: see below
         client.create_model_customization_job(jobName=job_name, ...)
-        local_bedrock.complete_job(job_name, training_metrics={"trainingLoss": 0.1})
+        local_bedrock.advance(60)                        # the job's simulated steps are done
         assert client.get_model_customization_job(jobIdentifier=job_name)["status"] == "Completed"
 
-The server and its jobs are shared by the whole session (moto keeps its state
-per process): a job created by one test, and any status it was given, stay
-visible to later tests, and a job name can be created only once. Give every
-test its own job names (a ``uuid`` suffix, as above) and look jobs up by name
-rather than listing all of them; then no test sees another's changes.
-
-moto is imported only when a test uses one of the fixtures.
+The server and its resources are shared by the whole session: a job created by
+one test stays visible to later tests, and a job name can be used only once.
+Give every test its own names (a ``uuid`` suffix, as above) and look resources
+up by name rather than listing all of them. Faults injected with ``fail_next`` /
+``throttle`` apply to the next matching request of any test; the clock only
+moves forward.
 """
 
 from __future__ import annotations
@@ -57,6 +56,5 @@ def local_bedrock_endpoint(_bedrock_customization_local_server: "LocalBedrock") 
 
 @pytest.fixture
 def local_bedrock(_bedrock_customization_local_server: "LocalBedrock") -> "LocalBedrock":
-    """The session's local Bedrock: its endpoint URL (a ``str``) with
-    ``set_job_status`` / ``complete_job`` / ``fail_job`` / ``jobs``."""
+    """The session's local Bedrock: its endpoint URL (a ``str``) with its controls."""
     return _bedrock_customization_local_server

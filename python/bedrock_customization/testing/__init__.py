@@ -1,35 +1,40 @@
-"""A local, in-process Bedrock endpoint for examples and tests.
+"""A local Bedrock: the whole service, offline, for examples, notebooks and tests.
 
 ::
 
     import bedrock_customization as bc
     from bedrock_customization.testing import local_bedrock
 
-    with local_bedrock() as endpoint_url:
-        client = bc.client(
-            "bedrock",
-            region_name="us-east-1",
-            endpoint_url=endpoint_url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        client.create_model_customization_job(jobName="my-job", ...)
-        endpoint_url.complete_job("my-job", training_metrics={"trainingLoss": 0.12})
-        client.get_model_customization_job(jobIdentifier="my-job")["status"]  # 'Completed'
+    with local_bedrock() as bedrock:                 # a str: the endpoint URL
+        client = bc.client("bedrock", region_name="us-east-1", endpoint_url=bedrock,
+                           aws_access_key_id="testing", aws_secret_access_key="testing")
+        job = client.create_model_customization_job(jobName="my-job", ...)
+        client.get_waiter("model_customization_job_completed").wait(
+            jobIdentifier="my-job", WaiterConfig={"Delay": 0.2})
+        model = client.get_custom_model(
+            modelIdentifier=client.get_model_customization_job(jobIdentifier="my-job")["outputModelArn"])
 
-The endpoint is moto's server (``pip install 'bedrock-customization[local]'``)
-listening on a free port of 127.0.0.1.  No environment variables are set and
-no other client is redirected.  ``local_bedrock()`` yields a
-:class:`LocalBedrock`: the endpoint URL (a ``str``) with methods that move a
-job to any status (``set_job_status``, ``complete_job``, ``fail_job``), since
-moto's jobs otherwise stay ``InProgress`` forever.
+It is our own server (standard library only) on a free port of 127.0.0.1. It
+serves every operation of the pinned service model with the service's rest-json
+protocol: routes, request parsing, validation (worded as the service words it)
+and response shapes come from the model. It accepts any credentials, but a
+request needs a well-formed SigV4 ``Authorization`` header (as every SDK and
+the AWS CLI send) or a bearer token; state is kept in memory per account (the
+access key id when it is 12 digits, else 123456789012) and region (from the
+signature).
 
-moto keeps its state per Python process, so jobs created through one
-``local_bedrock()`` are visible through another one running in the same
-process; and its jobs are given ARNs shaped like the real service's
-(``.../model-customization-job/<base model>/<12-char id>``) so that an ARN can
-be passed back as ``jobIdentifier`` (see ``_moto_compat``, applied to moto
-once per process).
+Resources live and change as the service's do: a customization job goes
+through validation, data processing and training (``statusDetails``) to
+``Completed`` and its custom model appears; provisioned throughput goes
+``Creating`` -> ``InService``, deployments ``Creating`` -> ``Active``, and so on
+for import, copy, evaluation and batch-inference jobs. The simulated durations
+are :data:`DURATIONS` (a few seconds for a whole pipeline), each configurable.
+Time is a clock you control: :meth:`LocalBedrock.advance` moves it forward
+(``realtime=False`` freezes it otherwise), so a test never sleeps.
+
+Also: :meth:`LocalBedrock.set_status` for any resource, :meth:`LocalBedrock.fail_next`
+(fail the next create, or any operation) and :meth:`LocalBedrock.throttle`.
+``bedrock-customization local-bedrock --port N`` runs the same server standalone.
 """
 
 from __future__ import annotations
@@ -37,164 +42,97 @@ from __future__ import annotations
 import contextlib
 import datetime
 import math
-import threading
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
-__all__ = ["JOB_STATUSES", "JobNotFoundError", "LocalBedrock", "local_bedrock"]
+from . import _backend
+from ._backend import DURATIONS, Clock, Fault, Record, State, camel, snake
+from ._server import Server
+from ._wire import MODEL
 
-_INSTALL_HINT = (
-    "bedrock_customization.testing.local_bedrock() needs moto's server; "
-    "install it with: pip install 'bedrock-customization[local]'"
-)
-
-
-class _Server:
-    """moto's WSGI app served on 127.0.0.1 by werkzeug, in a daemon thread.
-
-    This is what moto's ThreadedMotoServer does, minus its per-request log
-    lines on stderr; ThreadedMotoServer is used if moto's layout changes.
-    """
-
-    def __init__(self) -> None:
-        try:
-            import moto  # noqa: F401
-        except ImportError as e:
-            raise ImportError(_INSTALL_HINT, name="moto") from e
-        from . import _moto_compat
-
-        _moto_compat.apply()
-        try:
-            from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-            from werkzeug.serving import WSGIRequestHandler, make_server
-        except ImportError:
-            self._fallback()
-            return
-
-        class QuietHandler(WSGIRequestHandler):
-            def log_request(self, *args, **kwargs) -> None:
-                pass
-
-        app = DomainDispatcherApplication(create_backend_app)
-        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="local-bedrock", daemon=True
-        )
-        self._thread.start()
-        self.port = self._server.server_address[1]
-        self._stop = self._stop_werkzeug
-
-    def _fallback(self) -> None:
-        try:
-            from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-        except ImportError as e:
-            raise ImportError(_INSTALL_HINT, name=getattr(e, "name", None)) from e
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        self.port = server.get_host_and_port()[1]
-        self._stop = server.stop
-
-    def _stop_werkzeug(self) -> None:
-        self._server.shutdown()
-        self._thread.join()
-        self._server.server_close()
-
-    def stop(self) -> None:
-        self._stop()
-
+__all__ = [
+    "DURATIONS", "JOB_STATUSES", "JobNotFoundError", "LocalBedrock", "ResourceNotFoundError", "local_bedrock",
+]
 
 #: The statuses a model-customization job can have (the model's ModelCustomizationJobStatus).
-JOB_STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped")
-_TERMINAL_STATUSES = frozenset({"Completed", "Failed", "Stopped"})
-# StatusDetails: each step's status is a JobStatusDetails.
-_STEP_STATUSES = ("InProgress", "Completed", "Stopping", "Stopped", "Failed", "NotStarted")
-_STEPS = ("validationDetails", "dataProcessingDetails", "trainingDetails")
-_STEP_MEMBERS = ("status", "creationTime", "lastModifiedTime")
-_TRAINING_METRICS = ("trainingLoss",)
-_VALIDATION_METRICS = ("validationLoss",)
+JOB_STATUSES = tuple(MODEL.shape("ModelCustomizationJobStatus")["enum"])
+
+_UTC = datetime.timezone.utc
 
 
-class JobNotFoundError(KeyError):
-    """No job of that name or ARN in the local Bedrock (in the region asked)."""
+class ResourceNotFoundError(KeyError):
+    """No resource of that name, id or ARN in the local Bedrock (in the region asked)."""
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
 
 
-def _number(where: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{where} must be a number, not {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{where} must be finite, got {value!r}")
+#: The name this error had when the local Bedrock knew only jobs.
+JobNotFoundError = ResourceNotFoundError
+
+
+def _check_value(shape_name: str, value: Any, where: str) -> Any:
+    """``value`` checked against the model's shape (TypeError / ValueError naming ``where``)."""
+    shape = MODEL.shape(shape_name)
+    kind = shape["type"]
+    if shape.get("document"):
+        return value
+    if kind == "structure":
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{where} must be a dict (the API's {shape_name}), not {type(value).__name__}")
+        members = shape.get("members", {})
+        out = {}
+        for key, item in value.items():
+            if key not in members:
+                raise ValueError(f"unknown member {key!r} in {where}; valid members: {', '.join(members)}")
+            if item is not None:
+                out[key] = _check_value(members[key]["shape"], item, f"{where}[{key!r}]")
+        return out
+    if kind == "list":
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+            raise TypeError(f"{where} must be a list, not {type(value).__name__}")
+        return [_check_value(shape["member"]["shape"], item, f"{where}[{i}]") for i, item in enumerate(value)]
+    if kind == "map":
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{where} must be a dict, not {type(value).__name__}")
+        return {k: _check_value(shape["value"]["shape"], v, f"{where}[{k!r}]") for k, v in value.items()}
+    if kind == "timestamp":
+        if not isinstance(value, datetime.datetime):
+            raise TypeError(f"{where} must be a datetime.datetime, not {type(value).__name__}")
+        return value.replace(tzinfo=_UTC) if value.tzinfo is None else value.astimezone(_UTC)
+    if kind in ("float", "double", "integer", "long"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{where} must be a number, not {type(value).__name__}")
+        if not math.isfinite(value):
+            raise ValueError(f"{where} must be finite, got {value!r}")
+        return float(value) if kind in ("float", "double") else int(value)
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise TypeError(f"{where} must be a bool, not {type(value).__name__}")
+        return value
+    if kind == "string":
+        if not isinstance(value, str):
+            raise TypeError(f"{where} must be a str, not {type(value).__name__}")
+        if "enum" in shape and value not in shape["enum"]:
+            raise ValueError(f"invalid {where} {value!r}; valid values: {', '.join(shape['enum'])}")
+        return value
     return value
 
 
-def _metrics(where: str, value: Any, names: Sequence[str]) -> Dict[str, float]:
-    if not isinstance(value, Mapping):
-        raise TypeError(f"{where} must be a dict such as {{{names[0]!r}: 0.1}}, not {type(value).__name__}")
-    out = {}
-    for key, number in value.items():
-        if key not in names:
-            raise ValueError(f"unknown member {key!r} in {where}; valid members: {', '.join(names)}")
-        out[key] = _number(f"{where}[{key!r}]", number)
-    return out
-
-
-def _timestamp(where: str, value: Any) -> str:
-    from ._moto_compat import iso8601
-
-    if not isinstance(value, datetime.datetime):
-        raise TypeError(f"{where} must be a datetime.datetime, not {type(value).__name__}")
-    return iso8601(value)
-
-
-def _status_details(value: Any) -> Dict[str, Dict[str, str]]:
-    if not isinstance(value, Mapping):
-        raise TypeError(f"status_details must be a dict (the API's statusDetails shape), not {type(value).__name__}")
-    out: Dict[str, Dict[str, str]] = {}
-    for step, details in value.items():
-        if step not in _STEPS:
-            raise ValueError(f"unknown member {step!r} in status_details; valid members: {', '.join(_STEPS)}")
-        if details is None:
-            continue
-        if not isinstance(details, Mapping):
-            raise TypeError(f"status_details[{step!r}] must be a dict, not {type(details).__name__}")
-        wire: Dict[str, str] = {}
-        for member, item in details.items():
-            where = f"status_details[{step!r}][{member!r}]"
-            if member not in _STEP_MEMBERS:
-                raise ValueError(f"unknown member {member!r} in status_details[{step!r}]; valid members: {', '.join(_STEP_MEMBERS)}")
-            if item is None:
-                continue
-            if member == "status":
-                if item not in _STEP_STATUSES:
-                    raise ValueError(f"invalid {where} {item!r}; valid values: {', '.join(_STEP_STATUSES)}")
-                wire[member] = item
-            else:
-                wire[member] = _timestamp(where, item)
-        out[step] = wire
-    return out
-
-
 class LocalBedrock(str):
-    """The endpoint URL of a local Bedrock (``local_bedrock()`` yields one).
+    """The endpoint URL of a local Bedrock (``local_bedrock()`` yields one), with its controls.
 
-    It is a ``str`` — pass it as ``endpoint_url`` — with helpers to drive the
-    jobs moto holds, which otherwise stay ``InProgress`` forever. Jobs are found
-    by name or ARN in ``region_name`` (default: the region given to
-    ``local_bedrock()``) of moto's default account, 123456789012, the account
-    of every client using the local Bedrock with made-up credentials.
-
-    Changes are visible at once to every client (boto3's, ``bc``'s, sync or
-    async, waiters included); moto's state is per process and shared by every
-    ``local_bedrock()`` in it.
+    Resources are found by name, id or ARN in ``region_name`` (default: the
+    region given to ``local_bedrock()``) of any account. Changes are visible at
+    once to every client: boto3's, ``bc``'s, the AWS CLI, sync or async.
     """
 
     region_name: str
+    _state: Optional[State]
 
-    def __new__(cls, url: str, region_name: str = "us-east-1") -> "LocalBedrock":
+    def __new__(cls, url: str, region_name: str = "us-east-1", state: Optional[State] = None) -> "LocalBedrock":
         self = super().__new__(cls, url)
         self.region_name = region_name
+        self._state = state
         return self
 
     def __reduce__(self):
@@ -209,60 +147,161 @@ class LocalBedrock(str):
     def port(self) -> int:
         return int(self.rsplit(":", 1)[1])
 
-    # -- moto's state ------------------------------------------------------
+    @property
+    def state(self) -> State:
+        if self._state is None:
+            raise RuntimeError("this LocalBedrock was unpickled: its server runs in another process")
+        return self._state
 
-    def _backend(self, region_name: Optional[str]):
-        from moto.bedrock.models import bedrock_backends
-        from moto.core import DEFAULT_ACCOUNT_ID
+    # -- time ------------------------------------------------------------------
 
-        region = region_name if region_name is not None else self.region_name
-        if not isinstance(region, str) or not region:
-            raise ValueError("region_name must be a non-empty string such as 'us-east-1'")
-        try:
-            return bedrock_backends[DEFAULT_ACCOUNT_ID][region]
-        except KeyError:
-            raise ValueError(f"unknown region {region!r} for the local Bedrock") from None
+    @property
+    def durations(self) -> Dict[str, float]:
+        """The simulated seconds of each step (a copy; change them with :meth:`set_durations`)."""
+        return dict(self.state.durations)
 
-    def _job(self, job: str, region_name: Optional[str]):
-        from . import _moto_compat
+    def set_durations(self, **durations: float) -> None:
+        """E.g. ``set_durations(**{"model_customization_job.training": 30})``; applies to what is scheduled next."""
+        with self.state.lock:
+            self.state.set_durations(durations)
 
-        if not isinstance(job, str) or not job:
-            raise TypeError(f"job must be a job name or ARN (a non-empty str), not {job!r}")
-        backend = self._backend(region_name)
-        found = _moto_compat.find_job(backend, job)
-        if found is not None:
-            return backend, found
-        message = f"no model-customization job {job!r} in region {backend.region_name} of the local Bedrock"
-        elsewhere = self._regions_with_job(job, backend.region_name)
-        if elsewhere:
-            message += f"; it is in {', '.join(elsewhere)} (pass region_name=...)"
-        names = list(backend.model_customization_jobs)
-        if names:
-            shown = ", ".join(names[-10:])
-            message += f"; jobs there: {'..., ' if len(names) > 10 else ''}{shown}"
-        else:
-            message += "; there are no jobs there (create the job first, with a client in that region)"
-        raise JobNotFoundError(message)
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward: every status change due by then happens, in order."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+            raise ValueError(f"seconds must be a non-negative number, got {seconds!r}")
+        with self.state.lock:
+            self.state.clock.advance(float(seconds))
+            self.state.tick()
+
+    def now(self) -> datetime.datetime:
+        """The local Bedrock's clock (UTC)."""
+        return Clock.datetime(self.state.clock.now())
+
+    def settle(self, limit: float = 86400.0) -> float:
+        """Advance the clock until nothing more is scheduled (at most ``limit`` seconds); returns the seconds advanced."""
+        moved = 0.0
+        with self.state.lock:
+            while True:
+                due = self.state.next_event()
+                if due is None:
+                    return moved
+                step = max(due - self.state.clock.now(), 0.0)
+                if moved + step > limit:
+                    return moved
+                self.state.clock.advance(step)
+                moved += step
+                self.state.tick()
+
+    # -- faults ------------------------------------------------------------------
+
+    def fail_next(self, operation: Optional[str] = None, error: str = "ServiceQuotaExceededException",
+                  message: Optional[str] = None, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``operation`` (boto3 or API name; ``"create"``: any
+        create; None: any operation) fail with the modeled ``error`` (its HTTP status)."""
+        if error not in MODEL.error_status:
+            raise ValueError(f"unknown error {error!r}; valid errors: {', '.join(sorted(MODEL.error_status))}")
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise ValueError(f"times must be a positive int, got {times!r}")
+        operations = self._operations(operation)
+        with self.state.lock:
+            self.state.inject(Fault(error, message or f"Injected {error} by the local Bedrock.", operations, times))
+
+    def fail_next_create(self, error: str = "ServiceQuotaExceededException", message: Optional[str] = None,
+                         *, times: int = 1) -> None:
+        """``fail_next("create", error, message, times=times)``."""
+        self.fail_next("create", error, message, times=times)
+
+    def throttle(self, times: int = 1, operation: Optional[str] = None) -> None:
+        """The next ``times`` calls (of ``operation``, or any) get ``ThrottlingException`` (HTTP 429)."""
+        self.fail_next(operation, "ThrottlingException", "Rate exceeded", times=times)
 
     @staticmethod
-    def _regions_with_job(job: str, skip: str) -> List[str]:
-        from moto.bedrock.models import bedrock_backends
-        from moto.core import DEFAULT_ACCOUNT_ID
+    def _operations(operation: Optional[str]):
+        if operation is None:
+            return None
+        if operation == "create":
+            return tuple(op for op in MODEL.operations if op.startswith("Create"))
+        names = {snake(op): op for op in MODEL.operations}
+        found = names.get(operation) or (operation if operation in MODEL.operations else None)
+        if found is None:
+            raise ValueError(f"unknown operation {operation!r} (use a boto3 method name such as 'create_model_customization_job')")
+        return (found,)
 
-        from . import _moto_compat
+    # -- resources ---------------------------------------------------------------
 
-        regions = []
-        backends = bedrock_backends[DEFAULT_ACCOUNT_ID]
-        for region in list(dict.keys(backends)):
-            if region != skip and _moto_compat.find_job(dict.__getitem__(backends, region), job) is not None:
-                regions.append(region)
-        return regions
+    def _region(self, region_name: Optional[str]) -> str:
+        region = self.region_name if region_name is None else region_name
+        if not isinstance(region, str) or not region:
+            raise ValueError("region_name must be a non-empty string such as 'us-east-1'")
+        return region
 
-    # -- public helpers ----------------------------------------------------
+    def _record(self, identifier: str, region_name: Optional[str]) -> Record:
+        if not isinstance(identifier, str) or not identifier:
+            raise TypeError(f"the resource must be a name, id or ARN (a non-empty str), not {identifier!r}")
+        region = self._region(region_name)
+        found = list(self.state.find(identifier, region))
+        if found:
+            return found[0]
+        message = f"no resource {identifier!r} in region {region} of the local Bedrock"
+        elsewhere = sorted({r.kind.backend.region for r in self.state.find(identifier)})
+        if elsewhere:
+            message += f"; it is in {', '.join(elsewhere)} (pass region_name=...)"
+        raise ResourceNotFoundError(message)
 
     def jobs(self, region_name: Optional[str] = None) -> List[str]:
-        """Names of the jobs in the region (default: this local Bedrock's), oldest first."""
-        return list(self._backend(region_name).model_customization_jobs)
+        """Names of the model-customization jobs in the region (default: this local Bedrock's), oldest first."""
+        region = self._region(region_name)
+        with self.state.lock:
+            self.state.tick()
+            return [r.name for (_, reg), b in self.state.backends.items() if reg == region
+                    for r in b.kind("ModelCustomizationJob").records.values() if r.name]
+
+    def resource(self, identifier: str, region_name: Optional[str] = None) -> Dict[str, Any]:
+        """The resource's members as its get operation returns them (a copy)."""
+        with self.state.lock:
+            record = self._record(identifier, region_name)
+            import copy
+
+            return copy.deepcopy({k: v for k, v in record.data.items() if not k.startswith("_")})
+
+    def set_status(self, identifier: str, status: str, *, region_name: Optional[str] = None, **fields: Any) -> None:
+        """Move any resource (name, id or ARN) to ``status``, with its effects.
+
+        ``status`` is one of the values the model gives the resource's status
+        member; what the status brings happens as if the service did it (a
+        ``Completed`` customization job gets its custom model, an ``InService``
+        throughput its model). Pending scheduled changes of the resource are
+        cancelled. ``fields`` set members of the get result (``snake_case`` or
+        the API's ``camelCase`` names, Python values such as datetimes; None
+        removes a member), checked against the model.
+        """
+        with self.state.lock:
+            record = self._record(identifier, region_name)
+            kind = record.kind
+            if not kind.status_values:
+                raise ValueError(f"a {kind.noun} has no status")
+            if status not in kind.status_values:
+                raise ValueError(f"invalid {kind.noun} status {status!r}; valid statuses: {', '.join(kind.status_values)}")
+            members = kind.get_members()
+            updates: Dict[str, Any] = {}
+            for key, value in fields.items():
+                member = key if key in members else camel(key)
+                if member not in members:
+                    raise ValueError(
+                        f"unknown field {key!r} for a {kind.noun}; valid fields: "
+                        + ", ".join(snake(m) for m in members)
+                    )
+                updates[member] = None if value is None else _check_value(members[member]["shape"], value, key)
+            self.state.cancel(record)
+            for reset in ("failureMessage", "failureMessages", "message", kind.end_member):
+                if reset:
+                    record.data.pop(reset, None)
+            kind.enter(record, status)
+            for member, value in updates.items():
+                if value is None or value == {} or value == []:
+                    record.data.pop(member, None)
+                else:
+                    record.data[member] = value
 
     def set_job_status(
         self,
@@ -276,60 +315,26 @@ class LocalBedrock(str):
         status_details: Optional[Mapping[str, Mapping[str, Any]]] = None,
         region_name: Optional[str] = None,
     ) -> None:
-        """Move a job (name or ARN) to ``status`` — one of :data:`JOB_STATUSES`.
-
-        Afterwards ``get_model_customization_job`` returns exactly these values:
-
-        * ``failure_message`` — ``failureMessage``; absent when None.
-        * ``end_time`` — ``endTime`` (a ``datetime``; naive means UTC); when None,
-          now (UTC) for Completed, Failed and Stopped, absent otherwise.
-        * ``training_metrics`` — ``trainingMetrics``, e.g. ``{"trainingLoss": 0.1}``.
-        * ``validation_metrics`` — ``validationMetrics``, e.g. ``[{"validationLoss": 0.2}]``.
-        * ``status_details`` — ``statusDetails``, e.g. ``{"trainingDetails":
-          {"status": "Completed", "creationTime": datetime(...), "lastModifiedTime":
-          datetime(...)}}`` (also ``validationDetails``, ``dataProcessingDetails``);
-          datetimes are sent as the service does (ISO-8601 UTC, ``Z``).
+        """Move a model-customization job (name or ARN) to ``status`` — one of :data:`JOB_STATUSES`.
 
         ``failure_message`` and ``end_time`` belong to the status and are reset
-        by every call; metrics and status details left None keep their
-        previous values (``{}`` / ``[]`` removes them). ``lastModifiedTime``
-        becomes now. ``ListModelCustomizationJobs`` (its ``statusEquals``
-        filter too) sees the change as well.
-
-        Raises ValueError for an unknown status (listing the valid ones) and
-        :class:`JobNotFoundError` (a ``KeyError``) naming the job when there is
-        no such job in the region.
+        by every call (``end_time`` defaults to now for Completed, Failed and
+        Stopped); metrics and status details left None keep their values
+        (``{}`` / ``[]`` removes them). :meth:`set_status` with job fields.
         """
-        from . import _moto_compat
-
         if status not in JOB_STATUSES:
             raise ValueError(f"invalid job status {status!r}; valid statuses: {', '.join(JOB_STATUSES)}")
-        if failure_message is not None and not isinstance(failure_message, str):
-            raise TypeError(f"failure_message must be a str, not {type(failure_message).__name__}")
-        if end_time is not None:
-            wire_end_time: Optional[str] = _timestamp("end_time", end_time)
-        elif status in _TERMINAL_STATUSES:
-            wire_end_time = _moto_compat.iso8601(_moto_compat.utc_now_ms())
-        else:
-            wire_end_time = None
-        changes: Dict[str, Any] = {}
-        if training_metrics is not None:
-            changes["training_metrics"] = _metrics("training_metrics", training_metrics, _TRAINING_METRICS)
-        if validation_metrics is not None:
-            if isinstance(validation_metrics, (str, bytes, Mapping)) or not isinstance(validation_metrics, Sequence):
-                raise TypeError(
-                    "validation_metrics must be a list such as [{'validationLoss': 0.2}], "
-                    f"not {type(validation_metrics).__name__}"
-                )
-            changes["validation_metrics"] = [
-                _metrics(f"validation_metrics[{i}]", item, _VALIDATION_METRICS) for i, item in enumerate(validation_metrics)
-            ]
-        if status_details is not None:
-            changes["status_details"] = _status_details(status_details)
-        backend, moto_job = self._job(job, region_name)
-        _moto_compat.set_job_state(
-            backend, moto_job, status=status, failure_message=failure_message, end_time=wire_end_time, **changes
-        )
+        fields: Dict[str, Any] = {}
+        for name, value in (("failure_message", failure_message), ("end_time", end_time),
+                            ("training_metrics", training_metrics), ("validation_metrics", validation_metrics),
+                            ("status_details", status_details)):
+            if value is not None:
+                fields[name] = value
+        with self.state.lock:
+            record = self._record(job, region_name)
+            if record.kind.noun != "ModelCustomizationJob":
+                raise ResourceNotFoundError(f"{job!r} is a {record.kind.noun}, not a model-customization job")
+            self.set_status(job, status, region_name=region_name, **fields)
 
     def complete_job(self, job: str, **kwargs: Any) -> None:
         """``set_job_status(job, "Completed", **kwargs)``."""
@@ -341,19 +346,23 @@ class LocalBedrock(str):
 
 
 @contextlib.contextmanager
-def local_bedrock(region_name: str = "us-east-1") -> Iterator[LocalBedrock]:
-    """Run a local Bedrock (moto's server) and yield its endpoint URL, a
-    :class:`LocalBedrock` (a ``str`` with helpers such as ``set_job_status``).
+def local_bedrock(region_name: str = "us-east-1", *, durations: Optional[Mapping[str, float]] = None,
+                  realtime: bool = True, port: int = 0) -> Iterator[LocalBedrock]:
+    """Run a local Bedrock on 127.0.0.1 and yield its :class:`LocalBedrock` (the endpoint URL).
 
-    ``region_name`` is the region clients are expected to use and the default
-    region of the helpers; moto keeps one set of jobs per region (taken from
-    each request's signature), so clients in other regions see other, empty,
-    sets.  The server stops on exit.
+    ``region_name`` is the default region of the controls and of bearer-token
+    requests (a signed request names its own). ``durations`` overrides entries
+    of :data:`DURATIONS`; ``realtime=False`` stops the clock except for
+    :meth:`LocalBedrock.advance`. ``port=0`` takes a free port. The server stops on exit.
     """
     if not isinstance(region_name, str) or not region_name:
         raise ValueError("region_name must be a non-empty string such as 'us-east-1'")
-    server = _Server()
+    state = State(dict(durations or {}), realtime=realtime)
+    server = Server(state, region_name, port)
     try:
-        yield LocalBedrock(f"http://127.0.0.1:{server.port}", region_name)
+        yield LocalBedrock(f"http://127.0.0.1:{server.port}", region_name, state)
     finally:
         server.stop()
+
+
+_ = _backend  # the resources (for readers: ``testing._backend``)

@@ -1,0 +1,1205 @@
+"""The local Bedrock's state: resources that live and change like the service's.
+
+One :class:`Backend` per account and region holds the resources. Every operation
+of the model is served by the generic handlers of :class:`Kind` (create, get,
+list, update, delete, stop), chosen by the operation's name (``Create`` +
+resource, ``List`` + resources, ...) and reading and writing the members the
+model gives the operation's input and output shapes. The resources a
+customization pipeline waits on (jobs, custom models, deployments, provisioned
+throughput, import and copy jobs, evaluation and batch-inference jobs) are
+subclasses that add their status sequences and their effects on each other;
+every other resource of the model is created, read, listed and deleted by the
+generic :class:`Kind` alone.
+
+Time is a :class:`Clock`: real time plus whatever ``advance()`` added (or only
+what ``advance()`` added, when frozen). A status change is an event scheduled
+at a clock time; every request first applies the events that are due, in time
+order, so what a client sees depends only on the clock.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime
+import functools
+import heapq
+import itertools
+import json
+import os
+import re
+import secrets
+import string
+import threading
+import time
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+
+from ._wire import MODEL, ServiceError
+
+_UTC = datetime.timezone.utc
+DEFAULT_ACCOUNT = "123456789012"
+MAX_TAGS = 200  # the model's TagList max
+
+#: Simulated seconds of each step (``local_bedrock(durations={...})`` overrides any).
+DURATIONS: Dict[str, float] = {
+    "model_customization_job.validation": 0.3,
+    "model_customization_job.data_processing": 0.3,
+    "model_customization_job.training": 0.9,
+    "model_customization_job.stopping": 0.3,
+    "custom_model.creating": 0.5,
+    "custom_model_deployment.creating": 0.5,
+    "custom_model_deployment.updating": 0.5,
+    "provisioned_model_throughput.creating": 0.5,
+    "provisioned_model_throughput.updating": 0.5,
+    "model_import_job.importing": 0.8,
+    "model_copy_job.copying": 0.8,
+    "evaluation_job.evaluating": 1.0,
+    "evaluation_job.stopping": 0.3,
+    "evaluation_job.deleting": 0.3,
+    "model_invocation_job.submitted": 0.2,
+    "model_invocation_job.validating": 0.2,
+    "model_invocation_job.scheduled": 0.2,
+    "model_invocation_job.in_progress": 0.8,
+    "model_invocation_job.stopping": 0.3,
+}
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+class Clock:
+    """Seconds since the epoch: real time plus the offset ``advance()`` adds."""
+
+    def __init__(self, realtime: bool = True) -> None:
+        self._frozen: Optional[float] = None if realtime else time.time()
+        self._offset = 0.0
+
+    def now(self) -> float:
+        base = time.time() if self._frozen is None else self._frozen
+        return base + self._offset
+
+    def advance(self, seconds: float) -> None:
+        self._offset += seconds
+
+    @staticmethod
+    def datetime(at: float) -> datetime.datetime:
+        moment = datetime.datetime.fromtimestamp(at, _UTC)
+        return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _new_id(length: int = 12) -> str:
+    alphabet = string.ascii_lowercase + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+class Record:
+    """One resource: its members as the get operation returns them, plus bookkeeping."""
+
+    def __init__(self, kind: "Kind", arn: str, ident: str, name: Optional[str], data: Dict[str, Any], at: float) -> None:
+        self.kind = kind
+        self.arn = arn
+        self.id = ident
+        self.name = name
+        self.data = data
+        self.created = at
+        self.generation = 0  # bumped by every status change: stale events are skipped
+        self.request: Optional[Dict[str, Any]] = None
+        self.response: Optional[Dict[str, Any]] = None
+
+    def __repr__(self) -> str:
+        return f"<{self.kind.noun} {self.name or self.id}>"
+
+
+# ------------------------------------------------------------------------------------------
+# The generic resource
+# ------------------------------------------------------------------------------------------
+
+
+class Kind:
+    """A resource of the model, served generically from the operations' shapes.
+
+    Subclasses name the members the generic code cannot guess and add status
+    sequences (``on_create``/``enter``) and effects on other resources."""
+
+    noun = ""
+    prefix = ""  # ARN resource type, e.g. "evaluation-job"
+    status_member: Optional[str] = None
+    time_member = "creationTime"
+    modified_member: Optional[str] = "lastModifiedTime"
+    end_member: Optional[str] = None
+    name_member: Optional[str] = None
+    unique_name = True
+    #: summary member -> record member, for list results whose names differ from get's
+    aliases: Dict[str, str] = {}
+    #: create-input members that are not members of the resource itself
+    tag_member: Optional[str] = None
+    terminal: Tuple[str, ...] = ()
+
+    def __init__(self, backend: "Backend", noun: str = "") -> None:
+        self.backend = backend
+        if noun:
+            self.noun = noun
+        self.key = snake(self.noun)
+        self.records: Dict[str, Record] = {}  # by ARN, oldest first
+        self.tokens: Dict[str, Record] = {}
+        if not self.prefix:
+            self.prefix = snake(self.noun).replace("_", "-")
+        self._infer()
+
+    # -- what the model says about this resource ------------------------------
+
+    def _infer(self) -> None:
+        ops = MODEL.operations
+        create = ops.get("Create" + self.noun)
+        get = ops.get("Get" + self.noun)
+        self.create_op = "Create" + self.noun if create else None
+        self.get_op = "Get" + self.noun if get else None
+        out = MODEL.output_shape("Get" + self.noun) if get else {"members": {}}
+        members = out.get("members", {})
+        if self.status_member is None:
+            for candidate in ("status", "modelStatus"):
+                if candidate in members:
+                    self.status_member = candidate
+                    break
+        if self.time_member not in members:
+            for candidate in ("creationTime", "createdAt", "submitTime"):
+                if candidate in members:
+                    self.time_member = candidate
+                    break
+        if self.modified_member is not None and self.modified_member not in members:
+            self.modified_member = next((m for m in ("lastModifiedTime", "lastUpdatedAt", "updatedAt") if m in members), None)
+        if create is not None:
+            inp = MODEL.input_shape("Create" + self.noun)
+            names = [m for m in inp.get("required", []) if m.endswith("Name") or m == "name"]
+            if self.name_member is None and names:
+                self.name_member = names[0]
+            if self.tag_member is None:
+                self.tag_member = next(
+                    (m for m, ref in inp.get("members", {}).items() if ref["shape"] == "TagList" and m in ("tags", "jobTags")),
+                    None,
+                )
+            self.token_member = next((m for m, ref in inp.get("members", {}).items() if ref.get("idempotencyToken")), None)
+        else:
+            self.token_member = None
+        self.status_values: Tuple[str, ...] = ()
+        if self.status_member and self.status_member in members:
+            self.status_values = tuple(MODEL.shape(members[self.status_member]["shape"]).get("enum", ()))
+
+    @property
+    def arn_member(self) -> str:
+        out = MODEL.output_shape(self.create_op) if self.create_op else {"members": {}}
+        arns = [m for m in out.get("members", {}) if m.endswith("Arn")]
+        return arns[0] if arns else "arn"
+
+    def duration(self, step: str) -> float:
+        return self.backend.durations.get(f"{self.key}.{step}", 0.5)
+
+    def make_arn(self, ident: str, params: Dict[str, Any]) -> str:
+        return f"{self.backend.arn_prefix}:{self.prefix}/{ident}"
+
+    def label(self, record: Record) -> str:
+        return record.name or record.arn
+
+    # -- finding ---------------------------------------------------------------
+
+    def find(self, identifier: str, *, what: Optional[str] = None) -> Record:
+        self.backend.tick()
+        record = self.lookup(identifier)
+        if record is None:
+            raise ServiceError("ResourceNotFoundException", self.not_found_message(identifier, what))
+        return record
+
+    def lookup(self, identifier: str) -> Optional[Record]:
+        if identifier in self.records:
+            return self.records[identifier]
+        for record in self.records.values():
+            if identifier in (record.name, record.id):
+                return record
+        return None
+
+    def not_found_message(self, identifier: str, what: Optional[str] = None) -> str:
+        what = what or snake(self.noun).replace("_", " ")
+        return f"Could not find {what} with identifier '{identifier}'."
+
+    # -- the generic operations ----------------------------------------------
+
+    def create(self, op: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        token = params.get(self.token_member) if self.token_member else None
+        request = {k: v for k, v in params.items() if k != self.token_member}
+        if token is not None and token in self.tokens:
+            previous = self.tokens[token]
+            if previous.request == request and previous.response is not None:
+                return copy.deepcopy(previous.response)
+            raise ServiceError(
+                "ConflictException" if "ConflictException" in MODEL.errors(op) else "ValidationException",
+                f"The request token '{token}' was already used with a different request.",
+            )
+        name = params.get(self.name_member) if self.name_member else None
+        if name is not None and self.unique_name and self.name_in_use(name):
+            self.conflict(op, f"A {snake(self.noun).replace('_', ' ')} named '{name}' already exists.")
+        tags = list(params.get(self.tag_member) or []) if self.tag_member else []
+        self.backend.check_tag_count(tags)
+        at = self.backend.clock.now()
+        ident = _new_id()
+        data = {k: copy.deepcopy(v) for k, v in request.items() if k != self.tag_member}
+        if self.token_member and token is not None and self.token_member in self.get_members():
+            data[self.token_member] = token
+        record = Record(self, "", ident, name, data, at)
+        record.arn = self.make_arn(ident, params)
+        data[self.arn_member] = record.arn
+        data[self.time_member] = Clock.datetime(at)
+        if self.modified_member:
+            data[self.modified_member] = Clock.datetime(at)
+        self.on_create(record, params, op)
+        self.records[record.arn] = record
+        self.backend.tags[record.arn] = tags
+        record.request = request
+        record.response = self.created_response(op, record)
+        if token is not None:
+            self.tokens[token] = record
+        return copy.deepcopy(record.response)
+
+    def created_response(self, op: str, record: Record) -> Dict[str, Any]:
+        return self.backend.complete(MODEL.operations[op].get("output", {}).get("shape"), record.data, record)
+
+    def name_in_use(self, name: str) -> bool:
+        return any(r.name == name for r in self.records.values())
+
+    def conflict(self, op: str, message: str) -> None:
+        code = "ConflictException" if "ConflictException" in MODEL.errors(op) else "ValidationException"
+        raise ServiceError(code, message)
+
+    def get(self, op: str, params: Dict[str, Any], identifier: str) -> Dict[str, Any]:
+        record = self.find(identifier)
+        return self.backend.complete(MODEL.operations[op].get("output", {}).get("shape"), self.view(record), record)
+
+    def view(self, record: Record) -> Dict[str, Any]:
+        """The record's members as the get operation returns them."""
+        return record.data
+
+    def get_members(self) -> Dict[str, Any]:
+        return MODEL.output_shape(self.get_op).get("members", {}) if self.get_op else {}
+
+    def list(self, op: str, params: Dict[str, Any], parent: Dict[str, str]) -> Dict[str, Any]:
+        self.backend.tick()
+        out_shape = MODEL.output_shape(op)
+        list_member, summary_shape = _summary_of(out_shape)
+        records = [r for r in self.records.values() if self.in_parent(r, parent)]
+        records = [r for r in records if self.matches(r, op, params)]
+        records = self.sort(records, params)
+        page, token = self.backend.page(records, params)
+        result: Dict[str, Any] = {}
+        if list_member is not None:
+            result[list_member] = [
+                self.backend.complete(summary_shape, self.summary(r), r, aliases=self.aliases) for r in page
+            ]
+        if token is not None:
+            result["nextToken"] = token
+        return result
+
+    def in_parent(self, record: Record, parent: Dict[str, str]) -> bool:
+        return all(record.data.get(k) in (None, v) for k, v in parent.items())
+
+    def summary(self, record: Record) -> Dict[str, Any]:
+        return self.view(record)
+
+    def matches(self, record: Record, op: str, params: Dict[str, Any]) -> bool:
+        data = self.summary(record)
+        shape = MODEL.input_shape(op)
+        for member, value in params.items():
+            if member in ("maxResults", "nextToken", "sortBy", "sortOrder") or value is None:
+                continue
+            if shape["members"].get(member, {}).get("location") == "uri":
+                continue
+            if not self.filter(record, data, member, value):
+                return False
+        return True
+
+    def field(self, data: Dict[str, Any], stem: str) -> Any:
+        if stem == "name":
+            return data.get(self.name_member) if self.name_member else None
+        for candidate in (stem, stem + "Id", stem + "At", stem + "Arn"):
+            if candidate in data:
+                return data[candidate]
+        if stem in ("creationTime", "created", "submitTime"):
+            return data.get(self.time_member)
+        return None
+
+    def filter(self, record: Record, data: Dict[str, Any], member: str, value: Any) -> bool:
+        for suffix, test in (
+            ("Contains", lambda have: isinstance(have, str) and value in have),
+            ("Equals", lambda have: have == value or (isinstance(have, str) and isinstance(value, str) and have.endswith("/" + value))),
+            ("After", lambda have: have is not None and have > value),
+            ("Before", lambda have: have is not None and have < value),
+        ):
+            if member.endswith(suffix):
+                return test(self.field(data, member[: -len(suffix)]))
+        if member == "type" or member in data:
+            return data.get(member) == value
+        return True
+
+    def sort(self, records: List[Record], params: Dict[str, Any]) -> List[Record]:
+        descending = params.get("sortOrder", "Descending") == "Descending"
+        records = sorted(records, key=lambda r: (r.created, r.arn), reverse=descending)
+        return records
+
+    def update(self, op: str, params: Dict[str, Any], identifier: str) -> Dict[str, Any]:
+        record = self.find(identifier)
+        self.on_update(record, params, op)
+        if self.modified_member:
+            record.data[self.modified_member] = Clock.datetime(self.backend.clock.now())
+        return self.backend.complete(MODEL.operations[op].get("output", {}).get("shape"), record.data, record)
+
+    def on_update(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        inp = MODEL.input_shape(op)
+        for member, value in params.items():
+            if inp["members"][member].get("location") == "uri":
+                continue
+            if member.startswith("desired") and member[7:8].isupper():
+                continue
+            record.data[member] = copy.deepcopy(value)
+
+    def delete(self, op: str, params: Dict[str, Any], identifier: str) -> Dict[str, Any]:
+        record = self.find(identifier)
+        self.before_delete(record, op)
+        self.remove(record)
+        return {}
+
+    def before_delete(self, record: Record, op: str) -> None:
+        pass
+
+    def remove(self, record: Record) -> None:
+        self.records.pop(record.arn, None)
+        self.backend.tags.pop(record.arn, None)
+        record.generation += 1
+
+    def stop(self, op: str, params: Dict[str, Any], identifier: str) -> Dict[str, Any]:
+        record = self.find(identifier)
+        status = record.data.get(self.status_member) if self.status_member else None
+        if status in self.terminal or status == "Stopping":
+            self.conflict(op, f"The {snake(self.noun).replace('_', ' ')} '{self.label(record)}' cannot be stopped: its status is {status}.")
+        self.enter(record, "Stopping")
+        self.schedule(record, self.duration("stopping"), "Stopped")
+        return {}
+
+    # -- status ----------------------------------------------------------------
+
+    def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        """Set the computed members and schedule the status sequence."""
+        if self.status_values and self.status_member:
+            record.data[self.status_member] = self.status_values[0]
+
+    def schedule(self, record: Record, delay: float, status: str, **fields: Any) -> None:
+        self.backend.schedule(record, delay, lambda at: self.enter(record, status, at=at, **fields))
+
+    def enter(self, record: Record, status: str, *, at: Optional[float] = None, **fields: Any) -> None:
+        """Move ``record`` to ``status`` at clock time ``at`` (now): its members and its effects."""
+        at = self.backend.clock.now() if at is None else at
+        if self.status_member:
+            record.data[self.status_member] = status
+        if self.modified_member:
+            record.data[self.modified_member] = Clock.datetime(at)
+        if self.end_member and status in self.terminal:
+            record.data.setdefault(self.end_member, Clock.datetime(at))
+        self.on_enter(record, status, at)
+        record.data.update(fields)
+
+    def on_enter(self, record: Record, status: str, at: float) -> None:
+        pass
+
+
+def _summary_of(out_shape: Dict[str, Any]) -> Tuple[Optional[str], Optional[str]]:
+    for member, ref in out_shape.get("members", {}).items():
+        target = MODEL.shape(ref["shape"])
+        if target["type"] == "list" and MODEL.shape(target["member"]["shape"])["type"] == "structure":
+            return member, target["member"]["shape"]
+    return None, None
+
+
+# ------------------------------------------------------------------------------------------
+# The resources a customization pipeline waits on
+# ------------------------------------------------------------------------------------------
+
+
+class CustomizationJob(Kind):
+    noun = "ModelCustomizationJob"
+    end_member = "endTime"
+    terminal = ("Completed", "Failed", "Stopped")
+    aliases = {"customModelArn": "outputModelArn", "customModelName": "outputModelName"}
+    STEPS = (("validationDetails", "validation"), ("dataProcessingDetails", "data_processing"),
+             ("trainingDetails", "training"))
+
+    def make_arn(self, ident: str, params: Dict[str, Any]) -> str:
+        base = self.backend.base_model(params["baseModelIdentifier"], params.get("customizationType", "FINE_TUNING"))
+        return f"{self.backend.arn_prefix}:{self.prefix}/{base['modelId']}/{ident}"
+
+    def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        customization = params.get("customizationType", "FINE_TUNING")
+        base = self.backend.base_model(params["baseModelIdentifier"], customization)
+        models = self.backend.kind("CustomModel")
+        model_name = params["customModelName"]
+        if models.name_in_use(model_name) or any(
+            r.data.get("outputModelName") == model_name and r.data.get("status") in ("InProgress", "Stopping")
+            for r in self.records.values()
+        ):
+            self.conflict(op, f"A custom model named '{model_name}' already exists or is being created.")
+        data = record.data
+        for member in ("baseModelIdentifier", "customModelName", "customModelKmsKeyId", "customModelTags"):
+            data.pop(member, None)
+        data.update(
+            baseModelArn=base["modelArn"], outputModelName=model_name, customizationType=customization,
+            status="InProgress", validationDataConfig=params.get("validationDataConfig", {"validators": []}),
+        )
+        if "customModelKmsKeyId" in params:
+            data["outputModelKmsKeyArn"] = params["customModelKmsKeyId"]
+        record.model_tags = list(params.get("customModelTags") or [])  # type: ignore[attr-defined]
+        self.backend.check_tag_count(record.model_tags)  # type: ignore[attr-defined]
+        created = Clock.datetime(record.created)
+        data["statusDetails"] = {
+            step: {"status": "InProgress" if i == 0 else "NotStarted", "creationTime": created, "lastModifiedTime": created}
+            for i, (step, _) in enumerate(self.STEPS)
+        }
+        delay = 0.0
+        for i, (step, key) in enumerate(self.STEPS):
+            delay += self.duration(key)
+            if i + 1 < len(self.STEPS):
+                self.backend.schedule(record, delay, functools.partial(self._step_done, record, i))
+        self.schedule(record, delay, "Completed")
+
+    def _step_done(self, record: Record, index: int, at: float) -> None:  # scheduled
+        moment = Clock.datetime(at)
+        details = record.data["statusDetails"]
+        details[self.STEPS[index][0]].update(status="Completed", lastModifiedTime=moment)
+        details[self.STEPS[index + 1][0]].update(status="InProgress", lastModifiedTime=moment)
+        record.data["lastModifiedTime"] = moment
+
+    def on_enter(self, record: Record, status: str, at: float) -> None:
+        moment = Clock.datetime(at)
+        details = record.data.get("statusDetails") or {}
+        step_status = {"Completed": "Completed", "Failed": "Failed", "Stopping": "Stopping", "Stopped": "Stopped"}.get(status)
+        if step_status is not None:
+            for step, _ in self.STEPS:
+                item = details.get(step)
+                if item is None:
+                    continue
+                if status == "Completed" or item["status"] in ("InProgress", "Stopping"):
+                    item.update(status=step_status, lastModifiedTime=moment)
+        if status == "Completed" and not record.data.get("outputModelArn"):
+            seed = sum(map(ord, record.id))
+            record.data.setdefault("trainingMetrics", {"trainingLoss": round(0.05 + seed % 50 / 100, 4)})
+            validators = record.data.get("validationDataConfig", {}).get("validators", [])
+            record.data.setdefault(
+                "validationMetrics", [{"validationLoss": round(0.06 + (seed + i) % 50 / 100, 4)} for i in range(len(validators))]
+            )
+            models = self.backend.kind("CustomModel")
+            assert isinstance(models, CustomModel)
+            model = models.from_job(record, at)
+            record.data["outputModelArn"] = model.arn
+        if status in ("Failed",):
+            record.data.setdefault("failureMessage", "The training job failed.")
+
+
+class CustomModel(Kind):
+    noun = "CustomModel"
+    prefix = "custom-model"
+    status_member = "modelStatus"
+    modified_member = None
+    aliases = {"baseModelName": "_baseModelName", "ownerAccountId": "_owner"}
+
+    def make_arn(self, ident: str, params: Dict[str, Any]) -> str:
+        return f"{self.backend.arn_prefix}:custom-model/imported/{ident}"
+
+    def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        record.data.pop("modelTags", None)
+        record.data.pop("modelSourceConfig", None)
+        record.data["modelStatus"] = "Creating"
+        record.data["_owner"] = self.backend.account
+        record.data["_baseModelName"] = ""
+        record.data["baseModelArn"] = record.arn
+        self.backend.tags[record.arn] = list(params.get("modelTags") or [])
+        self.schedule(record, self.duration("creating"), "Active")
+
+    def create(self, op: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        self.backend.check_tag_count(params.get("modelTags") or [])
+        response = super().create(op, params)
+        self.backend.tags[response["modelArn"]] = list(params.get("modelTags") or [])
+        return response
+
+    def from_job(self, job: Record, at: float) -> Record:
+        base_arn = job.data["baseModelArn"]
+        base_id = base_arn.rsplit("/", 1)[-1]
+        ident = _new_id()
+        arn = f"{self.backend.arn_prefix}:custom-model/{base_id}/{ident}"
+        data = {
+            "modelArn": arn, "modelName": job.data["outputModelName"], "jobName": job.data["jobName"],
+            "jobArn": job.arn, "baseModelArn": base_arn, "customizationType": job.data.get("customizationType"),
+            "creationTime": Clock.datetime(at), "modelStatus": "Active", "_owner": self.backend.account,
+            "_baseModelName": self.backend.catalog_name(base_id),
+        }
+        for member in ("hyperParameters", "trainingDataConfig", "validationDataConfig", "outputDataConfig",
+                       "trainingMetrics", "validationMetrics", "customizationConfig"):
+            if member in job.data:
+                data[member] = copy.deepcopy(job.data[member])
+        if "outputModelKmsKeyArn" in job.data:
+            data["modelKmsKeyArn"] = job.data["outputModelKmsKeyArn"]
+        record = Record(self, arn, ident, data["modelName"], data, at)
+        self.records[arn] = record
+        self.backend.tags[arn] = list(getattr(job, "model_tags", []))
+        return record
+
+    def filter(self, record: Record, data: Dict[str, Any], member: str, value: Any) -> bool:
+        if member == "isOwned":
+            return value == (data.get("_owner") == self.backend.account)
+        if member == "foundationModelArnEquals":
+            return self.backend.foundation_of(record.arn) == value
+        return super().filter(record, data, member, value)
+
+    def before_delete(self, record: Record, op: str) -> None:
+        users = self.backend.users_of(record.arn)
+        if users:
+            raise ServiceError(
+                "ConflictException",
+                f"The custom model '{record.name}' is in use by {', '.join(users)}; delete them first.",
+            )
+
+
+class Deployment(Kind):
+    noun = "CustomModelDeployment"
+    aliases = {"customModelDeploymentName": "modelDeploymentName"}
+
+    def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        self.backend.active_custom_model(params["modelArn"], op)
+        record.data["status"] = "Creating"
+        self.schedule(record, self.duration("creating"), "Active")
+
+    def on_update(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        if record.data.get("status") != "Active" or record.data.get("updateDetails", {}).get("updateStatus") == "Updating":
+            raise ServiceError("ValidationException", f"The deployment '{record.name}' can be updated only when it is Active and not already updating.")
+        model = self.backend.active_custom_model(params["modelArn"], op)
+        record.data["updateDetails"] = {"modelArn": model.arn, "updateStatus": "Updating"}
+
+        def done(at: float) -> None:
+            record.data["modelArn"] = model.arn
+            record.data["updateDetails"] = {"modelArn": model.arn, "updateStatus": "UpdateCompleted"}
+            record.data["lastUpdatedAt"] = Clock.datetime(at)
+
+        self.backend.schedule(record, self.duration("updating"), done, keep=True)
+
+
+class ProvisionedThroughput(Kind):
+    noun = "ProvisionedModelThroughput"
+    prefix = "provisioned-model"
+    COMMITMENT_DAYS = {"OneMonth": 30, "SixMonths": 182}
+
+    def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        model_arn, foundation_arn = self.backend.deployable_model(params["modelId"], op)
+        data = record.data
+        data.pop("modelId", None)
+        data.update(modelArn=model_arn, desiredModelArn=model_arn, foundationModelArn=foundation_arn,
+                    desiredModelUnits=params["modelUnits"], status="Creating")
+        if "commitmentDuration" in params:
+            days = self.COMMITMENT_DAYS.get(params["commitmentDuration"], 30)
+            data["commitmentExpirationTime"] = Clock.datetime(record.created + days * 86400)
+        self.schedule(record, self.duration("creating"), "InService")
+
+    def on_update(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        if record.data.get("status") != "InService":
+            raise ServiceError("ValidationException", f"The provisioned throughput '{record.name}' can be updated only when it is InService; it is {record.data.get('status')}.")
+        if "desiredProvisionedModelName" in params:
+            new_name = params["desiredProvisionedModelName"]
+            if new_name != record.name and self.name_in_use(new_name):
+                raise ServiceError("ValidationException", f"A provisioned model throughput named '{new_name}' already exists.")
+            record.name = new_name
+            record.data["provisionedModelName"] = new_name
+        if "desiredModelId" in params:
+            model_arn, _ = self.backend.deployable_model(params["desiredModelId"], op)
+            record.data["desiredModelArn"] = model_arn
+            self.enter(record, "Updating")
+            self.backend.schedule(record, self.duration("updating"),
+                                  lambda at: self.enter(record, "InService", at=at, modelArn=model_arn))
+
+
+class ImportJob(Kind):
+    noun = "ModelImportJob"
+    end_member = "endTime"
+    terminal = ("Completed", "Failed")
+
+    def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        name = params["importedModelName"]
+        if self.backend.kind("ImportedModel").name_in_use(name):
+            self.conflict(op, f"An imported model named '{name}' already exists.")
+        for member in ("importedModelTags", "jobTags"):
+            record.data.pop(member, None)
+        record.model_tags = list(params.get("importedModelTags") or [])  # type: ignore[attr-defined]
+        self.backend.check_tag_count(record.model_tags)  # type: ignore[attr-defined]
+        record.data["status"] = "InProgress"
+        self.schedule(record, self.duration("importing"), "Completed")
+
+    def on_enter(self, record: Record, status: str, at: float) -> None:
+        if status == "Completed" and not record.data.get("importedModelArn"):
+            models = self.backend.kind("ImportedModel")
+            ident = _new_id()
+            arn = f"{self.backend.arn_prefix}:imported-model/{ident}"
+            data = {
+                "modelArn": arn, "modelName": record.data["importedModelName"], "jobName": record.data["jobName"],
+                "jobArn": record.arn, "modelDataSource": copy.deepcopy(record.data.get("modelDataSource")),
+                "creationTime": Clock.datetime(at), "modelArchitecture": "llama3", "instructSupported": True,
+                "customModelUnits": {"customModelUnitsPerModelCopy": 1, "customModelUnitsVersion": "1.0"},
+            }
+            if "importedModelKmsKeyId" in record.data:
+                data["modelKmsKeyArn"] = record.data["importedModelKmsKeyId"]
+            models.records[arn] = Record(models, arn, ident, data["modelName"], data, at)
+            self.backend.tags[arn] = list(getattr(record, "model_tags", []))
+            record.data["importedModelArn"] = arn
+        if status == "Failed":
+            record.data.setdefault("failureMessage", "The model import job failed.")
+
+
+class ImportedModel(Kind):
+    noun = "ImportedModel"
+    modified_member = None
+
+    def before_delete(self, record: Record, op: str) -> None:
+        users = self.backend.users_of(record.arn)
+        if users:
+            raise ServiceError("ConflictException", f"The imported model '{record.name}' is in use by {', '.join(users)}.")
+
+
+class CopyJob(Kind):
+    noun = "ModelCopyJob"
+    modified_member = None
+    terminal = ("Completed", "Failed")
+    name_member = "targetModelName"
+
+    def name_in_use(self, name: str) -> bool:
+        return self.backend.kind("CustomModel").name_in_use(name)
+
+    def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        source = self.backend.custom_model_anywhere(params["sourceModelArn"])
+        data = record.data
+        data.pop("modelKmsKeyId", None)
+        models = self.backend.kind("CustomModel")
+        ident = _new_id()
+        base_id = source.data["baseModelArn"].rsplit("/", 1)[-1] if "/custom-model/imported/" not in source.arn else "imported"
+        target_arn = f"{self.backend.arn_prefix}:custom-model/{base_id}/{ident}"
+        target_data = {k: copy.deepcopy(v) for k, v in source.data.items()}
+        target_data.update(modelArn=target_arn, modelName=params["targetModelName"], modelStatus="Creating",
+                           creationTime=Clock.datetime(record.created), _owner=self.backend.account)
+        target = Record(models, target_arn, ident, params["targetModelName"], target_data, record.created)
+        models.records[target_arn] = target
+        self.backend.tags[target_arn] = list(params.get("targetModelTags") or [])
+        data.update(status="InProgress", targetModelArn=target_arn, sourceAccountId=source.kind.backend.account,
+                    sourceModelName=source.name)
+        if "modelKmsKeyId" in params:
+            data["targetModelKmsKeyArn"] = params["modelKmsKeyId"]
+        record.target = target  # type: ignore[attr-defined]
+        self.schedule(record, self.duration("copying"), "Completed")
+
+    def on_enter(self, record: Record, status: str, at: float) -> None:
+        target = getattr(record, "target", None)
+        if target is not None and status in ("Completed", "Failed"):
+            target.data["modelStatus"] = "Active" if status == "Completed" else "Failed"
+        if status == "Failed":
+            record.data.setdefault("failureMessage", "The model copy job failed.")
+
+
+class EvaluationJob(Kind):
+    noun = "EvaluationJob"
+    terminal = ("Completed", "Failed", "Stopped")
+
+    def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        config = params.get("evaluationConfig", {})
+        record.data.pop("jobTags", None)
+        record.data["jobType"] = "Human" if "human" in config else "Automated"
+        record.data["status"] = "InProgress"
+        tasks = [d.get("taskType") for d in config.get("automated", config.get("human", {})).get("datasetMetricConfigs", [])]
+        record.data["evaluationTaskTypes"] = [t for t in tasks if t] or ["General"]
+        models = params.get("inferenceConfig", {}).get("models", [])
+        record.data["modelIdentifiers"] = [
+            m.get("bedrockModel", {}).get("modelIdentifier") for m in models if m.get("bedrockModel")
+        ]
+        self.schedule(record, self.duration("evaluating"), "Completed")
+
+    def on_enter(self, record: Record, status: str, at: float) -> None:
+        if status == "Failed":
+            record.data.setdefault("failureMessages", ["The evaluation job failed."])
+
+    def batch_delete(self, op: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        self.backend.tick()
+        deleted, errors = [], []
+        for identifier in params["jobIdentifiers"]:
+            record = self.lookup(identifier)
+            if record is None:
+                errors.append({"jobIdentifier": identifier, "code": "ResourceNotFound",
+                               "message": self.not_found_message(identifier)})
+                continue
+            self.enter(record, "Deleting")
+            self.backend.schedule(record, self.duration("deleting"), functools.partial(self._removed, record))
+            deleted.append({"jobIdentifier": identifier, "jobStatus": "Deleting"})
+        return {"errors": errors, "evaluationJobs": deleted}
+
+    def _removed(self, record: Record, at: float) -> None:
+        self.remove(record)
+
+
+class InvocationJob(Kind):
+    noun = "ModelInvocationJob"
+    time_member = "submitTime"
+    end_member = "endTime"
+    terminal = ("Completed", "Failed", "Stopped", "PartiallyCompleted", "Expired")
+    SEQUENCE = (("Validating", "submitted"), ("Scheduled", "validating"), ("InProgress", "scheduled"),
+                ("Completed", "in_progress"))
+
+    def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
+        self.backend.invocable_model(params["modelId"], op)
+        record.data.pop("tags", None)
+        record.data["status"] = "Submitted"
+        hours = params.get("timeoutDurationInHours", 24)
+        record.data["timeoutDurationInHours"] = hours
+        record.data["jobExpirationTime"] = Clock.datetime(record.created + hours * 3600)
+        delay = 0.0
+        for status, step in self.SEQUENCE:
+            delay += self.duration(step)
+            self.schedule(record, delay, status)
+
+    def on_enter(self, record: Record, status: str, at: float) -> None:
+        if status == "InProgress":
+            record.data.setdefault("totalRecordCount", 100)
+            record.data.setdefault("processedRecordCount", 0)
+        if status == "Completed":
+            total = record.data.setdefault("totalRecordCount", 100)
+            record.data.update(processedRecordCount=total, successRecordCount=total, errorRecordCount=0)
+        if status == "Failed":
+            record.data.setdefault("message", "The batch inference job failed.")
+
+
+class FoundationModel(Kind):
+    """The committed catalog (``foundation_models.json``), the same in every region."""
+
+    noun = "FoundationModel"
+
+    def lookup(self, identifier: str) -> Optional[Record]:
+        self._load()
+        return super().lookup(identifier) or next(
+            (r for r in self.records.values() if r.data["modelId"] == identifier), None)
+
+    def _load(self) -> None:
+        if self.records:
+            return
+        for model in self.backend.catalog():
+            arn = f"arn:aws:bedrock:{self.backend.region}::foundation-model/{model['modelId']}"
+            data = dict(copy.deepcopy(model), modelArn=arn)
+            self.records[arn] = Record(self, arn, model["modelId"], model["modelId"], data, 0.0)
+
+    def not_found_message(self, identifier: str, what: Optional[str] = None) -> str:
+        return f"The model identifier '{identifier}' is not a foundation model in {self.backend.region}."
+
+    def get(self, op: str, params: Dict[str, Any], identifier: str) -> Dict[str, Any]:
+        record = self.find(identifier)
+        return {"modelDetails": copy.deepcopy(record.data)}
+
+    def list(self, op: str, params: Dict[str, Any], parent: Dict[str, str]) -> Dict[str, Any]:
+        self._load()
+        out = []
+        for record in self.records.values():
+            data = record.data
+            if "byProvider" in params and data.get("providerName", "").lower() != params["byProvider"].lower():
+                continue
+            if "byCustomizationType" in params and params["byCustomizationType"] not in data.get("customizationsSupported", []):
+                continue
+            if "byOutputModality" in params and params["byOutputModality"] not in data.get("outputModalities", []):
+                continue
+            if "byInferenceType" in params and params["byInferenceType"] not in data.get("inferenceTypesSupported", []):
+                continue
+            out.append(MODEL.project("FoundationModelSummary", data))
+        return {"modelSummaries": out}
+
+
+class LoggingConfiguration(Kind):
+    """``ModelInvocationLoggingConfiguration``: one per account and region."""
+
+    noun = "ModelInvocationLoggingConfiguration"
+
+    def get(self, op: str, params: Dict[str, Any], identifier: str) -> Dict[str, Any]:
+        config = self.backend.logging_config
+        return {} if config is None else {"loggingConfig": copy.deepcopy(config)}
+
+    def put(self, op: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        self.backend.logging_config = copy.deepcopy(params["loggingConfig"])
+        return {}
+
+    def delete(self, op: str, params: Dict[str, Any], identifier: str) -> Dict[str, Any]:
+        self.backend.logging_config = None
+        return {}
+
+
+KINDS = {k.noun: k for k in (CustomizationJob, CustomModel, Deployment, ProvisionedThroughput, ImportJob,
+                              ImportedModel, CopyJob, EvaluationJob, InvocationJob, FoundationModel,
+                              LoggingConfiguration)}
+
+_VERBS = ("BatchDelete", "Create", "Get", "List", "Delete", "Update", "Stop", "Put")
+
+
+def split_operation(name: str) -> Tuple[str, str]:
+    """``("Create", "ModelCustomizationJob")``; ``List`` operations name the plural."""
+    for verb in _VERBS:
+        if name.startswith(verb) and name[len(verb):len(verb) + 1].isupper():
+            noun = name[len(verb):]
+            if verb in ("List", "BatchDelete"):
+                if noun.endswith("ies"):
+                    noun = noun[:-3] + "y"
+                elif noun.endswith("s") and not noun.endswith("ss"):
+                    noun = noun[:-1]
+            return verb, noun
+    return "", name
+
+
+# ------------------------------------------------------------------------------------------
+# One account in one region
+# ------------------------------------------------------------------------------------------
+
+
+class Backend:
+    def __init__(self, server: "State", account: str, region: str) -> None:
+        self.server = server
+        self.account = account
+        self.region = region
+        self.arn_prefix = f"arn:aws:bedrock:{region}:{account}"
+        self.kinds: Dict[str, Kind] = {}
+        self.tags: Dict[str, List[Dict[str, str]]] = {}
+        self.logging_config: Optional[Dict[str, Any]] = None
+
+    @property
+    def clock(self) -> Clock:
+        return self.server.clock
+
+    @property
+    def durations(self) -> Dict[str, float]:
+        return self.server.durations
+
+    def kind(self, noun: str) -> Kind:
+        found = self.kinds.get(noun)
+        if found is None:
+            found = self.kinds[noun] = KINDS.get(noun, Kind)(self, noun)
+        return found
+
+    def tick(self) -> None:
+        self.server.tick()
+
+    def schedule(self, record: Record, delay: float, action: Callable[[float], None], keep: bool = False) -> None:
+        self.server.schedule(record, record.created if False else self.clock.now(), delay, action, keep)
+
+    # -- operations ------------------------------------------------------------
+
+    def call(self, operation: str, params: Dict[str, Any], labels: Dict[str, str]) -> Dict[str, Any]:
+        self.tick()
+        if operation == "TagResource":
+            return self.tag(params["resourceARN"], params["tags"])
+        if operation == "UntagResource":
+            return self.untag(params["resourceARN"], params["tagKeys"])
+        if operation == "ListTagsForResource":
+            return {"tags": copy.deepcopy(self.tags_of(params["resourceARN"]))}
+        verb, noun = split_operation(operation)
+        kind = self.kind(noun)
+        identifier = self._identifier(operation, labels)
+        if verb == "Create" and kind.create_op:
+            return kind.create(operation, params)
+        if verb == "Get" and kind.get_op:
+            return kind.get(operation, params, identifier)
+        if verb == "List":
+            return kind.list(operation, params, self._parents(operation, labels))
+        if verb == "Delete":
+            return kind.delete(operation, params, identifier)
+        if verb == "Update":
+            return kind.update(operation, params, identifier)
+        if verb == "Stop":
+            return kind.stop(operation, params, identifier)
+        if verb == "Put" and isinstance(kind, LoggingConfiguration):
+            return kind.put(operation, params)
+        if verb == "BatchDelete" and isinstance(kind, EvaluationJob):
+            return kind.batch_delete(operation, params)
+        # Every other operation: its output shape's required members, from the request.
+        return self.complete(MODEL.operations[operation].get("output", {}).get("shape"), dict(params), None)
+
+    def _identifier(self, operation: str, labels: Dict[str, str]) -> str:
+        shape = MODEL.input_shape(operation)
+        uri_members = [m for m, ref in shape.get("members", {}).items() if ref.get("location") == "uri"]
+        return labels.get(uri_members[-1], "") if uri_members else ""
+
+    def _parents(self, operation: str, labels: Dict[str, str]) -> Dict[str, str]:
+        shape = MODEL.input_shape(operation)
+        return {m: labels[m] for m, ref in shape.get("members", {}).items() if ref.get("location") == "uri" and m in labels}
+
+    # -- tags --------------------------------------------------------------------
+
+    def check_tag_count(self, tags: List[Any]) -> None:
+        if len(tags) > MAX_TAGS:
+            raise ServiceError("TooManyTagsException", f"The number of tags ({len(tags)}) exceeds the limit of {MAX_TAGS} tags per resource.")
+
+    def tags_of(self, arn: str) -> List[Dict[str, str]]:
+        if arn not in self.tags:
+            raise ServiceError("ResourceNotFoundException", f"Could not find a resource with ARN '{arn}'.")
+        return self.tags[arn]
+
+    def tag(self, arn: str, tags: List[Dict[str, str]]) -> Dict[str, Any]:
+        current = {t["key"]: t["value"] for t in self.tags_of(arn)}
+        for t in tags:
+            current[t["key"]] = t["value"]
+        if len(current) > MAX_TAGS:
+            raise ServiceError("TooManyTagsException", f"The resource would have {len(current)} tags; the limit is {MAX_TAGS}.")
+        self.tags[arn] = [{"key": k, "value": v} for k, v in current.items()]
+        return {}
+
+    def untag(self, arn: str, keys: List[str]) -> Dict[str, Any]:
+        self.tags[arn] = [t for t in self.tags_of(arn) if t["key"] not in keys]
+        return {}
+
+    # -- models --------------------------------------------------------------
+
+    def catalog(self) -> List[Dict[str, Any]]:
+        return self.server.catalog()
+
+    def catalog_name(self, model_id: str) -> str:
+        return next((m.get("modelName", model_id) for m in self.catalog() if m["modelId"] == model_id), model_id)
+
+    def base_model(self, identifier: str, customization: str) -> Dict[str, Any]:
+        found = self.kind("FoundationModel").lookup(identifier)
+        if found is None:
+            custom = self.kind("CustomModel").lookup(identifier)
+            if custom is not None:
+                return {"modelId": custom.data["baseModelArn"].rsplit("/", 1)[-1], "modelArn": custom.arn}
+            raise ServiceError("ValidationException", f"The provided base model identifier '{identifier}' is not valid.")
+        supported = found.data.get("customizationsSupported", [])
+        if customization not in supported:
+            # A plain id (amazon.titan-text-express-v1) names the customizable version
+            # (amazon.titan-text-express-v1:0:8k), as the service resolves it.
+            plain = found.data["modelId"]
+            for model in self.catalog():
+                if model["modelId"].startswith(plain + ":") and customization in model.get("customizationsSupported", []):
+                    return self.kind("FoundationModel").lookup(model["modelId"]).data  # type: ignore[union-attr]
+        if customization not in supported:
+            raise ServiceError(
+                "ValidationException",
+                f"The base model '{found.data['modelId']}' does not support {customization} customization"
+                + (f" (it supports: {', '.join(supported)})." if supported else "."),
+            )
+        return found.data
+
+    def active_custom_model(self, identifier: str, op: str) -> Record:
+        model = self.kind("CustomModel").find(identifier, what="custom model")
+        if model.data.get("modelStatus") != "Active":
+            raise ServiceError("ValidationException", f"The custom model '{model.name}' is {model.data.get('modelStatus')}; it must be Active.")
+        return model
+
+    def custom_model_anywhere(self, arn: str) -> Record:
+        for backend in self.server.backends.values():
+            if backend.account == self.account:
+                found = backend.kind("CustomModel").lookup(arn)
+                if found is not None and found.data.get("modelStatus") == "Active":
+                    return found
+        raise ServiceError("ResourceNotFoundException", f"Could not find custom model with identifier '{arn}'.")
+
+    def deployable_model(self, identifier: str, op: str) -> Tuple[str, str]:
+        """``(model ARN, foundation-model ARN)`` for provisioned throughput."""
+        for noun in ("CustomModel", "ImportedModel"):
+            record = self.kind(noun).lookup(identifier)
+            if record is not None:
+                if record.data.get("modelStatus", "Active") != "Active":
+                    raise ServiceError("ValidationException", f"The model '{record.name}' is {record.data['modelStatus']}; it must be Active.")
+                return record.arn, self.foundation_of(record.arn) or record.arn
+        found = self.kind("FoundationModel").lookup(identifier)
+        if found is not None:
+            if "PROVISIONED" not in found.data.get("inferenceTypesSupported", []):
+                raise ServiceError("ValidationException", f"The model '{found.data['modelId']}' does not support provisioned throughput.")
+            return found.arn, found.arn
+        raise ServiceError("ResourceNotFoundException", f"Could not find model with identifier '{identifier}'.")
+
+    def invocable_model(self, identifier: str, op: str) -> None:
+        for noun in ("FoundationModel", "CustomModel", "ImportedModel", "ProvisionedModelThroughput"):
+            if self.kind(noun).lookup(identifier) is not None:
+                return
+        if ":inference-profile/" in identifier or re.match(r"^(us|eu|apac|global)\.", identifier):
+            return
+        raise ServiceError("ResourceNotFoundException", f"Could not find model with identifier '{identifier}'.")
+
+    def foundation_of(self, arn: str) -> Optional[str]:
+        record = self.kind("CustomModel").lookup(arn)
+        seen = 0
+        while record is not None and seen < 10:
+            base = record.data.get("baseModelArn", "")
+            if ":foundation-model/" in base:
+                return base
+            record = self.kind("CustomModel").lookup(base) if base != record.arn else None
+            seen += 1
+        return None
+
+    def users_of(self, model_arn: str) -> List[str]:
+        users = []
+        for record in self.kind("ProvisionedModelThroughput").records.values():
+            if model_arn in (record.data.get("modelArn"), record.data.get("desiredModelArn")):
+                users.append(f"provisioned throughput '{record.name}'")
+        for record in self.kind("CustomModelDeployment").records.values():
+            if model_arn == record.data.get("modelArn"):
+                users.append(f"custom model deployment '{record.name}'")
+        return users
+
+    # -- results ---------------------------------------------------------------
+
+    def page(self, records: List[Record], params: Dict[str, Any]) -> Tuple[List[Record], Optional[str]]:
+        start = 0
+        token = params.get("nextToken")
+        if token is not None:
+            try:
+                start = int(base64.urlsafe_b64decode(token.encode("ascii")).decode("ascii").split(":")[1])
+            except (ValueError, IndexError, UnicodeError):
+                raise ServiceError("ValidationException", f"The nextToken '{token}' is not valid.") from None
+        size = params.get("maxResults") or 1000
+        page = records[start:start + size]
+        more = start + size < len(records)
+        next_token = base64.urlsafe_b64encode(f"offset:{start + size}".encode()).decode("ascii") if more else None
+        return page, next_token
+
+    def complete(self, shape_name: Optional[str], data: Dict[str, Any], record: Optional[Record],
+                 aliases: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+        """``data`` projected on the shape, every required member present (defaults from the model)."""
+        if not shape_name:
+            return {}
+        out = MODEL.project(shape_name, data, aliases)
+        shape = MODEL.shape(shape_name)
+        for member in shape.get("required", []):
+            if member not in out:
+                out[member] = self.default(shape["members"][member]["shape"], member, record)
+        return copy.deepcopy(out)
+
+    def default(self, shape_name: str, member: str, record: Optional[Record]) -> Any:
+        shape = MODEL.shape(shape_name)
+        kind = shape["type"]
+        if kind == "string":
+            if "enum" in shape:
+                return shape["enum"][0]
+            if member.lower().endswith("arn") and record is not None:
+                return record.arn
+            if member.lower().endswith("name") and record is not None and record.name:
+                return record.name
+            if member.lower().endswith("id") and record is not None:
+                return record.id
+            return ""
+        if kind == "timestamp":
+            return Clock.datetime(record.created if record is not None else self.clock.now())
+        if kind in ("integer", "long"):
+            return int(shape.get("min", 0))
+        if kind in ("float", "double"):
+            return float(shape.get("min", 0))
+        if kind == "boolean":
+            return False
+        if kind == "list":
+            return []
+        if kind == "map":
+            return {}
+        if kind == "blob":
+            return b""
+        if shape.get("document"):
+            return {}
+        if shape.get("union"):
+            first, ref = next(iter(shape["members"].items()))
+            return {first: self.default(ref["shape"], first, record)}
+        return {m: self.default(shape["members"][m]["shape"], m, record) for m in shape.get("required", [])}
+
+
+# ------------------------------------------------------------------------------------------
+# The whole local Bedrock
+# ------------------------------------------------------------------------------------------
+
+
+class Fault:
+    def __init__(self, code: str, message: str, operations: Optional[Tuple[str, ...]], times: int) -> None:
+        self.code = code
+        self.message = message
+        self.operations = operations
+        self.times = times
+
+    def applies(self, operation: str) -> bool:
+        return self.operations is None or operation in self.operations
+
+
+class State:
+    """Every account and region of one local Bedrock, its clock and its scheduled events."""
+
+    def __init__(self, durations: Optional[Dict[str, float]] = None, realtime: bool = True) -> None:
+        self.lock = threading.RLock()
+        self.clock = Clock(realtime)
+        self.durations = dict(DURATIONS)
+        if durations:
+            self.set_durations(durations)
+        self.backends: Dict[Tuple[str, str], Backend] = {}
+        self._events: List[Tuple[float, int, Record, int, Callable[[float], None]]] = []
+        self._seq = itertools.count()
+        self.faults: List[Fault] = []
+        self._catalog: Optional[List[Dict[str, Any]]] = None
+
+    def set_durations(self, durations: Dict[str, float]) -> None:
+        for key, value in durations.items():
+            if key not in DURATIONS:
+                raise ValueError(f"unknown duration {key!r}; valid keys: {', '.join(sorted(DURATIONS))}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"duration {key!r} must be a non-negative number of seconds, got {value!r}")
+            self.durations[key] = float(value)
+
+    def backend(self, account: str, region: str) -> Backend:
+        found = self.backends.get((account, region))
+        if found is None:
+            found = self.backends[(account, region)] = Backend(self, account, region)
+        return found
+
+    def catalog(self) -> List[Dict[str, Any]]:
+        if self._catalog is None:
+            path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "foundation_models.json")
+            with open(path, encoding="utf-8") as f:
+                self._catalog = json.load(f)["models"]
+        return self._catalog
+
+    def schedule(self, record: Record, now: float, delay: float, action: Callable[[float], None], keep: bool) -> None:
+        generation = -1 if keep else record.generation
+        heapq.heappush(self._events, (now + delay, next(self._seq), record, generation, action))
+
+    def cancel(self, record: Record) -> None:
+        record.generation += 1
+
+    def tick(self) -> None:
+        now = self.clock.now()
+        while self._events and self._events[0][0] <= now:
+            at, _, record, generation, action = heapq.heappop(self._events)
+            if generation in (-1, record.generation) and record.arn in record.kind.records:
+                action(at)
+
+    def next_event(self) -> Optional[float]:
+        return self._events[0][0] if self._events else None
+
+    def inject(self, fault: Fault) -> None:
+        self.faults.append(fault)
+
+    def take_fault(self, operation: str) -> Optional[Fault]:
+        for fault in self.faults:
+            if fault.applies(operation):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    def find(self, identifier: str, region: Optional[str] = None, account: Optional[str] = None) -> Iterator[Record]:
+        self.tick()
+        for (acct, reg), backend in self.backends.items():
+            if (region is None or reg == region) and (account is None or acct == account):
+                for kind in backend.kinds.values():
+                    if isinstance(kind, FoundationModel):
+                        continue
+                    record = kind.lookup(identifier)
+                    if record is not None:
+                        yield record
