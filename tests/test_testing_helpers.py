@@ -1,5 +1,9 @@
-"""bc.testing's LocalBedrock: moving jobs of the local Bedrock to any status,
-as seen by boto3 and by bc clients (get, list, waiters)."""
+"""bc.testing's LocalBedrock controls for jobs (set_job_status, complete_job, fail_job,
+jobs): moving jobs to any status, as seen by boto3 and by bc clients (get, list, waiters).
+
+These tests use a local Bedrock of their own whose simulated steps take an hour, so
+that a job stays where a test puts it (the other resources' controls, the clock and
+the faults are tested in test_local_bedrock.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import time
 import pytest
 
 import bedrock_customization as bc
-from bedrock_customization.testing import JOB_STATUSES, JobNotFoundError, LocalBedrock
+from bedrock_customization.testing import DURATIONS, JOB_STATUSES, JobNotFoundError, LocalBedrock
 from conftest import REGION, create_job, make_bc_client, make_boto3_client
 
 UTC = datetime.timezone.utc
@@ -21,13 +25,20 @@ FAST = {"Delay": 0.05, "MaxAttempts": 100}
 
 
 @pytest.fixture(scope="module")
-def clients(local_bedrock_endpoint):
-    """(name, client) for boto3 and bc, both on the plugin's local Bedrock."""
-    return [("boto3", make_boto3_client(local_bedrock_endpoint)), ("bc", make_bc_client(local_bedrock_endpoint))]
+def bedrock():
+    """A local Bedrock whose every simulated step takes an hour: jobs stay put."""
+    with bc.testing.local_bedrock(durations={key: 3600 for key in DURATIONS}) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def clients(bedrock):
+    """(name, client) for boto3 and bc, both on this module's local Bedrock."""
+    return [("boto3", make_boto3_client(bedrock)), ("bc", make_bc_client(bedrock))]
 
 
 @pytest.fixture
-def job(local_bedrock, clients):
+def job(bedrock, clients):
     """A new InProgress job (created with bc), unique to the test."""
     return create_job(clients[1][1], tag="helpers")
 
@@ -103,7 +114,10 @@ def test_new_job_is_in_progress_without_failure_message_or_end_time(job, clients
         assert got["status"] == "InProgress", name
         assert "failureMessage" not in got, name
         assert "endTime" not in got, name
-        assert "statusDetails" not in got, name
+        # the first step runs, the others wait
+        steps = {step: details["status"] for step, details in got["statusDetails"].items()}
+        assert steps == {"validationDetails": "InProgress", "dataProcessingDetails": "NotStarted",
+                         "trainingDetails": "NotStarted"}, name
         listed = summary(client, job["jobName"])
         assert listed["status"] == "InProgress", name
         assert "endTime" not in listed, name
@@ -111,9 +125,9 @@ def test_new_job_is_in_progress_without_failure_message_or_end_time(job, clients
 
 
 @pytest.mark.parametrize("status", JOB_STATUSES)
-def test_every_status(job, clients, local_bedrock, status):
+def test_every_status(job, clients, bedrock, status):
     before = datetime.datetime.now(UTC) - datetime.timedelta(milliseconds=1)
-    local_bedrock.set_job_status(job["jobName"], status)
+    bedrock.set_job_status(job["jobName"], status)
     after = datetime.datetime.now(UTC)
     for name, client in clients:
         got = get(client, job["jobName"])
@@ -133,7 +147,7 @@ def test_every_status(job, clients, local_bedrock, status):
         assert [s["jobName"] for s in filtered["modelCustomizationJobSummaries"]] == [job["jobName"]], name
 
 
-def test_all_values_returned_exactly(job, clients, local_bedrock):
+def test_all_values_returned_exactly(job, clients, bedrock):
     end = datetime.datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
     details = {
         "validationDetails": {
@@ -144,7 +158,7 @@ def test_all_values_returned_exactly(job, clients, local_bedrock):
         "dataProcessingDetails": {
             "status": "Completed",
             "creationTime": datetime.datetime(2024, 5, 1, 10, 5, tzinfo=UTC),
-            "lastModifiedTime": datetime.datetime(2024, 5, 1, 10, 20, 0, 654321, tzinfo=UTC),
+            "lastModifiedTime": datetime.datetime(2024, 5, 1, 10, 20, 0, 654000, tzinfo=UTC)  # the service sends milliseconds,
         },
         "trainingDetails": {
             "status": "Failed",
@@ -153,7 +167,7 @@ def test_all_values_returned_exactly(job, clients, local_bedrock):
         },
     }
     message = 'Training failed: caf\u00e9 \u2013 "quoted"\nsecond line'
-    local_bedrock.set_job_status(
+    bedrock.set_job_status(
         job["jobArn"],  # by ARN
         "Failed",
         failure_message=message,
@@ -183,37 +197,38 @@ def test_all_values_returned_exactly(job, clients, local_bedrock):
     assert results["bc"][1] == results["boto3"][1]
 
 
-def test_end_time_serialized_as_iso8601_z(job, local_bedrock, local_bedrock_endpoint):
+def test_end_time_serialized_as_iso8601_z(job, bedrock):
     import json
     import urllib.request
 
-    # the raw JSON body (moto takes the region from the Authorization header)
-    local_bedrock.complete_job(
+    # the raw JSON body (the local Bedrock takes the region from the Authorization header)
+    bedrock.complete_job(
         job["jobName"],
         end_time=datetime.datetime(2024, 5, 1, 14, 0, 0, 5000, tzinfo=datetime.timezone(datetime.timedelta(hours=2))),
         status_details={"trainingDetails": {"status": "Completed", "creationTime": datetime.datetime(2024, 5, 1, 9, 0)}},
     )
     request = urllib.request.Request(
-        f"{local_bedrock_endpoint}/model-customization-jobs/{job['jobName']}",
-        headers={"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/bedrock/aws4_request"},
+        f"{bedrock}/model-customization-jobs/{job['jobName']}",
+        headers={"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/bedrock/aws4_request, "
+                 "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         body = json.loads(response.read())
     assert body["endTime"] == "2024-05-01T12:00:00.005Z"
     # a naive datetime is taken as UTC
-    assert body["statusDetails"] == {"trainingDetails": {"status": "Completed", "creationTime": "2024-05-01T09:00:00Z"}}
+    assert body["statusDetails"] == {"trainingDetails": {"status": "Completed", "creationTime": "2024-05-01T09:00:00.000Z"}}
     assert "failureMessage" not in body
 
 
-def test_naive_datetimes_are_utc(job, clients, local_bedrock):
-    local_bedrock.complete_job(job["jobName"], end_time=datetime.datetime(2024, 1, 2, 3, 4, 5))
+def test_naive_datetimes_are_utc(job, clients, bedrock):
+    bedrock.complete_job(job["jobName"], end_time=datetime.datetime(2024, 1, 2, 3, 4, 5))
     for name, client in clients:
         assert get(client, job["jobName"])["endTime"] == datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC), name
 
 
-def test_back_to_in_progress_drops_failure_message_and_end_time(job, clients, local_bedrock):
-    local_bedrock.fail_job(job["jobName"], "out of memory", training_metrics={"trainingLoss": 1.5})
-    local_bedrock.set_job_status(job["jobName"], "InProgress")
+def test_back_to_in_progress_drops_failure_message_and_end_time(job, clients, bedrock):
+    bedrock.fail_job(job["jobName"], "out of memory", training_metrics={"trainingLoss": 1.5})
+    bedrock.set_job_status(job["jobName"], "InProgress")
     for name, client in clients:
         got = get(client, job["jobName"])
         assert got["status"] == "InProgress", name
@@ -222,16 +237,18 @@ def test_back_to_in_progress_drops_failure_message_and_end_time(job, clients, lo
         assert got["trainingMetrics"] == {"trainingLoss": 1.5}, name
 
 
-def test_metrics_and_status_details_kept_replaced_or_removed(job, clients, local_bedrock):
+def test_metrics_and_status_details_kept_replaced_or_removed(job, clients, bedrock):
     details = {"trainingDetails": {"status": "InProgress"}}
-    local_bedrock.set_job_status(
+    bedrock.set_job_status(
         job["jobName"], "InProgress", training_metrics={"trainingLoss": 2}, status_details=details
     )
-    local_bedrock.complete_job(job["jobName"])
+    bedrock.complete_job(job["jobName"])
     got = get(clients[1][1], job["jobName"])
     assert got["trainingMetrics"] == {"trainingLoss": 2.0}
-    assert got["statusDetails"] == details
-    local_bedrock.complete_job(
+    # completing the job completes its running steps
+    assert list(got["statusDetails"]) == ["trainingDetails"]
+    assert got["statusDetails"]["trainingDetails"]["status"] == "Completed"
+    bedrock.complete_job(
         job["jobName"], training_metrics={}, validation_metrics=[], status_details={}
     )
     for name, client in clients:
@@ -240,11 +257,11 @@ def test_metrics_and_status_details_kept_replaced_or_removed(job, clients, local
         assert "statusDetails" not in summary(client, job["jobName"]), name
 
 
-def test_complete_job_and_fail_job(local_bedrock, clients):
+def test_complete_job_and_fail_job(bedrock, clients):
     done = create_job(clients[0][1], tag="done")  # created with boto3
     failed = create_job(clients[1][1], tag="failed")
-    local_bedrock.complete_job(done["jobName"], training_metrics={"trainingLoss": 0.05})
-    local_bedrock.fail_job(failed["jobArn"], "ValidationException: bad data")
+    bedrock.complete_job(done["jobName"], training_metrics={"trainingLoss": 0.05})
+    bedrock.fail_job(failed["jobArn"], "ValidationException: bad data")
     for name, client in clients:
         got = get(client, done["jobName"])
         assert (got["status"], got["trainingMetrics"], "failureMessage" in got) == ("Completed", {"trainingLoss": 0.05}, False)
@@ -253,29 +270,31 @@ def test_complete_job_and_fail_job(local_bedrock, clients):
         assert "endTime" in got, name
 
 
-def test_stop_puts_job_to_stopped_with_end_time(job, clients):
+def test_stop_puts_job_to_stopping_then_stopped_with_end_time(job, clients, bedrock):
     client = clients[1][1]
     client.stop_model_customization_job(jobIdentifier=job["jobArn"])
+    assert get(client, job["jobName"])["status"] == "Stopping"
+    bedrock.advance(3600)
     for name, client in clients:
         got = get(client, job["jobName"])
         assert got["status"] == "Stopped", name
         assert "endTime" in got and "failureMessage" not in got, name
 
 
-def test_jobs_lists_names_per_region(local_bedrock, local_bedrock_endpoint, clients):
+def test_jobs_lists_names_per_region(bedrock, clients):
     created = create_job(clients[1][1], tag="listed")
-    assert created["jobName"] in local_bedrock.jobs()
-    assert local_bedrock.jobs() == local_bedrock.jobs(region_name=REGION)
-    other = make_bc_client(local_bedrock_endpoint, region_name="ap-south-1")
+    assert created["jobName"] in bedrock.jobs()
+    assert bedrock.jobs() == bedrock.jobs(region_name=REGION)
+    other = make_bc_client(bedrock, region_name="ap-south-1")
     elsewhere = create_job(other, tag="apsouth")
-    assert elsewhere["jobName"] in local_bedrock.jobs(region_name="ap-south-1")
-    assert elsewhere["jobName"] not in local_bedrock.jobs()
-    assert all(isinstance(name, str) for name in local_bedrock.jobs())
+    assert elsewhere["jobName"] in bedrock.jobs(region_name="ap-south-1")
+    assert elsewhere["jobName"] not in bedrock.jobs()
+    assert all(isinstance(name, str) for name in bedrock.jobs())
     # a job in another region: a clear error, then region_name= works
     with pytest.raises(JobNotFoundError) as info:
-        local_bedrock.complete_job(elsewhere["jobName"])
+        bedrock.complete_job(elsewhere["jobName"])
     assert elsewhere["jobName"] in str(info.value) and "ap-south-1" in str(info.value)
-    local_bedrock.complete_job(elsewhere["jobName"], region_name="ap-south-1")
+    bedrock.complete_job(elsewhere["jobName"], region_name="ap-south-1")
     assert get(other, elsewhere["jobName"])["status"] == "Completed"
 
 
@@ -285,25 +304,25 @@ def test_jobs_lists_names_per_region(local_bedrock, local_bedrock_endpoint, clie
 
 
 @pytest.mark.parametrize("status", ["Done", "completed", "NotStarted", "", None])
-def test_bad_status_is_value_error_listing_valid_ones(job, local_bedrock, status):
+def test_bad_status_is_value_error_listing_valid_ones(job, bedrock, status):
     with pytest.raises(ValueError) as info:
-        local_bedrock.set_job_status(job["jobName"], status)
+        bedrock.set_job_status(job["jobName"], status)
     for valid in JOB_STATUSES:
         assert valid in str(info.value)
-    assert get(make_bc_client(local_bedrock), job["jobName"])["status"] == "InProgress"
+    assert get(make_bc_client(bedrock), job["jobName"])["status"] == "InProgress"
 
 
-def test_unknown_job_is_a_key_error_naming_it(local_bedrock):
+def test_unknown_job_is_a_key_error_naming_it(bedrock):
     with pytest.raises(KeyError) as info:
-        local_bedrock.set_job_status("no-such-job-xyz", "Completed")
+        bedrock.set_job_status("no-such-job-xyz", "Completed")
     assert isinstance(info.value, JobNotFoundError)
     assert "'no-such-job-xyz'" in str(info.value)
     assert "us-east-1" in str(info.value)
     with pytest.raises(KeyError, match="no-such-job-xyz"):
-        local_bedrock.fail_job("no-such-job-xyz", "boom")
+        bedrock.fail_job("no-such-job-xyz", "boom")
     arn = "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/amazon.titan-text-express-v1/abcdefabcdef"
     with pytest.raises(KeyError, match="abcdefabcdef"):
-        local_bedrock.complete_job(arn)
+        bedrock.complete_job(arn)
 
 
 @pytest.mark.parametrize(
@@ -322,10 +341,10 @@ def test_unknown_job_is_a_key_error_naming_it(local_bedrock):
         ({"region_name": ""}, ValueError, "region_name"),
     ],
 )
-def test_bad_arguments(job, local_bedrock, kwargs, error, text):
+def test_bad_arguments(job, bedrock, kwargs, error, text):
     with pytest.raises(error, match=text):
-        local_bedrock.set_job_status(job["jobName"], "Completed", **kwargs)
-    assert get(make_bc_client(local_bedrock), job["jobName"])["status"] == "InProgress"
+        bedrock.set_job_status(job["jobName"], "Completed", **kwargs)
+    assert get(make_bc_client(bedrock), job["jobName"])["status"] == "InProgress"
 
 
 # ---------------------------------------------------------------------------
@@ -333,13 +352,13 @@ def test_bad_arguments(job, local_bedrock, kwargs, error, text):
 # ---------------------------------------------------------------------------
 
 
-def test_a_poller_never_sees_half_a_status_change(job, local_bedrock, clients):
+def test_a_poller_never_sees_half_a_status_change(job, bedrock, clients):
     stop = threading.Event()
 
     def flip():
         while not stop.is_set():
-            local_bedrock.fail_job(job["jobName"], "boom", training_metrics={"trainingLoss": 9.0})
-            local_bedrock.set_job_status(job["jobName"], "InProgress", training_metrics={"trainingLoss": 1.0})
+            bedrock.fail_job(job["jobName"], "boom", training_metrics={"trainingLoss": 9.0})
+            bedrock.set_job_status(job["jobName"], "InProgress", training_metrics={"trainingLoss": 1.0})
 
     thread = threading.Thread(target=flip, daemon=True)
     thread.start()
@@ -363,10 +382,10 @@ def test_a_poller_never_sees_half_a_status_change(job, local_bedrock, clients):
 # ---------------------------------------------------------------------------
 
 
-def test_waiter_sees_completion(job, local_bedrock, clients):
+def test_waiter_sees_completion(job, bedrock, clients):
     client = clients[1][1]
     assert hasattr(client, "get_waiter"), "bc clients have no get_waiter yet"
-    thread, errors = flip_later(lambda: local_bedrock.complete_job(job["jobName"], training_metrics={"trainingLoss": 0.01}))
+    thread, errors = flip_later(lambda: bedrock.complete_job(job["jobName"], training_metrics={"trainingLoss": 0.01}))
     started = time.monotonic()
     client.get_waiter("model_customization_job_completed").wait(jobIdentifier=job["jobName"], WaiterConfig=FAST)
     elapsed = time.monotonic() - started
@@ -377,11 +396,11 @@ def test_waiter_sees_completion(job, local_bedrock, clients):
     assert got["status"] == "Completed" and got["trainingMetrics"] == {"trainingLoss": 0.01}
 
 
-def test_waiter_sees_failure_with_its_message(job, local_bedrock, clients):
+def test_waiter_sees_failure_with_its_message(job, bedrock, clients):
     client = clients[1][1]
     assert hasattr(client, "get_waiter"), "bc clients have no get_waiter yet"
     message = "Training data s3://bc-test-bucket/train/data.jsonl is not valid JSONL"
-    thread, errors = flip_later(lambda: local_bedrock.fail_job(job["jobArn"], message))
+    thread, errors = flip_later(lambda: bedrock.fail_job(job["jobArn"], message))
     started = time.monotonic()
     with pytest.raises(bc.exceptions.WaiterError) as info:
         client.get_waiter("model_customization_job_completed").wait(jobIdentifier=job["jobName"], WaiterConfig=FAST)
@@ -393,26 +412,26 @@ def test_waiter_sees_failure_with_its_message(job, local_bedrock, clients):
     assert info.value.last_response["failureMessage"] == message
 
 
-def test_stopped_waiter_sees_stopping_then_stopped(job, local_bedrock, clients):
+def test_stopped_waiter_sees_stopping_then_stopped(job, bedrock, clients):
     client = clients[1][1]
     assert hasattr(client, "get_waiter"), "bc clients have no get_waiter yet"
-    local_bedrock.set_job_status(job["jobName"], "Stopping")
-    thread, errors = flip_later(lambda: local_bedrock.set_job_status(job["jobName"], "Stopped"))
+    bedrock.set_job_status(job["jobName"], "Stopping")
+    thread, errors = flip_later(lambda: bedrock.set_job_status(job["jobName"], "Stopped"))
     client.get_waiter("model_customization_job_stopped").wait(jobIdentifier=job["jobName"], WaiterConfig=FAST)
     thread.join()
     assert not errors
     assert get(client, job["jobName"])["status"] == "Stopped"
 
 
-def test_async_waiter_sees_completion(job, local_bedrock):
+def test_async_waiter_sees_completion(job, bedrock):
     assert hasattr(bc, "async_client"), "bc has no async_client yet"
 
     async def main():
         client = bc.async_client(
-            "bedrock", region_name=REGION, endpoint_url=local_bedrock,
+            "bedrock", region_name=REGION, endpoint_url=bedrock,
             aws_access_key_id="testing", aws_secret_access_key="testing",
         )
-        asyncio.get_running_loop().call_later(0.2, local_bedrock.complete_job, job["jobName"])
+        asyncio.get_running_loop().call_later(0.2, bedrock.complete_job, job["jobName"])
         started = time.monotonic()
         await client.get_waiter("model_customization_job_completed").wait(jobIdentifier=job["jobName"], WaiterConfig=FAST)
         elapsed = time.monotonic() - started

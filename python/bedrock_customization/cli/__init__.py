@@ -82,13 +82,17 @@ def _dispatch(argv):
             raise usage_error("argument shell: expected one of: bash, zsh")
         sys.stdout.write(_docs_module().completion_script(args[0]))
         return 0
+    if command == "local-bedrock":
+        from ._local import run_local_bedrock
+
+        return run_local_bedrock(rest[1:])
     if command == "wait":
         from ._run import run_wait
 
         return run_wait(rest[1:] + pre)
     if command not in commands():
         raise usage_error(
-            "argument command: Invalid choice, valid choices are:\n\n" + choices_grid(list(commands()) + ["wait", "completion"])
+            "argument command: Invalid choice, valid choices are:\n\n" + choices_grid(list(commands()) + ["wait", "local-bedrock", "completion"])
         )
     if any(a in ("--help", "-h", "help") for a in rest[1:2]) or "--help" in args:
         sys.stdout.write(_docs_module().command_help(command))

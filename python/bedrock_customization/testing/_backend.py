@@ -501,8 +501,6 @@ class CustomizationJob(Kind):
             assert isinstance(models, CustomModel)
             model = models.from_job(record, at)
             record.data["outputModelArn"] = model.arn
-        if status in ("Failed",):
-            record.data.setdefault("failureMessage", "The training job failed.")
 
 
 class CustomModel(Kind):
@@ -657,8 +655,6 @@ class ImportJob(Kind):
             models.records[arn] = Record(models, arn, ident, data["modelName"], data, at)
             self.backend.tags[arn] = list(getattr(record, "model_tags", []))
             record.data["importedModelArn"] = arn
-        if status == "Failed":
-            record.data.setdefault("failureMessage", "The model import job failed.")
 
 
 class ImportedModel(Kind):
@@ -705,8 +701,6 @@ class CopyJob(Kind):
         target = getattr(record, "target", None)
         if target is not None and status in ("Completed", "Failed"):
             target.data["modelStatus"] = "Active" if status == "Completed" else "Failed"
-        if status == "Failed":
-            record.data.setdefault("failureMessage", "The model copy job failed.")
 
 
 class EvaluationJob(Kind):
@@ -725,10 +719,6 @@ class EvaluationJob(Kind):
             m.get("bedrockModel", {}).get("modelIdentifier") for m in models if m.get("bedrockModel")
         ]
         self.schedule(record, self.duration("evaluating"), "Completed")
-
-    def on_enter(self, record: Record, status: str, at: float) -> None:
-        if status == "Failed":
-            record.data.setdefault("failureMessages", ["The evaluation job failed."])
 
     def batch_delete(self, op: str, params: Dict[str, Any]) -> Dict[str, Any]:
         self.backend.tick()
@@ -775,8 +765,6 @@ class InvocationJob(Kind):
         if status == "Completed":
             total = record.data.setdefault("totalRecordCount", 100)
             record.data.update(processedRecordCount=total, successRecordCount=total, errorRecordCount=0)
-        if status == "Failed":
-            record.data.setdefault("message", "The batch inference job failed.")
 
 
 class FoundationModel(Kind):

@@ -1,0 +1,44 @@
+"""``bedrock-customization local-bedrock [--port N] [--region R]``: the local Bedrock, standalone.
+
+Serves on 127.0.0.1 until interrupted (Ctrl-C or SIGTERM), so that boto3, the
+AWS CLI or any SDK can be pointed at it with ``--endpoint-url``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import List
+
+
+def run_local_bedrock(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="bedrock-customization local-bedrock",
+        description="Run the local Bedrock (every operation of the service, offline) on 127.0.0.1.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="TCP port (default: a free one, printed on start)")
+    parser.add_argument("--region", default="us-east-1", help="default region for bearer-token requests (default: us-east-1)")
+    args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        parser.error(f"argument --port: {args.port} is not a TCP port (0-65535)")
+    from ..testing import local_bedrock
+
+    stop = threading.Event()
+
+    def on_signal(signum, frame) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        with local_bedrock(region_name=args.region, port=args.port) as endpoint:
+            print(f"local Bedrock listening on {endpoint} (Ctrl-C to stop)", flush=True)
+            while not stop.wait(0.2):
+                pass
+    except OSError as e:
+        print(f"local-bedrock: cannot listen on 127.0.0.1:{args.port}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
