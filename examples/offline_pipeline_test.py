@@ -1,26 +1,23 @@
-"""Testing a training pipeline offline: pytest + the local Bedrock.
+"""Testing a fine-tuning pipeline offline: pytest + the local Bedrock.
 
-``train_model`` below stands for your own code: it starts a model-customization
-job and waits for it to finish. On the local Bedrock (moto's server, in this
-process) jobs stay ``InProgress`` until the test moves them on with the
-``local_bedrock`` fixture's ``complete_job`` / ``fail_job`` /
-``set_job_status``, so both outcomes can be tested in a fraction of a second,
-with no AWS account and no network:
+``fine_tune_and_deploy`` below stands for your own code: it trains a custom
+model, waits for the job, buys provisioned throughput for the model and waits
+until it is in service. The ``local_bedrock`` fixture (it comes with the
+package, as a pytest plugin) is a local Bedrock on 127.0.0.1 where the job goes
+through its steps and the throughput comes into service by themselves in about
+two seconds, and where a test can make anything fail:
 
-    pip install 'bedrock-customization[local]' pytest
+    python -m pip install bedrock-customization pytest
     python -m pytest -q examples/offline_pipeline_test.py
 
-The ``local_bedrock`` fixture comes with the package (a pytest plugin): one
-local Bedrock for the whole test session, so every test uses its own job names.
+No AWS account, no network. One local Bedrock serves the whole test session, so
+every test uses names of its own.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
-import time
 import uuid
-from typing import Callable, Iterator
 
 import pytest
 
@@ -40,24 +37,14 @@ class TrainingFailed(Exception):
         self.reason = reason
 
 
-def train_model(
-    client,
-    *,
-    job_name: str,
-    model_name: str,
-    training_data: str,
-    output_location: str,
-    role_arn: str,
-    base_model: str = "amazon.titan-text-express-v1",
-    poll_seconds: float = 60,
-    max_attempts: int = 24 * 60,
-) -> str:
-    """Fine-tune ``base_model`` on ``training_data``; wait for the job; return the
-    new custom model's ARN. Raises TrainingFailed with the service's failure
-    message when the job fails (or is stopped)."""
-    client.create_model_customization_job(
-        jobName=job_name,
-        customModelName=model_name,
+def fine_tune_and_deploy(client, *, name: str, training_data: str, output_location: str, role_arn: str,
+                         base_model: str = "amazon.titan-text-express-v1", poll_seconds: float = 60) -> str:
+    """Fine-tune ``base_model``, then serve the custom model with provisioned
+    throughput; returns the provisioned model's ARN once it is InService.
+    Raises TrainingFailed with the service's failure message if training fails."""
+    job = client.create_model_customization_job(
+        jobName=name,
+        customModelName=f"{name}-model",
         roleArn=role_arn,
         baseModelIdentifier=base_model,
         customizationType="FINE_TUNING",
@@ -65,14 +52,18 @@ def train_model(
         outputDataConfig={"s3Uri": output_location},
         hyperParameters={"epochCount": "1", "batchSize": "1", "learningRate": "0.00001"},
     )
-    waiter = client.get_waiter("model_customization_job_completed")
     try:
-        waiter.wait(jobIdentifier=job_name, WaiterConfig={"Delay": poll_seconds, "MaxAttempts": max_attempts})
+        client.get_waiter("model_customization_job_completed").wait(
+            jobIdentifier=job["jobArn"], WaiterConfig={"Delay": poll_seconds})
     except bc.exceptions.WaiterError as e:
-        job = e.last_response or {}
-        reason = job.get("failureMessage") or f"status {job.get('status', 'unknown')} ({e})"
-        raise TrainingFailed(job_name, reason) from e
-    return client.get_model_customization_job(jobIdentifier=job_name)["outputModelArn"]
+        last = e.last_response or {}
+        raise TrainingFailed(name, last.get("failureMessage") or f"status {last.get('status')}") from e
+    model_arn = client.get_model_customization_job(jobIdentifier=job["jobArn"])["outputModelArn"]
+    throughput = client.create_provisioned_model_throughput(
+        provisionedModelName=f"{name}-pt", modelId=model_arn, modelUnits=1)
+    client.get_waiter("provisioned_model_throughput_in_service").wait(
+        provisionedModelId=throughput["provisionedModelArn"], WaiterConfig={"Delay": poll_seconds})
+    return throughput["provisionedModelArn"]
 
 
 # ---------------------------------------------------------------------------
@@ -80,6 +71,8 @@ def train_model(
 # ---------------------------------------------------------------------------
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/BedrockCustomizationRole"
+DATA = {"training_data": "s3://my-training-bucket/train.jsonl", "output_location": "s3://my-training-bucket/output/",
+        "role_arn": ROLE_ARN, "poll_seconds": 0.1}  # the real default polls once a minute
 
 
 @pytest.fixture
@@ -94,78 +87,49 @@ def client(local_bedrock):
 
 
 @pytest.fixture
-def job_name() -> str:
-    # The local Bedrock lives for the whole session: unique names per test.
-    return f"train-{uuid.uuid4().hex[:8]}"
+def name() -> str:
+    return f"train-{uuid.uuid4().hex[:8]}"  # one local Bedrock per session: unique names
 
 
-@contextlib.contextmanager
-def job_finishes(local_bedrock, job_name: str, finish: Callable[[str], None], after: float = 0.2) -> Iterator[None]:
-    """While the body runs (the pipeline creates the job and waits for it), a
-    background thread waits for the job to exist, lets it "train" for ``after``
-    seconds, then calls ``finish(job_name)``."""
-    errors = []
+def test_the_trained_model_is_deployed(client, name):
+    throughput_arn = fine_tune_and_deploy(client, name=name, **DATA)
 
-    def run() -> None:
-        try:
-            deadline = time.monotonic() + 10
-            while job_name not in local_bedrock.jobs():
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"the pipeline never created {job_name}")
-                time.sleep(0.01)
-            time.sleep(after)
-            finish(job_name)
-        except Exception as e:  # noqa: BLE001 - re-raised in the test's thread
-            errors.append(e)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        thread.join(timeout=15)
-    if errors:
-        raise errors[0]
+    throughput = client.get_provisioned_model_throughput(provisionedModelId=throughput_arn)
+    assert throughput["status"] == "InService"
+    model = client.get_custom_model(modelIdentifier=throughput["modelArn"])
+    assert model["modelName"] == f"{name}-model" and model["jobName"] == name
+    assert "trainingLoss" in model["trainingMetrics"]
+    # the model serves the throughput, so it cannot be deleted yet
+    with pytest.raises(client.exceptions.ConflictException):
+        client.delete_custom_model(modelIdentifier=model["modelArn"])
 
 
-def test_train_model_returns_the_custom_model(local_bedrock, client, job_name):
-    def complete(name: str) -> None:
-        local_bedrock.complete_job(name, training_metrics={"trainingLoss": 0.042})
-
-    with job_finishes(local_bedrock, job_name, complete):
-        model_arn = train_model(
-            client,
-            job_name=job_name,
-            model_name=f"{job_name}-model",
-            training_data="s3://my-training-bucket/train.jsonl",
-            output_location="s3://my-training-bucket/output/",
-            role_arn=ROLE_ARN,
-            poll_seconds=0.05,  # the real default polls once a minute
-        )
-
-    assert model_arn.startswith("arn:aws:bedrock:us-east-1:123456789012:custom-model/")
-    job = client.get_model_customization_job(jobIdentifier=job_name)
-    assert job["status"] == "Completed"
-    assert job["trainingMetrics"] == {"trainingLoss": 0.042}
-
-
-def test_train_model_reports_the_failure_message(local_bedrock, client, job_name):
+def test_a_training_failure_is_reported_with_its_message(local_bedrock, client, name):
     message = "Training data s3://my-training-bucket/train.jsonl: line 3 is not valid JSON"
-
-    def fail(name: str) -> None:
-        local_bedrock.fail_job(name, message)
-
-    with job_finishes(local_bedrock, job_name, fail):
-        with pytest.raises(TrainingFailed) as info:
-            train_model(
-                client,
-                job_name=job_name,
-                model_name=f"{job_name}-model",
-                training_data="s3://my-training-bucket/train.jsonl",
-                output_location="s3://my-training-bucket/output/",
-                role_arn=ROLE_ARN,
-                poll_seconds=0.05,
-            )
-
+    # Fail the job as soon as it exists (while the pipeline's waiter polls it).
+    failer = threading.Thread(target=lambda: _fail_when_created(local_bedrock, name, message), daemon=True)
+    failer.start()
+    with pytest.raises(TrainingFailed) as info:
+        fine_tune_and_deploy(client, name=name, **DATA)
+    failer.join()
     assert info.value.reason == message
-    assert message in str(info.value)
+    assert client.list_provisioned_model_throughputs(nameContains=name)["provisionedModelSummaries"] == []
+
+
+def test_a_quota_error_reaches_the_caller(local_bedrock, client, name):
+    local_bedrock.fail_next("create_provisioned_model_throughput", "ServiceQuotaExceededException",
+                            "You have reached the maximum number of provisioned model throughputs")
+    with pytest.raises(client.exceptions.ServiceQuotaExceededException) as info:
+        fine_tune_and_deploy(client, name=name, **DATA)
+    assert "maximum number of provisioned" in info.value.response["Error"]["Message"]
+
+
+def _fail_when_created(local_bedrock, job_name: str, message: str) -> None:
+    import time
+
+    deadline = time.monotonic() + 10
+    while job_name not in local_bedrock.jobs():
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.005)
+    local_bedrock.fail_job(job_name, message)

@@ -51,7 +51,7 @@ def run(client) -> None:
 
     # 2. Wait for it, showing its status and sub-steps (validation, data processing, training).
     client.get_waiter("model_customization_job_completed").wait(
-        jobIdentifier=job["jobArn"], WaiterConfig=FAST, progress=True
+        jobIdentifier="pipeline-demo-job", WaiterConfig=FAST, progress=True
     )
     finished = client.get_model_customization_job(jobIdentifier=job["jobArn"])
     step(f"2. training {finished['status']}: trainingLoss={finished['trainingMetrics']['trainingLoss']}")

@@ -18,22 +18,31 @@ def test_offline_pipeline_example_passes():
     result = run([sys.executable, "-m", "pytest", "-q", "examples/offline_pipeline_test.py"])
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "2 passed" in result.stdout, output
+    assert "3 passed" in result.stdout, output
     assert "skipped" not in result.stdout and "failed" not in result.stdout, output
 
 
-def test_lifecycle_example_prints_each_step():
-    result = run([sys.executable, "examples/lifecycle.py"])
+def test_pipeline_example_runs_the_whole_pipeline():
+    """README command 1: train -> wait with progress -> custom model -> deploy both ways
+    -> wait -> clean up, each step printed, in well under 30 seconds."""
+    result = run([sys.executable, "examples/pipeline.py"], timeout=60)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     lines = result.stdout.splitlines()
     assert lines[0].startswith("local Bedrock listening on http://127.0.0.1:"), output
-    for step in ("1. created", "2. listed", "3. got", "4. stopped"):
-        assert any(line.startswith(step) for line in lines), f"no {step!r} line in:\n{output}"
-    assert "lifecycle-demo-job: status=Stopped" in result.stdout, output
-    assert "missing job -> ResourceNotFoundException" in result.stdout, output
+    steps = ("1. training job created", "2. training Completed", "3. custom model pipeline-demo-model (Active)",
+             "4. custom model deployment Active", "5. provisioned throughput InService", "6. cleaned up: 0 custom model(s) left")
+    seconds = []
+    for step in steps:
+        found = [line for line in lines if step in line]
+        assert found, f"no {step!r} line in:\n{output}"
+        seconds.append(float(found[0].split("]")[0].strip("[ s")))
+    assert seconds == sorted(seconds) and seconds[-1] < 30, output
+    assert "delete while in use -> ConflictException" in result.stdout, output
     assert lines[-1] == "done", output
-    assert result.stderr == "", output
+    # the waiter's progress line, on stderr: the job's status and its sub-steps
+    assert "pipeline-demo-job: InProgress | validation InProgress" in result.stderr, output
+    assert "pipeline-demo-job: Completed | validation Completed | data processing Completed | training Completed" in result.stderr
 
 
 def _getting_started_commands():
@@ -50,7 +59,7 @@ def test_readme_commands_are_one_line_each_and_ci_runs_the_second():
     test command verbatim, in a venv that does not see the system's site-packages."""
     main_job, tests = _getting_started_commands()[:2]
     assert "\n" not in main_job and "\n" not in tests
-    assert main_job.startswith("python -m pip install -c constraints.txt ") and "examples/lifecycle.py" in main_job
+    assert main_job.startswith("python -m pip install -c constraints.txt ") and "examples/pipeline.py" in main_job
     assert tests.startswith("python -m pip install -r tests/requirements.txt && ") and "pytest" in tests
     with open(os.path.join(ROOT, ".ci", "run"), encoding="utf-8") as f:
         ci = f.read()
