@@ -1,4 +1,4 @@
-"""Shared fixtures: a local Bedrock (moto's server), boto3 and bedrock_customization
+"""Shared fixtures: moto's server and the package's local Bedrock, boto3 and bedrock_customization
 clients pointed at it, and a scriptable recording HTTP server.
 
 Every server here listens on 127.0.0.1 and every client talks only to them.
@@ -121,7 +121,22 @@ BASE_MODEL = "amazon.titan-text-express-v1"
 
 @pytest.fixture(scope="session")
 def moto_url():
-    """URL of one moto server (bc.testing.local_bedrock) for the whole session."""
+    """URL of one moto server (the pinned moto, unpatched) for the whole session: the
+    client's compatibility target beside the package's own local Bedrock."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def local_url():
+    """URL of one local Bedrock (bc.testing.local_bedrock) for the whole session."""
     with bc.testing.local_bedrock(region_name=REGION) as url:
         assert url.startswith("http://127.0.0.1:")
         yield url
@@ -142,13 +157,13 @@ def make_bc_client(endpoint_url: str, **kwargs: Any):
 
 
 @pytest.fixture(scope="session")
-def boto3_client(moto_url):
-    return make_boto3_client(moto_url)
+def boto3_client(local_url):
+    return make_boto3_client(local_url)
 
 
 @pytest.fixture(scope="session")
-def bc_client(moto_url):
-    return make_bc_client(moto_url)
+def bc_client(local_url):
+    return make_bc_client(local_url)
 
 
 def unique(prefix: str) -> str:
@@ -191,7 +206,10 @@ def create_job_pair(boto3_client, bc_client):
         for tag, client in (("pb3", boto3_client), ("pbc", bc_client)):
             job_name = f"{tag}-{suffix}"
             model_name = f"{tag}-model-{suffix}"
-            response = client.create_model_customization_job(**job_request(job_name, model_name, **overrides))
+            mine = dict(overrides)
+            if "clientRequestToken" in mine:  # one token per job: the same token means the same job
+                mine["clientRequestToken"] = f"{tag}-{suffix}-{mine['clientRequestToken']}"
+            response = client.create_model_customization_job(**job_request(job_name, model_name, **mine))
             jobs.append({"jobName": job_name, "modelName": model_name, "jobArn": response["jobArn"], "response": response})
         return jobs[0], jobs[1]
 

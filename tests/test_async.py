@@ -16,8 +16,8 @@ def make_async(url, **kwargs):
     return bc.async_client("bedrock", endpoint_url=url, **CREDENTIALS, **kwargs)
 
 
-def test_async_client_is_a_client_with_coroutines(moto_url):
-    client = make_async(moto_url)
+def test_async_client_is_a_client_with_coroutines(local_url):
+    client = make_async(local_url)
     assert isinstance(client, bc.AsyncClient) and isinstance(client, bc.Client)
     assert client.meta.region_name == REGION
     coro = client.list_model_customization_jobs()  # no loop running: still fine
@@ -30,12 +30,12 @@ async def _await(awaitable):
     return await awaitable
 
 
-def test_lifecycle_matches_the_sync_client(moto_url):
-    sync = make_bc_client(moto_url)
+def test_lifecycle_matches_the_sync_client(local_url):
+    sync = make_bc_client(local_url)
     suffix = str(int(time.time() * 1000))
 
     async def main():
-        async with make_async(moto_url) as client:
+        async with make_async(local_url) as client:
             created = await client.create_model_customization_job(**job_request(f"async-{suffix}", f"async-model-{suffix}"))
             got, listed = await asyncio.gather(
                 client.get_model_customization_job(jobIdentifier=created["jobArn"]),
@@ -48,7 +48,7 @@ def test_lifecycle_matches_the_sync_client(moto_url):
     assert created["jobArn"].endswith("/" + created["jobArn"].rsplit("/", 1)[-1])
     sync_got = sync.get_model_customization_job(jobIdentifier=created["jobArn"])
     # Same job read twice: equal but for the response metadata and what the stop changed.
-    for changed in ("ResponseMetadata", "status", "endTime", "lastModifiedTime", "failureMessage"):
+    for changed in ("ResponseMetadata", "status", "statusDetails", "endTime", "lastModifiedTime", "failureMessage"):
         sync_got.pop(changed, None), got.pop(changed, None)
     assert sync_got == got
     assert [j["jobName"] for j in listed["modelCustomizationJobSummaries"]] == [f"async-{suffix}"]

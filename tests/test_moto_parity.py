@@ -1,8 +1,11 @@
-"""Side by side with boto3 on moto's server, for every operation moto implements.
+"""Side by side with boto3 on moto's server, for every operation moto implements, and
+the same scenarios on the package's own local Bedrock.
 
 The list comes from moto itself (the handlers of its Bedrock responses class that are
 operations of the pinned model), so a moto upgrade that implements more of the service
 fails `test_every_operation_moto_implements_is_compared` until a scenario drives it.
+moto is the unpatched pinned release: a compatibility target, not the service (its
+job and model ARNs are not shaped as the service's, see `test_moto_arns_...`).
 Each scenario runs the same steps with boto3 and with this package, each on resources
 of its own, and compares what each step returns (values and types) or raises."""
 
@@ -142,15 +145,48 @@ INVOCATION_LOGGING = [
 SCENARIOS = {"jobs": JOBS, "custom-models": CUSTOM_MODELS, "tags": TAGS, "invocation-logging": INVOCATION_LOGGING}
 
 
+SERVERS = {"moto": "moto_url", "local": "local_url"}
+# moto's ARNs (model-customization-job/<name>, custom-model/<name>) do not match the
+# model's pattern for taggable ARNs: bc refuses them before sending, as the service
+# would refuse them; test_moto_arns_are_refused_for_tags shows it.
+DIVERGES_ON_MOTO = {"tags"}
+
+
+@pytest.mark.parametrize("server", SERVERS)
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_scenario_side_by_side(scenario, moto_url):
-    side_by_side(SCENARIOS[scenario], moto_url, set())
+def test_scenario_side_by_side(scenario, server, request):
+    if server == "moto" and scenario in DIVERGES_ON_MOTO:
+        return test_moto_arns_are_refused_for_tags(request.getfixturevalue("moto_url"))
+    side_by_side(SCENARIOS[scenario], request.getfixturevalue(SERVERS[server]), set())
 
 
-def test_every_operation_moto_implements_is_compared(moto_url):
+def test_moto_arns_are_refused_for_tags(moto_url):
+    from bedrock_customization.exceptions import ParamValidationError
+
+    name = f"ptg-{uuid.uuid4().hex[:10]}"
+    boto3_client, bc_client = make_boto3_client(moto_url), make_bc_client(moto_url)
+    _job(boto3_client, name)
+    arn = _job_arn(boto3_client, name)
+    assert arn.endswith(f":model-customization-job/{name}")  # moto's shape, not the service's
+    boto3_client.tag_resource(resourceARN=arn, tags=[{"key": "team", "value": "ml"}])
+    assert boto3_client.list_tags_for_resource(resourceARN=arn)["tags"] == [{"key": "team", "value": "ml"}]
+    for call in (lambda: bc_client.list_tags_for_resource(resourceARN=arn),
+                 lambda: bc_client.tag_resource(resourceARN=arn, tags=[{"key": "a", "value": "b"}]),
+                 lambda: bc_client.untag_resource(resourceARN=arn, tagKeys=["team"])):
+        with pytest.raises(ParamValidationError, match="resourceARN"):
+            call()
+    assert boto3_client.list_tags_for_resource(resourceARN=arn)["tags"] == [{"key": "team", "value": "ml"}]
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_every_operation_moto_implements_is_compared(server, request):
     assert {"create_model_customization_job", "get_custom_model", "tag_resource",
             "put_model_invocation_logging_configuration"} <= set(MOTO_OPERATIONS)
+    url = request.getfixturevalue(SERVERS[server])
     called: set = set()
-    for steps in SCENARIOS.values():
-        side_by_side(steps, moto_url, called)
+    for scenario, steps in SCENARIOS.items():
+        if server == "moto" and scenario in DIVERGES_ON_MOTO:
+            called |= {"tag_resource", "untag_resource", "list_tags_for_resource"}  # test_moto_arns_...
+            continue
+        side_by_side(steps, url, called)
     assert called == set(MOTO_OPERATIONS)

@@ -107,7 +107,7 @@ def test_same_job_read_by_both(create_job_pair, boto3_client, bc_client):
     assert_parity(strip_volatile(expected), strip_volatile(got))
 
 
-def test_get_by_arn(create_job_pair, boto3_client, bc_client):
+def test_get_by_arn(create_job_pair, boto3_client, bc_client, local_url):
     # The ARN is percent-encoded into the path (it contains '/' and ':') and
     # passes bc's pattern check for job identifiers.
     b3_job, bc_job = create_job_pair(clientRequestToken="arn-token-1")
@@ -118,6 +118,8 @@ def test_get_by_arn(create_job_pair, boto3_client, bc_client):
     assert_parity(blank_datetimes(normalised(expected)), blank_datetimes(normalised(got)))
     stopped = bc_client.stop_model_customization_job(jobIdentifier=bc_job["jobArn"])
     assert stopped["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert bc_client.get_model_customization_job(jobIdentifier=bc_job["jobArn"])["status"] == "Stopping"
+    local_url.advance(60)
     assert bc_client.get_model_customization_job(jobIdentifier=bc_job["jobArn"])["status"] == "Stopped"
 
 
@@ -161,13 +163,18 @@ def test_list_without_matches(boto3_client, bc_client):
     assert_parity(strip_volatile(expected), strip_volatile(got))
 
 
-def test_stop_twice_then_get(create_job_pair, boto3_client, bc_client):
+def test_stop_twice_then_get(create_job_pair, boto3_client, bc_client, local_url):
     b3_job, bc_job = create_job_pair()
-    for _ in range(2):
-        expected = boto3_client.stop_model_customization_job(jobIdentifier=b3_job["jobName"])
-        got = bc_client.stop_model_customization_job(jobIdentifier=bc_job["jobName"])
-        assert set(got) == {"ResponseMetadata"}
-        assert_parity(strip_volatile(expected), strip_volatile(got))
+    expected = boto3_client.stop_model_customization_job(jobIdentifier=b3_job["jobName"])
+    got = bc_client.stop_model_customization_job(jobIdentifier=bc_job["jobName"])
+    assert set(got) == {"ResponseMetadata"}
+    assert_parity(strip_volatile(expected), strip_volatile(got))
+    # a job already stopping cannot be stopped again: the same ConflictException for both
+    expected = capture(lambda: boto3_client.stop_model_customization_job(jobIdentifier=b3_job["jobName"]))
+    got = capture(lambda: bc_client.stop_model_customization_job(jobIdentifier=bc_job["jobName"]))
+    assert type(got) is bc.exceptions.ConflictException
+    assert replace_strings(error_view(got), SAME_TAG) == replace_strings(error_view(expected), SAME_TAG)
+    local_url.advance(60)
     after = bc_client.get_model_customization_job(jobIdentifier=bc_job["jobName"])
     assert after["status"] == "Stopped"
     assert after["status"] == boto3_client.get_model_customization_job(jobIdentifier=b3_job["jobName"])["status"]
@@ -197,7 +204,7 @@ def test_duplicate_job_name_error(boto3_client, bc_client):
     boto3_client.create_model_customization_job(**_request(name, name + "-m1"))
     expected = capture(lambda: boto3_client.create_model_customization_job(**_request(name, name + "-m2")))
     got = capture(lambda: bc_client.create_model_customization_job(**_request(name, name + "-m3")))
-    assert type(got) is bc.exceptions.ResourceInUseException
+    assert type(got) is bc.exceptions.ConflictException  # a modeled error of the operation
     assert error_view(got) == error_view(expected)
 
 

@@ -301,6 +301,10 @@ class Kind:
             ]
         if token is not None:
             result["nextToken"] = token
+        for member in out_shape.get("required", []):  # e.g. the modelId a list of offers is for
+            if member not in result:
+                ref = out_shape["members"][member]
+                result[member] = params.get(member, self.backend.default(ref["shape"], member, None))
         return result
 
     def in_parent(self, record: Record, parent: Dict[str, str]) -> bool:
@@ -384,6 +388,7 @@ class Kind:
         status = record.data.get(self.status_member) if self.status_member else None
         if status in self.terminal or status == "Stopping":
             self.conflict(op, f"The {snake(self.noun).replace('_', ' ')} '{self.label(record)}' cannot be stopped: its status is {status}.")
+        self.backend.server.cancel(record)  # what was to come (the next steps, completion) will not
         self.enter(record, "Stopping")
         self.schedule(record, self.duration("stopping"), "Stopped")
         return {}
