@@ -2,8 +2,9 @@
 //! the GIL only to build each request and to read each response; between polls it
 //! is a sleeping tokio timer, so a thousand waiters cost a thousand timers.
 //!
-//! The acceptors come from the waiter definitions in `waiter.py` (botocore's
-//! waiter-model format); messages follow botocore's `Waiter.wait`.
+//! The acceptors come from `codegen/model/waiters-2.json` (botocore's waiter-model
+//! format, generated into `_model.WAITERS` and passed by `waiter.py`); messages
+//! follow botocore's `Waiter.wait`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -163,6 +164,14 @@ enum Step {
     Again,
 }
 
+/// What a wait has seen so far.
+struct Tally {
+    polls: u32,
+    started: Instant,
+    /// Whether any poll matched an acceptor (botocore's `last_matched_acceptor`).
+    matched_before: bool,
+}
+
 fn waiter_error(
     py: Python<'_>,
     name: &str,
@@ -180,8 +189,7 @@ impl Spec {
         client: &ClientInner,
         outcome: Outcome,
         on_poll: Option<&Py<PyAny>>,
-        polls: u32,
-        started: Instant,
+        tally: &mut Tally,
     ) -> PyResult<Step> {
         let (response, is_error) =
             match crate::operation::reply(py, client, &OPERATIONS[self.operation], outcome)? {
@@ -198,6 +206,7 @@ impl Spec {
                 break;
             }
         }
+        tally.matched_before |= matched.is_some();
         match matched {
             Some(rule) => match rule.state {
                 State::Success => return Ok(Step::Done),
@@ -227,19 +236,26 @@ impl Spec {
             }
             None => {}
         }
-        if polls >= self.max_attempts {
-            // botocore names the acceptor its loop ended on.
-            let reason = match (matched, self.rules.last()) {
-                (Some(rule), _) => format!(
+        if tally.polls >= self.max_attempts {
+            // botocore names the acceptor its loop ended on: the one this poll
+            // matched, else (when an earlier poll matched one) the last in the
+            // list, where its `for acceptor in acceptors` loop left the variable.
+            let rule = matched.or(if tally.matched_before {
+                self.rules.last()
+            } else {
+                None
+            });
+            let reason = match rule {
+                Some(rule) => format!(
                     "Max attempts exceeded. Previously accepted state: {}",
                     explanation(py, rule)
                 ),
-                (None, _) => "Max attempts exceeded".to_string(),
+                None => "Max attempts exceeded".to_string(),
             };
             return Err(waiter_error(py, &self.name, &reason, &response));
         }
         if let Some(max_wait) = self.max_wait {
-            if started.elapsed() + self.delay > max_wait {
+            if tally.started.elapsed() + self.delay > max_wait {
                 let reason = format!(
                     "Max wait time exceeded ({} seconds)",
                     max_wait.as_secs_f64()
@@ -258,16 +274,19 @@ pub async fn wait(
     params: Py<PyDict>,
     on_poll: Option<Py<PyAny>>,
 ) -> PyResult<Py<PyAny>> {
-    let started = Instant::now();
-    let mut polls = 0u32;
+    let mut tally = Tally {
+        polls: 0,
+        started: Instant::now(),
+        matched_before: false,
+    };
     loop {
         let request = crate::runtime::attach(|py| {
             crate::operation::prepare(py, &client, spec.operation, Some(params.bind(py)))
         })?;
         let outcome = request.await;
-        polls += 1;
+        tally.polls += 1;
         let step = crate::runtime::attach(|py| {
-            spec.evaluate(py, &client, outcome, on_poll.as_ref(), polls, started)
+            spec.evaluate(py, &client, outcome, on_poll.as_ref(), &mut tally)
         })?;
         match step {
             Step::Done => return Ok(crate::runtime::attach(|py| py.None())),
