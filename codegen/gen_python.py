@@ -5,7 +5,8 @@
   ``get_waiter`` overloads and the modeled exceptions;
 * ``paginate.pyi``: the paginators (generic over the page type) and one typed paginator
   class per pageable operation, sync and async;
-* ``waiter.pyi``: the waiters and one typed waiter class per waiter of ``waiter.py``.
+* ``waiter.pyi``: the waiters and one typed waiter class per waiter of
+  ``codegen/model/waiters-2.json`` (read and checked by ``gen_waiters.py``).
 
 The hand-written parts of the stubs (templates below) describe the hand-written modules
 ``_client.py``, ``paginate.py`` and ``waiter.py``: keep them in step (``tests/test_typing.py``
@@ -14,46 +15,28 @@ runs stubtest over them).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import keyword
-import os
 import re
 
-from smithy import ROOT, Model, closure, python_name, shape_refs
+from smithy import Model, closure, python_name, shape_refs
 
 PAGINATE_PYI = "python/bedrock_customization/paginate.pyi"
 WAITER_PYI = "python/bedrock_customization/waiter.pyi"
-WAITER_PY = "python/bedrock_customization/waiter.py"
 TYPE_DEFS_PY = "python/bedrock_customization/type_defs.py"
 CLIENT_PYI = "python/bedrock_customization/_client.pyi"
 
 
-def generate(model: Model, header: str) -> dict:
-    """Every file this module writes: ``{path relative to the repo: text}``."""
-    waiters = load_waiters()
+def generate(model: Model, header: str, waiters=()) -> dict:
+    """Every file this module writes: ``{path relative to the repo: text}``. ``waiters``
+    is ``gen_waiters.load(model)``'s list."""
+    waiters = [(w["python"], w["name"], w["config"]["operation"]) for w in waiters]
     return {
         TYPE_DEFS_PY: gen_type_defs_py(model, header, waiters),
         CLIENT_PYI: gen_client_pyi(model, header, waiters),
         PAGINATE_PYI: gen_paginate_pyi(model, header),
         WAITER_PYI: gen_waiter_pyi(model, header, waiters),
     }
-
-
-def load_waiters(root: str = ROOT) -> list:
-    """``[(python name, waiter name, operation name)]`` of the waiters ``waiter.py``
-    defines (``WAITER_NAMES`` and ``WAITERS``), sorted by Python name. The module is
-    loaded by path: it imports nothing from the package."""
-    path = os.path.join(root, WAITER_PY)
-    spec = importlib.util.spec_from_file_location("_bc_waiter_definitions", path)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except (ImportError, SyntaxError, OSError, NameError, AttributeError) as e:
-        raise SystemExit(f"generate.py: cannot load the waiter definitions of {WAITER_PY}: {e}")
-    return [
-        (py, name, module.WAITERS[name]["operation"]) for py, name in sorted(module.WAITER_NAMES.items())
-    ]
 
 
 # --------------------------------------------------------------------------------------

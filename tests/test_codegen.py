@@ -375,3 +375,131 @@ def test_generator_is_deterministic(tmp_path):
         a, b = os.path.join(first, rel), os.path.join(second, rel)
         assert filecmp.cmp(a, b, shallow=False), rel
         assert filecmp.cmp(a, os.path.join(ROOT, rel), shallow=False), rel
+
+
+# Waiters: codegen/model/waiters-2.json, checked against the model --------------------
+
+
+def test_model_py_waiters_are_the_definitions_as_written():
+    """_model.WAITERS is waiters-2.json's waiters unchanged (botocore's format), named
+    as botocore names them; WAITER_PROGRESS has an entry for each."""
+    mod = load_file_module("_gen_model_waiters", os.path.join(PKG, "_model.py"))
+    from botocore import xform_name
+
+    doc = pinned_json("waiters-2.json")
+    assert doc["version"] == 2
+    assert mod.WAITERS == doc["waiters"]
+    assert mod.WAITER_NAMES == {xform_name(name): name for name in doc["waiters"]}
+    assert set(mod.WAITER_PROGRESS) == set(doc["waiters"])
+    for name, (identifiers, status, steps) in mod.WAITER_PROGRESS.items():
+        operation = doc["waiters"][name]["operation"]
+        request = pinned_json("service-2.json")["shapes"][f"{operation}Request"]
+        assert identifiers == tuple(request["required"]), name
+        paths = [a["argument"] for a in doc["waiters"][name]["acceptors"] if a["matcher"] == "path"]
+        assert status == (paths[0] if paths else None), name
+
+
+@pytest.fixture
+def waiter_check(tmp_path):
+    """check(edit) runs the waiter checks on a copy of waiters-2.json changed by
+    edit(doc) and returns the generator's message (or None when it passes)."""
+    gen = load_generator()
+    import gen_waiters  # (codegen/ is on sys.path once generate.py is loaded)
+
+    raw, pages, source = gen.load_pinned()
+    model = gen.Model(raw, pages.get("pagination", {}), ())
+
+    def check(edit, lacking=()):
+        doc = pinned_json("waiters-2.json")
+        edit(doc)
+        (tmp_path / "waiters-2.json").write_text(json.dumps(doc))
+        try:
+            result = gen_waiters.load(gen.Model(raw, pages.get("pagination", {}), lacking) if lacking else model,
+                                      str(tmp_path))
+        except SystemExit as e:
+            return str(e)
+        return result
+
+    return check
+
+
+def _acceptor(doc, waiter, matcher, state=None):
+    return next(a for a in doc["waiters"][waiter]["acceptors"]
+                if a["matcher"] == matcher and (state is None or a["state"] == state))
+
+
+BAD_WAITERS = {
+    "unknown operation": (lambda d: d["waiters"]["CustomModelActive"].update(operation="GetCustomModels"),
+                          "operation 'GetCustomModels' is not an operation of the model"),
+    "path member not in the output": (lambda d: _acceptor(d, "CustomModelActive", "path").update(argument="status"),
+                                      "'status' (of 'status') is not a member of the output shape"),
+    "nested path member": (lambda d: _acceptor(d, "CustomModelActive", "path").update(argument="modelStatus.x"),
+                           "'x' (of 'modelStatus.x') is not a member of ModelStatus"),
+    "status not in the enum": (lambda d: _acceptor(d, "ProvisionedModelThroughputInService", "path").update(
+        expected="Ready"), "'Ready' is not a value of ProvisionedModelStatus"),
+    "path to a member without an enum": (lambda d: _acceptor(d, "CustomModelActive", "path").update(
+        argument="modelName"), "has no enum to check"),
+    "unknown error code": (lambda d: _acceptor(d, "ModelCopyJobCompleted", "error").update(
+        expected="NoSuchJobException"), "error code NoSuchJobException is neither an error shape"),
+    "boolean error matcher": (lambda d: _acceptor(d, "ModelCopyJobCompleted", "error").update(expected=False),
+                              "an error matcher expects an error code"),
+    "matcher the core lacks": (lambda d: _acceptor(d, "EvaluationJobCompleted", "path").update(matcher="pathAll"),
+                               "matcher 'pathAll' is not one the core runs"),
+    "bad status code": (lambda d: _acceptor(d, "EvaluationJobCompleted", "status").update(expected="500"),
+                        "a status matcher expects an HTTP status code"),
+    "unknown state": (lambda d: _acceptor(d, "EvaluationJobCompleted", "status").update(state="retrying"),
+                      "state 'retrying' is not one of"),
+    "defaults not in the description": (lambda d: d["waiters"]["ModelImportJobCompleted"].update(delay=5),
+                                        "the description does not state the defaults"),
+    "zero attempts": (lambda d: d["waiters"]["ModelImportJobCompleted"].update(maxAttempts=0),
+                      "maxAttempts must be a positive integer"),
+    "unknown key": (lambda d: d["waiters"]["ModelImportJobCompleted"].update(minDelay=1), "unknown ['minDelay']"),
+    "duplicate acceptor": (lambda d: d["waiters"]["ModelImportJobCompleted"]["acceptors"].append(
+        dict(d["waiters"]["ModelImportJobCompleted"]["acceptors"][0], state="failure")), "could never apply"),
+    "no success": (lambda d: d["waiters"]["ImportedModelDeleted"]["acceptors"].pop(0), "no acceptor has the success"),
+    "not version 2": (lambda d: d.update(version=1), 'expected {"version": 2'),
+    "two names, one Python name": (lambda d: d["waiters"].update(
+        customModelActive=d["waiters"]["CustomModelActive"]), "PascalCase"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_WAITERS))
+def test_a_bad_waiter_definition_fails_loudly(waiter_check, case):
+    edit, message = BAD_WAITERS[case]
+    result = waiter_check(edit)
+    assert isinstance(result, str), f"{case}: the generator accepted it"
+    assert result.startswith("generate.py: waiters-2.json: ") and message in result, result
+
+
+def test_the_definitions_pass_and_a_waiter_of_a_lacking_operation_is_left_out(waiter_check, capsys):
+    assert len(waiter_check(lambda d: None)) == len(pinned_json("waiters-2.json")["waiters"])
+    kept = waiter_check(lambda d: None, lacking=("GetImportedModel",))
+    assert "ImportedModelDeleted" not in {w["name"] for w in kept}
+    assert "waiter ImportedModelDeleted polls GetImportedModel, which the SDK crate lacks" in capsys.readouterr().err
+
+
+def test_waiter_tables_in_waiter_py_and_only_a_marked_readme():
+    load_generator()
+    import gen_waiters
+
+    with open(os.path.join(PKG, "waiter.py"), encoding="utf-8") as f:
+        doc = f.read()
+    names = sorted(pinned_json("waiters-2.json")["waiters"])
+    from botocore import xform_name
+
+    for name in names:
+        assert any(line.startswith(xform_name(name) + " ") for line in doc.splitlines()), name
+    waiters = [{"name": n, "python": xform_name(n), "config": pinned_json("waiters-2.json")["waiters"][n]}
+               for n in names]
+    unmarked = "# title\n\ntext\n"
+    assert gen_waiters.replace_block(unmarked, gen_waiters.README_BEGIN, gen_waiters.README_END,
+                                     gen_waiters.readme_block(waiters), "README.md", required=False) == unmarked
+    marked = f"# title\n{gen_waiters.README_BEGIN}old\n{gen_waiters.README_END}tail\n"
+    text = gen_waiters.replace_block(marked, gen_waiters.README_BEGIN, gen_waiters.README_END,
+                                     gen_waiters.readme_block(waiters), "README.md", required=False)
+    assert "old" not in text and text.endswith(gen_waiters.README_END + "tail\n")
+    for w in waiters:
+        assert f"| `{w['python']}` (`wait {w['python'].replace('_', '-')}`) |" in text
+    with pytest.raises(SystemExit, match="needs the markers"):
+        gen_waiters.replace_block(gen_waiters.README_BEGIN, gen_waiters.README_BEGIN, gen_waiters.README_END,
+                                  "", "README.md", required=False)

@@ -17,7 +17,7 @@ def test_an_operation_the_crate_lacks_is_reported_and_absent(tmp_path):
     shutil.copytree(os.path.join(ROOT, "codegen"), tree / "codegen",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(os.path.join(ROOT, "README.md"), tree / "README.md")
-    (tree / "python" / "bedrock_customization").mkdir(parents=True)  # the waiter definitions
+    (tree / "python" / "bedrock_customization").mkdir(parents=True)  # waiter.py: its docstring table is generated
     shutil.copy(os.path.join(ROOT, "python", "bedrock_customization", "waiter.py"), tree / "python" / "bedrock_customization")
     operations = sorted(pinned_json("service-2.json")["operations"])
     gone = operations[len(operations) // 2]

@@ -8,6 +8,7 @@ constraints.txt): a missing one fails these tests.
 
 import ast
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -80,12 +81,11 @@ def test_stubtest_on_the_paginators_and_waiters(tmp_path):
     waiter.py; the typed per-operation classes exist only in the stubs (allowed here
     by name, from the model and the waiter definitions)."""
     model = load_file_module("_typing_model", os.path.join(PKG, "_model.py"))
-    waiters = load_file_module("_typing_waiters", os.path.join(PKG, "waiter.py"))
     allowed = []
     for py_name in model.PAGINATORS:
         op = model.OPERATIONS[py_name]
         allowed += [f"bedrock_customization.paginate.{op}{kind}" for kind in ("Paginator", "AsyncPaginator")]
-    for name in waiters.WAITERS:
+    for name in model.WAITERS:  # (generated from codegen/model/waiters-2.json)
         allowed += [f"bedrock_customization.waiter.{name}{kind}" for kind in ("Waiter", "AsyncWaiter")]
     allowlist = tmp_path / "allowlist.txt"
     allowlist.write_text("\n".join(allowed) + "\n")
@@ -166,11 +166,13 @@ def theirs():
 
 
 def _waiter_names():
-    """The TypedDicts made for the waiters of waiter.py (botocore defines no bedrock
-    waiter, so mypy-boto3-bedrock has none): WaiterConfigTypeDef, <Input>WaitTypeDef."""
-    waiters = load_file_module("_typing_waiters2", os.path.join(PKG, "waiter.py"))
+    """The TypedDicts made for the waiters of codegen/model/waiters-2.json (botocore's
+    bedrock waiters-2.json is empty, so mypy-boto3-bedrock has none):
+    WaiterConfigTypeDef, <Input>WaitTypeDef."""
+    with open(os.path.join(ROOT, "codegen", "model", "waiters-2.json"), encoding="utf-8") as f:
+        waiters = json.load(f)["waiters"]
     names = {"WaiterConfigTypeDef"}
-    for definition in waiters.WAITERS.values():
+    for definition in waiters.values():
         names.add(f"{definition['operation']}RequestWaitTypeDef")
     return names
 

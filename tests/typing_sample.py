@@ -39,8 +39,10 @@ if TYPE_CHECKING:  # stub-only names: the typed paginator and waiter classes
         PageIterator,
     )
     from bedrock_customization.waiter import (
+        CustomModelDeploymentDeletedAsyncWaiter,
         ModelCustomizationJobCompletedWaiter,
         ModelCustomizationJobStoppedAsyncWaiter,
+        ProvisionedModelThroughputInServiceWaiter,
     )
 
 
@@ -118,6 +120,11 @@ def waiters(client: bc.Client) -> None:
     waiter.wait()  # type: ignore[call-arg]
     client.get_waiter("job_exists")  # type: ignore[call-overload]
     assert_type(client.waiter_names, list[str])
+    # every waiter of codegen/model/waiters-2.json is typed with its operation's parameters
+    throughput = client.get_waiter("provisioned_model_throughput_in_service")
+    assert_type(throughput, ProvisionedModelThroughputInServiceWaiter)
+    throughput.wait(provisionedModelId="pt", on_poll=lambda response: None)
+    throughput.wait(jobIdentifier="job")  # type: ignore[call-arg]
 
 
 def client_surface(client: bc.Client) -> None:
@@ -153,6 +160,9 @@ async def asynchronous(client: bc.AsyncClient) -> None:
     waiter = client.get_waiter("model_customization_job_stopped")
     assert_type(waiter, ModelCustomizationJobStoppedAsyncWaiter)
     await waiter.wait(jobIdentifier="job", max_wait=60.0)
+    deleted = client.get_waiter("custom_model_deployment_deleted")
+    assert_type(deleted, CustomModelDeploymentDeletedAsyncWaiter)
+    await deleted.wait(customModelDeploymentIdentifier="d", WaiterConfig={"Delay": 15})
 
     async with bc.async_client("bedrock", region_name="us-east-1") as other:
         assert_type(other, bc.AsyncClient)

@@ -125,7 +125,7 @@ class Client(_core.Client):
         return waiter.waiter_names()
 
     def get_waiter(self, waiter_name: str) -> "waiter.Waiter":
-        """``model_customization_job_completed`` or ``model_customization_job_stopped``."""
+        """One of ``waiter_names`` (``bedrock_customization.waiter`` lists them)."""
         return waiter.Waiter(self, waiter_name)
 
     def can_paginate(self, operation_name: str) -> bool:

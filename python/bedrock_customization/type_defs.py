@@ -4360,11 +4360,75 @@ class ListProvisionedModelThroughputsRequestPaginateTypeDef(TypedDict, total=Fal
     PaginationConfig: PaginatorConfigTypeDef
 
 
+class _RequiredGetCustomModelDeploymentRequestWaitTypeDef(TypedDict):
+    customModelDeploymentIdentifier: str
+
+
+class GetCustomModelDeploymentRequestWaitTypeDef(_RequiredGetCustomModelDeploymentRequestWaitTypeDef, total=False):
+    WaiterConfig: WaiterConfigTypeDef
+
+
+class _RequiredGetCustomModelRequestWaitTypeDef(TypedDict):
+    modelIdentifier: str
+
+
+class GetCustomModelRequestWaitTypeDef(_RequiredGetCustomModelRequestWaitTypeDef, total=False):
+    WaiterConfig: WaiterConfigTypeDef
+
+
+class _RequiredGetEvaluationJobRequestWaitTypeDef(TypedDict):
+    jobIdentifier: str
+
+
+class GetEvaluationJobRequestWaitTypeDef(_RequiredGetEvaluationJobRequestWaitTypeDef, total=False):
+    WaiterConfig: WaiterConfigTypeDef
+
+
+class _RequiredGetImportedModelRequestWaitTypeDef(TypedDict):
+    modelIdentifier: str
+
+
+class GetImportedModelRequestWaitTypeDef(_RequiredGetImportedModelRequestWaitTypeDef, total=False):
+    WaiterConfig: WaiterConfigTypeDef
+
+
+class _RequiredGetModelCopyJobRequestWaitTypeDef(TypedDict):
+    jobArn: str
+
+
+class GetModelCopyJobRequestWaitTypeDef(_RequiredGetModelCopyJobRequestWaitTypeDef, total=False):
+    WaiterConfig: WaiterConfigTypeDef
+
+
 class _RequiredGetModelCustomizationJobRequestWaitTypeDef(TypedDict):
     jobIdentifier: str
 
 
 class GetModelCustomizationJobRequestWaitTypeDef(_RequiredGetModelCustomizationJobRequestWaitTypeDef, total=False):
+    WaiterConfig: WaiterConfigTypeDef
+
+
+class _RequiredGetModelImportJobRequestWaitTypeDef(TypedDict):
+    jobIdentifier: str
+
+
+class GetModelImportJobRequestWaitTypeDef(_RequiredGetModelImportJobRequestWaitTypeDef, total=False):
+    WaiterConfig: WaiterConfigTypeDef
+
+
+class _RequiredGetModelInvocationJobRequestWaitTypeDef(TypedDict):
+    jobIdentifier: str
+
+
+class GetModelInvocationJobRequestWaitTypeDef(_RequiredGetModelInvocationJobRequestWaitTypeDef, total=False):
+    WaiterConfig: WaiterConfigTypeDef
+
+
+class _RequiredGetProvisionedModelThroughputRequestWaitTypeDef(TypedDict):
+    provisionedModelId: str
+
+
+class GetProvisionedModelThroughputRequestWaitTypeDef(_RequiredGetProvisionedModelThroughputRequestWaitTypeDef, total=False):
     WaiterConfig: WaiterConfigTypeDef
 
 
@@ -4631,10 +4695,13 @@ __all__ = (
     "GetAutomatedReasoningPolicyTestResultRequestTypeDef",
     "GetAutomatedReasoningPolicyTestResultResponseTypeDef",
     "GetCustomModelDeploymentRequestTypeDef",
+    "GetCustomModelDeploymentRequestWaitTypeDef",
     "GetCustomModelDeploymentResponseTypeDef",
     "GetCustomModelRequestTypeDef",
+    "GetCustomModelRequestWaitTypeDef",
     "GetCustomModelResponseTypeDef",
     "GetEvaluationJobRequestTypeDef",
+    "GetEvaluationJobRequestWaitTypeDef",
     "GetEvaluationJobResponseTypeDef",
     "GetFoundationModelAvailabilityRequestTypeDef",
     "GetFoundationModelAvailabilityResponseTypeDef",
@@ -4643,24 +4710,29 @@ __all__ = (
     "GetGuardrailRequestTypeDef",
     "GetGuardrailResponseTypeDef",
     "GetImportedModelRequestTypeDef",
+    "GetImportedModelRequestWaitTypeDef",
     "GetImportedModelResponseTypeDef",
     "GetInferenceProfileRequestTypeDef",
     "GetInferenceProfileResponseTypeDef",
     "GetMarketplaceModelEndpointRequestTypeDef",
     "GetMarketplaceModelEndpointResponseTypeDef",
     "GetModelCopyJobRequestTypeDef",
+    "GetModelCopyJobRequestWaitTypeDef",
     "GetModelCopyJobResponseTypeDef",
     "GetModelCustomizationJobRequestTypeDef",
     "GetModelCustomizationJobRequestWaitTypeDef",
     "GetModelCustomizationJobResponseTypeDef",
     "GetModelImportJobRequestTypeDef",
+    "GetModelImportJobRequestWaitTypeDef",
     "GetModelImportJobResponseTypeDef",
     "GetModelInvocationJobRequestTypeDef",
+    "GetModelInvocationJobRequestWaitTypeDef",
     "GetModelInvocationJobResponseTypeDef",
     "GetModelInvocationLoggingConfigurationResponseTypeDef",
     "GetPromptRouterRequestTypeDef",
     "GetPromptRouterResponseTypeDef",
     "GetProvisionedModelThroughputRequestTypeDef",
+    "GetProvisionedModelThroughputRequestWaitTypeDef",
     "GetProvisionedModelThroughputResponseTypeDef",
     "GetResourcePolicyRequestTypeDef",
     "GetResourcePolicyResponseTypeDef",

@@ -43,6 +43,188 @@ class AsyncWaiter(Waiter):
         **kwargs: Any,
     ) -> None: ...
 
+class CustomModelActiveWaiter(Waiter):
+    """`custom_model_active`: polls `get_custom_model`."""
+
+    def wait(  # type: ignore[override]
+        self,
+        *,
+        modelIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class CustomModelActiveAsyncWaiter(AsyncWaiter):
+    """`custom_model_active`: polls `get_custom_model`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        *,
+        modelIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class CustomModelDeletedWaiter(Waiter):
+    """`custom_model_deleted`: polls `get_custom_model`."""
+
+    def wait(  # type: ignore[override]
+        self,
+        *,
+        modelIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class CustomModelDeletedAsyncWaiter(AsyncWaiter):
+    """`custom_model_deleted`: polls `get_custom_model`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        *,
+        modelIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class CustomModelDeploymentActiveWaiter(Waiter):
+    """`custom_model_deployment_active`: polls `get_custom_model_deployment`."""
+
+    def wait(  # type: ignore[override]
+        self,
+        *,
+        customModelDeploymentIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class CustomModelDeploymentActiveAsyncWaiter(AsyncWaiter):
+    """`custom_model_deployment_active`: polls `get_custom_model_deployment`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        *,
+        customModelDeploymentIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class CustomModelDeploymentDeletedWaiter(Waiter):
+    """`custom_model_deployment_deleted`: polls `get_custom_model_deployment`."""
+
+    def wait(  # type: ignore[override]
+        self,
+        *,
+        customModelDeploymentIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class CustomModelDeploymentDeletedAsyncWaiter(AsyncWaiter):
+    """`custom_model_deployment_deleted`: polls `get_custom_model_deployment`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        *,
+        customModelDeploymentIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class EvaluationJobCompletedWaiter(Waiter):
+    """`evaluation_job_completed`: polls `get_evaluation_job`."""
+
+    def wait(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class EvaluationJobCompletedAsyncWaiter(AsyncWaiter):
+    """`evaluation_job_completed`: polls `get_evaluation_job`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ImportedModelDeletedWaiter(Waiter):
+    """`imported_model_deleted`: polls `get_imported_model`."""
+
+    def wait(  # type: ignore[override]
+        self,
+        *,
+        modelIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ImportedModelDeletedAsyncWaiter(AsyncWaiter):
+    """`imported_model_deleted`: polls `get_imported_model`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        *,
+        modelIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ModelCopyJobCompletedWaiter(Waiter):
+    """`model_copy_job_completed`: polls `get_model_copy_job`."""
+
+    def wait(  # type: ignore[override]
+        self,
+        *,
+        jobArn: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ModelCopyJobCompletedAsyncWaiter(AsyncWaiter):
+    """`model_copy_job_completed`: polls `get_model_copy_job`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        *,
+        jobArn: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
 class ModelCustomizationJobCompletedWaiter(Waiter):
     """`model_customization_job_completed`: polls `get_model_customization_job`."""
 
@@ -89,6 +271,110 @@ class ModelCustomizationJobStoppedAsyncWaiter(AsyncWaiter):
         self,
         *,
         jobIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ModelImportJobCompletedWaiter(Waiter):
+    """`model_import_job_completed`: polls `get_model_import_job`."""
+
+    def wait(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ModelImportJobCompletedAsyncWaiter(AsyncWaiter):
+    """`model_import_job_completed`: polls `get_model_import_job`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ModelInvocationJobCompletedWaiter(Waiter):
+    """`model_invocation_job_completed`: polls `get_model_invocation_job`."""
+
+    def wait(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ModelInvocationJobCompletedAsyncWaiter(AsyncWaiter):
+    """`model_invocation_job_completed`: polls `get_model_invocation_job`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        *,
+        jobIdentifier: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ProvisionedModelThroughputDeletedWaiter(Waiter):
+    """`provisioned_model_throughput_deleted`: polls `get_provisioned_model_throughput`."""
+
+    def wait(  # type: ignore[override]
+        self,
+        *,
+        provisionedModelId: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ProvisionedModelThroughputDeletedAsyncWaiter(AsyncWaiter):
+    """`provisioned_model_throughput_deleted`: polls `get_provisioned_model_throughput`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        *,
+        provisionedModelId: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ProvisionedModelThroughputInServiceWaiter(Waiter):
+    """`provisioned_model_throughput_in_service`: polls `get_provisioned_model_throughput`."""
+
+    def wait(  # type: ignore[override]
+        self,
+        *,
+        provisionedModelId: str,
+        WaiterConfig: WaiterConfigTypeDef = ...,
+        max_wait: Optional[float] = None,
+        on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        progress: bool = False,
+    ) -> None: ...
+
+class ProvisionedModelThroughputInServiceAsyncWaiter(AsyncWaiter):
+    """`provisioned_model_throughput_in_service`: polls `get_provisioned_model_throughput`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        *,
+        provisionedModelId: str,
         WaiterConfig: WaiterConfigTypeDef = ...,
         max_wait: Optional[float] = None,
         on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
