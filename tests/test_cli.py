@@ -488,7 +488,7 @@ def test_plain_call_imports_only_what_it_needs(local, jobs):
 # side from the AWS CLI itself (its argument tables, its parsed parameters, its
 # output), so that a wrong generator fails here.
 
-from conftest import RecordingServer, Reply, pinned_json  # noqa: E402
+from conftest import MODEL_DIR, RecordingServer, Reply, pinned_json  # noqa: E402
 
 SERVICE = pinned_json("service-2.json")
 SHAPES = SERVICE["shapes"]
@@ -998,3 +998,122 @@ def test_pagination_options_on_every_paginated_operation(aws, scripted):
             assert results[0] == results[1], (operation, extra)
         count += 1
     assert count >= 10
+
+
+# -- wait: every waiter of codegen/model/waiters-2.json, side by side with the AWS CLI
+# (given the same definitions: botocore's own bedrock waiters-2.json is empty, so the
+# AWS CLI reads ours from AWS_DATA_PATH, as it reads any service's waiters)
+
+WAITERS = pinned_json("waiters-2.json")["waiters"]
+
+
+@pytest.fixture(scope="module")
+def waiter_data_path(tmp_path_factory):
+    import shutil
+
+    root = tmp_path_factory.mktemp("aws-data")
+    target = root / "bedrock" / SERVICE["metadata"]["apiVersion"]
+    target.mkdir(parents=True)
+    shutil.copy(os.path.join(MODEL_DIR, "waiters-2.json"), target / "waiters-2.json")
+    return str(root)
+
+
+def _waiter_arguments(name):
+    """The polled operation's required options, with values its patterns accept."""
+    import re
+
+    request = SHAPES[SERVICE["operations"][WAITERS[name]["operation"]]["input"]["shape"]]
+    args = []
+    for member in request["required"]:
+        pattern = SHAPES[request["members"][member]["shape"]].get("pattern", "")
+        kinds = re.findall(r"\[0-9\]\{12\}:([a-z-]+)/", pattern)
+        candidates = ["abc123def456"] + [f"arn:aws:bedrock:us-east-1:123456789012:{k}/abc123def456" for k in kinds]
+        args += ["--" + kebab(member), next(c for c in candidates if re.search(pattern, c))]
+    return args
+
+
+def _waiter_error(code):
+    status = SHAPES[code]["error"]["httpStatusCode"]
+    return Reply(status=status, body={"message": "scripted"}, headers={"x-amzn-ErrorType": code})
+
+
+def _terminal(name, state):
+    """A reply that ends the waiter's first poll in ``state`` (success, or failure: its
+    first failure acceptor, else an error no acceptor names)."""
+    acceptor = next((a for a in WAITERS[name]["acceptors"] if a["state"] == state), None)
+    if acceptor is None:
+        return _waiter_error("ValidationException")
+    if acceptor["matcher"] == "path":
+        return Reply(body={acceptor["argument"]: acceptor["expected"]})
+    return _waiter_error(acceptor["expected"])
+
+
+@pytest.mark.parametrize("name", sorted(WAITERS))
+def test_wait_like_the_aws_cli(aws, recorder, waiter_data_path, name):
+    """Silent with exit code 0 on success; 'Waiter <Name> failed: ...' and 255 on failure."""
+    args = ["wait", kebab(name), *_waiter_arguments(name)]
+    env = _env(AWS_DATA_PATH=waiter_data_path)
+    for state in ("success", "failure"):
+        results = []
+        for argv in ([sys.executable, "-m", "bedrock_customization", *args],
+                     [aws, "bedrock", *args]):
+            recorder.always(_terminal(name, state))
+            recorder.clear()
+            p = subprocess.run([*argv, "--endpoint-url", recorder.url], env=env, capture_output=True, text=True,
+                               timeout=120)
+            results.append((p.returncode, p.stdout, p.stderr, [r.path for r in recorder.requests]))
+        assert results[0] == results[1], (state, results)
+        code, stdout, stderr, requests = results[0]
+        assert len(requests) == 1 and stdout == ""
+        if state == "success":
+            assert (code, stderr) == (0, "")
+        else:
+            assert code == 255 and stderr.startswith(f"\nWaiter {name} failed: "), stderr
+
+
+@pytest.mark.parametrize("name", sorted(WAITERS))
+def test_wait_delay_and_max_attempts(recorder, name):
+    """This CLI's --delay and --max-attempts (the AWS CLI v1 has neither): the WaiterConfig."""
+    retry = next((a for a in WAITERS[name]["acceptors"] if a["state"] == "retry" and a["matcher"] == "path"), None)
+    recorder.always(Reply(body={retry["argument"]: retry["expected"]} if retry else {}))
+    p = ours("wait", kebab(name), *_waiter_arguments(name), "--delay", "0", "--max-attempts", "3",
+             endpoint=recorder.url)
+    assert p.returncode == 255 and p.stdout == ""
+    assert p.stderr.startswith(f"\nWaiter {name} failed: Max attempts exceeded"), p.stderr
+    assert len(recorder.requests) == 3
+
+
+def test_wait_commands_and_options_are_the_aws_clis(waiter_data_path):
+    """The AWS CLI given the same waiters-2.json has the same wait subcommands, with
+    the polled operation's options; `wait --help`, `wait <waiter> --help` and the
+    completion scripts name every one."""
+    from awscli.clidriver import create_clidriver
+
+    from bedrock_customization.cli._docs import waiters
+
+    with mock.patch.dict(os.environ, AWS_DATA_PATH=waiter_data_path + os.pathsep + os.environ.get("AWS_DATA_PATH", "")):
+        wait = create_clidriver()._get_command_table()["bedrock"]._get_command_table()["wait"]
+        table = {name: cmd.arg_table for name, cmd in wait.subcommand_table.items()}
+    assert sorted(table) == sorted(waiters()) == sorted(kebab(n) for n in WAITERS)
+    from bedrock_customization.cli._argv import command
+
+    listing = ours("wait", "--help").stdout
+    completion = {shell: ours("completion", shell).stdout for shell in ("bash", "zsh")}
+    for name, arg_table in table.items():
+        snake, operation = waiters()[name]
+        # (the AWS CLI lists --generate-cli-skeleton for wait too; this CLI's wait leaves it out)
+        mine = {o[2:] for o in command(operation).options} - {"generate-cli-skeleton"}
+        assert set(arg_table) - {"generate-cli-skeleton"} == mine, name
+        required = [f"--{a}" for a, arg in arg_table.items() if getattr(arg, "required", False)]
+        line = next(line for line in listing.splitlines() if line.strip().startswith(name + " "))
+        assert required and all(r in line for r in required), (name, line)
+        definition = WAITERS[next(n for n in WAITERS if kebab(n) == name)]
+        p = ours("wait", name, "--help")
+        assert p.returncode == 0
+        text = " ".join(p.stdout.split())
+        assert " ".join(definition["description"].split()) in text
+        assert f"(default {definition['delay']})" in text and f"(default {definition['maxAttempts']})" in text
+        for r in required:
+            assert f"{r} <value>" in p.stdout and f"{r} (string) [required]" in p.stdout
+        for shell, script in completion.items():
+            assert name in script and all(r in script for r in required), shell

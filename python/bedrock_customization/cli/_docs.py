@@ -233,15 +233,51 @@ def _kebab(name: str) -> str:
     return "".join(out)
 
 
-def wait_help() -> str:
+def wait_help(name: str | None = None) -> str:
+    """``wait --help`` (every waiter, its polled command, required options and
+    defaults), or ``wait <waiter> --help`` (what it waits for, its options)."""
+    from .. import waiter
+
+    if name is not None:
+        return _one_wait_help(name)
     lines = [f"usage: {PROG} wait <waiter> [options]\n", "Wait until a resource reaches a state (polling its get operation).\n",
              "WAITERS"]
-    for name, (_, op) in waiters().items():
+    for kebab, (snake, op) in waiters().items():
+        config = waiter.WAITERS[waiter.WAITER_NAMES[snake]]
         options = " ".join(o for o, opt in command(op).options.items() if opt.member and opt.required)
-        lines.append(f"       {name}  (polls {op} {options})")
-    lines.append("\nOPTIONS\n       the options of the polled command, and\n"
+        lines.append(f"       {kebab}  (polls {op} {options}; every {config['delay']} s, "
+                     f"at most {config['maxAttempts']} polls)")
+    lines.append(f"\n       {PROG} wait <waiter> --help: what the waiter waits for.\n")
+    lines.append("OPTIONS\n       the options of the polled command, and\n"
                  "       --delay (float) Seconds between polls.\n       --max-attempts (integer) Polls before giving up.\n")
     return "\n".join(lines) + "\n" + _global_help()
+
+
+def _one_wait_help(name: str) -> str:
+    import textwrap
+
+    from .. import waiter
+
+    snake, op = waiters()[name]
+    config = waiter.WAITERS[waiter.WAITER_NAMES[snake]]
+    cmd = command(op)
+    out = [f"NAME\n       {name} -\n", "DESCRIPTION"]
+    out += textwrap.wrap(config["description"], 72, initial_indent="       ", subsequent_indent="       ")
+    out.append(f"\n       Polls {op} (client.{cmd.py}); silent on success, exit code 255 on failure.\n")
+    out.append("SYNOPSIS")
+    out.append(f"            wait {name}")
+    options = [line for line in _synopsis(cmd) if "--generate-cli-skeleton" not in line]
+    out.extend(f"          {line}" for line in options + ["[--delay <value>]", "[--max-attempts <value>]"])
+    out.append("          [global options]\n")
+    out.append("OPTIONS")
+    for opt, option in cmd.options.items():
+        if not option.documented or option.action == FALSE or opt == "--generate-cli-skeleton":
+            continue
+        out.append(f"       {opt} ({option.kind}){' [required]' if option.required else ''}")
+    out.append(f"       --delay (float) Seconds between polls (default {config['delay']}).")
+    out.append(f"       --max-attempts (integer) Polls before giving up (default {config['maxAttempts']}).\n")
+    out.append(_global_help())
+    return "\n".join(out)
 
 
 def main_help() -> str:

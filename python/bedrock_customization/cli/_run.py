@@ -201,7 +201,7 @@ def run_wait(argv):
     if name not in table:
         raise usage_error(f"argument waiter: Invalid choice: '{name}', valid choices are: " + ", ".join(table))
     if "--help" in argv[1:] or "help" in argv[1:]:
-        sys.stdout.write(wait_help())
+        sys.stdout.write(wait_help(name))
         return 0
     waiter_name, operation = table[name]
     cmd = command(operation)
