@@ -2,17 +2,21 @@
 progress), Ctrl-C and cancellation — against a scripted server on loopback."""
 
 import asyncio
+import os
+import re
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import dataclass
 
+import botocore
 import botocore.exceptions
 import pytest
 
 import bedrock_customization as bc
-from conftest import Reply, make_bc_client
+from conftest import RecordingServer, Reply, make_boto3_client, make_bc_client, pinned_json, strip_volatile
 
 JOB = "waiting-job"
 FAST = {"Delay": 0.01, "MaxAttempts": 50}
@@ -46,7 +50,7 @@ def client_for(recorder):
 
 def test_waiter_names_and_unknown_waiter(recorder):
     client = client_for(recorder)
-    assert client.waiter_names == ["model_customization_job_completed", "model_customization_job_stopped"]
+    assert client.waiter_names == sorted(snake(name) for name in DEFINITIONS)
     with pytest.raises(ValueError, match="Waiter does not exist: nope"):
         client.get_waiter("nope")
 
@@ -373,3 +377,366 @@ def test_sync_call_inside_on_poll_does_not_deadlock(recorder):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "['Completed', 'Completed']"
     assert len(recorder.requests) == 4
+
+
+# ---------------------------------------------------------------------------
+# Every waiter of codegen/model/waiters-2.json, sync and async, side by side with
+# botocore's own Waiter built from the same file (botocore.waiter.WaiterModel and
+# create_waiter_with_client over a boto3 client on the same scripted server).
+# The cases are made from the definitions and the service model, never listed by hand.
+# ---------------------------------------------------------------------------
+
+DEFINITIONS = pinned_json("waiters-2.json")["waiters"]
+SERVICE = pinned_json("service-2.json")
+TRANSIENT_STATUS_BODY = b"<html>busy</html>"
+ZERO = {"Delay": 0, "MaxAttempts": 50}
+
+
+def snake(name):
+    return botocore.xform_name(name)
+
+
+def _operation(name):
+    return SERVICE["operations"][DEFINITIONS[name]["operation"]]
+
+
+def identifiers(name):
+    """Values for the polled operation's required members that its patterns accept:
+    a short name, or an ARN of the kind the pattern names."""
+    shapes = SERVICE["shapes"]
+    request = shapes[_operation(name)["input"]["shape"]]
+    out = {}
+    for member in request["required"]:
+        target = shapes[request["members"][member]["shape"]]
+        pattern = target.get("pattern", "")
+        kinds = re.findall(r"\[0-9\]\{12\}:([a-z-]+)/", pattern)
+        candidates = ["abc123def456"] + [f"arn:aws:bedrock:us-east-1:123456789012:{k}/abc123def456" for k in kinds]
+        out[member] = next(c for c in candidates if re.fullmatch(f"(?:{pattern})", c) or re.search(pattern, c)
+                           and len(c) <= target.get("max", 10**6))
+    return out
+
+
+def path_body(argument, value):
+    body = {}
+    node = body
+    parts = argument.split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+    return body
+
+
+def error_reply(code, message="scripted"):
+    status = SERVICE["shapes"].get(code, {}).get("error", {}).get("httpStatusCode", 400)
+    return Reply(status=status, body={"message": message}, headers={"x-amzn-ErrorType": code})
+
+
+def reply_for(acceptor):
+    """A response the acceptor matches (and no acceptor before it, for these definitions)."""
+    if acceptor["matcher"] == "path":
+        return Reply(body=path_body(acceptor["argument"], acceptor["expected"]))
+    if acceptor["matcher"] == "error":
+        return error_reply(acceptor["expected"])
+    # a bare HTTP status: a body without an error code, as a proxy would send
+    return Reply(status=acceptor["expected"], body=TRANSIENT_STATUS_BODY, content_type="text/html")
+
+
+def explanation(acceptor):
+    """botocore's wording (botocore.waiter.AcceptorConfig.explanation)."""
+    if acceptor["matcher"] == "path":
+        return f'For expression "{acceptor["argument"]}" we matched expected path: "{acceptor["expected"]}"'
+    if acceptor["matcher"] == "error":
+        return f"Matched expected service error code: {acceptor['expected']}"
+    return f"Matched expected HTTP status code: {acceptor['expected']}"
+
+
+def pending(name):
+    """(reply, the acceptor it matches or None): a response that keeps the waiter
+    waiting: its first path-matcher retry, else a successful get no acceptor matches."""
+    for acceptor in DEFINITIONS[name]["acceptors"]:
+        if acceptor["state"] == "retry" and acceptor["matcher"] == "path":
+            return reply_for(acceptor), acceptor
+    return Reply(body={}), None
+
+
+@dataclass
+class Case:
+    waiter: str
+    kind: str
+    script: list
+    default: Reply
+    config: dict
+    reason: object  # None: success; else the WaiterError reason
+    polls: int
+    max_wait: object = None
+    botocore: bool = True  # botocore has no max_wait
+
+    @property
+    def id(self):
+        return f"{snake(self.waiter)}-{self.kind}"
+
+
+UNEXPECTED = error_reply("ValidationException", "bad identifier")
+
+
+def cases():
+    out = []
+    for name, definition in DEFINITIONS.items():
+        acceptors = definition["acceptors"]
+        wait_reply, wait_acceptor = pending(name)
+        for i, acceptor in enumerate(acceptors):
+            tag = f"{acceptor['state']}-{acceptor['matcher']}-{acceptor['expected']}"
+            if acceptor["state"] == "success":
+                out.append(Case(name, tag, [wait_reply, reply_for(acceptor)], UNEXPECTED, ZERO, None, 2))
+            elif acceptor["state"] == "failure":
+                reason = f"Waiter encountered a terminal failure state: {explanation(acceptor)}"
+                out.append(Case(name, tag, [wait_reply, reply_for(acceptor)], UNEXPECTED, ZERO, reason, 2))
+            else:  # retried, then a success
+                success = next(a for a in acceptors if a["state"] == "success")
+                out.append(Case(name, tag, [reply_for(acceptor), reply_for(success)], UNEXPECTED, ZERO, None, 2))
+        # MaxAttempts exceeded while waiting
+        reason = "Max attempts exceeded" + (
+            f". Previously accepted state: {explanation(wait_acceptor)}" if wait_acceptor else "")
+        out.append(Case(name, "max-attempts", [], wait_reply, {"Delay": 0, "MaxAttempts": 3}, reason, 3))
+        # ... after a retried error: botocore then names the acceptor of the last poll, or,
+        # when that poll matched none, the last acceptor of the list (where its loop ended)
+        throttled = error_reply("ThrottlingException")
+        last = wait_acceptor or acceptors[-1]
+        out.append(Case(name, "max-attempts-after-throttling", [throttled], wait_reply,
+                        {"Delay": 0, "MaxAttempts": 3},
+                        f"Max attempts exceeded. Previously accepted state: {explanation(last)}", 3))
+        # an error no acceptor names ends the wait at once
+        out.append(Case(name, "unexpected-error", [], UNEXPECTED, ZERO,
+                        "An error occurred (ValidationException): bad identifier", 1))
+        # max_wait (this package's): bounded in time whatever MaxAttempts says
+        out.append(Case(name, "max-wait", [], wait_reply, {"Delay": 0.05, "MaxAttempts": 1000},
+                        "Max wait time exceeded (0.2 seconds)", None, max_wait=0.2, botocore=False))
+    return out
+
+
+CASES = cases()
+
+
+def test_every_waiter_has_each_kind_of_case():
+    kinds = {}
+    for case in CASES:
+        kinds.setdefault(case.waiter, set()).add(case.kind.split("-")[0])
+    assert set(kinds) == set(DEFINITIONS)
+    for name, found in kinds.items():
+        assert {"success", "retry", "max", "unexpected"} <= found, name
+        has_failure = any(a["state"] == "failure" for a in DEFINITIONS[name]["acceptors"])
+        assert ("failure" in found) == has_failure, name
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = RecordingServer()
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def boto3_bedrock(server):
+    import botocore.config
+
+    return make_boto3_client(server.url, config=botocore.config.Config(retries={"max_attempts": 0}))
+
+
+@pytest.fixture(scope="module")
+def sync_client(server):
+    return make_bc_client(server.url, config=NO_SDK_RETRY)
+
+
+def play(server, case):
+    server.always(case.default)
+    server.script(*case.script)
+    server.clear()
+
+
+def outcome(call):
+    """(None, None) on success; else (reason, last_response) of the WaiterError."""
+    try:
+        call()
+    except botocore.exceptions.WaiterError as e:
+        return e.kwargs["reason"], e.last_response  # (botocore keeps the reason in kwargs only)
+    return None, None
+
+
+def comparable(response):
+    """What both tools agree on in a last response: the modeled members, the error,
+    the HTTP status (not headers and request ids)."""
+    if response is None:
+        return None
+    out = strip_volatile(response)
+    meta = out.pop("ResponseMetadata", {})
+    out["status"] = meta.get("HTTPStatusCode")
+    return out
+
+
+def botocore_waiter(name, client):
+    from botocore.waiter import WaiterModel, create_waiter_with_client
+
+    return create_waiter_with_client(name, WaiterModel(pinned_json("waiters-2.json")), client)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_every_waiter_like_botocore(server, sync_client, boto3_bedrock, case, mode):
+    params = identifiers(case.waiter)
+    seen = []
+    extra = {"max_wait": case.max_wait} if case.max_wait is not None else {}
+
+    def ours():
+        if mode == "sync":
+            sync_client.get_waiter(snake(case.waiter)).wait(
+                **params, WaiterConfig=dict(case.config), on_poll=seen.append, **extra)
+            return
+
+        async def main():
+            async with bc.async_client("bedrock", region_name="us-east-1", endpoint_url=server.url,
+                                       aws_access_key_id="testing", aws_secret_access_key="testing",
+                                       config=NO_SDK_RETRY) as client:
+                waiter = client.get_waiter(snake(case.waiter))
+                assert isinstance(waiter, bc.waiter.AsyncWaiter)
+                return await waiter.wait(**params, WaiterConfig=dict(case.config), on_poll=seen.append, **extra)
+
+        assert asyncio.run(main()) is None
+
+    play(server, case)
+    reason, last = outcome(ours)
+    requests = list(server.requests)
+    assert reason == case.reason
+    if case.polls is not None:
+        assert len(requests) == case.polls
+    else:  # max_wait 0.2 s with 0.05 s between polls
+        assert 2 <= len(requests) <= 6
+    assert len(seen) == len(requests)
+    assert all(r.method == "GET" and all(v in r.decoded_path for v in params.values()) for r in requests)
+    if reason is not None:
+        assert last == seen[-1]
+    if not case.botocore:
+        return
+    play(server, case)
+    theirs = outcome(lambda: botocore_waiter(case.waiter, boto3_bedrock).wait(**params, WaiterConfig=dict(case.config)))
+    assert theirs[0] == reason
+    assert [(r.method, r.path) for r in server.requests] == [(r.method, r.path) for r in requests]
+    assert comparable(theirs[1]) == comparable(last)
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_botocore_reads_the_definitions_as_written(name):
+    """waiters-2.json is botocore's format: its WaiterModel takes it, with the same
+    operation, defaults, description and acceptors as the client's waiter."""
+    from botocore.waiter import WaiterModel
+
+    config = WaiterModel(pinned_json("waiters-2.json")).get_waiter(name)
+    ours = bc.client("bedrock", region_name="us-east-1").get_waiter(snake(name))
+    assert ours.name == name and ours.config == DEFINITIONS[name]
+    assert (config.operation, config.delay, config.max_attempts, config.description) == (
+        ours.config["operation"], ours.config["delay"], ours.config["maxAttempts"], ours.config["description"])
+    assert [(a.state, a.matcher, a.argument, a.expected) for a in config.acceptors] == [
+        (a["state"], a["matcher"], a.get("argument"), a["expected"]) for a in ours.config["acceptors"]]
+
+
+def test_the_definitions_cover_every_status_of_the_model():
+    """Each waiter's path matchers name every value of the member's enum (a status
+    the waiter does not know would wait silently); the error acceptors follow the
+    policy: not found fails (or succeeds, for the *Deleted waiters), throttling and
+    5xx are retried."""
+    shapes = SERVICE["shapes"]
+    for name, definition in DEFINITIONS.items():
+        output = shapes[SERVICE["operations"][definition["operation"]]["output"]["shape"]]
+        paths = {a["argument"] for a in definition["acceptors"] if a["matcher"] == "path"}
+        for argument in paths:
+            enum = shapes[output["members"][argument]["shape"]]["enum"]
+            named = [a["expected"] for a in definition["acceptors"] if a["matcher"] == "path" and a["argument"] == argument]
+            assert sorted(named) == sorted(enum), name
+        states = {(a["matcher"], a["expected"]): a["state"] for a in definition["acceptors"] if a["matcher"] != "path"}
+        deleted = name.endswith("Deleted")
+        assert states[("error", "ResourceNotFoundException")] == ("success" if deleted else "failure"), name
+        for code in ("ThrottlingException", "InternalServerException", "ServiceUnavailableException"):
+            assert states[("error", code)] == "retry", name
+        for status in (429, 500, 502, 503, 504):
+            assert states[("status", status)] == "retry", name
+        if deleted:
+            assert {a["state"] for a in definition["acceptors"] if a["matcher"] == "path"} <= {"retry"}, name
+
+
+def test_the_docstring_and_descriptions_state_the_defaults():
+    doc = bc.waiter.__doc__
+    for name, definition in DEFINITIONS.items():
+        assert f"every {definition['delay']} s, at most {definition['maxAttempts']} polls" in definition["description"]
+        row = next(line for line in doc.splitlines() if line.startswith(snake(name) + " "))
+        assert f"{definition['delay']} s x {definition['maxAttempts']} " in row, row
+
+
+def _progress_body(name):
+    """A response with the waiter's status and every sub-step the model gives its
+    output (structures whose members have a status, or a ...Status of their own)."""
+    shapes = SERVICE["shapes"]
+    output = shapes[_operation(name)["output"]["shape"]]
+    body, expected = {}, []
+    retry = next((a for a in DEFINITIONS[name]["acceptors"] if a["matcher"] == "path" and a["state"] == "retry"), None)
+    if retry is not None:
+        body[retry["argument"]] = retry["expected"]
+    for member, ref in output["members"].items():
+        shape = shapes[ref["shape"]]
+        if shape["type"] != "structure" or shape.get("document"):
+            continue
+        for sub, sub_ref in shape.get("members", {}).items():
+            sub_shape = shapes[sub_ref["shape"]]
+            if sub_shape["type"] == "structure" and "status" in sub_shape.get("members", {}):
+                value = shapes[sub_shape["members"]["status"]["shape"]]["enum"][-1]
+                body.setdefault(member, {})[sub] = {"status": value}
+                expected.append(value)
+            elif (sub == "status" or sub.endswith("Status")) and "enum" in sub_shape:
+                body.setdefault(member, {})[sub] = sub_shape["enum"][-1]
+                expected.append(sub_shape["enum"][-1])
+    return body, (retry["expected"] if retry else "exists"), expected
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_progress_shows_each_resources_status_and_steps(server, sync_client, capsys, name):
+    params = identifiers(name)
+    body, status, steps = _progress_body(name)
+    success = next(a for a in DEFINITIONS[name]["acceptors"] if a["state"] == "success")
+    server.always(reply_for(success))
+    server.script(Reply(body=body))
+    server.clear()
+    sync_client.get_waiter(snake(name)).wait(**params, WaiterConfig=ZERO, progress=True)
+    err = capsys.readouterr().err
+    label = " ".join(params.values())
+    first = err.split("\r")[1]
+    assert first.startswith(f"{label}: {status}"), first
+    for value in steps:
+        assert f" {value} | " in first, (first, value)
+    final = "error ResourceNotFoundException" if success["matcher"] == "error" else success["expected"]
+    assert f"{label}: {final}" in err.split("\r")[2]
+    assert err.endswith("\n")
+
+
+def test_progress_sub_steps_are_named_from_the_model(server, sync_client, capsys):
+    """The customization job's statusDetails and a deployment's updateDetails."""
+    details = {"dataProcessingDetails": {"status": "Completed"}, "trainingDetails": {"status": "InProgress"}}
+    server.always(Reply(body={"status": "Completed"}))
+    server.script(Reply(body={"status": "InProgress", "statusDetails": details}))
+    sync_client.get_waiter("model_customization_job_completed").wait(jobIdentifier="j", WaiterConfig=ZERO, progress=True)
+    line = capsys.readouterr().err.split("\r")[1]
+    assert line.startswith("j: InProgress | data processing Completed | training InProgress | 0:00:0")
+    assert "validation" not in line  # absent from the response: not shown
+    server.always(Reply(body={"status": "Active"}))
+    server.script(Reply(body={"status": "Active", "updateDetails": {"updateStatus": "Updating"}}))
+    sync_client.get_waiter("custom_model_deployment_active").wait(
+        customModelDeploymentIdentifier="d", WaiterConfig=ZERO, progress=True)
+    assert capsys.readouterr().err.split("\r")[1].startswith("d: Active | update Updating | ")
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_every_waiter_is_a_typed_stub_class(name):
+    """(the classes exist only in the stub, for type checkers)"""
+    stub = os.path.join(os.path.dirname(bc.__file__), "waiter.pyi")
+    with open(stub, encoding="utf-8") as f:
+        text = f.read()
+    assert f"class {name}Waiter(Waiter):" in text and f"class {name}AsyncWaiter(AsyncWaiter):" in text
+    for member in identifiers(name):
+        assert f"        {member}: str,\n" in text.split(f"class {name}Waiter(Waiter):")[1].split("class ")[0]
