@@ -4,9 +4,10 @@
 
 For each of those interpreters: a new venv (no system site-packages), the wheel
 installed with no dependencies (it has none, and needs no Rust), then import,
-client, calls against the local Bedrock, and the CLI's ``--version``. The local
-Bedrock runs here, in the interpreter running this script (it needs moto; install
-tests/requirements.txt first), and is reached over 127.0.0.1. Exits non-zero,
+client, calls against the local Bedrock, and the CLI's ``--version``. One local
+Bedrock runs here, in the interpreter running this script, and is reached over
+127.0.0.1; each interpreter also runs one of its own (standard library only), so
+the server is checked on the oldest Python too. Exits non-zero,
 naming the interpreter, at the first failure; a missing pyenv is a failure too.
 """
 
@@ -47,7 +48,20 @@ except client.exceptions.ResourceNotFoundException:
     pass
 else:
     raise AssertionError("no ResourceNotFoundException")
-print(bc.__version__, job["status"])
+from bedrock_customization.testing import local_bedrock
+
+with local_bedrock(realtime=False) as own:
+    mine = bc.client("bedrock", region_name="us-east-1", endpoint_url=own,
+                     aws_access_key_id="testing", aws_secret_access_key="testing")
+    mine.create_model_customization_job(
+        jobName=name, customModelName=name + "-model", roleArn="arn:aws:iam::123456789012:role/smoke",
+        baseModelIdentifier="amazon.titan-text-express-v1",
+        trainingDataConfig={"s3Uri": "s3://smoke-bucket/train.jsonl"}, outputDataConfig={"s3Uri": "s3://smoke-bucket/out/"})
+    own.settle()
+    done = mine.get_model_customization_job(jobIdentifier=name)
+    assert done["status"] == "Completed", done
+    assert mine.get_custom_model(modelIdentifier=done["outputModelArn"])["modelStatus"] == "Active"
+print(bc.__version__, job["status"], done["status"])
 """
 
 
