@@ -296,6 +296,11 @@ class LocalBedrock(str):
             for reset in ("failureMessage", "failureMessages", "message", kind.end_member):
                 if reset:
                     record.data.pop(reset, None)
+            import copy
+
+            for member, value in updates.items():  # before the status's effects, which read them
+                if value is not None and value != {} and value != []:  # (a job's metrics go to its model)
+                    record.data[member] = copy.deepcopy(value)
             kind.enter(record, status)
             for member, value in updates.items():
                 if value is None or value == {} or value == []:

@@ -194,7 +194,9 @@ class Kind:
     @property
     def arn_member(self) -> str:
         out = MODEL.output_shape(self.create_op) if self.create_op else {"members": {}}
-        arns = [m for m in out.get("members", {}) if m.endswith("Arn")]
+        given = MODEL.input_shape(self.create_op).get("members", {}) if self.create_op else {}
+        # not an ARN the request gave (the parent's: a test case's policyArn)
+        arns = [m for m in out.get("members", {}) if m.endswith("Arn") and m not in given]
         return arns[0] if arns else "arn"
 
     def duration(self, step: str) -> float:
@@ -665,6 +667,7 @@ class ImportJob(Kind):
 class ImportedModel(Kind):
     noun = "ImportedModel"
     modified_member = None
+    name_member = "modelName"  # no create operation to infer it from (nameContains filters on it)
 
     def before_delete(self, record: Record, op: str) -> None:
         users = self.backend.users_of(record.arn)
@@ -687,7 +690,7 @@ class CopyJob(Kind):
         data.pop("modelKmsKeyId", None)
         models = self.backend.kind("CustomModel")
         ident = _new_id()
-        base_id = source.data["baseModelArn"].rsplit("/", 1)[-1] if "/custom-model/imported/" not in source.arn else "imported"
+        base_id = source.data["baseModelArn"].rsplit("/", 1)[-1] if ":custom-model/imported/" not in source.arn else "imported"
         target_arn = f"{self.backend.arn_prefix}:custom-model/{base_id}/{ident}"
         target_data = {k: copy.deepcopy(v) for k, v in source.data.items()}
         target_data.update(modelArn=target_arn, modelName=params["targetModelName"], modelStatus="Creating",
@@ -1172,7 +1175,12 @@ class State:
                 action(at)
 
     def next_event(self) -> Optional[float]:
-        return self._events[0][0] if self._events else None
+        while self._events:  # cancelled events (stop, set_status, deletion) are not due: drop them
+            _, _, record, generation, _ = self._events[0]
+            if generation in (-1, record.generation) and record.arn in record.kind.records:
+                return self._events[0][0]
+            heapq.heappop(self._events)
+        return None
 
     def inject(self, fault: Fault) -> None:
         self.faults.append(fault)
