@@ -44,7 +44,9 @@ def aws():
 
 @pytest.fixture(scope="module")
 def local():
-    with bc.testing.local_bedrock() as server:
+    # the clock stands still (realtime=False): both CLIs must read the same state, so
+    # nothing advances between their two calls unless a test says so
+    with bc.testing.local_bedrock(realtime=False) as server:
         yield server
 
 
@@ -178,13 +180,23 @@ def test_cli_input_json_and_override(aws, local, jobs):
 
 
 def test_stop_same_output(aws, local, jobs):
-    name = f"stop-{uuid.uuid4().hex[:8]}"
-    assert ours(*_create_args(name), endpoint=local).returncode == 0
-    a = ours("stop-model-customization-job", "--job-identifier", name, endpoint=local)
-    b = theirs(aws, "stop-model-customization-job", "--job-identifier", name, endpoint=local)
+    names = [f"stop-{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    for name in names:
+        assert ours(*_create_args(name), endpoint=local).returncode == 0
+    a = ours("stop-model-customization-job", "--job-identifier", names[0], endpoint=local)
+    b = theirs(aws, "stop-model-customization-job", "--job-identifier", names[1], endpoint=local)
     assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr) == (0, "", "")
-    a = ours("get-model-customization-job", "--job-identifier", name, "--query", "status", endpoint=local)
-    assert a.stdout in ('"Stopping"\n', '"Stopped"\n')
+    for name in names:
+        p = ours("get-model-customization-job", "--job-identifier", name, "--query", "status", endpoint=local)
+        assert p.stdout == '"Stopping"\n'
+    # stopping a job that is already stopping: the same ConflictException, exit code and wording
+    a = ours("stop-model-customization-job", "--job-identifier", names[0], endpoint=local)
+    b = theirs(aws, "stop-model-customization-job", "--job-identifier", names[0], endpoint=local)
+    assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
+    assert a.returncode == 255 and "(ConflictException)" in a.stderr and names[0] in a.stderr
+    local.advance(3600)
+    p = ours("get-model-customization-job", "--job-identifier", names[0], "--query", "status", endpoint=local)
+    assert p.stdout == '"Stopped"\n'
 
 
 def test_missing_job_same_stderr_and_exit_code(aws, local):
@@ -323,7 +335,8 @@ def test_completion_lists_commands_and_options(shell):
     assert p.returncode == 0
     for word in ("create-model-customization-job", "get-model-customization-job", "list-model-customization-jobs",
                  "stop-model-customization-job", "wait", "model-customization-job-completed",
-                 "--job-identifier", "--training-data-config", "--max-items", "--output", "--query"):
+                 "--job-identifier", "--training-data-config", "--max-items", "--output", "--query",
+                 "local-bedrock", "--port"):
         assert word in p.stdout, word
     if shell == "bash":
         assert subprocess.run(["bash", "-n"], input=p.stdout, text=True).returncode == 0

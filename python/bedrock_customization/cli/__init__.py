@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ._argv import GLOBAL_OPTIONS, commands
+from ._argv import EXTRA_COMMANDS, GLOBAL_OPTIONS, commands
 from ._errors import CliError, UsageError, choices_grid, usage_error
 
 PROG = "bedrock-customization"
@@ -92,7 +92,7 @@ def _dispatch(argv):
         return run_wait(rest[1:] + pre)
     if command not in commands():
         raise usage_error(
-            "argument command: Invalid choice, valid choices are:\n\n" + choices_grid(list(commands()) + ["wait", "local-bedrock", "completion"])
+            "argument command: Invalid choice, valid choices are:\n\n" + choices_grid(list(commands()) + list(EXTRA_COMMANDS))
         )
     if any(a in ("--help", "-h", "help") for a in rest[1:2]) or "--help" in args:
         sys.stdout.write(_docs_module().command_help(command))

@@ -94,6 +94,9 @@ class Command:
 
 _COMMANDS = None
 
+# The commands of this CLI beyond the model's operations (dispatched in cli/__init__.py).
+EXTRA_COMMANDS = ("wait", "local-bedrock", "completion")
+
 
 def commands() -> dict:
     """CLI command name -> the generated entry (see codegen/gen_cli.py)."""

@@ -6,7 +6,7 @@ syntax), the main help and the bash/zsh completion scripts.
 
 from __future__ import annotations
 
-from ._argv import FALSE, GLOBAL_OPTIONS, PAGING_OPTIONS, TRUE, Command, _document_container, command, commands
+from ._argv import EXTRA_COMMANDS, FALSE, GLOBAL_OPTIONS, PAGING_OPTIONS, TRUE, Command, _document_container, command, commands
 from ._errors import PROG, usage_error
 
 
@@ -281,7 +281,7 @@ def _one_wait_help(name: str) -> str:
 
 
 def main_help() -> str:
-    names = list(commands()) + ["wait", "completion"]
+    names = list(commands()) + list(EXTRA_COMMANDS)
     return (
         f"usage: {PROG} [options] <command> [parameters]\n\n"
         "Amazon Bedrock, like `aws bedrock ...` (AWS CLI v1 options and output).\n\n"
@@ -302,8 +302,9 @@ def completion_script(shell: str) -> str:
     for _, op in waiters().values():
         wait_words += [o for o in command(op).options if o not in wait_words]
     per_command["wait"] = wait_words + ["--delay", "--max-attempts"] + list(GLOBAL_OPTIONS)
+    per_command["local-bedrock"] = ["--port", "--region", "--help"]
     per_command["completion"] = ["bash", "zsh"]
-    top = " ".join(list(commands()) + ["wait", "completion", "--help", "--version"])
+    top = " ".join(list(commands()) + list(EXTRA_COMMANDS) + ["--help", "--version"])
     if shell == "bash":
         cases = "".join(f"        {c}) opts=\"{' '.join(o)}\" ;;\n" for c, o in per_command.items())
         return (
