@@ -136,8 +136,10 @@ def moto_url():
 
 @pytest.fixture(scope="session")
 def local_url():
-    """URL of one local Bedrock (bc.testing.local_bedrock) for the whole session."""
-    with bc.testing.local_bedrock(region_name=REGION) as url:
+    """URL of one local Bedrock (bc.testing.local_bedrock) for the whole session. Its clock
+    stands still (realtime=False): side-by-side reads see the same state, and a test that
+    needs time to pass says so with ``local_url.advance(seconds)``."""
+    with bc.testing.local_bedrock(region_name=REGION, realtime=False) as url:
         assert url.startswith("http://127.0.0.1:")
         yield url
 
