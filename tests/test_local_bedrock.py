@@ -1511,11 +1511,21 @@ def _free_port() -> int:
 LOCAL_BEDROCK_COMMAND = [os.path.join(os.path.dirname(sys.executable), "bedrock-customization"), "local-bedrock"]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_local_bedrock_command_serves_until_interrupted(signum):
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(
+    "signum, preexec",
+    [(signal.SIGINT, None), (signal.SIGINT, _ignore_sigint), (signal.SIGTERM, None)],
+    # started from a shell script's background job, a process inherits SIGINT ignored
+    # (Python then has no KeyboardInterrupt): `kill -INT` must stop the server all the same
+    ids=["SIGINT", "SIGINT-inherited-ignored", "SIGTERM"],
+)
+def test_local_bedrock_command_serves_until_interrupted(signum, preexec):
     port = _free_port()
     process = subprocess.Popen([*LOCAL_BEDROCK_COMMAND, "--port", str(port)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=_cli_env())
+                               stderr=subprocess.PIPE, text=True, env=_cli_env(), preexec_fn=preexec)
     try:
         line = process.stdout.readline()  # type: ignore[union-attr]
         assert f"http://127.0.0.1:{port}" in line, (line, process.poll())

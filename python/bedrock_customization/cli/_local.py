@@ -30,6 +30,9 @@ def run_local_bedrock(argv: List[str]) -> int:
     def on_signal(signum, frame) -> None:
         stop.set()
 
+    # Both stop the server, also when SIGINT came in ignored (a shell script's background
+    # job): Python then raises no KeyboardInterrupt, and `kill -INT` would do nothing.
+    signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
         with local_bedrock(region_name=args.region, port=args.port) as endpoint:
