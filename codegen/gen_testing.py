@@ -32,9 +32,9 @@ def _block(name: str, items: Dict[str, Any]) -> str:
     return json.dumps(name) + ":{\n" + ",\n".join(lines) + "\n}"
 
 
-def gen_service_json(service: Dict[str, Any], header: str) -> str:
-    """``service`` is the parsed pinned ``service-2.json``; ``header`` the generated-file notice."""
+def gen_service_json(service: Dict[str, Any]) -> str:
+    """``service`` is the parsed pinned ``service-2.json``."""
     metadata = json.dumps(_strip(service["metadata"]), sort_keys=True, separators=(",", ":"))
-    parts = [json.dumps("_generated") + ":" + json.dumps(header), json.dumps("metadata") + ":" + metadata,
+    parts = [json.dumps("_generated") + ":" + json.dumps(HEADER), json.dumps("metadata") + ":" + metadata,
              _block("operations", service["operations"]), _block("shapes", service["shapes"])]
     return "{\n" + ",\n".join(parts) + "\n}\n"

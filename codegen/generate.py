@@ -491,7 +491,7 @@ def generate_all() -> dict:
         **gen_cli.generate(model, py_header),
         README: gen_readme(model, waiters),
         gen_waiters.WAITER_PY: gen_waiter_py(waiters),
-        gen_testing.SERVICE_JSON: gen_testing.gen_service_json(raw, gen_testing.HEADER),
+        gen_testing.SERVICE_JSON: gen_testing.gen_service_json(raw),
     }
 
 

@@ -13,13 +13,19 @@ import threading
 from typing import List
 
 
-def run_local_bedrock(argv: List[str]) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command's options (also read by the completion scripts)."""
     parser = argparse.ArgumentParser(
         prog="bedrock-customization local-bedrock",
         description="Run the local Bedrock (every operation of the service, offline) on 127.0.0.1.",
     )
     parser.add_argument("--port", type=int, default=0, help="TCP port (default: a free one, printed on start)")
     parser.add_argument("--region", default="us-east-1", help="default region for bearer-token requests (default: us-east-1)")
+    return parser
+
+
+def run_local_bedrock(argv: List[str]) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error(f"argument --port: {args.port} is not a TCP port (0-65535)")
@@ -42,6 +48,4 @@ def run_local_bedrock(argv: List[str]) -> int:
     except OSError as e:
         print(f"local-bedrock: cannot listen on 127.0.0.1:{args.port}: {e.strerror or e}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        pass
     return 0
