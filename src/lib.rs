@@ -25,5 +25,6 @@ mod waiter;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
+    m.add_function(wrap_pyfunction!(response::_parse_output, m)?)?;
     Ok(())
 }

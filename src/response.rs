@@ -551,3 +551,28 @@ impl<'py> Walker<'py> {
             .map_err(|e| ParseError(format!("Invalid timestamp at {path}: {e}")))
     }
 }
+
+/// `_core._parse_output(operation, status, headers, body)`: the walker on its own,
+/// for a raw 2xx response that came from elsewhere (the benchmark's bare-hyper
+/// contender measures the SDK path against it). Headers are (name, value) pairs.
+#[pyfunction]
+#[pyo3(signature = (operation, status, headers, body, attempts = 1))]
+pub fn _parse_output<'py>(
+    py: Python<'py>,
+    operation: &str,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    attempts: u32,
+) -> PyResult<Bound<'py, PyDict>> {
+    let op = &crate::generated::shapes::OPERATIONS[crate::operation::index(operation)?];
+    let raw = RawResponse {
+        status,
+        headers: headers
+            .into_iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .collect(),
+        body: body.into(),
+    };
+    Ok(parse_output(py, op.output, &raw, attempts)?)
+}

@@ -12,6 +12,16 @@ from typing_extensions import Self, disjoint_base
 
 __all__ = ["Client"]
 
+def _parse_output(
+    operation: str,
+    status: int,
+    headers: Sequence[Tuple[str, str]],
+    body: bytes,
+    attempts: int = 1,
+) -> Dict[str, Any]:
+    """The response walker on its own, for a raw 2xx response (benchmarks)."""
+    ...
+
 # (state, matcher, argument, expected): one acceptor of a waiter (src/waiter.rs `Acceptor`).
 _Acceptor = Tuple[str, str, str, Any]
 
