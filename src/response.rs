@@ -10,6 +10,8 @@ use crate::capture::RawResponse;
 use crate::generated::shapes::{ERROR_SHAPES, SHAPES};
 use crate::model::{Kind, Location, ShapeId};
 
+mod fast;
+
 /// A response that cannot be turned into a result (botocore's ResponseParserError).
 #[derive(Debug)]
 pub struct ParseError(pub String);
@@ -81,9 +83,54 @@ pub fn parse_output<'py>(
     raw: &RawResponse,
     attempts: u32,
 ) -> PResult<Bound<'py, PyDict>> {
+    parse_output_with(py, output, raw, attempts, true)
+}
+
+/// `parse_output`; with `one_pass` false only the walker runs (tests compare the two).
+fn parse_output_with<'py>(
+    py: Python<'py>,
+    output: ShapeId,
+    raw: &RawResponse,
+    attempts: u32,
+    one_pass: bool,
+) -> PResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     out.set_item("ResponseMetadata", response_metadata(py, raw, attempts)?)?;
-    let body: Value = if raw.body.iter().all(u8::is_ascii_whitespace) {
+    let blank = raw.body.iter().all(u8::is_ascii_whitespace);
+    let payload = SHAPES[output]
+        .payload
+        .and_then(|p| SHAPES[output].members.iter().find(|m| m.name == p));
+    // The one-pass reader first; what it gives up on goes to the walker below.
+    if one_pass && !blank {
+        match payload {
+            Some(m) => {
+                if let Some(v) = fast::whole(py, m.shape, &raw.body) {
+                    out.set_item(m.name, v)?;
+                    return Ok(out);
+                }
+            }
+            None => {
+                if let Some((slots, keys)) = fast::object_slots(py, output, &raw.body) {
+                    let walker = Walker { py };
+                    for ((m, slot), key) in SHAPES[output].members.iter().zip(slots).zip(keys) {
+                        match m.location {
+                            Location::Header => {
+                                walker.header_into(m, raw, &out, SHAPES[output].name)?
+                            }
+                            Location::Body => {
+                                if let Some(v) = slot {
+                                    out.set_item(key.bind(py), v)?;
+                                }
+                            }
+                            Location::Uri | Location::Query => {}
+                        }
+                    }
+                    return Ok(out);
+                }
+            }
+        }
+    }
+    let body: Value = if blank {
         // boto3 returns a bare ResponseMetadata here; an output that must carry
         // members (a job's ARN, name, status ...) cannot be empty, so say so.
         let required: Vec<&str> = SHAPES[output]
@@ -119,10 +166,7 @@ pub fn parse_output<'py>(
         }
     };
     let walker = Walker { py };
-    match SHAPES[output]
-        .payload
-        .and_then(|p| SHAPES[output].members.iter().find(|m| m.name == p))
-    {
+    match payload {
         // The payload member (a structure) is the whole body, as botocore parses it.
         Some(m) => {
             out.set_item(
@@ -307,6 +351,40 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
+/// The extended ISO 8601 form with seconds, `T` or a space and an upper-case `Z`
+/// (what services send), as a `datetime`; `None` for any other text, which goes to
+/// botocore's rules in Python. dateutil keeps six digits of the fraction.
+fn native_datetime<'py>(py: Python<'py>, s: &str) -> Option<PyResult<Bound<'py, PyAny>>> {
+    let b = s.as_bytes();
+    let native = b.len() >= 19
+        && b[4] == b'-'
+        && b[13] == b':'
+        && matches!(b[10], b'T' | b' ')
+        && !s.ends_with('z');
+    if !native {
+        return None;
+    }
+    let ts = crate::timestamp::parse(s)?;
+    let make = || {
+        let tz: Bound<'py, PyAny> = match ts.offset {
+            None => py.None().into_bound(py),
+            Some(0) => utc(py)?.clone(),
+            Some(secs) => helpers(py)?.getattr("tz_offset")?.call1((secs,))?,
+        };
+        datetime_class(py)?.call1((
+            ts.year,
+            ts.month,
+            ts.day,
+            ts.hour,
+            ts.minute,
+            ts.second,
+            ts.nanos / 1000,
+            tz,
+        ))
+    };
+    Some(make())
+}
+
 struct Walker<'py> {
     py: Python<'py>,
 }
@@ -323,13 +401,7 @@ impl<'py> Walker<'py> {
     ) -> PResult<()> {
         for m in SHAPES[shape].members {
             match m.location {
-                Location::Header => {
-                    let name = m.wire_name.to_ascii_lowercase();
-                    if let Some(v) = raw.header(&name) {
-                        let value = self.value(m.shape, &Value::String(v.to_string()), path)?;
-                        out.set_item(m.name, value)?;
-                    }
-                }
+                Location::Header => self.header_into(m, raw, out, path)?,
                 Location::Uri | Location::Query => {}
                 Location::Body => match obj.get(m.wire_name) {
                     None | Some(Value::Null) => {}
@@ -339,6 +411,22 @@ impl<'py> Walker<'py> {
                     }
                 },
             }
+        }
+        Ok(())
+    }
+
+    /// A member bound to a response header, if the header came.
+    fn header_into(
+        &self,
+        m: &crate::model::Member,
+        raw: &RawResponse,
+        out: &Bound<'py, PyDict>,
+        path: &str,
+    ) -> PResult<()> {
+        let name = m.wire_name.to_ascii_lowercase();
+        if let Some(v) = raw.header(&name) {
+            let value = self.value(m.shape, &Value::String(v.to_string()), path)?;
+            out.set_item(m.name, value)?;
         }
         Ok(())
     }
@@ -518,29 +606,9 @@ impl<'py> Walker<'py> {
     /// (epoch numbers, RFC-822, odd formats) through the Python helper.
     fn timestamp(&self, v: &Value, path: &str) -> PResult<Bound<'py, PyAny>> {
         let py = self.py;
-        // The extended form with seconds, `T` or a space and an upper-case `Z` (what
-        // services send) natively; dateutil keeps six digits of the fraction.
-        let native = |s: &&str| {
-            let b = s.as_bytes();
-            b.len() >= 19
-                && b[4] == b'-'
-                && b[13] == b':'
-                && matches!(b[10], b'T' | b' ')
-                && !s.ends_with('z')
-        };
-        if let Some(s) = v.as_str().filter(native) {
-            if let Some(ts) = crate::timestamp::parse(s) {
-                let tz: Bound<'py, PyAny> = match ts.offset {
-                    None => py.None().into_bound(py),
-                    Some(0) => utc(py)?.clone(),
-                    Some(secs) => helpers(py)?.getattr("tz_offset")?.call1((secs,))?,
-                };
-                let (date, time) = (
-                    (ts.year, ts.month, ts.day),
-                    (ts.hour, ts.minute, ts.second, ts.nanos / 1000),
-                );
-                return datetime_class(py)?
-                    .call1((date.0, date.1, date.2, time.0, time.1, time.2, time.3, tz))
+        if let Some(s) = v.as_str() {
+            if let Some(dt) = native_datetime(py, s) {
+                return dt
                     .map_err(|e| ParseError(format!("Invalid timestamp \"{s}\" at {path}: {e}")));
             }
         }
@@ -554,9 +622,10 @@ impl<'py> Walker<'py> {
 
 /// `_core._parse_output(operation, status, headers, body)`: the walker on its own,
 /// for a raw 2xx response that came from elsewhere (the benchmark's bare-hyper
-/// contender measures the SDK path against it). Headers are (name, value) pairs.
+/// contender measures the SDK path against it). Headers are (name, value) pairs;
+/// `one_pass=False` skips the one-pass reader (tests compare it with the walker).
 #[pyfunction]
-#[pyo3(signature = (operation, status, headers, body, attempts = 1))]
+#[pyo3(signature = (operation, status, headers, body, attempts = 1, one_pass = true))]
 pub fn _parse_output<'py>(
     py: Python<'py>,
     operation: &str,
@@ -564,6 +633,7 @@ pub fn _parse_output<'py>(
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     attempts: u32,
+    one_pass: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let op = &crate::generated::shapes::OPERATIONS[crate::operation::index(operation)?];
     let raw = RawResponse {
@@ -574,5 +644,5 @@ pub fn _parse_output<'py>(
             .collect(),
         body: body.into(),
     };
-    Ok(parse_output(py, op.output, &raw, attempts)?)
+    Ok(parse_output_with(py, op.output, &raw, attempts, one_pass)?)
 }

@@ -18,8 +18,9 @@ def _parse_output(
     headers: Sequence[Tuple[str, str]],
     body: bytes,
     attempts: int = 1,
+    one_pass: bool = True,
 ) -> Dict[str, Any]:
-    """The response walker on its own, for a raw 2xx response (benchmarks)."""
+    """The response walker on its own, for a raw 2xx response (benchmarks, tests)."""
     ...
 
 # (state, matcher, argument, expected): one acceptor of a waiter (src/waiter.rs `Acceptor`).
