@@ -6,11 +6,18 @@ the aioboto3 virtualenv's Python.
     python bench/contenders.py KIND URL SECONDS
 
 KIND is FIGURE-CLIENT: cold-bc, cold-boto3, cold-aioboto3, cold-python (no
-import: the bare interpreter), sync-bc, sync-boto3, threads-bc, threads-boto3,
-async-bc, async-aioboto3, list-bc, list-boto3, smaps-bc, smaps-boto3, smaps-bcimport,
-smaps-python (resident memory by mapping after import + client). Prints one JSON object; the timed
-figures write "#measuring" to stderr when their measured window starts (the
-harness attaches its profiler then).
+import: the bare interpreter), sync-bc, sync-boto3, sync-capo, sync-bare,
+threads-bc, threads-boto3, async-bc, async-aioboto3, async-capo, async-bare,
+list-bc, list-boto3, list-capo, list-bare, smaps-bc, smaps-boto3, smaps-bcimport,
+smaps-python (resident memory by mapping after import + client), answers-boto3,
+answers-capo, answers-bare (the parsed results of both gets and the list page,
+datetimes tagged with their tzinfo's type, for the harness's check). Prints one
+JSON object; the timed figures write "#measuring" to stderr when their measured
+window starts (the harness attaches its profiler then).
+
+capo is capo-bedrock's BedrockClient / AsyncBedrockClient behind the boto3 method
+names; bare is bench/bare (a signed GET through hyper, no AWS SDK) with this
+package's response walker, `bedrock_customization._core._parse_output`.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ CREDS = dict(region_name="us-east-1", aws_access_key_id="testing", aws_secret_ac
 JOB = "bench-job"
 THREADS = 16
 IN_FLIGHT = 64
+BARE_BATCH = 4 * IN_FLIGHT  # requests per bare.Client.get_many call (64 at a time), then walked one by one
 WARMUP_S = 0.3
 
 
@@ -39,11 +47,70 @@ def memory() -> dict:
     return out
 
 
+class Capo:
+    """capo-bedrock's client behind the boto3 method names (its own are snake_case
+    keywords; the job identifier is positional). Sync or async: it hands back
+    whatever capo's method returns, so an AsyncBedrockClient's coroutine."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get_model_customization_job(self, jobIdentifier: str):
+        return self.client.get_model_customization_job(jobIdentifier)
+
+    def list_model_customization_jobs(self):
+        return self.client.list_model_customization_jobs()
+
+
+def capo_client(url: str, pool: int, asynchronous: bool = False):
+    """capo-bedrock pointed at the local server: region, endpoint and static
+    credentials are constructor arguments; zapros's connection pool (default 10
+    per host) gets `pool` connections, as the other clients' pools do."""
+    import capo_bedrock
+    import zapros
+
+    kw = dict(region=CREDS["region_name"], endpoint=url,
+              credentials={"access_key": CREDS["aws_access_key_id"], "secret_key": CREDS["aws_secret_access_key"]})
+    if asynchronous:
+        handler = zapros.AsyncStdNetworkHandler(http1={"max_connections_per_host": pool})
+        return capo_bedrock.AsyncBedrockClient(http_handler=handler, **kw)
+    return capo_bedrock.BedrockClient(http_handler=zapros.StdNetworkHandler(http1={"max_connections_per_host": pool}),
+                                      **kw)
+
+
+class Bare:
+    """bench/bare's signed GET (hyper, no AWS SDK) and this package's own response
+    walker on each response: the same request and the same dict as a real call."""
+
+    def __init__(self, url: str):
+        import bare
+        from bedrock_customization._core import _parse_output
+
+        self.http = bare.Client(url, CREDS["region_name"], CREDS["aws_access_key_id"], CREDS["aws_secret_access_key"])
+        self.parse = _parse_output
+
+    def walk(self, operation: str, raw) -> dict:
+        status, headers, body = raw
+        if status >= 300:
+            raise RuntimeError(f"{operation}: HTTP {status}: {body[:200]!r}")
+        return self.parse(operation, status, headers, body)
+
+    def get_model_customization_job(self, jobIdentifier: str) -> dict:
+        return self.walk("GetModelCustomizationJob", self.http.get(f"/model-customization-jobs/{jobIdentifier}"))
+
+    def list_model_customization_jobs(self) -> dict:
+        return self.walk("ListModelCustomizationJobs", self.http.get("/model-customization-jobs"))
+
+
 def make_client(who: str, url: str, pool: int = 10):
     if who == "bc":
         import bedrock_customization as bc
 
         return bc.client("bedrock", endpoint_url=url, config=bc.Config(max_pool_connections=pool), **CREDS)
+    if who == "capo":
+        return Capo(capo_client(url, pool))
+    if who == "bare":
+        return Bare(url)
     import boto3
     import botocore.config
 
@@ -102,19 +169,21 @@ def _measuring() -> None:
     sys.stderr.flush()
 
 
-def _loop(call, seconds: float) -> dict:
+def _loop(call, seconds: float, batch: int = 1) -> dict:
+    """call() makes `batch` calls; the clock is read every 8 calls or more."""
     deadline = time.perf_counter() + WARMUP_S
     while time.perf_counter() < deadline:
         call()
     n = 0
+    every = max(1, 8 // batch)
     _measuring()
     c0 = time.process_time()
     t0 = time.perf_counter()
     end = t0 + seconds
     while True:
         call()
-        n += 1
-        if n % 8 == 0 and time.perf_counter() >= end:
+        n += batch
+        if (n // batch) % every == 0 and time.perf_counter() >= end:
             break
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0
@@ -130,7 +199,8 @@ def sync(who: str, url: str, seconds: float) -> dict:
 def listing(who: str, url: str, seconds: float) -> dict:
     client = make_client(who, url)
     page = client.list_model_customization_jobs()
-    assert len(page["modelCustomizationJobSummaries"]) == 100, page.keys()
+    summaries = page.get("modelCustomizationJobSummaries", page.get("model_customization_job_summaries"))  # capo
+    assert len(summaries) == 100, page.keys()
     return _loop(lambda: client.list_model_customization_jobs(), seconds)
 
 
@@ -163,7 +233,24 @@ def threads(who: str, url: str, seconds: float) -> dict:
             "cpu_us_per_call": cpu / max(n, 1) * 1e6}
 
 
+def bare_in_flight(url: str, seconds: float) -> dict:
+    """bare has no asyncio client: each call is bare.Client.get_many (BARE_BATCH
+    requests, 64 in flight on its runtime, GIL released), then the walker on each
+    response in turn, with nothing in flight while it walks."""
+    client = Bare(url)
+    path = f"/model-customization-jobs/{JOB}"
+
+    def batch() -> None:
+        for raw in client.http.get_many(path, BARE_BATCH, IN_FLIGHT):
+            client.walk("GetModelCustomizationJob", raw)
+
+    out = _loop(batch, seconds, BARE_BATCH)
+    return {**out, "in_flight": IN_FLIGHT, "batch": BARE_BATCH}
+
+
 def in_flight(who: str, url: str, seconds: float) -> dict:
+    if who == "bare":
+        return bare_in_flight(url, seconds)
     import asyncio
 
     async def run(client) -> dict:
@@ -193,6 +280,9 @@ def in_flight(who: str, url: str, seconds: float) -> dict:
 
             client = bc.async_client("bedrock", endpoint_url=url, config=bc.Config(max_pool_connections=IN_FLIGHT), **CREDS)
             return await run(client)
+        if who == "capo":
+            async with capo_client(url, IN_FLIGHT, asynchronous=True) as client:
+                return await run(Capo(client))
         import aioboto3
         from aiobotocore.config import AioConfig
 
@@ -239,7 +329,30 @@ def smaps(who: str, url: str, _seconds: float) -> dict:
     return {"groups_mb": groups, **memory()}
 
 
-FIGURES = {"smaps": smaps, "cold": cold, "sync": sync, "list": listing, "threads": threads, "async": in_flight}
+def _tagged(value):
+    """JSON for what json cannot write: a datetime as its ISO form and its tzinfo's type."""
+    import datetime
+
+    if isinstance(value, datetime.datetime):
+        tz = type(value.tzinfo)
+        return {"$datetime": value.isoformat(), "$tzinfo": f"{tz.__module__}.{tz.__qualname__}"}
+    if isinstance(value, bytes):
+        return {"$bytes": value.decode("latin-1")}
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def answers(who: str, url: str, _seconds: float) -> dict:
+    """The parsed results of both gets and the list page, for the harness's check."""
+    client = make_client(who, url)
+    got = {"get": client.get_model_customization_job(jobIdentifier=JOB),
+           "get_distillation": client.get_model_customization_job(jobIdentifier=f"{JOB}-distillation"),
+           "list": client.list_model_customization_jobs()}
+    types = sorted({type(v).__module__ + "." + type(v).__name__ for v in got.values()})
+    return json.loads(json.dumps({"results": got, "types": types}, default=_tagged))
+
+
+FIGURES = {"smaps": smaps, "cold": cold, "sync": sync, "list": listing, "threads": threads, "async": in_flight,
+           "answers": answers}
 
 
 def main() -> None:
