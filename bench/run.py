@@ -518,7 +518,7 @@ KERNEL_NET = ("tcp_", "sock_", "ip_", "__dev_queue_xmit", "net_rx", "skb", "inet
 KERNEL_SCHED = ("futex", "epoll", "schedule", "finish_task_switch", "try_to_wake_up", "eventfd", "wake_up", "nanosleep")
 KERNEL_MEM = ("page_fault", "mmap", "munmap", "brk", "madvise", "clear_page")
 RULES = [
-    ("response body → Python objects (serde_json + _core::response)", ("_core::response::", "serde_json::")),
+    ("response body → Python objects (_core::response)", ("_core::response::", "serde_json::")),
     ("logging hook (Python logger asked on every call)", ("_core::logging::",)),
     ("SigV4 signing", ("aws_sigv4::", "SigV4Signer")),
     ("endpoint resolution", ("endpoint_lib", "ResolveEndpoint", "::endpoint::")),
@@ -532,13 +532,13 @@ RULES = [
 ]
 BUCKET_NOTES = {
     "kernel: thread sleep and wake-up (futex, epoll, scheduler)":
-        "threads handing work to each other: every hand-off is a futex wake and a context switch on both sides "
-        "(sync: the calling thread and a tokio worker; async: tokio workers and the event "
-        "loop, with the GIL passed between them)",
+        "waiting in epoll for the response and the wake-ups around it (sync: the calling thread drives its own "
+        "socket, no other thread is involved; async: the runtime's worker parks on epoll and the event loop is "
+        "woken once per batch of completions)",
     "kernel: socket I/O on loopback": "write/read syscalls of the request and response; the floor any client pays",
-    "response body → Python objects (serde_json + _core::response)":
-        "parsing the body into serde_json::Value (allocations, IndexMap inserts) and walking it into "
-        "dicts/strs/datetimes",
+    "response body → Python objects (_core::response)":
+        "the one-pass reader (src/response/fast.rs): JSON bytes straight to dicts, strs and datetimes "
+        "(each datetime a call of `datetime.datetime`), member names interned once per shape",
     "SDK orchestrator (interceptors, config bag, retry, identity, tracing)":
         "aws-smithy-runtime's generic per-request machinery: interceptor chain, config-bag lookups, retry "
         "strategy and token bucket, identity cache, tracing spans",

@@ -63,6 +63,10 @@ impl std::fmt::Debug for Settings {
 pub struct ClientInner {
     pub settings: Settings,
     sdk: Mutex<Option<(u32, aws_sdk_bedrock::Client)>>,
+    /// Per calling thread: the SDK client its sync calls use, the shared one's
+    /// configuration (credentials and their cache, retries, timeouts, interceptors)
+    /// with an HTTP client, and so connections, of that thread's own.
+    here: thread_local::ThreadLocal<std::cell::RefCell<Option<(u32, aws_sdk_bedrock::Client)>>>,
 }
 
 impl ClientInner {
@@ -70,7 +74,26 @@ impl ClientInner {
         ClientInner {
             settings,
             sdk: Mutex::new(None),
+            here: thread_local::ThreadLocal::new(),
         }
+    }
+
+    /// The SDK client for sync calls made on this thread (`runtime::block_on_here`).
+    pub fn sdk_here(&self, py: Python<'_>) -> PyResult<aws_sdk_bedrock::Client> {
+        let pid = std::process::id();
+        let slot = self.here.get_or_default();
+        if let Some((owner, client)) = slot.borrow().as_ref() {
+            if *owner == pid {
+                return Ok(client.clone());
+            }
+        }
+        let shared = self.sdk(py)?;
+        let http = http_client(&self.settings).map_err(PyValueError::new_err)?;
+        let client = aws_sdk_bedrock::Client::from_conf(
+            shared.config().to_builder().http_client(http).build(),
+        );
+        *slot.borrow_mut() = Some((pid, client.clone()));
+        Ok(client)
     }
 
     /// The SDK client for this process; a forked child builds its own.
@@ -268,7 +291,20 @@ impl aws_credential_types::provider::ProvideCredentials for HeaderSafeCredential
         Self: 'a,
     {
         aws_credential_types::provider::future::ProvideCredentials::new(async move {
-            let creds = self.0.provide_credentials().await?;
+            // Always on the shared runtime: a provider that makes requests (IMDS, ECS,
+            // STS, SSO) keeps pooled connections, whose tasks must not belong to one
+            // calling thread's runtime (`runtime::block_on_here`), where another
+            // thread's call would wait for them in vain.
+            let inner = self.0.clone();
+            let fetch = async move { inner.provide_credentials().await };
+            let creds = match runtime::runtime() {
+                Ok(rt) => rt.spawn(fetch).await.map_err(|e| {
+                    aws_credential_types::provider::error::CredentialsError::provider_error(
+                        format!("the credentials task ended early: {e}"),
+                    )
+                })?,
+                Err(_) => fetch.await,
+            }?;
             for (what, value) in [
                 ("the access key id", Some(creds.access_key_id())),
                 ("the session token", creds.session_token()),

@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 mod body_patch;
 mod capture;
 mod client;
+mod completions;
 mod config;
 mod convert;
 mod errors;
@@ -28,3 +29,4 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(response::_parse_output, m)?)?;
     Ok(())
 }
+

@@ -178,28 +178,49 @@ pub fn prepare(
     index: usize,
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Pending> {
+    prepare_with(py, client, index, params, ClientInner::sdk)
+}
+
+/// `prepare` with the SDK client `sdk` picks (the shared one, or this thread's).
+fn prepare_with(
+    py: Python<'_>,
+    client: &ClientInner,
+    index: usize,
+    params: Option<&Bound<'_, PyDict>>,
+    sdk: fn(&ClientInner, Python<'_>) -> PyResult<aws_sdk_bedrock::Client>,
+) -> PyResult<Pending> {
     let op = &OPERATIONS[index];
     let params = checked_params(py, client, op, params)?;
-    let sdk = client.sdk(py)?;
+    let sdk = sdk(client, py)?;
     let capture = client
         .capture()
         .with_exact_values(crate::body_patch::collect(&params, op.input));
     SENDERS[index](&sdk, &params, capture)
 }
 
-/// The sync entry point: the request runs on the runtime with the GIL released; the
-/// result is built here, on the calling thread, which holds the GIL again.
+/// The sync entry point: the request runs on the calling thread with the GIL
+/// released (on the shared runtime when this thread is one of its own); the result
+/// is built here too, once the thread holds the GIL again.
 pub fn call(
     py: Python<'_>,
     client: &ClientInner,
     index: usize,
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
-    let outcome = crate::runtime::block_on(py, prepare(py, client, index, params)?)?;
+    let outcome = if crate::runtime::can_block_here() {
+        crate::runtime::block_on_here(
+            py,
+            prepare_with(py, client, index, params, ClientInner::sdk_here)?,
+        )?
+    } else {
+        crate::runtime::block_on(py, prepare(py, client, index, params)?)?
+    };
     finish(py, client, &OPERATIONS[index], outcome)
 }
 
-/// The async entry point: the same core, handed to asyncio.
+/// The async entry point: the same core on the shared runtime, its result handed
+/// to the caller's event loop with the others that finished meanwhile
+/// (`completions`).
 pub fn call_async<'py>(
     py: Python<'py>,
     client: &Arc<ClientInner>,
@@ -207,14 +228,8 @@ pub fn call_async<'py>(
     params: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     match prepare(py, client, index, params) {
-        Ok(pending) => {
-            let client = client.clone();
-            crate::runtime::future_into_py(py, async move {
-                let outcome = pending.await;
-                crate::runtime::attach(|py| finish(py, &client, &OPERATIONS[index], outcome))
-            })
-        }
+        Ok(pending) => crate::completions::start(py, client, index, pending),
         // A bad call fails when awaited, like any coroutine.
-        Err(err) => crate::runtime::future_into_py(py, async move { Err::<Py<PyAny>, _>(err) }),
+        Err(err) => crate::completions::failed(py, err),
     }
 }

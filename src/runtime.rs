@@ -153,6 +153,69 @@ where
     }
 }
 
+thread_local! {
+    /// This thread's own current-thread runtime, for its sync calls (with the process
+    /// it was made in: a forked child makes its own).
+    static HERE: std::cell::RefCell<Option<(u32, Runtime)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Whether `block_on_here` can run on this thread: not on a runtime thread (a
+/// waiter's `on_poll` making a sync call), where a runtime cannot be entered.
+pub fn can_block_here() -> bool {
+    tokio::runtime::Handle::try_current().is_err()
+}
+
+/// Runs `fut` on the calling thread, with the GIL released: the thread's own
+/// current-thread runtime drives the sockets itself, so no other thread is woken
+/// and none wakes this one. Every `SIGNAL_POLL` it takes the GIL back just long
+/// enough to run Python's signal handlers, so Ctrl-C (KeyboardInterrupt) drops the
+/// future, abandoning the request. The connections it opens belong to this thread
+/// (see `ClientInner::sdk_here`).
+pub fn block_on_here<F, T>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    F: Future<Output = T> + Send,
+    T: Send,
+{
+    let mut fut = Box::pin(fut);
+    loop {
+        let (back, polled) = py.detach(move || {
+            let polled = HERE.with(|here| {
+                let mut here = here.try_borrow_mut().map_err(|_| {
+                    PyRuntimeError::new_err(
+                        "a sync call was made while this thread was waiting for one",
+                    )
+                })?;
+                let pid = std::process::id();
+                if here.as_ref().is_none_or(|(owner, _)| *owner != pid) {
+                    // A parent's runtime shares its epoll instance with the parent:
+                    // it is leaked, not dropped.
+                    if let Some(old) = here.take() {
+                        std::mem::forget(old);
+                    }
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| {
+                            PyRuntimeError::new_err(format!("cannot start the tokio runtime: {e}"))
+                        })?;
+                    *here = Some((pid, rt));
+                }
+                let rt = match here.as_ref() {
+                    Some((_, rt)) => rt,
+                    None => return Err(PyRuntimeError::new_err("no runtime on this thread")),
+                };
+                Ok(rt.block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut fut).await.ok() }))
+            });
+            (fut, polled)
+        });
+        fut = back;
+        match polled? {
+            Some(out) => return Ok(out),
+            None => py.check_signals()?,
+        }
+    }
+}
+
 /// The shared runtime as a `pyo3-async-runtimes` runtime, so futures started from
 /// asyncio run on the same (fork-aware) runtime as sync calls.
 pub struct Shared;

@@ -155,3 +155,62 @@ def test_async_client_in_a_forked_child(recorder):
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert {r.decoded_path.rsplit("/", 1)[-1] for r in recorder.requests} == {"parent", "inherited", "new"}
+
+
+def test_each_result_reaches_its_own_caller(local_url):
+    """Results come back to the event loop in batches: with 150 calls in flight each
+    awaiting caller still gets the answer to its own request."""
+    suffix = str(int(time.time() * 1000))
+    sync = make_bc_client(local_url)
+    arns = [sync.create_model_customization_job(**job_request(f"batch-{suffix}-{i}", f"batch-m-{suffix}-{i}"))["jobArn"]
+            for i in range(15)]
+
+    async def main():
+        client = make_async(local_url, config=bc.Config(max_pool_connections=64))
+        return await asyncio.gather(*[client.get_model_customization_job(jobIdentifier=arns[i % 15]) for i in range(150)])
+
+    results = asyncio.run(main())
+    assert [r["jobArn"] for r in results] == [arns[i % 15] for i in range(150)]
+    assert [r["jobName"] for r in results] == [f"batch-{suffix}-{i % 15}" for i in range(150)]
+
+
+def test_event_loops_in_threads_and_one_after_another(local_url):
+    """Every loop has its own completion queue: loops running at once in two threads,
+    and a new loop after the first is closed, each get their own results."""
+    import threading
+
+    client = make_async(local_url)
+    got = {}
+
+    def run_in_thread(name):
+        async def main():
+            return await asyncio.gather(*[client.list_foundation_models() for _ in range(20)])
+
+        got[name] = asyncio.run(main())
+
+    threads = [threading.Thread(target=run_in_thread, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(got) == ["a", "b"]
+    assert all(len(r) == 20 and all(x["modelSummaries"] for x in r) for r in got.values())
+    for _ in range(3):  # fresh loops, the old ones closed
+        assert asyncio.run(_await(client.list_foundation_models()))["modelSummaries"]
+
+
+def test_a_cancelled_call_leaves_the_others_alone(recorder):
+    recorder.script(Reply(body={"jobName": "slow"}, delay=5.0))
+    recorder.default = Reply(body={"jobName": "fast"})
+
+    async def main():
+        client = make_async(recorder.url, config=bc.Config(retries={"max_attempts": 0}, max_pool_connections=8))
+        slow = asyncio.ensure_future(client.get_model_customization_job(jobIdentifier="slow"))
+        await asyncio.sleep(0.2)
+        slow.cancel()
+        fast = await asyncio.gather(*[client.get_model_customization_job(jobIdentifier="fast") for _ in range(10)])
+        with pytest.raises(asyncio.CancelledError):
+            await slow
+        return fast
+
+    assert [r["jobName"] for r in asyncio.run(main())] == ["fast"] * 10

@@ -10,7 +10,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Tuple
 
 from typing_extensions import Self, disjoint_base
 
-__all__ = ["Client"]
+__all__ = ["Client", "_parse_output"]
 
 def _parse_output(
     operation: str,
