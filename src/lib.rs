@@ -29,4 +29,3 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(response::_parse_output, m)?)?;
     Ok(())
 }
-
