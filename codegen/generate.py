@@ -387,7 +387,7 @@ class BuilderGen:
         ]
         out.extend(self.member_setters(s, "b"))
         out.append(
-            "let send = b.customize().interceptor(capture.clone()).send();\n"
+            "let send = b.send();\n"
             "Ok(Box::pin(crate::capture::drive(send, capture)))\n}\n"
         )
         return "".join(out)

@@ -112,11 +112,70 @@ impl Capture {
     }
 }
 
-impl Intercept for Capture {
+tokio::task_local! {
+    /// The call being driven (`drive`): the one client-level interceptor hands
+    /// each hook to it. A per-call interceptor (`customize().interceptor(..)`)
+    /// would make the SDK build a configuration override for every call.
+    static CURRENT: Capture;
+}
+
+/// The interceptor every SDK client is built with: each hook goes to the current
+/// call's `Capture` (none outside `drive`: nothing to do).
+#[derive(Debug)]
+pub struct CaptureHook;
+
+impl Intercept for CaptureHook {
     fn name(&self) -> &'static str {
-        "bedrock_customization::Capture"
+        "bedrock_customization::CaptureHook"
     }
 
+    fn read_before_attempt(
+        &self,
+        ctx: &BeforeTransmitInterceptorContextRef<'_>,
+        rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        CURRENT
+            .try_with(|c| c.read_before_attempt(ctx, rc, cfg))
+            .unwrap_or(Ok(()))
+    }
+
+    fn modify_before_signing(
+        &self,
+        ctx: &mut BeforeTransmitInterceptorContextMut<'_>,
+        rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        CURRENT
+            .try_with(|c| c.modify_before_signing(ctx, rc, cfg))
+            .unwrap_or(Ok(()))
+    }
+
+    fn read_before_transmit(
+        &self,
+        ctx: &BeforeTransmitInterceptorContextRef<'_>,
+        rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        CURRENT
+            .try_with(|c| c.read_before_transmit(ctx, rc, cfg))
+            .unwrap_or(Ok(()))
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        ctx: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        CURRENT
+            .try_with(|c| c.modify_before_deserialization(ctx, rc, cfg))
+            .unwrap_or(Ok(()))
+    }
+}
+
+/// The hooks of one call, run by `CaptureHook`.
+impl Capture {
     fn read_before_attempt(
         &self,
         _ctx: &BeforeTransmitInterceptorContextRef<'_>,
@@ -315,7 +374,7 @@ where
     E: StdError + Send + Sync + 'static,
 {
     let started = std::time::Instant::now();
-    let sdk_result = send.await;
+    let sdk_result = CURRENT.scope(capture.clone(), send).await;
     let elapsed = started.elapsed();
     let attempts = capture.attempts();
     let url = capture.url();

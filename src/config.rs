@@ -228,6 +228,7 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
         ]);
     }
     builder = builder.retry_classifier(crate::retry::RefusedConnectionPause);
+    builder = builder.interceptor(crate::capture::CaptureHook);
     if let Some(url) = &settings.endpoint_url {
         builder = builder.endpoint_url(requoted(url));
     }

@@ -141,7 +141,7 @@ fn batch_delete_advanced_prompt_optimization_job(
             &crate::param_path::member(path, "jobIdentifiers"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -161,7 +161,7 @@ fn batch_delete_evaluation_job(
             &crate::param_path::member(path, "jobIdentifiers"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -187,7 +187,7 @@ fn cancel_automated_reasoning_policy_build_workflow(
             &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -249,7 +249,7 @@ fn create_advanced_prompt_optimization_job(
             &crate::param_path::member(path, "modelConfigurations"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -299,7 +299,7 @@ fn create_automated_reasoning_policy(
             &crate::param_path::member(path, "tags"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -352,7 +352,7 @@ fn create_automated_reasoning_policy_test_case(
             &crate::param_path::member(path, "confidenceThreshold"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -390,7 +390,7 @@ fn create_automated_reasoning_policy_version(
             &crate::param_path::member(path, "tags"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -440,7 +440,7 @@ fn create_custom_model(
             &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -484,7 +484,7 @@ fn create_custom_model_deployment(
             &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -558,7 +558,7 @@ fn create_evaluation_job(
             &crate::param_path::member(path, "outputDataConfig"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -584,7 +584,7 @@ fn create_foundation_model_agreement(
             &crate::param_path::member(path, "modelId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -688,7 +688,7 @@ fn create_guardrail(
             &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -720,7 +720,7 @@ fn create_guardrail_version(
             &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -764,7 +764,7 @@ fn create_inference_profile(
             &crate::param_path::member(path, "tags"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -814,7 +814,7 @@ fn create_marketplace_model_endpoint(
             &crate::param_path::member(path, "tags"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -858,7 +858,7 @@ fn create_model_copy_job(
             &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -962,7 +962,7 @@ fn create_model_customization_job(
             &crate::param_path::member(path, "customizationConfig"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1030,7 +1030,7 @@ fn create_model_import_job(
             &crate::param_path::member(path, "importedModelKmsKeyId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1104,7 +1104,7 @@ fn create_model_invocation_job(
                 .map(|s| aws_sdk_bedrock::types::ModelInvocationType::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1160,7 +1160,7 @@ fn create_prompt_router(
             &crate::param_path::member(path, "tags"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1210,7 +1210,7 @@ fn create_provisioned_model_throughput(
             &crate::param_path::member(path, "tags"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1236,7 +1236,7 @@ fn delete_automated_reasoning_policy(
             &crate::param_path::member(path, "force"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1268,7 +1268,7 @@ fn delete_automated_reasoning_policy_build_workflow(
             &crate::param_path::member(path, "lastUpdatedAt"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1300,7 +1300,7 @@ fn delete_automated_reasoning_policy_test_case(
             &crate::param_path::member(path, "lastUpdatedAt"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1320,7 +1320,7 @@ fn delete_custom_model(
             &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1340,7 +1340,7 @@ fn delete_custom_model_deployment(
             &crate::param_path::member(path, "customModelDeploymentIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1360,7 +1360,7 @@ fn delete_enforced_guardrail_configuration(
             &crate::param_path::member(path, "configId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1380,7 +1380,7 @@ fn delete_foundation_model_agreement(
             &crate::param_path::member(path, "modelId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1406,7 +1406,7 @@ fn delete_guardrail(
             &crate::param_path::member(path, "guardrailVersion"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1426,7 +1426,7 @@ fn delete_imported_model(
             &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1446,7 +1446,7 @@ fn delete_inference_profile(
             &crate::param_path::member(path, "inferenceProfileIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1466,7 +1466,7 @@ fn delete_marketplace_model_endpoint(
             &crate::param_path::member(path, "endpointArn"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1480,7 +1480,7 @@ fn delete_model_invocation_logging_configuration(
     let d = params;
     let path = "";
     let b = client.delete_model_invocation_logging_configuration();
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1500,7 +1500,7 @@ fn delete_prompt_router(
             &crate::param_path::member(path, "promptRouterArn"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1520,7 +1520,7 @@ fn delete_provisioned_model_throughput(
             &crate::param_path::member(path, "provisionedModelId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1540,7 +1540,7 @@ fn delete_resource_policy(
             &crate::param_path::member(path, "resourceArn"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1560,7 +1560,7 @@ fn deregister_marketplace_model_endpoint(
             &crate::param_path::member(path, "endpointArn"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1580,7 +1580,7 @@ fn export_automated_reasoning_policy_version(
             &crate::param_path::member(path, "policyArn"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1600,7 +1600,7 @@ fn get_advanced_prompt_optimization_job(
             &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1620,7 +1620,7 @@ fn get_automated_reasoning_policy(
             &crate::param_path::member(path, "policyArn"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1646,7 +1646,7 @@ fn get_automated_reasoning_policy_annotations(
             &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1672,7 +1672,7 @@ fn get_automated_reasoning_policy_build_workflow(
             &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1715,7 +1715,7 @@ fn get_automated_reasoning_policy_build_workflow_result_assets(
             &crate::param_path::member(path, "assetId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1741,7 +1741,7 @@ fn get_automated_reasoning_policy_next_scenario(
             &crate::param_path::member(path, "buildWorkflowId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1767,7 +1767,7 @@ fn get_automated_reasoning_policy_test_case(
             &crate::param_path::member(path, "testCaseId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1799,7 +1799,7 @@ fn get_automated_reasoning_policy_test_result(
             &crate::param_path::member(path, "testCaseId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1819,7 +1819,7 @@ fn get_custom_model(
             &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1839,7 +1839,7 @@ fn get_custom_model_deployment(
             &crate::param_path::member(path, "customModelDeploymentIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1859,7 +1859,7 @@ fn get_evaluation_job(
             &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1879,7 +1879,7 @@ fn get_foundation_model(
             &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1899,7 +1899,7 @@ fn get_foundation_model_availability(
             &crate::param_path::member(path, "modelId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1925,7 +1925,7 @@ fn get_guardrail(
             &crate::param_path::member(path, "guardrailVersion"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1945,7 +1945,7 @@ fn get_imported_model(
             &crate::param_path::member(path, "modelIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1965,7 +1965,7 @@ fn get_inference_profile(
             &crate::param_path::member(path, "inferenceProfileIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -1985,7 +1985,7 @@ fn get_marketplace_model_endpoint(
             &crate::param_path::member(path, "endpointArn"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2005,7 +2005,7 @@ fn get_model_copy_job(
             &crate::param_path::member(path, "jobArn"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2025,7 +2025,7 @@ fn get_model_customization_job(
             &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2045,7 +2045,7 @@ fn get_model_import_job(
             &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2065,7 +2065,7 @@ fn get_model_invocation_job(
             &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2079,7 +2079,7 @@ fn get_model_invocation_logging_configuration(
     let d = params;
     let path = "";
     let b = client.get_model_invocation_logging_configuration();
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2099,7 +2099,7 @@ fn get_prompt_router(
             &crate::param_path::member(path, "promptRouterArn"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2119,7 +2119,7 @@ fn get_provisioned_model_throughput(
             &crate::param_path::member(path, "provisionedModelId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2139,7 +2139,7 @@ fn get_resource_policy(
             &crate::param_path::member(path, "resourceArn"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2153,7 +2153,7 @@ fn get_use_case_for_model_access(
     let d = params;
     let path = "";
     let b = client.get_use_case_for_model_access();
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2191,7 +2191,7 @@ fn list_advanced_prompt_optimization_jobs(
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2223,7 +2223,7 @@ fn list_automated_reasoning_policies(
             &crate::param_path::member(path, "maxResults"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2255,7 +2255,7 @@ fn list_automated_reasoning_policy_build_workflows(
             &crate::param_path::member(path, "maxResults"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2287,7 +2287,7 @@ fn list_automated_reasoning_policy_test_cases(
             &crate::param_path::member(path, "maxResults"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2325,7 +2325,7 @@ fn list_automated_reasoning_policy_test_results(
             &crate::param_path::member(path, "maxResults"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2393,7 +2393,7 @@ fn list_custom_model_deployments(
             &crate::param_path::member(path, "modelArnEquals"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2473,7 +2473,7 @@ fn list_custom_models(
                 .map(|s| aws_sdk_bedrock::types::ModelStatus::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2493,7 +2493,7 @@ fn list_enforced_guardrails_configuration(
             &crate::param_path::member(path, "nextToken"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2564,7 +2564,7 @@ fn list_evaluation_jobs(
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2590,7 +2590,7 @@ fn list_foundation_model_agreement_offers(
                 .map(|s| aws_sdk_bedrock::types::OfferType::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2628,7 +2628,7 @@ fn list_foundation_models(
                 .map(|s| aws_sdk_bedrock::types::InferenceType::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2660,7 +2660,7 @@ fn list_guardrails(
             &crate::param_path::member(path, "nextToken"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2716,7 +2716,7 @@ fn list_imported_models(
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2748,7 +2748,7 @@ fn list_inference_profiles(
                 .map(|s| aws_sdk_bedrock::types::InferenceProfileType::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2780,7 +2780,7 @@ fn list_marketplace_model_endpoints(
             &crate::param_path::member(path, "modelSourceEquals"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2854,7 +2854,7 @@ fn list_model_copy_jobs(
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2916,7 +2916,7 @@ fn list_model_customization_jobs(
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -2978,7 +2978,7 @@ fn list_model_import_jobs(
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3040,7 +3040,7 @@ fn list_model_invocation_jobs(
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3072,7 +3072,7 @@ fn list_prompt_routers(
                 .map(|s| aws_sdk_bedrock::types::PromptRouterType::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3140,7 +3140,7 @@ fn list_provisioned_model_throughputs(
                 .map(|s| aws_sdk_bedrock::types::SortOrder::from(s.as_str()))?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3160,7 +3160,7 @@ fn list_tags_for_resource(
             &crate::param_path::member(path, "resourceARN"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3188,7 +3188,7 @@ fn put_enforced_guardrail_configuration(
             )?,
         ));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3208,7 +3208,7 @@ fn put_model_invocation_logging_configuration(
             &crate::param_path::member(path, "loggingConfig"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3234,7 +3234,7 @@ fn put_resource_policy(
             &crate::param_path::member(path, "resourcePolicy"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3254,7 +3254,7 @@ fn put_use_case_for_model_access(
             &crate::param_path::member(path, "formData"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3280,7 +3280,7 @@ fn register_marketplace_model_endpoint(
             &crate::param_path::member(path, "modelSourceIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3322,7 +3322,7 @@ fn start_automated_reasoning_policy_build_workflow(
             &crate::param_path::member(path, "sourceContent"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3360,7 +3360,7 @@ fn start_automated_reasoning_policy_test_workflow(
             &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3380,7 +3380,7 @@ fn stop_advanced_prompt_optimization_job(
             &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3400,7 +3400,7 @@ fn stop_evaluation_job(
             &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3420,7 +3420,7 @@ fn stop_model_customization_job(
             &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3440,7 +3440,7 @@ fn stop_model_invocation_job(
             &crate::param_path::member(path, "jobIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3466,7 +3466,7 @@ fn tag_resource(
             &crate::param_path::member(path, "tags"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3492,7 +3492,7 @@ fn untag_resource(
             &crate::param_path::member(path, "tagKeys"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3530,7 +3530,7 @@ fn update_automated_reasoning_policy(
             &crate::param_path::member(path, "description"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3568,7 +3568,7 @@ fn update_automated_reasoning_policy_annotations(
             &crate::param_path::member(path, "lastUpdatedAnnotationSetHash"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3633,7 +3633,7 @@ fn update_automated_reasoning_policy_test_case(
             &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3659,7 +3659,7 @@ fn update_custom_model_deployment(
             &crate::param_path::member(path, "customModelDeploymentIdentifier"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3757,7 +3757,7 @@ fn update_guardrail(
             &crate::param_path::member(path, "kmsKeyId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3789,7 +3789,7 @@ fn update_marketplace_model_endpoint(
             &crate::param_path::member(path, "clientRequestToken"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
@@ -3821,7 +3821,7 @@ fn update_provisioned_model_throughput(
             &crate::param_path::member(path, "desiredModelId"),
         )?));
     }
-    let send = b.customize().interceptor(capture.clone()).send();
+    let send = b.send();
     Ok(Box::pin(crate::capture::drive(send, capture)))
 }
 
