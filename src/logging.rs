@@ -27,14 +27,27 @@ fn logger(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 fn enabled(py: Python<'_>) -> Option<&Bound<'_, PyAny>> {
     // `logging` that nobody imported was never configured, so no record could be
     // emitted: it is not imported (~5 ms) just to find that out.
+    static MODULES: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static IS_ENABLED_FOR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     if LOGGER.get(py).is_none() {
-        let modules = py.import("sys").ok()?.getattr("modules").ok()?;
+        let modules = MODULES
+            .get_or_try_init(py, || {
+                Ok::<_, PyErr>(py.import("sys")?.getattr("modules")?.unbind())
+            })
+            .ok()?
+            .bind(py);
         if !modules.contains("logging").ok()? {
             return None;
         }
     }
     let log = logger(py).ok()?;
-    log.call_method1("isEnabledFor", (DEBUG,))
+    // The bound method, looked up once: asking it is then one Python call
+    // (logging caches the answer per level until a level changes).
+    IS_ENABLED_FOR
+        .get_or_try_init(py, || log.getattr("isEnabledFor").map(Bound::unbind))
+        .ok()?
+        .bind(py)
+        .call1((DEBUG,))
         .ok()?
         .is_truthy()
         .ok()?
