@@ -1,6 +1,6 @@
 """The benchmark harness: every figure of BENCHMARKS.md, side by side, in one run.
 
-    python bench/run.py            # full run (about 5 minutes), rewrites BENCHMARKS.md and bench/ratios.png
+    python bench/run.py            # full run (about 6 minutes), rewrites BENCHMARKS.md and bench/ratios.png
     python bench/run.py --quick    # shorter rounds (about 1.5 minutes), same outputs
 
 What it does:
@@ -29,7 +29,9 @@ What it does:
 * (full run) reruns bench/waiters.py for the 1,000 concurrent waiters; a quick
   run keeps that section of the existing BENCHMARKS.md.
 
-Benchmarks are never part of the test suite.
+Run it from a checkout after `maturin develop --release` and
+`pip install -r tests/requirements.txt` (boto3 parses the bodies for the check of
+the answers in this process). Benchmarks are never part of the test suite.
 """
 
 from __future__ import annotations

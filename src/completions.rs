@@ -78,18 +78,14 @@ impl Completions {
             );
         }
         let batch = std::mem::take(&mut *self.queue.done.lock().unwrap_or_else(|p| p.into_inner()));
+        // Every call of the batch gets its answer, whatever happens to another one.
+        let mut first_error = None;
         for done in batch {
-            let future = done.future.bind(py);
-            if future.call_method0("done")?.is_truthy()? {
-                continue; // cancelled while its request ran
+            if let Err(err) = complete(py, done) {
+                first_error.get_or_insert(err);
             }
-            let op = &OPERATIONS[done.index];
-            match crate::operation::finish(py, &done.client, op, done.outcome) {
-                Ok(result) => future.call_method1("set_result", (result,))?,
-                Err(err) => future.call_method1("set_exception", (err.into_value(py),))?,
-            };
         }
-        Ok(())
+        first_error.map_or(Ok(()), Err)
     }
 
     /// The eventfd, for `loop.add_reader`.
@@ -99,10 +95,29 @@ impl Completions {
     }
 }
 
+/// Sets one finished call's result (or exception) on its future, unless the future
+/// was cancelled while its request ran.
+fn complete(py: Python<'_>, done: Done) -> PyResult<()> {
+    let future = done.future.bind(py);
+    if future.call_method0("done")?.is_truthy()? {
+        return Ok(());
+    }
+    let op = &OPERATIONS[done.index];
+    match crate::operation::finish(py, &done.client, op, done.outcome) {
+        Ok(result) => future.call_method1("set_result", (result,))?,
+        Err(err) => future.call_method1("set_exception", (err.into_value(py),))?,
+    };
+    Ok(())
+}
+
 /// This loop's `Completions`, made (and its reader added) on the loop's first call.
+/// Loops are found in a `WeakKeyDictionary` (a closed, collected loop takes its
+/// queue and eventfd with it); a loop that cannot be weakly referenced is kept in a
+/// plain dict for the life of the process (such loops are few, usually one).
 fn for_loop<'py>(py: Python<'py>, event_loop: &Bound<'py, PyAny>) -> PyResult<Arc<Queue>> {
-    static BY_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let registry = BY_LOOP
+    static WEAK: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static STRONG: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+    let weak = WEAK
         .get_or_try_init(py, || {
             Ok::<_, PyErr>(
                 py.import("weakref")?
@@ -112,9 +127,15 @@ fn for_loop<'py>(py: Python<'py>, event_loop: &Bound<'py, PyAny>) -> PyResult<Ar
             )
         })?
         .bind(py);
-    let known = registry.call_method1("get", (event_loop,))?;
-    if let Ok(found) = known.cast::<Completions>() {
-        return Ok(found.get().queue.clone());
+    let strong = STRONG.get_or_init(py, || PyDict::new(py).unbind()).bind(py);
+    let known = match weak.call_method1("get", (event_loop,)) {
+        Ok(found) if !found.is_none() => Some(found),
+        _ => strong.get_item(event_loop)?,
+    };
+    if let Some(found) = known {
+        if let Ok(found) = found.cast::<Completions>() {
+            return Ok(found.get().queue.clone());
+        }
     }
     // SAFETY: eventfd takes no pointers; the result is checked before use.
     let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
@@ -136,8 +157,10 @@ fn for_loop<'py>(py: Python<'py>, event_loop: &Bound<'py, PyAny>) -> PyResult<Ar
             queue: queue.clone(),
         },
     )?;
+    if weak.set_item(event_loop, &completions).is_err() {
+        strong.set_item(event_loop, &completions)?;
+    }
     event_loop.call_method1("add_reader", (fd, completions.getattr("drain")?))?;
-    registry.set_item(event_loop, &completions)?;
     Ok(queue)
 }
 
