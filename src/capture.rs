@@ -119,6 +119,11 @@ tokio::task_local! {
     static CURRENT: Capture;
 }
 
+/// Runs a hook on the current call's `Capture`; outside `drive` there is none.
+fn on_current(hook: impl FnOnce(&Capture) -> Result<(), BoxError>) -> Result<(), BoxError> {
+    CURRENT.try_with(hook).unwrap_or(Ok(()))
+}
+
 /// The interceptor every SDK client is built with: each hook goes to the current
 /// call's `Capture` (none outside `drive`: nothing to do).
 #[derive(Debug)]
@@ -135,9 +140,7 @@ impl Intercept for CaptureHook {
         rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        CURRENT
-            .try_with(|c| c.read_before_attempt(ctx, rc, cfg))
-            .unwrap_or(Ok(()))
+        on_current(|c| c.read_before_attempt(ctx, rc, cfg))
     }
 
     fn modify_before_signing(
@@ -146,9 +149,7 @@ impl Intercept for CaptureHook {
         rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        CURRENT
-            .try_with(|c| c.modify_before_signing(ctx, rc, cfg))
-            .unwrap_or(Ok(()))
+        on_current(|c| c.modify_before_signing(ctx, rc, cfg))
     }
 
     fn read_before_transmit(
@@ -157,9 +158,7 @@ impl Intercept for CaptureHook {
         rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        CURRENT
-            .try_with(|c| c.read_before_transmit(ctx, rc, cfg))
-            .unwrap_or(Ok(()))
+        on_current(|c| c.read_before_transmit(ctx, rc, cfg))
     }
 
     fn modify_before_deserialization(
@@ -168,9 +167,7 @@ impl Intercept for CaptureHook {
         rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        CURRENT
-            .try_with(|c| c.modify_before_deserialization(ctx, rc, cfg))
-            .unwrap_or(Ok(()))
+        on_current(|c| c.modify_before_deserialization(ctx, rc, cfg))
     }
 }
 

@@ -60,19 +60,7 @@ pub(super) fn object_slots<'py>(
     shape: ShapeId,
     body: &[u8],
 ) -> Option<(Slots<'py>, &'py [Py<PyString>])> {
-    let mut r = Reader {
-        py,
-        b: body,
-        i: 0,
-        depth: 0,
-        last_number: 0,
-    };
-    r.ws();
-    if r.peek() != Some(b'{') {
-        return None;
-    }
-    let slots = r.struct_slots(shape).ok()?;
-    r.end().ok()?;
+    let slots = read_object(py, body, |r| r.struct_slots(shape))?;
     Some((slots, member_keys(py, shape)))
 }
 
@@ -82,6 +70,15 @@ pub(super) fn whole<'py>(
     shape: ShapeId,
     body: &[u8],
 ) -> Option<Bound<'py, PyAny>> {
+    read_object(py, body, |r| r.value(shape))
+}
+
+/// `read` over a body that must be one JSON object and nothing after it.
+fn read_object<'py, T>(
+    py: Python<'py>,
+    body: &[u8],
+    read: impl FnOnce(&mut Reader<'_, 'py>) -> R<T>,
+) -> Option<T> {
     let mut r = Reader {
         py,
         b: body,
@@ -93,7 +90,7 @@ pub(super) fn whole<'py>(
     if r.peek() != Some(b'{') {
         return None;
     }
-    let v = r.value(shape).ok()?;
+    let v = read(&mut r).ok()?;
     r.end().ok()?;
     Some(v)
 }
