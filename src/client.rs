@@ -181,8 +181,28 @@ impl Client {
         crate::operation::call_async(py, &self.inner, index, api_params)
     }
 
+    /// `api_params` as a call of `operation_name` would send them: the idempotency
+    /// tokens left out filled in, validated as the client validates (raising
+    /// `ParamValidationError`). For test doubles that answer without sending
+    /// (`testing.Stubber`).
+    #[pyo3(signature = (operation_name, api_params=None))]
+    fn _check_params<'py>(
+        &self,
+        py: Python<'py>,
+        operation_name: &str,
+        api_params: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let index = crate::operation::index(operation_name)?;
+        crate::operation::checked_params(
+            py,
+            &self.inner,
+            &crate::generated::shapes::OPERATIONS[index],
+            api_params,
+        )
+    }
+
     /// Runs a waiter to its end (see `waiter.rs`); the sync form.
-    #[pyo3(signature = (name, operation, params, acceptors, delay, max_attempts, max_wait=None, on_poll=None))]
+    #[pyo3(signature = (name, operation, params, acceptors, delay, max_attempts, max_wait=None, on_poll=None, poll=None))]
     #[allow(clippy::too_many_arguments)]
     fn _wait(
         &self,
@@ -195,15 +215,16 @@ impl Client {
         max_attempts: u32,
         max_wait: Option<f64>,
         on_poll: Option<Py<PyAny>>,
+        poll: Option<Py<PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let spec =
             crate::waiter::Spec::new(name, operation, acceptors, delay, max_attempts, max_wait)?;
-        let core = crate::waiter::wait(self.inner.clone(), spec, params, on_poll);
+        let core = crate::waiter::wait(self.inner.clone(), spec, params, on_poll, poll);
         crate::runtime::block_on(py, core)?
     }
 
     /// Runs a waiter to its end; the awaitable form.
-    #[pyo3(signature = (name, operation, params, acceptors, delay, max_attempts, max_wait=None, on_poll=None))]
+    #[pyo3(signature = (name, operation, params, acceptors, delay, max_attempts, max_wait=None, on_poll=None, poll=None))]
     #[allow(clippy::too_many_arguments)]
     fn _wait_async<'py>(
         &self,
@@ -216,12 +237,13 @@ impl Client {
         max_attempts: u32,
         max_wait: Option<f64>,
         on_poll: Option<Py<PyAny>>,
+        poll: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let spec =
             crate::waiter::Spec::new(name, operation, acceptors, delay, max_attempts, max_wait)?;
         crate::runtime::future_into_py(
             py,
-            crate::waiter::wait(self.inner.clone(), spec, params, on_poll),
+            crate::waiter::wait(self.inner.clone(), spec, params, on_poll, poll),
         )
     }
 }

@@ -27,5 +27,6 @@ mod waiter;
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_function(wrap_pyfunction!(response::_parse_output, m)?)?;
+    m.add_function(wrap_pyfunction!(validate::_validate_shape, m)?)?;
     Ok(())
 }

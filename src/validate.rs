@@ -1,6 +1,6 @@
 //! Parameter validation over the generated shape tables, mirroring botocore's
 //! `botocore/validate.py` (`ParamValidator`): same accepted Python types, same walk order,
-//! same messages. On top of botocore's checks, and only when `check_constraints` is set,
+//! same messages. On top of botocore's checks, and only at `Level::Full`,
 //! it checks max lengths/values, patterns, enum values and map sizes.
 //!
 //! Patterns are matched as Smithy defines `@pattern`: an ECMA-262 regular expression that
@@ -40,26 +40,60 @@ const LIST_TYPES: &str = "<class 'list'>, <class 'tuple'>";
 const TIMESTAMP_TYPES: &str = "<class 'datetime.datetime'>, timestamp-string";
 const BLOB_TYPES: &str = "<class 'bytes'>, <class 'bytearray'>, file-like object";
 
-/// Validate `params` against the input shape `input`; every problem found, in botocore's
-/// order and wording (empty = valid). `check_constraints = false` skips min/max lengths
-/// and values, patterns and enums; required members, unknown members, types and the
-/// member count of tagged unions are always checked.
-pub fn validate(
-    params: &Bound<'_, PyDict>,
-    input: ShapeId,
-    check_constraints: bool,
-) -> Vec<String> {
+/// How much a validation checks beyond what is always checked (required members,
+/// unknown members, types and the member count of tagged unions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Nothing more (`parameter_validation=False`).
+    Types,
+    /// botocore's `ParamValidator` exactly: also the min length of strings and lists
+    /// and the min value of numbers (botocore checks no max, pattern or enum).
+    Botocore,
+    /// Everything the model says: also max lengths and values, patterns, enums, map
+    /// sizes, header characters and non-empty URI labels.
+    Full,
+}
+
+/// Validate `params` against the shape `input`; every problem found, in botocore's
+/// order and wording (empty = valid), checking as much as `level` says.
+pub fn validate(params: &Bound<'_, PyDict>, input: ShapeId, level: Level) -> Vec<String> {
+    validate_value(params.as_any(), input, level)
+}
+
+fn validate_value(value: &Bound<'_, PyAny>, shape: ShapeId, level: Level) -> Vec<String> {
     let mut v = Validator {
         errors: Vec::new(),
-        check_constraints,
+        check_constraints: level == Level::Full,
+        check_min: level >= Level::Botocore,
     };
-    v.walk(params.as_any(), input, "", 0);
+    v.walk(value, shape, "", 0);
     v.errors
+}
+
+/// `_core._validate_shape(shape_name, value)`: checks `value` against the model's shape
+/// of that name as botocore's `validate_parameters` does (`Level::Botocore`), raising
+/// `ParamValidationError`. The Stubber validates stubbed responses with it.
+#[pyfunction]
+pub fn _validate_shape(py: Python<'_>, shape_name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let Some(id) = SHAPES.iter().position(|s| s.name == shape_name) else {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "The bedrock model has no shape named {shape_name:?}"
+        )));
+    };
+    let problems = validate_value(value, id, Level::Botocore);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::errors::param_validation(py, &problems))
+    }
 }
 
 struct Validator {
     errors: Vec<String>,
+    /// `Level::Full`.
     check_constraints: bool,
+    /// `Level::Botocore` or more.
+    check_min: bool,
 }
 
 /// botocore's `ValidationErrors._get_name`.
@@ -190,14 +224,11 @@ impl Validator {
         ));
     }
 
-    /// botocore's `range_check` on a length (min, always from botocore) plus the max
-    /// length; both only when constraints are checked.
+    /// botocore's `range_check` on a length (the min, from `Level::Botocore` on) plus
+    /// the max length (`Level::Full`).
     fn check_length(&mut self, name: &str, len: usize, shape: &Shape) {
-        if !self.check_constraints {
-            return;
-        }
         let n = len as f64;
-        if let Some(min) = shape.min {
+        if let Some(min) = shape.min.filter(|_| self.check_min) {
             if n < min {
                 self.report(format!(
                     "Invalid length for parameter {}, value: {}, valid min length: {}",
@@ -207,7 +238,7 @@ impl Validator {
                 ));
             }
         }
-        if let Some(max) = shape.max {
+        if let Some(max) = shape.max.filter(|_| self.check_constraints) {
             if n > max {
                 self.report(format!(
                     "Invalid length for parameter {}, value: {}, valid max length: {}",
@@ -221,10 +252,7 @@ impl Validator {
 
     /// Min / max value of a number, compared by Python (exact for big ints and Decimals).
     fn check_range(&mut self, name: &str, value: &Bound<'_, PyAny>, shape: &Shape) {
-        if !self.check_constraints {
-            return;
-        }
-        if let Some(min) = shape.min {
+        if let Some(min) = shape.min.filter(|_| self.check_min) {
             if value.lt(min).unwrap_or(false) {
                 self.report(format!(
                     "Invalid value for parameter {}, value: {}, valid min value: {}",
@@ -234,7 +262,7 @@ impl Validator {
                 ));
             }
         }
-        if let Some(max) = shape.max {
+        if let Some(max) = shape.max.filter(|_| self.check_constraints) {
             if value.gt(max).unwrap_or(false) {
                 self.report(format!(
                     "Invalid value for parameter {}, value: {}, valid max value: {}",
@@ -479,7 +507,9 @@ impl Validator {
             return;
         };
         // botocore does not check map sizes; this is one of the extra constraints.
-        self.check_length(name, items.len(), shape);
+        if self.check_constraints {
+            self.check_length(name, items.len(), shape);
+        }
         for (key, item) in items {
             let key_text = convert::display(&key);
             if let Some(key_shape) = shape.member {
@@ -506,7 +536,7 @@ impl Validator {
             self.invalid_type(name, value, STR_TYPES);
             return;
         };
-        if !self.check_constraints {
+        if !self.check_min {
             return;
         }
         // Code points, as Python's len().
@@ -515,6 +545,9 @@ impl Validator {
             Err(_) => convert::text_for_matching(s).chars().count(),
         };
         self.check_length(name, len, shape);
+        if !self.check_constraints {
+            return;
+        }
         if shape.pattern.is_some() || !shape.enum_values.is_empty() {
             let text = convert::text_for_matching(s);
             if let (Some(p), Some(regex)) = (shape.pattern, pattern(id)) {

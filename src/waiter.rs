@@ -13,10 +13,10 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::capture::Outcome;
 use crate::config::ClientInner;
 use crate::errors;
 use crate::generated::shapes::OPERATIONS;
+use crate::operation::Reply;
 
 /// `(state, matcher, argument, expected)` as given by the Python layer.
 #[derive(FromPyObject)]
@@ -186,16 +186,14 @@ impl Spec {
     fn evaluate(
         &self,
         py: Python<'_>,
-        client: &ClientInner,
-        outcome: Outcome,
+        reply: Reply<'_>,
         on_poll: Option<&Py<PyAny>>,
         tally: &mut Tally,
     ) -> PyResult<Step> {
-        let (response, is_error) =
-            match crate::operation::reply(py, client, &OPERATIONS[self.operation], outcome)? {
-                crate::operation::Reply::Output(out) => (out, false),
-                crate::operation::Reply::Error(parsed) => (parsed, true),
-            };
+        let (response, is_error) = match reply {
+            Reply::Output(out) => (out, false),
+            Reply::Error(parsed) => (parsed, true),
+        };
         if let Some(callback) = on_poll {
             callback.call1(py, (response.clone(),))?;
         }
@@ -267,27 +265,60 @@ impl Spec {
     }
 }
 
-/// The waiter's async core, shared by the sync and async entry points.
+/// One poll answered by `poll(operation_name, params)` instead of the network: a
+/// Stubber attached to the client (`testing.Stubber`) returns `(response, is_error)`,
+/// an error response being what `ClientError.response` holds.
+fn answered<'py>(
+    py: Python<'py>,
+    poll: &Py<PyAny>,
+    operation: &str,
+    params: &Py<PyDict>,
+) -> PyResult<Reply<'py>> {
+    let (response, is_error): (Bound<'py, PyDict>, bool) = poll
+        .bind(py)
+        .call1((operation, params.bind(py)))?
+        .extract()?;
+    Ok(if is_error {
+        Reply::Error(response)
+    } else {
+        Reply::Output(response)
+    })
+}
+
+/// The waiter's async core, shared by the sync and async entry points. With `poll`,
+/// each poll is answered by it (see `answered`) and nothing is sent.
 pub async fn wait(
     client: Arc<ClientInner>,
     spec: Spec,
     params: Py<PyDict>,
     on_poll: Option<Py<PyAny>>,
+    poll: Option<Py<PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let mut tally = Tally {
         polls: 0,
         started: Instant::now(),
         matched_before: false,
     };
+    let op = &OPERATIONS[spec.operation];
     loop {
-        let request = crate::runtime::attach(|py| {
-            crate::operation::prepare(py, &client, spec.operation, Some(params.bind(py)))
-        })?;
-        let outcome = request.await;
-        tally.polls += 1;
-        let step = crate::runtime::attach(|py| {
-            spec.evaluate(py, &client, outcome, on_poll.as_ref(), &mut tally)
-        })?;
+        let step = match poll.as_ref() {
+            Some(poll) => crate::runtime::attach(|py| {
+                tally.polls += 1;
+                let reply = answered(py, poll, op.name, &params)?;
+                spec.evaluate(py, reply, on_poll.as_ref(), &mut tally)
+            })?,
+            None => {
+                let request = crate::runtime::attach(|py| {
+                    crate::operation::prepare(py, &client, spec.operation, Some(params.bind(py)))
+                })?;
+                let outcome = request.await;
+                tally.polls += 1;
+                crate::runtime::attach(|py| {
+                    let reply = crate::operation::reply(py, &client, op, outcome)?;
+                    spec.evaluate(py, reply, on_poll.as_ref(), &mut tally)
+                })?
+            }
+        };
         match step {
             Step::Done => return Ok(crate::runtime::attach(|py| py.None())),
             Step::Again => tokio::time::sleep(spec.delay).await,

@@ -10,7 +10,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Tuple
 
 from typing_extensions import Self, disjoint_base
 
-__all__ = ["Client", "_parse_output"]
+__all__ = ["Client", "_parse_output", "_validate_shape"]
 
 def _parse_output(
     operation: str,
@@ -21,6 +21,11 @@ def _parse_output(
     one_pass: bool = True,
 ) -> Dict[str, Any]:
     """The response walker on its own, for a raw 2xx response (benchmarks, tests)."""
+    ...
+
+def _validate_shape(shape_name: str, value: Any) -> None:
+    """Checks ``value`` against the model's shape of that name as botocore's
+    ``validate_parameters`` does; raises ``ParamValidationError``."""
     ...
 
 # (state, matcher, argument, expected): one acceptor of a waiter (src/waiter.rs `Acceptor`).
@@ -51,6 +56,9 @@ class Client:
     def _make_api_call(
         self, operation_name: str, api_params: Optional[Dict[str, Any]] = None
     ) -> Dict[str, Any]: ...
+    def _check_params(
+        self, operation_name: str, api_params: Optional[Dict[str, Any]] = None
+    ) -> Dict[str, Any]: ...
     def _make_api_call_async(
         self, operation_name: str, api_params: Optional[Dict[str, Any]] = None
     ) -> Awaitable[Dict[str, Any]]: ...
@@ -64,6 +72,7 @@ class Client:
         max_attempts: int,
         max_wait: Optional[float] = None,
         on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        poll: Optional[Callable[[str, Dict[str, Any]], Tuple[Dict[str, Any], bool]]] = None,
     ) -> None: ...
     def _wait_async(
         self,
@@ -75,4 +84,5 @@ class Client:
         max_attempts: int,
         max_wait: Optional[float] = None,
         on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
+        poll: Optional[Callable[[str, Dict[str, Any]], Tuple[Dict[str, Any], bool]]] = None,
     ) -> Awaitable[None]: ...
