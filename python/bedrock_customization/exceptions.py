@@ -66,6 +66,10 @@ __all__ = [
     "WaiterError",
     "OperationNotPageableError",
     "PaginationError",
+    "StubResponseError",
+    "StubAssertionError",
+    "UnStubbedResponseError",
+    "MockAwsUnavailableError",
     "ResponseParserError",
     "BedrockExceptions",
     "client_exceptions",
@@ -205,6 +209,14 @@ _BOTOCORE_STYLE = (
     ("WaiterError", "BotoCoreError", "Waiter {name} failed: {reason}"),
     ("OperationNotPageableError", "BotoCoreError", "Operation cannot be paginated: {operation_name}"),
     ("PaginationError", "BotoCoreError", "Error during pagination: {message}"),
+    # testing.Stubber's (botocore.stub's)
+    ("StubResponseError", "BotoCoreError", "Error getting response stub for operation {operation_name}: {reason}"),
+    ("StubAssertionError", "StubResponseError", "Error getting response stub for operation {operation_name}: {reason}"),
+    (
+        "UnStubbedResponseError",
+        "StubResponseError",
+        "Error getting response stub for operation {operation_name}: {reason}",
+    ),
 )
 
 
@@ -232,7 +244,8 @@ def _define(name: str, parent: str, fmt: str) -> type:
         bases = (botocore_cls,) if parent_cls is BotoCoreError else (botocore_cls, parent_cls)
         namespace = {}
     else:
-        bases = (parent_cls,)
+        # botocore's StubAssertionError is an AssertionError too.
+        bases = (parent_cls, AssertionError) if name == "StubAssertionError" else (parent_cls,)
         namespace = {"fmt": fmt}
         if name == "HTTPClientError":
             namespace["__init__"] = _http_client_error_init
@@ -284,12 +297,24 @@ if TYPE_CHECKING:  # what static analysers see; the classes are built from the t
 
     class OperationNotPageableError(BotoCoreError): ...
     class PaginationError(BotoCoreError): ...
+    class StubResponseError(BotoCoreError): ...
+    class StubAssertionError(StubResponseError, AssertionError):
+        def __init__(self, **kwargs: Any) -> None: ...
+
+    class UnStubbedResponseError(StubResponseError): ...
     class ResponseParserError(Exception): ...
 
 else:
     for _name, _parent, _fmt in _BOTOCORE_STYLE:
         globals()[_name] = _define(_name, _parent, _fmt)
     del _name, _parent, _fmt
+
+
+class MockAwsUnavailableError(BotoCoreError):
+    """moto's ``mock_aws`` is active but this package's calls cannot be served from
+    it; raised instead of sending the call anywhere (see ``_mocking``)."""
+
+    fmt = "moto's mock_aws is active, but this call cannot be served by it: {reason}"
 
 
 # ---------------------------------------------------------------------------

@@ -35,6 +35,11 @@ Time is a clock you control: :meth:`LocalBedrock.advance` moves it forward
 Also: :meth:`LocalBedrock.set_status` for any resource, :meth:`LocalBedrock.fail_next`
 (fail the next create, or any operation) and :meth:`LocalBedrock.throttle`.
 ``bedrock-customization local-bedrock --port N`` runs the same server standalone.
+
+For tests written against boto3's test doubles: :class:`Stubber` is botocore's
+``Stubber`` for this package's clients (``from bedrock_customization.testing import
+Stubber, ANY`` in place of ``from botocore.stub import Stubber, ANY``), and moto's
+``mock_aws`` needs no change (see ``bedrock_customization._mocking``).
 """
 
 from __future__ import annotations
@@ -47,9 +52,11 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 from . import _backend
 from ._backend import DURATIONS, Clock, Fault, Record, State, camel, snake
 from ._server import Server
+from ._stub import ANY, Stubber
 from ._wire import MODEL
 
 __all__ = [
+    "ANY", "Stubber",
     "DURATIONS", "JOB_STATUSES", "JobNotFoundError", "LocalBedrock", "ResourceNotFoundError", "local_bedrock",
 ]
 
