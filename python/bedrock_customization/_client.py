@@ -8,9 +8,10 @@ makes the calls; this module adds what boto3 users expect around it
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any, Dict, List, Optional, cast
 
-from . import _core, _model, _profiles
+from . import _core, _mocking, _model, _profiles
 from . import waiter
 from .config import Config
 
@@ -97,6 +98,17 @@ class Client(_core.Client):
         # _core.Client.__new__ has already built the Rust client from the same
         # arguments; only the Python-side extras are set up here.
         # region_name / endpoint_url: read-only properties of the core, as resolved.
+        # The arguments are kept for the twin that serves calls under moto's mock_aws.
+        self._init_arguments = {
+            "region_name": region_name,
+            "endpoint_url": endpoint_url,
+            "aws_access_key_id": aws_access_key_id,
+            "aws_secret_access_key": aws_secret_access_key,
+            "aws_session_token": aws_session_token,
+            "profile_name": profile_name,
+            "verify": verify,
+            "config": config,
+        }
         self.meta = ClientMeta(
             region_name=self.region_name,
             endpoint_url=self.endpoint_url,
@@ -169,13 +181,20 @@ class AsyncClient(Client):
         return super().__repr__().replace(".Client ", ".AsyncClient ", 1)
 
 
+_modules = sys.modules
+_MOTO = _mocking.MOTO_MODULE
+
+
 def _api_method(python_name: str, operation_name: str):
     """An operation method, as botocore makes them: keyword arguments only, one
-    generic call (``_make_api_call``) behind every operation."""
+    generic call (``_make_api_call``) behind every operation. Once moto is imported,
+    ``_mocking.target`` says which client makes the call (see ``_mocking``)."""
 
     def method(self, *args: Any, **kwargs: Any) -> Dict[str, Any]:
         if args:
             raise TypeError(f"{python_name}() only accepts keyword arguments.")
+        if _MOTO in _modules:
+            return _mocking.target(self)._make_api_call(operation_name, kwargs)
         return self._make_api_call(operation_name, kwargs)
 
     method.__name__ = python_name
@@ -191,6 +210,8 @@ def _coroutine_method(python_name: str, operation_name: str):
     async def method(self, *args: Any, **kwargs: Any) -> Dict[str, Any]:
         if args:
             raise TypeError(f"{python_name}() only accepts keyword arguments.")
+        if _MOTO in _modules:
+            return await _mocking.target(self)._make_api_call_async(operation_name, kwargs)
         return await self._make_api_call_async(operation_name, kwargs)
 
     method.__name__ = python_name

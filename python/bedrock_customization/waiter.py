@@ -53,7 +53,7 @@ import sys
 import time
 from typing import Any, Callable, Dict, Optional
 
-from . import _model
+from . import _mocking, _model
 
 # Generated from codegen/model/waiters-2.json: {waiter name: botocore's definition},
 # {get_waiter() name: waiter name}, {waiter name: what progress=True shows}.
@@ -141,6 +141,20 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _answering(call: Callable[[str, Dict[str, Any]], Dict[str, Any]]):
+    """A poll answered by ``call`` (a Stubber's): ``(response, is_error)``, an error
+    response being the raised ClientError's ``response``, as botocore's waiters see it."""
+    from .exceptions import ClientError
+
+    def poll(operation_name: str, params: Dict[str, Any]):
+        try:
+            return call(operation_name, params), False
+        except ClientError as e:
+            return e.response, True
+
+    return poll
+
+
 class Waiter:
     """``client.get_waiter(name)``: ``.wait(<the polled operation's parameters>,
     WaiterConfig={"Delay": seconds, "MaxAttempts": n})``.
@@ -190,10 +204,21 @@ class Waiter:
         args = (self.name, self.config["operation"], kwargs, acceptors, float(delay), attempts, max_wait, callback)
         return args, bar
 
+    def _target(self):
+        """The client that polls, and the Stubber's answer function when one is attached."""
+        client = self._client
+        stubbed = client.__dict__.get("_make_api_call")
+        if stubbed is not None:
+            return client, _answering(stubbed)
+        if _mocking.MOTO_MODULE in sys.modules:
+            return _mocking.target(client), None
+        return client, None
+
     def wait(self, *, max_wait: Optional[float] = None, on_poll=None, progress: bool = False, **kwargs: Any) -> None:
         args, bar = self._arguments(kwargs, max_wait, on_poll, progress)
+        client, poll = self._target()
         try:
-            self._client._wait(*args)
+            client._wait(*args, poll)
         finally:
             if bar is not None:
                 bar.close()
@@ -207,8 +232,9 @@ class AsyncWaiter(Waiter):
 
     async def wait(self, *, max_wait: Optional[float] = None, on_poll=None, progress: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
         args, bar = self._arguments(kwargs, max_wait, on_poll, progress)
+        client, poll = self._target()
         try:
-            await self._client._wait_async(*args)
+            await client._wait_async(*args, poll)
         finally:
             if bar is not None:
                 bar.close()

@@ -1,0 +1,136 @@
+"""Where a call goes while a test double is in place: a ``testing.Stubber``
+attached to the client, or moto's ``mock_aws``.
+
+moto's ``mock_aws`` patches botocore, which this package does not use, so on its
+own it would not see our calls. While it is active (decorator, context manager
+or class decorator) a client whose endpoint moto would intercept for boto3 hands
+its calls to a *twin*: the same client pointed at a moto server in this process
+(``ThreadedMotoServer`` on 127.0.0.1, started once), which serves moto's own
+in-memory backends, so boto3 and this package see the same jobs. In moto's
+server mode (``TEST_SERVER_MODE=true``) the twin points at that server instead.
+Where it cannot be arranged (proxy mode, a moto without its server, a moto this
+module cannot read) a call raises ``MockAwsUnavailableError`` and sends nothing.
+
+The operation methods look here only once ``moto.core.models`` has been
+imported (a dict lookup per call otherwise).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+from typing import Any, Optional
+
+MOTO_MODULE = "moto.core.models"
+
+_lock = threading.Lock()
+_server_url: Optional[str] = None
+_server: Any = None
+
+
+def _unavailable(reason: str) -> Exception:
+    from .exceptions import MockAwsUnavailableError
+
+    return MockAwsUnavailableError(reason=reason)
+
+
+def _moto_version() -> str:
+    return str(getattr(sys.modules.get("moto"), "__version__", "unknown"))
+
+
+def _active_count(cls: Any) -> int:
+    # moto counts nested starts on the class that was started (MockAWS or a subclass).
+    return int(vars(cls).get("_nested_count", 0)) if cls is not None else 0
+
+
+def _in_process_server() -> str:
+    global _server_url, _server
+    with _lock:
+        if _server_url is None:
+            try:
+                from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+            except ImportError as e:
+                raise _unavailable(
+                    f"this package's calls are served from mock_aws's state by moto's server, "
+                    f"which cannot be imported here ({e}); install moto[server]"
+                ) from None
+            server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+            server.start()
+            _quiet(server)
+            host, port = server.get_host_and_port()
+            _server, _server_url = server, f"http://{host}:{port}"
+        return _server_url
+
+
+def _quiet(server: Any) -> None:
+    """No request log on stderr for the user's test run (werkzeug logs each request
+    even with verbose=False); left as it is where moto's server is built otherwise."""
+    wsgi = getattr(server, "_server", None)
+    handler = getattr(wsgi, "RequestHandlerClass", None)
+    if handler is not None and hasattr(handler, "log_request"):
+
+        class QuietHandler(handler):  # type: ignore[misc, valid-type]
+            def log_request(self, *args: Any, **kwargs: Any) -> None:
+                pass
+
+        wsgi.RequestHandlerClass = QuietHandler
+
+
+def _intercepted(client: Any) -> bool:
+    """Whether moto would answer boto3 at this client's endpoint (its URL patterns for
+    bedrock); a client pointed elsewhere (a local server) keeps going there, as boto3's would."""
+    try:
+        from moto.bedrock.urls import url_bases
+    except ImportError:
+        url_bases = [r"https?://bedrock\.(.+)\.amazonaws\.com"]
+    endpoint = client.endpoint_url
+    return any(re.match(pattern, endpoint) for pattern in url_bases)
+
+
+def moto_endpoint(client: Any) -> Optional[str]:
+    """The moto server this client's calls go to now, or None (no mock active, or not
+    for this client's endpoint). Raises MockAwsUnavailableError where a mock is active
+    but cannot serve the call."""
+    models = sys.modules.get(MOTO_MODULE)
+    if models is None:
+        return None
+    stubber = getattr(models, "botocore_stubber", None)
+    base = getattr(models, "MockAWS", None)
+    if stubber is None or base is None or not hasattr(stubber, "enabled"):
+        # Not a moto this module can read; moto's mock puts these credentials in the
+        # environment while it is active.
+        if os.environ.get("AWS_ACCESS_KEY_ID") == "FOOBARKEY":
+            raise _unavailable(
+                f"moto {_moto_version()} is not a version this package can follow "
+                "(it needs moto 5's moto.core.models.MockAWS and botocore_stubber)"
+            )
+        return None
+    if _active_count(getattr(models, "ProxyModeMockAWS", None)):
+        raise _unavailable("moto's proxy mode (TEST_PROXY_MODE) is not supported; use mock_aws in process or TEST_SERVER_MODE")
+    if _active_count(getattr(models, "ServerModeMockAWS", None)):
+        if not _intercepted(client):
+            return None
+        from moto import settings
+
+        return str(settings.test_server_mode_endpoint())
+    if not stubber.enabled or not _intercepted(client):
+        return None
+    return _in_process_server()
+
+
+def target(client: Any) -> Any:
+    """The client that makes this call: the client itself (a Stubber attached to it
+    answers, or no mock applies), else its twin on moto's server."""
+    if "_make_api_call" in client.__dict__:
+        return client
+    endpoint = moto_endpoint(client)
+    if endpoint is None:
+        return client
+    twin = client.__dict__.get("_moto_twin")
+    if twin is None or twin[0] != endpoint:
+        arguments = dict(client._init_arguments, endpoint_url=endpoint, region_name=client.region_name)
+        twin = (endpoint, type(client)(**arguments))
+        client.__dict__["_moto_twin"] = twin
+    return twin[1]
