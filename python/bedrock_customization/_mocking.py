@@ -67,7 +67,7 @@ def _in_process_server() -> str:
 def _quiet(server: Any) -> None:
     """No request log on stderr for the user's test run (werkzeug logs each request
     even with verbose=False); left as it is where moto's server is built otherwise."""
-    wsgi = getattr(server, "_server", None)
+    wsgi: Any = getattr(server, "_server", None)
     handler = getattr(wsgi, "RequestHandlerClass", None)
     if handler is not None and hasattr(handler, "log_request"):
 
