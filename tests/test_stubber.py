@@ -396,3 +396,49 @@ def test_async_paginator_and_waiter():
     pages, error = asyncio.run(scenario())
     assert [len(p["modelCustomizationJobSummaries"]) for p in pages] == [1, 1]
     assert "terminal failure state" in str(error) and error.last_response["status"] == "Failed"
+
+
+def test_the_stubber_without_botocore():
+    """With botocore unimportable: ANY of our own, the standalone exception classes,
+    the same behaviour."""
+    import json
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        import json, sys
+        sys.modules["botocore"] = None
+        import bedrock_customization as bc
+        from bedrock_customization.testing import ANY, Stubber
+        client = bc.client("bedrock", region_name="us-east-1", endpoint_url="http://127.0.0.1:9",
+                           aws_access_key_id="testing", aws_secret_access_key="testing")
+        out = {"ANY": repr(ANY)}
+        with Stubber(client) as stubber:
+            stubber.add_response("list_custom_models", {"modelSummaries": []}, expected_params={"maxResults": ANY})
+            out["answer"] = client.list_custom_models(maxResults=3)
+            stubber.add_response("list_custom_models", {"modelSummaries": []}, expected_params={"maxResults": 1})
+            try:
+                client.list_custom_models(maxResults=2)
+            except AssertionError as e:
+                out["assertion"] = [type(e).__name__, str(e).splitlines()[-1]]
+            client.list_custom_models(maxResults=1)  # the response stays queued, as botocore's
+            try:
+                client.list_custom_models()
+            except bc.exceptions.StubResponseError as e:
+                out["unstubbed"] = [type(e).__name__, isinstance(e, AssertionError)]
+        out["botocore"] = sorted(m for m in sys.modules if m.startswith("botocore") and sys.modules[m] is not None)
+        print(json.dumps(out))
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out == {
+        "ANY": "<ANY>",
+        "answer": {"modelSummaries": []},
+        "assertion": ["StubAssertionError", "(different: maxResults)"],
+        "unstubbed": ["UnStubbedResponseError", False],
+        "botocore": [],
+    }
