@@ -123,7 +123,10 @@ def _renamed(value: Any) -> Any:
 def test_every_operation_moto_implements_is_driven(kind, loop):
     called: set = set()
     for steps in MIXED.values():
-        run(steps, [_bc(kind, loop, called)])
+        for result in run(steps, [_bc(kind, loop, called)]):
+            # an answer, or one of the service's modelled errors from moto (not a
+            # connection error, nor one of this package's own)
+            assert result[0] == "result" or result[1]["error"]["Code"] in _model.ERROR_CODES, result
     assert called == set(MOTO_OPERATIONS) - TAGGING
     assert TAGGING <= set(MOTO_OPERATIONS)
 
@@ -327,3 +330,57 @@ def test_the_mock_server_does_not_log_each_request(caplog, capfd):
                 client.get_custom_model(modelIdentifier="mock-0000000000")
     assert [r for r in caplog.records if r.name == "werkzeug"] == []
     assert "/custom-models" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["https://bedrock-fips.us-east-1.amazonaws.com",
+     "https://vpce-0123456789abcdef0-abcdefgh.bedrock.us-east-1.vpce.amazonaws.com",
+     "https://bedrock-fips.cn-north-1.amazonaws.com.cn"],
+)
+def test_an_aws_host_moto_does_not_serve_is_not_called(endpoint, monkeypatch):
+    explicit = bc.client("bedrock", region_name=REGION, endpoint_url=endpoint, **CREDENTIALS)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK", endpoint)
+    from_environment = bc_client()
+    assert from_environment.endpoint_url == endpoint
+    with mock_aws():
+        for client in (explicit, from_environment):
+            with pytest.raises(MockAwsUnavailableError, match="would reach AWS"):
+                client.list_custom_models()
+        # boto3 there gets moto's answer, an error, never AWS's
+        with pytest.raises(botocore.exceptions.ClientError):
+            boto3_client().list_custom_models()  # (its endpoint from the same variable)
+
+
+def test_the_twin_needs_no_credentials_from_outside_the_test(tmp_path, monkeypatch):
+    """A profile's credential process (or SSO, or a role) is not run for moto: the twin
+    signs with the environment's (moto's) keys."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "creds.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n"
+                      "print('{\"Version\": 1, \"AccessKeyId\": \"AKIDPROCESS\", \"SecretAccessKey\": \"s\"}')\n")
+    config = tmp_path / "config"
+    import sys
+
+    config.write_text(f"[profile process]\ncredential_process = {sys.executable} {script}\nregion = {REGION}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    with mock_aws():
+        client = bc.Session(profile_name="process").client("bedrock")
+        assert client.list_custom_models()["modelSummaries"] == []
+        assert _mocking.target(client)._init_arguments["aws_access_key_id"] == "FOOBARKEY"
+    assert not marker.exists()
+
+
+def test_the_twin_of_an_async_or_unsigned_client(loop):
+    with mock_aws():
+        async_client = bc.async_client("bedrock", region_name=REGION, **CREDENTIALS)
+        twin = _mocking.target(async_client)
+        assert type(twin) is bc.AsyncClient and twin is not async_client
+        assert type(_mocking.target(bc_client())) is bc.Client
+        unsigned = bc.client("bedrock", region_name=REGION, config=bc.Config(signature_version=bc.UNSIGNED))
+        name = f"mock-{uuid.uuid4().hex[:10]}"
+        unsigned.create_model_customization_job(**job_request(name, f"{name}-model"))
+        assert boto3_client().get_model_customization_job(jobIdentifier=name)["jobName"] == name
+        assert unsigned._init_arguments["config"].signature_version is bc.UNSIGNED  # the user's is untouched

@@ -46,7 +46,8 @@ class Recording:
 
 def outcome(step: Callable[[Any], Any], client: Any) -> Any:
     try:
-        return ["result", strip_volatile(step(client))]
+        value = step(client)
+        return ["result", strip_volatile(value) if isinstance(value, dict) else value]
     except Exception as e:  # noqa: BLE001 - the exception is the outcome
         return ["error", error_view(e)]
 

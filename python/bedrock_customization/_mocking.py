@@ -17,17 +17,19 @@ imported (a dict lookup per call otherwise).
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import sys
 import threading
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 MOTO_MODULE = "moto.core.models"
 
 _lock = threading.Lock()
 _server_url: Optional[str] = None
 _server: Any = None
+_server_pid = 0  # a forked child starts a server of its own (its state is its own)
 
 
 def _unavailable(reason: str) -> Exception:
@@ -46,9 +48,9 @@ def _active_count(cls: Any) -> int:
 
 
 def _in_process_server() -> str:
-    global _server_url, _server
+    global _server_url, _server, _server_pid
     with _lock:
-        if _server_url is None:
+        if _server_url is None or _server_pid != os.getpid():
             try:
                 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
             except ImportError as e:
@@ -60,7 +62,7 @@ def _in_process_server() -> str:
             server.start()
             _quiet(server)
             host, port = server.get_host_and_port()
-            _server, _server_url = server, f"http://{host}:{port}"
+            _server, _server_url, _server_pid = server, f"http://{host}:{port}", os.getpid()
         return _server_url
 
 
@@ -78,15 +80,29 @@ def _quiet(server: Any) -> None:
         wsgi.RequestHandlerClass = QuietHandler
 
 
+# AWS's own hosts: under mock_aws, moto answers boto3 at any of them (``Not yet
+# implemented`` where it has no backend), so none of them may be called for real.
+_AWS_HOST = re.compile(r"\Ahttps?://[^/?#]*\.amazonaws\.com(\.cn)?(:\d+)?([/?#]|\Z)", re.IGNORECASE)
+
+
 def _intercepted(client: Any) -> bool:
-    """Whether moto would answer boto3 at this client's endpoint (its URL patterns for
-    bedrock); a client pointed elsewhere (a local server) keeps going there, as boto3's would."""
+    """Whether moto serves this client's endpoint (its URL patterns for bedrock). A
+    client pointed elsewhere (a local server) keeps going there, as boto3's would; one
+    pointed at another AWS host (FIPS, a VPC endpoint) raises: moto would answer boto3
+    there with an error, and the call must not reach AWS."""
     try:
         from moto.bedrock.urls import url_bases
-    except ImportError:
-        url_bases = [r"https?://bedrock\.(.+)\.amazonaws\.com"]
+    except ImportError as e:
+        raise _unavailable(f"moto {_moto_version()} has no Bedrock backend here ({e})") from None
     endpoint = client.endpoint_url
-    return any(re.match(pattern, endpoint) for pattern in url_bases)
+    if any(re.match(pattern, endpoint) for pattern in url_bases):
+        return True
+    if _AWS_HOST.match(endpoint):
+        raise _unavailable(
+            f"moto serves Bedrock only at {' or '.join(url_bases)}, not at this client's "
+            f"endpoint {endpoint}, and the call would reach AWS"
+        )
+    return False
 
 
 def moto_endpoint(client: Any) -> Optional[str]:
@@ -120,6 +136,25 @@ def moto_endpoint(client: Any) -> Optional[str]:
     return _in_process_server()
 
 
+def _twin_arguments(client: Any, endpoint: str) -> Dict[str, Any]:
+    """The client's own arguments, at moto's endpoint, with credentials that need
+    nothing outside the test: its explicit keys, else the environment's (moto's
+    ``FOOBARKEY`` while the mock is active), never a profile's credential process, SSO
+    or role (they would call AWS or run programs), and signed (moto's server tells the
+    service from the signature)."""
+    arguments = dict(client._init_arguments, endpoint_url=endpoint, region_name=client.region_name, profile_name=None)
+    if arguments["aws_access_key_id"] is None or arguments["aws_secret_access_key"] is None:
+        arguments["aws_access_key_id"] = os.environ.get("AWS_ACCESS_KEY_ID") or "FOOBARKEY"
+        arguments["aws_secret_access_key"] = os.environ.get("AWS_SECRET_ACCESS_KEY") or "FOOBARSECRET"
+        arguments["aws_session_token"] = os.environ.get("AWS_SESSION_TOKEN")
+    config = arguments["config"]
+    if config is not None and getattr(config, "signature_version", None) is not None:
+        config = copy.copy(config)
+        config.signature_version = None
+        arguments["config"] = config
+    return arguments
+
+
 def target(client: Any) -> Any:
     """The client that makes this call: the client itself (a Stubber attached to it
     answers, or no mock applies), else its twin on moto's server."""
@@ -130,7 +165,6 @@ def target(client: Any) -> Any:
         return client
     twin = client.__dict__.get("_moto_twin")
     if twin is None or twin[0] != endpoint:
-        arguments = dict(client._init_arguments, endpoint_url=endpoint, region_name=client.region_name)
-        twin = (endpoint, type(client)(**arguments))
+        twin = (endpoint, type(client)(**_twin_arguments(client, endpoint)))
         client.__dict__["_moto_twin"] = twin
     return twin[1]

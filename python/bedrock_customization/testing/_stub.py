@@ -86,11 +86,17 @@ class Stubber:
             if self.client.__dict__.get(name) == ours:
                 del self.client.__dict__[name]
 
+    def _operation_name(self, method: str) -> str:
+        operation_name = self.client.meta.method_to_api_mapping.get(method)
+        if operation_name is None:
+            raise ValueError(f"{method} is not an operation of client {_model.SERVICE_NAME}")
+        return str(operation_name)
+
     def add_response(self, method: str, service_response: Dict[str, Any], expected_params: Optional[Dict[str, Any]] = None) -> None:
         """Queue ``service_response`` as the answer to the next call, a call of ``method``."""
         if not hasattr(self.client, method):
             raise ValueError(f"Client {_model.SERVICE_NAME} does not have method: {method}")
-        operation_name = self.client.meta.method_to_api_mapping.get(method)
+        operation_name = self._operation_name(method)
         response = service_response
         if "ResponseMetadata" in response:
             response = copy.copy(service_response)
@@ -126,7 +132,7 @@ class Stubber:
             elif modeled_fields:
                 raise _exceptions.ParamValidationError(report="Service response should only contain ResponseMetadata.")
             parsed.update(modeled_fields)
-        operation_name = self.client.meta.method_to_api_mapping.get(method)
+        operation_name = self._operation_name(method)
         self._queue.append(
             {"operation_name": operation_name, "response": (http_status_code, parsed), "expected_params": expected_params}
         )
@@ -158,14 +164,11 @@ class Stubber:
         expected = self._queue[0]["expected_params"]
         if expected is None:
             return
-        mismatch = any(k not in params or expected[k] != params[k] for k in expected)
-        if mismatch or sorted(expected) != sorted(params):
+        differences = _differences(expected, params)
+        if differences:
             raise _exceptions.StubAssertionError(
                 operation_name=operation_name,
-                reason=(
-                    f"Expected parameters:\n{pformat(expected)},\nbut received:\n{pformat(params)}"
-                    f"\n({_differences(expected, params)})"
-                ),
+                reason=f"Expected parameters:\n{pformat(expected)},\nbut received:\n{pformat(params)}\n({differences})",
             )
 
     def _call(self, operation_name: str, api_params: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
@@ -173,7 +176,6 @@ class Stubber:
         self._assert_call_order(operation_name)
         self._assert_expected_params(operation_name, params)
         self.client._check_params(operation_name, params)
-        self._assert_call_order(operation_name)
         status, response = self._queue.popleft()["response"]
         if status >= 300:
             raise _exceptions.make_client_error(response, operation_name)
