@@ -178,22 +178,23 @@ def _string(shape: Any) -> str:
     raise AssertionError(f"no value for a string of pattern {pattern!r}: add a candidate")
 
 
-def minimal_value(shape: Any) -> Any:
-    """The smallest value of a botocore shape satisfying every constraint of the model."""
+def minimal_value(shape: Any, string: Callable[[Any], str] = _string) -> Any:
+    """The smallest value of a botocore shape satisfying every constraint of the model
+    (strings from ``string``: by default one that matches the shape's pattern)."""
     kind, meta = shape.type_name, shape.metadata
     if kind == "structure":
         if shape.is_document_type:
             return {}
         if shape.is_tagged_union:
             name, member = next(iter(shape.members.items()))
-            return {name: minimal_value(member)}
-        return {name: minimal_value(shape.members[name]) for name in shape.required_members}
+            return {name: minimal_value(member, string)}
+        return {name: minimal_value(shape.members[name], string) for name in shape.required_members}
     if kind == "list":
-        return [minimal_value(shape.member) for _ in range(meta.get("min", 0))]
+        return [minimal_value(shape.member, string) for _ in range(meta.get("min", 0))]
     if kind == "map":
-        return {_string(shape.key): minimal_value(shape.value) for _ in range(min(meta.get("min", 0), 1))}
+        return {string(shape.key): minimal_value(shape.value, string) for _ in range(min(meta.get("min", 0), 1))}
     if kind == "string":
-        return _string(shape)
+        return string(shape)
     if kind in ("integer", "long"):
         return int(meta.get("min", 1))
     if kind in ("float", "double"):

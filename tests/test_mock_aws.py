@@ -26,7 +26,7 @@ from bedrock_customization import _mocking, _model
 from bedrock_customization.exceptions import MockAwsUnavailableError
 from bedrock_customization.testing import Stubber
 from conftest import CREDENTIALS, REGION, assert_parity, blank_datetimes, job_request, make_boto3_client
-from test_moto_parity import DIVERGES_ON_MOTO, MOTO_OPERATIONS, SCENARIOS, _blank_uuids, outcome
+from test_moto_parity import DIVERGES_ON_MOTO, MOTO_OPERATIONS, SCENARIOS, Recording, _blank_uuids, outcome
 
 # bc refuses moto's job ARNs for the tagging calls before sending (they do not match the
 # model's pattern, see test_moto_parity.test_moto_arns_are_refused_for_tags); those calls
@@ -58,16 +58,6 @@ class AsyncDriven:
             return method
         self._called.add(name)
         return lambda *args, **kwargs: self._loop.run_until_complete(method(*args, **kwargs))
-
-
-class Recording:
-    def __init__(self, client: Any, called: set) -> None:
-        self._client, self._called = client, called
-
-    def __getattr__(self, name: str) -> Any:
-        if name in _model.OPERATIONS:
-            self._called.add(name)
-        return getattr(self._client, name)
 
 
 def run(steps: List[Callable[[Any, str], Any]], clients: List[Any]) -> List[Any]:
