@@ -441,10 +441,6 @@ def gen_model_py(model: Model, header: str, waiters=()) -> str:
     out.append("OPERATIONS = {\n")
     out.extend(f"    {json.dumps(python_name(op['name']))}: {json.dumps(op['name'])},\n" for op in model.ops)
     out.append("}\n\n")
-    out.append("# The output shape of each operation (model name: shape name), for testing.Stubber.\n")
-    out.append("OUTPUT_SHAPES = {\n")
-    out.extend(f"    {json.dumps(op['name'])}: {json.dumps(op['output']['shape'])},\n" for op in model.ops)
-    out.append("}\n\n")
     out.append("ERROR_MEMBERS = {\n")
     for e in model.error_names:
         members = [json.dumps(m) for m in model.shape(e).get("members", {})]

@@ -72,7 +72,7 @@ fn validate_value(value: &Bound<'_, PyAny>, shape: ShapeId, level: Level) -> Vec
 
 /// `_core._validate_shape(shape_name, value)`: checks `value` against the model's shape
 /// of that name as botocore's `validate_parameters` does (`Level::Botocore`), raising
-/// `ParamValidationError`. The Stubber validates stubbed responses with it.
+/// `ParamValidationError`. The Stubber validates stubbed error fields with it.
 #[pyfunction]
 pub fn _validate_shape(py: Python<'_>, shape_name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
     let Some(id) = SHAPES.iter().position(|s| s.name == shape_name) else {
@@ -80,7 +80,23 @@ pub fn _validate_shape(py: Python<'_>, shape_name: &str, value: &Bound<'_, PyAny
             "The bedrock model has no shape named {shape_name:?}"
         )));
     };
-    let problems = validate_value(value, id, Level::Botocore);
+    raise_problems(py, validate_value(value, id, Level::Botocore))
+}
+
+/// `_core._validate_output(operation_name, value)`: as `_validate_shape`, against the
+/// operation's output shape (the Stubber's check of a stubbed response).
+#[pyfunction]
+pub fn _validate_output(
+    py: Python<'_>,
+    operation_name: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let index = crate::operation::index(operation_name)?;
+    let output = crate::generated::shapes::OPERATIONS[index].output;
+    raise_problems(py, validate_value(value, output, Level::Botocore))
+}
+
+fn raise_problems(py: Python<'_>, problems: Vec<String>) -> PyResult<()> {
     if problems.is_empty() {
         Ok(())
     } else {

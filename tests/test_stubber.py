@@ -8,7 +8,6 @@ request and response the model allows)."""
 
 import asyncio
 import copy
-import datetime
 import functools
 import re
 from typing import Any, Callable, Dict, List
@@ -22,40 +21,20 @@ import bedrock_customization as bc
 from bedrock_customization import _model
 from bedrock_customization.testing import ANY, Stubber
 from conftest import error_view, make_bc_client, make_boto3_client, pinned_json
-from test_local_bedrock import _SERVICE_MODEL, minimal_request
+from test_local_bedrock import _SERVICE_MODEL, minimal_request, minimal_value
 
-OPERATIONS = sorted(_model.OUTPUT_SHAPES)
+OPERATIONS = sorted(_model.OPERATIONS.values())
 JOB = "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/abc/def123456789"
+
+
+def _any_string(shape: Any) -> str:
+    return shape.enum[0] if shape.enum else "x" * max(int(shape.metadata.get("min", 1)), 1)
 
 
 def response_value(shape: Any) -> Any:
     """The smallest value a response validation accepts (botocore checks types, required
     members and min lengths/values of responses, not patterns)."""
-    kind, meta = shape.type_name, shape.metadata
-    if kind == "structure":
-        if shape.is_document_type:
-            return {}
-        if shape.is_tagged_union:
-            name, member = next(iter(shape.members.items()))
-            return {name: response_value(member)}
-        return {name: response_value(shape.members[name]) for name in shape.required_members}
-    if kind == "list":
-        return [response_value(shape.member) for _ in range(meta.get("min", 0))]
-    if kind == "map":
-        return {}
-    if kind == "string":
-        return shape.enum[0] if shape.enum else "x" * max(int(meta.get("min", 1)), 1)
-    if kind in ("integer", "long"):
-        return int(meta.get("min", 1))
-    if kind in ("float", "double"):
-        return float(meta.get("min", 1))
-    if kind == "boolean":
-        return False
-    if kind == "timestamp":
-        return datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
-    if kind == "blob":
-        return b"x"
-    raise AssertionError(f"unexpected shape type {kind}")
+    return minimal_value(shape, string=_any_string)
 
 
 @functools.lru_cache(maxsize=None)

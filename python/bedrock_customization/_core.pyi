@@ -10,7 +10,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Tuple
 
 from typing_extensions import Self, disjoint_base
 
-__all__ = ["Client", "_parse_output", "_validate_shape"]
+__all__ = ["Client", "_parse_output", "_validate_output", "_validate_shape"]
 
 def _parse_output(
     operation: str,
@@ -26,6 +26,12 @@ def _parse_output(
 def _validate_shape(shape_name: str, value: Any) -> None:
     """Checks ``value`` against the model's shape of that name as botocore's
     ``validate_parameters`` does; raises ``ParamValidationError``."""
+    ...
+
+def _validate_output(operation_name: str, value: Any) -> None:
+    """Checks ``value`` against the output shape of ``operation_name`` as
+    ``_validate_shape`` does; raises ``ParamValidationError`` (``ValueError`` for an
+    unknown operation)."""
     ...
 
 # (state, matcher, argument, expected): one acceptor of a waiter (src/waiter.rs `Acceptor`).

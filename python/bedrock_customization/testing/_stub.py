@@ -45,7 +45,6 @@ except ImportError:  # pragma: no cover - exercised in a subprocess by the tests
 
     ANY = _Any()
 
-_OUTPUT_SHAPES: Dict[str, str] = _model.OUTPUT_SHAPES
 _ERROR_SHAPES = frozenset(_model.ERROR_CODES)
 
 
@@ -101,7 +100,7 @@ class Stubber:
         if "ResponseMetadata" in response:
             response = copy.copy(service_response)
             del response["ResponseMetadata"]
-        _core._validate_shape(_OUTPUT_SHAPES[operation_name], response)
+        _core._validate_output(operation_name, response)
         self._queue.append(
             {"operation_name": operation_name, "response": (200, service_response), "expected_params": expected_params}
         )
