@@ -463,8 +463,11 @@ impl<'py> Walker<'py> {
                     }
                     let tag = set[0];
                     if !s.members.iter().any(|m| m.wire_name == tag.as_str()) {
+                        // botocore names the object's first key here, as sent (a null
+                        // or `__type` one included), not the member found set.
+                        let first = obj.keys().next().unwrap_or(tag);
                         let inner = PyDict::new(py);
-                        inner.set_item("name", tag)?;
+                        inner.set_item("name", first)?;
                         let d = PyDict::new(py);
                         d.set_item("SDK_UNKNOWN_MEMBER", inner)?;
                         return Ok(d.into_any());

@@ -138,6 +138,8 @@ CASES = [
     ("union with __type", job('"customizationConfig":{"__type":"x","distillationConfig":{}}')),
     ("union member null", job('"customizationConfig":{"distillationConfig":{},"rftConfig":null}')),
     ("union unknown member", job('"customizationConfig":{"newThing":{"a":1}}')),
+    ("union unknown member after a null one", job('"customizationConfig":{"0":null,"":false}')),
+    ("union unknown member after __type", job('"customizationConfig":{"__type":"t","newThing":{"a":1}}')),
     ("union two members", job('"customizationConfig":{"distillationConfig":{},"rftConfig":{}}')),
     ("union known and unknown", job('"customizationConfig":{"distillationConfig":{},"other":1}')),
     ("union empty", job('"customizationConfig":{}')),
