@@ -146,6 +146,16 @@ def conflict_code(operation: str) -> str:
     return "ConflictException" if "ConflictException" in MODEL.errors(operation) else "ValidationException"
 
 
+# The service's own answer to a create whose name is taken, where a public source gives it (each
+# source is cited next to its rule in _backend); every other create keeps the local Bedrock's words.
+JOB_NAME_IN_USE = "The provided job name is currently in use."
+AWS_NAME_TAKEN = {
+    "CreateModelCustomizationJob": ("ValidationException", JOB_NAME_IN_USE),
+    "CreateModelImportJob": ("ValidationException", JOB_NAME_IN_USE),
+    "CreateModelInvocationJob": ("ConflictException", JOB_NAME_IN_USE),
+}
+
+
 # ---------------------------------------------------------------------------
 # Requests generated from the model: minimal, valid for every constraint
 # ---------------------------------------------------------------------------
@@ -516,12 +526,16 @@ def test_customization_job_names_are_unique(client, lb):
     request = job_request(unique("job"), unique("model"))
     client.create_model_customization_job(**request)
     again = dict(request, customModelName=unique("model"))
-    code, status, message = error_of(client.create_model_customization_job, **again)
-    assert (code, status) == ("ConflictException", status_error("ConflictException")), message
-    assert request["jobName"] in message
+    # AWS's words and code (apache-airflow-providers-amazon's BedrockCustomizeModelOperator)
+    assert error_of(client.create_model_customization_job, **again) == ("ValidationException", 400, JOB_NAME_IN_USE)
     # so are the names of the models being trained
     other = dict(request, jobName=unique("job"))
     assert error_of(client.create_model_customization_job, **other)[0] == "ConflictException"
+    # a finished job keeps its name
+    lb.settle()
+    assert client.get_model_customization_job(jobIdentifier=request["jobName"])["status"] == "Completed"
+    again = dict(request, customModelName=unique("model"))
+    assert error_of(client.create_model_customization_job, **again) == ("ValidationException", 400, JOB_NAME_IN_USE)
     assert len(client.list_model_customization_jobs()["modelCustomizationJobSummaries"]) == 1
 
 
@@ -537,7 +551,8 @@ def test_customization_job_retried_with_its_client_request_token(client, lb):
     code, status, message = error_of(client.create_model_customization_job, **changed)
     assert code in ("ConflictException", "ValidationException") and status == 400 and token in message
     # a new token is a new request (here: a name already taken)
-    assert error_of(client.create_model_customization_job, **dict(request, clientRequestToken=str(uuid.uuid4())))[0] == "ConflictException"
+    again = dict(request, clientRequestToken=str(uuid.uuid4()))
+    assert error_of(client.create_model_customization_job, **again) == ("ValidationException", 400, JOB_NAME_IN_USE)
     assert len(client.list_model_customization_jobs()["modelCustomizationJobSummaries"]) == 1
 
 
@@ -771,6 +786,10 @@ def test_import_job_makes_an_imported_model(client, lb):
     again = dict(jobName=unique("import"), importedModelName=model_name, roleArn=ROLE_ARN,
                  modelDataSource={"s3DataSource": {"s3Uri": "s3://bc-test-bucket/weights/"}})
     assert error_of(client.create_model_import_job, **again)[0] == "ConflictException"
+    # a finished import job keeps its name (import jobs cannot be deleted): AWS's words and code,
+    # as aws/sagemaker-python-sdk#6076 quotes them
+    again = dict(again, jobName=job_name, importedModelName=unique("imported"))
+    assert error_of(client.create_model_import_job, **again) == ("ValidationException", 400, JOB_NAME_IN_USE)
     client.delete_imported_model(modelIdentifier=model["modelArn"])
     assert error_of(client.get_imported_model, modelIdentifier=model["modelArn"])[:2] == ("ResourceNotFoundException", 404)
 
@@ -1143,6 +1162,33 @@ def test_several_validation_errors_in_one_message(boto):
     assert boto.list_model_customization_jobs()["modelCustomizationJobSummaries"] == []
 
 
+@pytest.mark.parametrize("count", [2, 3])
+def test_validation_errors_are_counted_and_joined_as_the_services(count, boto):
+    """``N validation errors detected: <problem>; <problem>`` (the plural, "; " between problems),
+    each problem worded as when it is alone."""
+    name = "j" * (MODEL.shape("JobName")["max"] + 1)
+    uri = MODEL.shape(MODEL.shape("TrainingDataConfig")["members"]["s3Uri"]["shape"])["pattern"]
+    problems = {
+        "jobName": (name, f"Value '{name}' at 'jobName' failed to satisfy constraint: "
+                          f"Member must have length less than or equal to {len(name) - 1}"),
+        "customizationType": ("NOPE", "Value 'NOPE' at 'customizationType' failed to satisfy constraint: "
+                                      "Member must satisfy enum value set: [" + ", ".join(MODEL.shape("CustomizationType")["enum"]) + "]"),
+        "trainingDataConfig": ({"s3Uri": "not-s3"}, "Value 'not-s3' at 'trainingDataConfig.s3Uri' failed to satisfy "
+                                                    f"constraint: Member must satisfy regular expression pattern: {uri}"),
+    }
+    chosen = dict(list(problems.items())[:count])
+    request = job_request(unique("job"), unique("model"), **{member: value for member, (value, _) in chosen.items()})
+    code, status, message = error_of(boto.create_model_customization_job, **request)
+    assert (code, status) == ("ValidationException", 400)
+    head, _, rest = message.partition(": ")
+    assert head == f"{count} validation errors detected"
+    assert sorted(rest.split("; ")) == sorted(text for _, text in chosen.values())
+    for member in chosen:  # each alone: the singular, the same words
+        alone = job_request(unique("job"), unique("model"), **{member: chosen[member][0]})
+        assert error_of(boto.create_model_customization_job, **alone)[2] == "1 validation error detected: " + chosen[member][1]
+    assert boto.list_model_customization_jobs()["modelCustomizationJobSummaries"] == []
+
+
 NOT_FOUND = [op for op in OPERATIONS
              if _backend.split_operation(op)[0] in ("Get", "Delete", "Update", "Stop")
              and "ResourceNotFoundException" in MODEL.errors(op) and uri_members(op)]
@@ -1162,6 +1208,10 @@ NAMED_CREATES = [op for op in OPERATIONS if op.startswith("Create") and "Conflic
                  and _backend.Kind(_backend.State().backend(ACCOUNT, REGION), op[len("Create"):]).name_member]
 
 
+def test_the_services_words_for_a_taken_name_are_checked_on_a_named_create():
+    assert set(AWS_NAME_TAKEN) <= set(NAMED_CREATES)
+
+
 @pytest.mark.parametrize("operation", NAMED_CREATES)
 def test_a_name_is_taken_once(operation, boto, lb):
     world = World(boto, lb)
@@ -1174,8 +1224,11 @@ def test_a_name_is_taken_once(operation, boto, lb):
     if token:
         again[token] = str(uuid.uuid4())
     code, status, message = error_of(getattr(boto, xform_name(operation)), **again)
-    assert (code, status) == ("ConflictException", status_error("ConflictException")), message
-    assert request[name] in message
+    if operation in AWS_NAME_TAKEN:  # in the service's words
+        assert (code, message) == AWS_NAME_TAKEN[operation] and status == status_error(code)
+    else:  # in ours (no public source gives the service's)
+        assert (code, status) == ("ConflictException", status_error("ConflictException")), message
+        assert message == f"A {_backend.snake(operation[len('Create'):]).replace('_', ' ')} named '{request[name]}' already exists."
 
 
 # ---------------------------------------------------------------------------

@@ -204,7 +204,9 @@ def test_duplicate_job_name_error(boto3_client, bc_client):
     boto3_client.create_model_customization_job(**_request(name, name + "-m1"))
     expected = capture(lambda: boto3_client.create_model_customization_job(**_request(name, name + "-m2")))
     got = capture(lambda: bc_client.create_model_customization_job(**_request(name, name + "-m3")))
-    assert type(got) is bc.exceptions.ConflictException  # a modeled error of the operation
+    # AWS's code and words, as apache-airflow-providers-amazon's BedrockCustomizeModelOperator knows them
+    assert type(got) is bc.exceptions.ValidationException
+    assert got.response["Error"]["Message"] == "The provided job name is currently in use."
     assert error_view(got) == error_view(expected)
 
 

@@ -140,6 +140,10 @@ class Kind:
     #: create-input members that are not members of the resource itself
     tag_member: Optional[str] = None
     terminal: Tuple[str, ...] = ()
+    #: ``(error code, message)`` the service answers a create whose name is taken with, for the
+    #: kinds where a public source gives its words (each subclass cites its source); None: our own
+    #: wording ("A <kind> named '<name>' already exists."), as the operation's modeled conflict.
+    duplicate_name: Optional[Tuple[str, str]] = None
 
     def __init__(self, backend: "Backend", noun: str = "") -> None:
         self.backend = backend
@@ -244,7 +248,7 @@ class Kind:
             )
         name = params.get(self.name_member) if self.name_member else None
         if name is not None and self.unique_name and self.name_in_use(name):
-            self.conflict(op, f"A {snake(self.noun).replace('_', ' ')} named '{name}' already exists.")
+            self.name_taken(op, name)
         tags = list(params.get(self.tag_member) or []) if self.tag_member else []
         self.backend.check_tag_count(tags)
         at = self.backend.clock.now()
@@ -272,6 +276,13 @@ class Kind:
 
     def name_in_use(self, name: str) -> bool:
         return any(r.name == name for r in self.records.values())
+
+    def name_taken(self, op: str, name: str) -> None:
+        """Refuse a create whose name is taken: in the service's words where they are known."""
+        if self.duplicate_name is not None:
+            raise ServiceError(*self.duplicate_name)
+        # No public source gives the service's words for this kind: ours, as its modeled conflict.
+        self.conflict(op, f"A {snake(self.noun).replace('_', ' ')} named '{name}' already exists.")
 
     def conflict(self, op: str, message: str) -> None:
         code = "ConflictException" if "ConflictException" in MODEL.errors(op) else "ValidationException"
@@ -433,11 +444,20 @@ def _summary_of(out_shape: Dict[str, Any]) -> Tuple[Optional[str], Optional[str]
 # The resources a customization pipeline waits on
 # ------------------------------------------------------------------------------------------
 
+#: The service's answer to a job whose name is taken (by any job of the kind, finished ones included).
+JOB_NAME_IN_USE = "The provided job name is currently in use."
+
 
 class CustomizationJob(Kind):
     noun = "ModelCustomizationJob"
     end_member = "endTime"
     terminal = ("Completed", "Failed", "Stopped")
+    # A ValidationException, in these words: apache-airflow-providers-amazon's
+    # BedrockCustomizeModelOperator.execute retries on exactly this message
+    # (apache/airflow providers/amazon/src/airflow/providers/amazon/aws/operators/bedrock.py) and its
+    # tests raise it as a ValidationException (providers/amazon/tests/unit/amazon/aws/operators/
+    # test_bedrock.py, conflict_exception).
+    duplicate_name = ("ValidationException", JOB_NAME_IN_USE)
     aliases = {"customModelArn": "outputModelArn", "customModelName": "outputModelName"}
     STEPS = (("validationDetails", "validation"), ("dataProcessingDetails", "data_processing"),
              ("trainingDetails", "training"))
@@ -455,6 +475,7 @@ class CustomizationJob(Kind):
             r.data.get("outputModelName") == model_name and r.data.get("status") in ("InProgress", "Stopping")
             for r in self.records.values()
         ):
+            # No public source gives the service's words for a custom model name in use: ours.
             self.conflict(op, f"A custom model named '{model_name}' already exists or is being created.")
         data = record.data
         for member in ("baseModelIdentifier", "customModelName", "customModelKmsKeyId", "customModelTags"):
@@ -619,6 +640,7 @@ class ProvisionedThroughput(Kind):
         if "desiredProvisionedModelName" in params:
             new_name = params["desiredProvisionedModelName"]
             if new_name != record.name and self.name_in_use(new_name):
+                # No public source gives the service's words: ours (the operation models no conflict).
                 raise ServiceError("ValidationException", f"A provisioned model throughput named '{new_name}' already exists.")
             record.name = new_name
             record.data["provisionedModelName"] = new_name
@@ -634,10 +656,16 @@ class ImportJob(Kind):
     noun = "ModelImportJob"
     end_member = "endTime"
     terminal = ("Completed", "Failed")
+    # A ValidationException, in these words, also for the name of a finished job (import jobs
+    # cannot be deleted): aws/sagemaker-python-sdk#6076 quotes "ValidationException ...
+    # CreateModelImportJob: The provided job name is currently in use."
+    # (https://github.com/aws/sagemaker-python-sdk/pull/6076)
+    duplicate_name = ("ValidationException", JOB_NAME_IN_USE)
 
     def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
         name = params["importedModelName"]
         if self.backend.kind("ImportedModel").name_in_use(name):
+            # No public source gives the service's words for an imported model name in use: ours.
             self.conflict(op, f"An imported model named '{name}' already exists.")
         for member in ("importedModelTags", "jobTags"):
             record.data.pop(member, None)
@@ -714,6 +742,7 @@ class CopyJob(Kind):
 class EvaluationJob(Kind):
     noun = "EvaluationJob"
     terminal = ("Completed", "Failed", "Stopped")
+    # (a job name in use: no public source gives the service's words, so Kind.name_taken's are kept)
 
     def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
         config = params.get("evaluationConfig", {})
@@ -748,6 +777,10 @@ class EvaluationJob(Kind):
 
 class InvocationJob(Kind):
     noun = "ModelInvocationJob"
+    # The same words; the error code stays the operation's modeled ConflictException, the one
+    # Element84/e84-geoai-common catches for it (src/e84_geoai_common/llm/models/batch/batch_llm.py,
+    # invoke_model_with_request: ConflictException -> "The provided job name is currently in use.").
+    duplicate_name = ("ConflictException", JOB_NAME_IN_USE)
     time_member = "submitTime"
     end_member = "endTime"
     terminal = ("Completed", "Failed", "Stopped", "PartiallyCompleted", "Expired")

@@ -35,6 +35,10 @@ class ServiceError(Exception):
 
 
 def validation_error(problems: List[str]) -> ServiceError:
+    """Every constraint a request breaks, in one ValidationException as the service reports them:
+    ``1 validation error detected: <problem>``, ``N validation errors detected: <problem>; <problem>``
+    (moto words its AWS-parity validation the same: moto/ds/exceptions.py ValidationException,
+    moto/utilities/tagging_service.py validate_tags). The only path of input validation: ``Model.validate``."""
     count = len(problems)
     noun = "error" if count == 1 else "errors"
     return ServiceError("ValidationException", f"{count} validation {noun} detected: " + "; ".join(problems))
