@@ -29,7 +29,7 @@ import sys
 
 if os.path.dirname(os.path.abspath(__file__)) not in sys.path:  # also when loaded by path
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ecma_regex  # noqa: E402  codegen/ecma_regex.py: the model's ECMA-262 patterns in Rust regex syntax
+import service_regex  # noqa: E402  codegen/service_regex.py: the model's patterns as the service reads them
 import gen_python  # noqa: E402  codegen/gen_python.py: type_defs.py, _client.pyi, paginate.pyi, waiter.pyi
 import gen_testing  # noqa: E402  codegen/gen_testing.py: the model the local Bedrock serves
 import gen_waiters  # noqa: E402  codegen/gen_waiters.py: codegen/model/waiters-2.json, checked against the model
@@ -43,6 +43,12 @@ from smithy import (  # noqa: E402,F401  the pinned model, Model and the naming 
 # --------------------------------------------------------------------------------------
 # Rust literal helpers
 # --------------------------------------------------------------------------------------
+
+
+def regex_field(shape: str, pattern: str) -> str:
+    """`Shape::regex` of a shape with a pattern: its translation, or why there is none."""
+    regex, reason = service_regex.for_shape(shape, pattern)
+    return f"Some(Ok({rust_str(regex)}))" if regex is not None else f"Some(Err({rust_str(reason)}))"
 
 
 def rust_str(s: str) -> str:
@@ -183,9 +189,9 @@ def gen_shapes_rs(model: Model, header: str) -> str:
             "min: " + (f"Some({rust_f64(s['min'])})" if "min" in s else "None"),
             "max: " + (f"Some({rust_f64(s['max'])})" if "max" in s else "None"),
             "pattern: " + (f"Some({rust_str(s['pattern'])})" if "pattern" in s else "None"),
-            # the same pattern for the Rust regex crate, ECMA-262 semantics kept (or SystemExit)
-            "regex: " + (f"Some({rust_str(ecma_regex.for_shape(name, s['pattern']))})"
-                         if "pattern" in s else "None"),
+            # the pattern as the service matches it (whole value, Java's regex language), for
+            # the Rust regex crate; Err(reason) when it cannot be used (never stops the generator)
+            "regex: " + (regex_field(name, s["pattern"]) if "pattern" in s else "None"),
             ("enum_values: &[\n" + "".join(f"            {rust_str(v)},\n" for v in enum_values)
              + "        ]") if enum_values else "enum_values: &[]",
             # the member that is the whole HTTP body (a structure), if the shape has one

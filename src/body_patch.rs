@@ -5,6 +5,10 @@
 //!   float as given.
 //! - Non-boxed booleans are omitted by the SDK when false; botocore sends an
 //!   explicit `false`.
+//! - Members the caller left out that the SDK writes anyway (its Smithy model gives
+//!   them a default: `EvaluationBedrockModel.inferenceParams` = `"{}"`,
+//!   `AutomatedReasoningPolicyDefinition.version` = `"1"`); botocore sends only what
+//!   it was given, so each structure keeps only the members the caller gave.
 //!
 //! These members of the validated input are recorded here (with the GIL held) and
 //! written into the SDK's JSON body before signing, so the body says what boto3's would.
@@ -22,9 +26,16 @@ pub enum Seg {
     Index(usize),
 }
 
-pub type Patch = (Vec<Seg>, Value);
+#[derive(Debug, Clone, PartialEq)]
+pub enum Patch {
+    /// The value at this path is this one.
+    Set(Vec<Seg>, Value),
+    /// The object at this path keeps only these keys (the members the caller gave).
+    Only(Vec<Seg>, Vec<String>),
+}
 
-/// The float and boolean values in the body members of `params`, with their JSON paths.
+/// The float and boolean values in the body members of `params`, and the members given
+/// in each structure, with their JSON paths.
 pub fn collect(params: &Bound<'_, PyDict>, input: ShapeId) -> Vec<Patch> {
     let mut out = Vec::new();
     let mut path = Vec::new();
@@ -37,15 +48,20 @@ pub fn collect(params: &Bound<'_, PyDict>, input: ShapeId) -> Vec<Patch> {
         }
         return out;
     }
+    let mut given = Vec::new();
     for m in SHAPES[input].members {
         if m.location != Location::Body {
             continue;
         }
         if let Ok(Some(v)) = params.get_item(m.name) {
+            given.push(m.wire_name.to_string());
             path.push(Seg::Key(m.wire_name.to_string()));
             walk(&v, m.shape, &mut path, &mut out, 0);
             path.pop();
         }
+    }
+    if SHAPES[input].members.iter().any(|m| m.location == Location::Body) {
+        out.push(Patch::Only(Vec::new(), given));
     }
     out
 }
@@ -72,23 +88,26 @@ fn walk(
                 .ok()
                 .and_then(serde_json::Number::from_f64)
             {
-                out.push((path.clone(), Value::Number(n)));
+                out.push(Patch::Set(path.clone(), Value::Number(n)));
             }
         }
         Kind::Boolean => {
             if let Ok(b) = v.extract::<bool>() {
-                out.push((path.clone(), Value::Bool(b)));
+                out.push(Patch::Set(path.clone(), Value::Bool(b)));
             }
         }
         Kind::Structure | Kind::Union => {
             if let Ok(d) = v.cast::<PyDict>() {
+                let mut given = Vec::new();
                 for m in s.members {
                     if let Ok(Some(child)) = d.get_item(m.name) {
+                        given.push(m.wire_name.to_string());
                         path.push(Seg::Key(m.wire_name.to_string()));
                         walk(&child, m.shape, path, out, depth + 1);
                         path.pop();
                     }
                 }
+                out.push(Patch::Only(path.clone(), given));
             }
         }
         Kind::List => {
@@ -126,14 +145,26 @@ fn locate<'a>(node: &'a mut Value, path: &[Seg]) -> Option<&'a mut Value> {
     }
 }
 
-/// Writes the recorded values into a JSON body; None when nothing changed.
+/// Writes the recorded values into a JSON body and drops the members nobody gave;
+/// None when nothing changed.
 pub fn apply(body: &[u8], patches: &[Patch]) -> Option<Vec<u8>> {
     if patches.is_empty() {
         return None;
     }
     let mut doc: Value = serde_json::from_slice(body).ok()?;
     let mut changed = false;
-    for (path, value) in patches {
+    for patch in patches {
+        let (path, value) = match patch {
+            Patch::Set(path, value) => (path, value),
+            Patch::Only(path, keys) => {
+                if let Some(Value::Object(map)) = locate(&mut doc, path) {
+                    let before = map.len();
+                    map.retain(|k, _| keys.iter().any(|given| given == k));
+                    changed |= map.len() != before;
+                }
+                continue;
+            }
+        };
         let Some((last, parent_path)) = path.split_last() else {
             continue;
         };
@@ -171,7 +202,7 @@ mod tests {
     fn patches_nested_float() {
         let body = br#"{"a":{"b":[{"lr":0.00019999999494757503}]},"n":1}"#;
         let patches = vec![
-            (
+            Patch::Set(
                 vec![
                     Seg::Key("a".into()),
                     Seg::Key("b".into()),
@@ -180,7 +211,7 @@ mod tests {
                 ],
                 serde_json::json!(0.0002),
             ),
-            (
+            Patch::Set(
                 vec![Seg::Key("a".into()), Seg::Key("flag".into())],
                 Value::Bool(false),
             ),
@@ -192,5 +223,24 @@ mod tests {
         );
         assert!(apply(body, &[]).is_none());
         assert!(apply(b"not json", &patches).is_none());
+    }
+
+    #[test]
+    fn drops_members_nobody_gave() {
+        let body = br#"{"m":{"id":"x","inferenceParams":"{}"},"n":1}"#;
+        let keep = |path: Vec<Seg>, keys: &[&str]| {
+            Patch::Only(path, keys.iter().map(|k| k.to_string()).collect())
+        };
+        let patches = vec![
+            keep(vec![Seg::Key("m".into())], &["id"]),
+            keep(vec![], &["m", "n"]),
+        ];
+        let out = apply(body, &patches).expect("changed"); // ok: test
+        assert_eq!(
+            std::str::from_utf8(&out).expect("utf8"), // ok: test
+            r#"{"m":{"id":"x"},"n":1}"#
+        );
+        // nothing to drop: the body is left as the SDK wrote it
+        assert!(apply(br#"{"m":{"id":"x"},"n":1}"#, &patches).is_none());
     }
 }

@@ -10,10 +10,54 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::config::{
-    attr, check_header_value, env_nonempty, resolve_region, retries, seconds, ClientInner,
+    attr, check_header_value, env_nonempty, resolve_region, retries, seconds, ClientInner, Level,
     Settings, Verify,
 };
 use crate::errors;
+
+/// The environment variable that sets the validation level of a client made without
+/// `Config(parameter_validation=...)` (and so of the command line): `strict`, `true`, `false`.
+const VALIDATION_ENV: &str = "BEDROCK_CUSTOMIZATION_PARAMETER_VALIDATION";
+
+/// `Config(parameter_validation=...)` when the caller set it (this package's and botocore's
+/// `Config` both record what was given in `_user_provided_options`): `"strict"` (any case)
+/// is `Level::Strict`, anything else counts by its truth as in botocore (`True`: botocore's
+/// checks, `False`: none beyond what the request cannot be built without). Otherwise the
+/// environment variable, otherwise botocore's checks.
+fn validation_level(config: Option<&Bound<'_, PyAny>>) -> PyResult<Level> {
+    let given = match config {
+        None => None,
+        Some(c) => match c.getattr_opt("_user_provided_options")? {
+            Some(options) => match options.cast::<PyDict>() {
+                Ok(options) => options
+                    .get_item("parameter_validation")?
+                    .filter(|v| !v.is_none()),
+                Err(_) => attr(config, "parameter_validation")?,
+            },
+            None => attr(config, "parameter_validation")?,
+        },
+    };
+    if let Some(value) = given {
+        if let Ok(text) = value.extract::<String>() {
+            if text.trim().eq_ignore_ascii_case("strict") {
+                return Ok(Level::Strict);
+            }
+        }
+        return Ok(if value.is_truthy()? {
+            Level::Botocore
+        } else {
+            Level::Types
+        });
+    }
+    match env_nonempty(VALIDATION_ENV) {
+        None => Ok(Level::Botocore),
+        Some(text) => Level::parse(&text).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "{VALIDATION_ENV} must be strict, true or false, got {text:?}"
+            ))
+        }),
+    }
+}
 
 #[pyclass(subclass, frozen, module = "bedrock_customization._core")]
 pub struct Client {
@@ -99,10 +143,7 @@ impl Client {
             None => None,
         };
         check_header_value("user_agent_extra", user_agent_extra.as_deref())?;
-        let parameter_validation = match attr(config, "parameter_validation")? {
-            Some(v) => v.is_truthy()?,
-            None => true,
-        };
+        let parameter_validation = validation_level(config)?;
         let unsigned = match attr(config, "signature_version")? {
             None => false,
             Some(v) if v.is_none() => false,

@@ -27,6 +27,36 @@ pub enum Verify {
     Bundle(String),
 }
 
+/// How much a validation checks beyond what is always checked (required members,
+/// unknown members, types and the member count of tagged unions: what the typed request
+/// cannot be built without).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Nothing more (`parameter_validation=False`).
+    Types,
+    /// botocore's `ParamValidator` exactly (the default): also the min length of strings
+    /// and lists and the min value of numbers (botocore checks no max, pattern or enum);
+    /// and what the SDK cannot send at all (an empty URI label, a control character in a
+    /// header), refused before sending with a message in the same style.
+    Botocore,
+    /// Everything the model says (`parameter_validation="strict"`): also max lengths and
+    /// values, whole-value patterns, enums and map sizes.
+    Strict,
+}
+
+impl Level {
+    /// The level a client option names: `True` / `False` / `"strict"` (any case), or the
+    /// same words as text (the environment variable).
+    pub fn parse(text: &str) -> Option<Level> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "strict" => Some(Level::Strict),
+            "true" | "1" | "yes" | "on" => Some(Level::Botocore),
+            "false" | "0" | "no" | "off" => Some(Level::Types),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Settings {
     pub region: String,
@@ -42,7 +72,7 @@ pub struct Settings {
     pub max_attempts: u32,
     pub max_pool_connections: usize,
     pub user_agent_extra: Option<Arc<str>>,
-    pub parameter_validation: bool,
+    pub parameter_validation: Level,
     /// `Config(signature_version=UNSIGNED)`: no credentials, no signature.
     pub unsigned: bool,
 }

@@ -29,5 +29,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(response::_parse_output, m)?)?;
     m.add_function(wrap_pyfunction!(validate::_validate_shape, m)?)?;
     m.add_function(wrap_pyfunction!(validate::_validate_output, m)?)?;
+    m.add_function(wrap_pyfunction!(validate::_match_pattern, m)?)?;
     Ok(())
 }

@@ -57,15 +57,14 @@ pub struct Shape {
     /// `min` / `max` from the model: a length for strings, lists and maps, a value for numbers.
     pub min: Option<f64>,
     pub max: Option<f64>,
-    /// The model's `@pattern` exactly as written: an ECMA-262 regular expression that is
-    /// not implicitly anchored (Smithy: a value is valid when the pattern matches anywhere
-    /// in it; `^` / `$` anchor only where the pattern has them). Shown in error messages.
+    /// The model's `@pattern` exactly as written. Shown in error messages.
     pub pattern: Option<&'static str>,
-    /// `pattern` translated by `codegen/ecma_regex.py` to the syntax of the `regex` crate
-    /// with ECMA-262's meaning (ASCII `\d` / `\w`, ECMA's `\s` and `.`, ...), still
-    /// unanchored: the validator searches it with `Regex::is_match`. `Some` exactly when
-    /// `pattern` is.
-    pub regex: Option<&'static str>,
+    /// `pattern` as the service reads it (Java's `java.util.regex`, matched against the
+    /// whole value), translated by `codegen/service_regex.py` to the syntax of the `regex`
+    /// crate and anchored (`\A(?:...)\z`): the strict check and the local Bedrock run it
+    /// with `Regex::is_match`. `Some(Err(reason))` when the pattern cannot be translated
+    /// (the strict check then skips it and says so); `Some` exactly when `pattern` is.
+    pub regex: Option<Result<&'static str, &'static str>>,
     /// Allowed values for enum strings (empty when not an enum).
     pub enum_values: &'static [&'static str],
     /// The member that is the whole HTTP body (`payload` in the model), if any.

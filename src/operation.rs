@@ -55,12 +55,7 @@ pub fn checked_params<'py>(
             params.set_item(member.name, uuid::Uuid::new_v4().to_string())?;
         }
     }
-    let level = if client.settings.parameter_validation {
-        validate::Level::Full
-    } else {
-        validate::Level::Types
-    };
-    let mut problems = validate::validate(&params, op.input, level);
+    let mut problems = validate::validate(&params, op.input, client.settings.parameter_validation);
     if problems.is_empty() {
         problems.extend(uri_too_long(&params, op, client));
     }

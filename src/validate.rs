@@ -1,14 +1,17 @@
 //! Parameter validation over the generated shape tables, mirroring botocore's
 //! `botocore/validate.py` (`ParamValidator`): same accepted Python types, same walk order,
-//! same messages. On top of botocore's checks, and only at `Level::Full`,
-//! it checks max lengths/values, patterns, enum values and map sizes.
+//! same messages. That is the default (`Level::Botocore`): what boto3 sends is sent, what
+//! it refuses is refused with its words. Smithy's "Constraint trait enforcement" says
+//! constraint traits should be enforced by the service and not when serializing, and a
+//! model's constraint can lag the service (a new enum value, a relaxed length).
 //!
-//! Patterns are matched as Smithy defines `@pattern`: an ECMA-262 regular expression that
-//! is *searched* (a value is valid when the pattern matches anywhere in it; it is anchored
-//! only where it has `^` / `$` itself). The generator translates each pattern to the
-//! `regex` crate's syntax with ECMA-262's meaning (`Shape::regex`, by
-//! `codegen/ecma_regex.py`); the validator runs that with `Regex::is_match`. A pattern
-//! whose regex is missing or does not compile is never skipped: the value is reported.
+//! `Level::Strict` (`parameter_validation="strict"`, opt-in) also checks what the model
+//! says beyond botocore: max lengths/values, patterns, enum values and map sizes.
+//! Patterns are matched as the service matches them: against the whole value, in Java's
+//! regex language (`Shape::regex`, translated and anchored by
+//! `codegen/service_regex.py`; the local Bedrock runs the same regexes through
+//! `_match_pattern`). A pattern that cannot be translated is skipped, and a report that
+//! refuses the call says which were skipped.
 //!
 //! Generic over `generated::shapes::SHAPES`: there is no per-field code here.
 
@@ -20,6 +23,7 @@ use pyo3::types::{
 };
 use regex::Regex;
 
+use crate::config::Level;
 use crate::convert;
 use crate::generated::shapes::SHAPES;
 use crate::model::{Kind, Location, Member, Shape, ShapeId};
@@ -40,20 +44,6 @@ const LIST_TYPES: &str = "<class 'list'>, <class 'tuple'>";
 const TIMESTAMP_TYPES: &str = "<class 'datetime.datetime'>, timestamp-string";
 const BLOB_TYPES: &str = "<class 'bytes'>, <class 'bytearray'>, file-like object";
 
-/// How much a validation checks beyond what is always checked (required members,
-/// unknown members, types and the member count of tagged unions).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// Nothing more (`parameter_validation=False`).
-    Types,
-    /// botocore's `ParamValidator` exactly: also the min length of strings and lists
-    /// and the min value of numbers (botocore checks no max, pattern or enum).
-    Botocore,
-    /// Everything the model says: also max lengths and values, patterns, enums, map
-    /// sizes, header characters and non-empty URI labels.
-    Full,
-}
-
 /// Validate `params` against the shape `input`; every problem found, in botocore's
 /// order and wording (empty = valid), checking as much as `level` says.
 pub fn validate(params: &Bound<'_, PyDict>, input: ShapeId, level: Level) -> Vec<String> {
@@ -63,11 +53,43 @@ pub fn validate(params: &Bound<'_, PyDict>, input: ShapeId, level: Level) -> Vec
 fn validate_value(value: &Bound<'_, PyAny>, shape: ShapeId, level: Level) -> Vec<String> {
     let mut v = Validator {
         errors: Vec::new(),
-        check_constraints: level == Level::Full,
+        check_constraints: level == Level::Strict,
         check_min: level >= Level::Botocore,
+        skipped: Vec::new(),
     };
     v.walk(value, shape, "", 0);
+    if !v.errors.is_empty() {
+        for (name, pattern, reason) in v.skipped {
+            v.errors.push(format!(
+                "(not checked: the pattern {pattern} of parameter {}, which this client cannot use: {reason})",
+                shown(&name)
+            ));
+        }
+    }
     v.errors
+}
+
+/// `_core._match_pattern(shape_name, value)`: whether `value` matches the pattern of the
+/// model's shape `shape_name` as the service matches it (the whole value, Java's regex
+/// language): the one reading of the model's patterns, shared by the strict check and the
+/// local Bedrock. Raises `ValueError` when the shape has no pattern, or one this package
+/// cannot use (the reason says why).
+#[pyfunction]
+pub fn _match_pattern(shape_name: &str, value: &str) -> PyResult<bool> {
+    let Some(id) = SHAPES.iter().position(|s| s.name == shape_name) else {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "The bedrock model has no shape named {shape_name:?}"
+        )));
+    };
+    match pattern(id) {
+        None => Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "The shape {shape_name} has no pattern"
+        ))),
+        Some(Ok(re)) => Ok(re.is_match(value)),
+        Some(Err(reason)) => Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "The pattern of {shape_name} cannot be used: {reason}"
+        ))),
+    }
 }
 
 /// `_core._validate_shape(shape_name, value)`: checks `value` against the model's shape
@@ -106,10 +128,12 @@ fn raise_problems(py: Python<'_>, problems: Vec<String>) -> PyResult<()> {
 
 struct Validator {
     errors: Vec<String>,
-    /// `Level::Full`.
+    /// `Level::Strict`.
     check_constraints: bool,
     /// `Level::Botocore` or more.
     check_min: bool,
+    /// Parameters whose pattern could not be checked: (name, pattern, reason).
+    skipped: Vec<(String, &'static str, &'static str)>,
 }
 
 /// botocore's `ValidationErrors._get_name`.
@@ -166,23 +190,21 @@ fn py_float_repr(v: f64) -> String {
     }
 }
 
-/// The compiled regex of a shape's pattern (its `regex`: the ECMA-262 pattern translated
-/// by the generator, unanchored), compiled once per shape; `None` when the shape has no
-/// pattern, `Err(reason)` when it has one but no regex that compiles.
+/// The compiled regex of a shape's pattern (`Shape::regex`: translated and anchored by
+/// the generator), compiled once per shape; `None` when the shape has no pattern,
+/// `Err(reason)` when it has one that cannot be used.
 fn pattern(id: ShapeId) -> Option<Result<&'static Regex, &'static str>> {
     static PATTERNS: OnceLock<Vec<OnceLock<Result<Regex, String>>>> = OnceLock::new();
     let shape = SHAPES.get(id)?;
-    shape.pattern?;
+    let regex = shape.regex?;
     let cells = PATTERNS.get_or_init(|| SHAPES.iter().map(|_| OnceLock::new()).collect());
-    let compiled = cells.get(id)?.get_or_init(|| compile(shape));
+    let compiled = cells.get(id)?.get_or_init(|| compile(regex));
     Some(compiled.as_ref().map_err(String::as_str))
 }
 
-/// `shape.regex` compiled, or why it cannot be (one line, for the validation report).
-fn compile(shape: &Shape) -> Result<Regex, String> {
-    let Some(regex) = shape.regex else {
-        return Err("the shape has no translated regex".to_owned());
-    };
+/// A translated pattern compiled, or why it cannot be (one line).
+fn compile(regex: Result<&str, &str>) -> Result<Regex, String> {
+    let regex = regex.map_err(str::to_owned)?;
     Regex::new(regex).map_err(|e| {
         // regex parse errors span several lines; their last one says what is wrong
         let text = e.to_string();
@@ -193,36 +215,6 @@ fn compile(shape: &Shape) -> Result<Regex, String> {
             .unwrap_or("");
         format!("its regex does not compile: {}", reason.trim())
     })
-}
-
-/// The report of a string `text` that fails the shape's pattern `p` (`None` when it
-/// matches): botocore's wording for a pattern mismatch, and the same line with the reason
-/// when the regex is unusable (the value is then refused, never silently accepted).
-/// `shown_value` (the value as printed) is only called for a report.
-fn pattern_error(
-    name: &str,
-    shown_value: impl FnOnce() -> String,
-    p: &str,
-    regex: Result<&Regex, &str>,
-    text: &str,
-) -> Option<String> {
-    match regex {
-        Ok(re) if re.is_match(text) => None,
-        Ok(_) => Some(format!(
-            "Invalid value for parameter {}, value: {}, valid pattern: {}",
-            shown(name),
-            shown_value(),
-            p
-        )),
-        Err(reason) => Some(format!(
-            "Invalid value for parameter {}, value: {}, valid pattern: {} \
-             (this client cannot check the pattern: {})",
-            shown(name),
-            shown_value(),
-            p,
-            reason
-        )),
-    }
 }
 
 impl Validator {
@@ -241,7 +233,7 @@ impl Validator {
     }
 
     /// botocore's `range_check` on a length (the min, from `Level::Botocore` on) plus
-    /// the max length (`Level::Full`).
+    /// the max length (`Level::Strict`).
     fn check_length(&mut self, name: &str, len: usize, shape: &Shape) {
         let n = len as f64;
         if let Some(min) = shape.min.filter(|_| self.check_min) {
@@ -456,9 +448,9 @@ impl Validator {
     }
 
     /// A member sent as a header cannot hold a control character (it could not be
-    /// sent at all; the model's pattern, searched, may still accept the value).
+    /// sent at all; boto3's HTTP layer refuses it too). From `Level::Botocore` on.
     fn check_header(&mut self, value: &Bound<'_, PyAny>, member: &Member, name: &str) {
-        if !self.check_constraints {
+        if !self.check_min {
             return;
         }
         let Ok(s) = value.cast::<PyString>() else {
@@ -477,12 +469,14 @@ impl Validator {
 
     /// A member bound to the URI path is a label, which Smithy requires to be non-empty
     /// (an empty one leaves no path segment to send), whatever the shape's own `min`:
-    /// reported with botocore's min-length wording.
+    /// reported with botocore's min-length wording, from `Level::Botocore` on. boto3 sends
+    /// such a call with the segment left out (`GET /model-customization-jobs/`, the list's
+    /// path); the SDK cannot build it, and it would name another resource.
     fn check_label(&mut self, value: &Bound<'_, PyAny>, id: ShapeId, name: &str) {
         let Some(shape) = SHAPES.get(id) else {
             return;
         };
-        if !self.check_constraints || shape.min.is_some_and(|min| min >= 1.0) {
+        if !self.check_min || shape.min.is_some_and(|min| min >= 1.0) {
             return;
         }
         if value
@@ -566,11 +560,15 @@ impl Validator {
         }
         if shape.pattern.is_some() || !shape.enum_values.is_empty() {
             let text = convert::text_for_matching(s);
-            if let (Some(p), Some(regex)) = (shape.pattern, pattern(id)) {
-                let shown_value = || convert::display(value);
-                if let Some(msg) = pattern_error(name, shown_value, p, regex, &text) {
-                    self.report(msg);
-                }
+            match (shape.pattern, pattern(id)) {
+                (Some(p), Some(Ok(re))) if !re.is_match(&text) => self.report(format!(
+                    "Invalid value for parameter {}, value: {}, valid pattern: {}",
+                    shown(name),
+                    convert::display(value),
+                    p
+                )),
+                (Some(p), Some(Err(reason))) => self.skipped.push((name.to_owned(), p, reason)),
+                _ => {}
             }
             if !shape.enum_values.is_empty() && !shape.enum_values.contains(&text.as_ref()) {
                 self.report(format!(
@@ -641,82 +639,57 @@ mod tests {
         }
     }
 
-    /// Searched, not anchored: what the service accepts passes; what it refuses does not.
+    /// Matched against the whole value, as the service matches: a value that holds a
+    /// match only somewhere inside is refused.
     #[test]
-    fn model_patterns_are_searched_like_smithy() {
+    fn model_patterns_match_the_whole_value() {
         let s3 = regex_of("S3Uri");
-        for ok in [
-            "s3://my-bucket/date=2024-01-01/train.jsonl",
-            "s3://my-bucket/train+v2.jsonl",
-            "s3://my-bucket/my data/train.jsonl",
-            "s3://my-bucket/données/train.jsonl",
-            "s3://bc-test-bucket/out/",
-        ] {
+        for ok in ["s3://my-bucket/train.jsonl", "s3://bc-test-bucket/out/"] {
             assert!(s3.is_match(ok), "{ok}");
         }
-        for bad in ["s3://b/x", "https://example/out", ""] {
+        for bad in [
+            "s3://b/x",
+            "https://example/out",
+            "",
+            "s3://my-bucket/my data/train.jsonl",
+            "see s3://my-bucket/train.jsonl",
+        ] {
             assert!(!s3.is_match(bad), "{bad}");
         }
         let role = regex_of("RoleArn");
         assert!(role.is_match("arn:aws:iam::123456789012:role/x"));
         assert!(!role.is_match("arn:aws:iam::123456789012:user/x"));
-        // `.` excludes ECMA's line terminators, so a role name of only "\r" fails
+        assert!(!role.is_match("testrole"));
+        // `.` excludes the line terminators, so a role name of only "\r" fails
         assert!(!role.is_match("arn:aws:iam::123456789012:role/\r"));
         let job = regex_of("JobName");
-        assert!(job.is_match("nightly finetune!"));
+        assert!(job.is_match("nightly-finetune"));
+        assert!(!job.is_match("bad name with spaces"));
         assert!(!job.is_match(""));
-        assert!(!job.is_match("--- ..."));
-        // ECMA's \d is ASCII: an Arabic-Indic digit is not a digit
+        // \d is ASCII: an Arabic-Indic digit is not a digit
         let lambda = regex_of("LambdaArn");
         assert!(lambda.is_match("arn:aws:lambda:us-east-1:123456789012:function:f"));
         assert!(!lambda.is_match("arn:aws:lambda:us-east-\u{663}:123456789012:function:f"));
     }
 
     #[test]
-    fn unusable_regex_refuses_the_value() {
-        let broken = Shape {
-            name: "Broken",
-            kind: Kind::String,
-            members: &[],
-            member: None,
-            value: None,
-            min: None,
-            max: None,
-            pattern: Some("(?=x)"),
-            regex: Some("(unclosed"),
-            enum_values: &[],
-            payload: None,
-        };
-        let reason = compile(&broken).expect_err("must not compile");
+    fn unusable_regex_is_reported_not_compiled() {
+        let reason = compile(Ok("(unclosed")).expect_err("must not compile");
         assert!(!reason.contains('\n'), "{reason}");
-        let msg = pattern_error(
-            "jobName",
-            || "x".to_owned(),
-            "(?=x)",
-            Err(reason.as_str()),
-            "x",
-        )
-        .expect("refused"); // ok: test
-        assert!(
-            msg.starts_with(
-                "Invalid value for parameter jobName, value: x, valid pattern: (?=x) ("
-            ),
-            "{msg}"
+        assert!(reason.starts_with("its regex does not compile: "), "{reason}");
+        assert_eq!(
+            compile(Err("lookahead")).expect_err("unusable"),
+            "lookahead"
         );
-        let missing = Shape {
-            regex: None,
-            ..broken
-        };
-        assert!(compile(&missing).is_err());
+        assert!(compile(Ok("\\A(?:b)\\z")).is_ok());
+    }
 
-        let re = Regex::new("b").expect("compiles"); // ok: test
-        assert_eq!(
-            pattern_error("a", || "abc".to_owned(), "b", Ok(&re), "abc"),
-            None
-        );
-        assert_eq!(
-            pattern_error("a", || "xyz".to_owned(), "b", Ok(&re), "xyz").as_deref(),
-            Some("Invalid value for parameter a, value: xyz, valid pattern: b")
-        );
+    #[test]
+    fn levels_from_text() {
+        assert_eq!(Level::parse("strict"), Some(Level::Strict));
+        assert_eq!(Level::parse(" STRICT "), Some(Level::Strict));
+        assert_eq!(Level::parse("true"), Some(Level::Botocore));
+        assert_eq!(Level::parse("False"), Some(Level::Types));
+        assert_eq!(Level::parse("full"), None);
     }
 }

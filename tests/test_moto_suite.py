@@ -16,10 +16,8 @@ temporary copy of moto's ``tests/`` package (its ``__init__.py`` and conftest)
 and moto's pytest configuration, never this repository's conftest; the moto
 they import is the installed one, which must be the pinned version.
 
-moto's test module imports ``freezegun``, which this repository's requirements do
-not list: when the environment lacks it, it is installed by pip into the session's
-temporary folder (``--target``, constrained by constraints.txt) and put on the
-inner runs' PYTHONPATH only.
+moto's test module imports ``freezegun``: tests/requirements.txt installs it, pinned
+in constraints.txt.
 
 A run (a) that cannot run (download, collection, no test passing) fails this
 test with the reason; it is never skipped.
@@ -28,7 +26,6 @@ test with the reason; it is never skipped.
 from __future__ import annotations
 
 import importlib.metadata
-import importlib.util
 import json
 import os
 import re
@@ -102,7 +99,6 @@ def _wanted(relative: str) -> bool:
 class MotoSuite:
     version: str
     folder: Path  # a copy of the sdist's pyproject.toml and the needed part of tests/
-    pythonpath: List[str]  # freezegun when the environment lacks it
 
 
 @pytest.fixture(scope="session")
@@ -141,15 +137,7 @@ def moto_suite(tmp_path_factory) -> MotoSuite:
         if needed not in extracted:
             pytest.fail(f"moto {version}'s sdist {archives[0].name} has no {needed}")
 
-    pythonpath = []
-    if importlib.util.find_spec("freezegun") is None:
-        deps = base / "deps"
-        _pip(
-            ["install", "--no-deps", "--target", str(deps), "-c", str(CONSTRAINTS), "freezegun"],
-            "installing freezegun (imported by moto's test_bedrock.py) into a temporary folder",
-        )
-        pythonpath.append(str(deps))
-    return MotoSuite(version=version, folder=folder, pythonpath=pythonpath)
+    return MotoSuite(version=version, folder=folder)
 
 
 # ---------------------------------------------------------------------------
@@ -240,7 +228,7 @@ def run_moto_tests(suite: MotoSuite, label: str, out_dir: Path, with_bc: bool) -
     record = out_dir / "record.json"
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    pythonpath = list(suite.pythonpath)
+    pythonpath: List[str] = []
     args = [
         sys.executable,
         "-m",

@@ -1,13 +1,14 @@
 """Client-side parameter validation.
 
-Rules botocore checks (required, unknown, type, min length / value, unions) must
-give botocore's exact report; the extra constraints bedrock_customization checks
-(max length / value, pattern, enum, sizes of lists and maps) give a report in
-the same style.  Nothing is sent when validation fails.
+By default the rules botocore checks (required, unknown, type, min length / value,
+unions), with botocore's exact report, and nothing more (tests/test_default_validation.py
+shows it side by side with boto3 over every operation). With
+``parameter_validation="strict"`` the model's other constraints (max length / value,
+pattern, enum, sizes of lists and maps) are checked too, reported in the same style.
+Nothing is sent when validation fails.
 
-Patterns are matched as Smithy defines `@pattern`: ECMA-262 regular expressions,
-searched (a value is valid when the pattern matches anywhere in it), anchored only
-where the pattern has ^ / $ itself.
+In strict mode patterns are matched as the service matches them: against the whole
+value, in Java's regex language (codegen/service_regex.py).
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ def rft(**hyper):
 def clients(recorder):
     recorder.always(bc_reply())
     return make_boto3_client(recorder.url), make_bc_client(recorder.url), recorder
+
+
+@pytest.fixture
+def strict(recorder):
+    """A strict client and the recorder it sends to."""
+    recorder.always(bc_reply())
+    return make_bc_client(recorder.url, config=bc.Config(parameter_validation="strict")), recorder
 
 
 def bc_reply():
@@ -217,7 +225,7 @@ def test_timestamp_inputs_accepted_like_boto3(clients, value):
 
 
 # ---------------------------------------------------------------------------
-# Extra constraints (botocore does not check these; the service would reject them)
+# Extra constraints, in strict mode (botocore does not check these; the service would reject them)
 # ---------------------------------------------------------------------------
 
 EXTRA_RULES = [
@@ -226,8 +234,8 @@ EXTRA_RULES = [
     ("max-length-list", with_(vpcConfig={"subnetIds": ["s"], "securityGroupIds": ["sg"] * 6}),
      with_(vpcConfig={"subnetIds": ["s"], "securityGroupIds": ["sg"] * 5}), "vpcConfig.securityGroupIds",
      "valid max length: 5"),
-    # (the pattern is searched: only a name without any ASCII letter or digit fails it)
-    ("pattern", with_(jobName="日本語のジョブ"), with_(jobName="good-name.1"), "jobName", "valid pattern:"),
+    # (the whole value must match: a space anywhere fails it)
+    ("pattern", with_(jobName="bad name with spaces"), with_(jobName="good-name.1"), "jobName", "valid pattern:"),
     ("pattern-nested", with_(outputDataConfig={"s3Uri": "https://example/out"}),
      with_(outputDataConfig={"s3Uri": "s3://bc-test-bucket/out"}), "outputDataConfig.s3Uri", "valid pattern:"),
     ("enum", with_(customizationType="FINE_TUNE"), with_(customizationType="FINE_TUNING"), "customizationType",
@@ -251,8 +259,8 @@ EXTRA_RULES = [
 
 
 @pytest.mark.parametrize("failing, passing, path, text", [r[1:] for r in EXTRA_RULES], ids=[r[0] for r in EXTRA_RULES])
-def test_extra_constraints(clients, failing, passing, path, text):
-    _, ours, recorder = clients
+def test_extra_constraints(strict, failing, passing, path, text):
+    ours, recorder = strict
     got = capture(lambda: ours.create_model_customization_job(**failing))
     assert isinstance(got, botocore.exceptions.ParamValidationError)
     lines = report_of(got).splitlines()
@@ -265,8 +273,8 @@ def test_extra_constraints(clients, failing, passing, path, text):
     assert len(recorder.requests) == 1
 
 
-def test_list_filters_enum_and_pattern(clients):
-    _, ours, recorder = clients
+def test_list_filters_enum_and_pattern(strict):
+    ours, recorder = strict
     got = capture(lambda: ours.list_model_customization_jobs(sortOrder="Sideways", statusEquals="Done",
                                                              maxResults=1001, nameContains="ジョブ"))
     lines = report_of(got).splitlines()
@@ -297,7 +305,8 @@ def test_validation_off_skips_constraints(recorder, request_kwargs, config_class
     recorder.always(bc_reply())
     ours = make_bc_client(recorder.url, config=config_class(parameter_validation=False))
     with pytest.raises(bc.exceptions.ParamValidationError):
-        make_bc_client(recorder.url).create_model_customization_job(**request_kwargs)
+        make_bc_client(recorder.url, config=config_class(parameter_validation="strict")).create_model_customization_job(
+            **request_kwargs)
     assert recorder.requests == []
     ours.create_model_customization_job(**request_kwargs)
     assert len(recorder.requests) == 1
@@ -342,7 +351,7 @@ def test_positional_arguments_rejected_like_boto3(recorder, operation):
 
 
 # ---------------------------------------------------------------------------
-# Patterns as Smithy defines them: searched, ECMA-262 (not anchored full matches)
+# Patterns in strict mode: the whole value, Java's regex language
 # ---------------------------------------------------------------------------
 
 MODEL_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -363,9 +372,9 @@ S3_PATTERN = model_pattern("S3Uri")
 JOB_NAME_PATTERN = model_pattern("JobName")
 ROLE_PATTERN = model_pattern("RoleArn")
 
-# What the service accepts (Smithy: the pattern matches somewhere in the value) and the
-# client therefore must not refuse; an anchored full match refused every one of these.
-SERVICE_ACCEPTS = {
+# Values a user may well send, which boto3 sends: so does the default client, whatever
+# the model's patterns say (strict mode refuses those that break a pattern as a whole).
+DEFAULT_SENDS = {
     "partition-key": with_(trainingDataConfig={"s3Uri": "s3://my-bucket/date=2024-01-01/train.jsonl"}),
     "plus-in-key": with_(trainingDataConfig={"s3Uri": "s3://my-bucket/train+v2.jsonl"}),
     "space-in-key": with_(outputDataConfig={"s3Uri": "s3://my-bucket/my outputs/run 1/"}),
@@ -377,8 +386,8 @@ SERVICE_ACCEPTS = {
 }
 
 
-@pytest.mark.parametrize("request_kwargs", SERVICE_ACCEPTS.values(), ids=SERVICE_ACCEPTS.keys())
-def test_values_the_service_accepts_are_sent(clients, request_kwargs):
+@pytest.mark.parametrize("request_kwargs", DEFAULT_SENDS.values(), ids=DEFAULT_SENDS.keys())
+def test_values_boto3_sends_are_sent(clients, request_kwargs):
     _, ours, recorder = clients
     ours.create_model_customization_job(**request_kwargs)
     assert len(recorder.requests) == 1
@@ -388,7 +397,7 @@ def test_values_the_service_accepts_are_sent(clients, request_kwargs):
             assert sent[key] == request_kwargs[key]
 
 
-# What the service refuses too: still refused before sending, each problem named.
+# What the service refuses: refused before sending in strict mode, each problem named.
 SERVICE_REFUSES = {
     "one-letter-bucket": (with_(trainingDataConfig={"s3Uri": "s3://b/x"}), [
         f"Invalid value for parameter trainingDataConfig.s3Uri, value: s3://b/x, valid pattern: {S3_PATTERN}"]),
@@ -402,12 +411,20 @@ SERVICE_REFUSES = {
         f"Invalid value for parameter jobName, value: , valid pattern: {JOB_NAME_PATTERN}"]),
     "user-arn-for-role": (with_(roleArn="arn:aws:iam::123456789012:user/x"), [
         f"Invalid value for parameter roleArn, value: arn:aws:iam::123456789012:user/x, valid pattern: {ROLE_PATTERN}"]),
+    "placeholder-role": (with_(roleArn="testrole"), [
+        f"Invalid value for parameter roleArn, value: testrole, valid pattern: {ROLE_PATTERN}"]),
+    "match-inside-the-value": (with_(outputDataConfig={"s3Uri": "see s3://bc-test-bucket/out/"}), [
+        "Invalid value for parameter outputDataConfig.s3Uri, value: see s3://bc-test-bucket/out/, "
+        f"valid pattern: {S3_PATTERN}"]),
+    "space-in-key": (with_(outputDataConfig={"s3Uri": "s3://my-bucket/my outputs/"}), [
+        "Invalid value for parameter outputDataConfig.s3Uri, value: s3://my-bucket/my outputs/, "
+        f"valid pattern: {S3_PATTERN}"]),
 }
 
 
 @pytest.mark.parametrize("request_kwargs, lines", SERVICE_REFUSES.values(), ids=SERVICE_REFUSES.keys())
-def test_values_the_service_refuses_are_reported(clients, request_kwargs, lines):
-    _, ours, recorder = clients
+def test_values_the_service_refuses_are_reported(strict, request_kwargs, lines):
+    ours, recorder = strict
     got = capture(lambda: ours.create_model_customization_job(**request_kwargs))
     assert isinstance(got, bc.exceptions.ParamValidationError)
     assert isinstance(got, botocore.exceptions.ParamValidationError)
@@ -474,18 +491,13 @@ def request_with(path, value):
     return inner
 
 
-# Python's `re` is ECMA-262 for these patterns except where noted here. The property
-# test compiles them with re.ASCII: Python's \d, \w and \b are Unicode-aware, ECMA's are
-# ASCII (and under re.ASCII Python's \s is [ \t\n\r\f\v], a subset of ECMA's \s, so what
-# it generates for \s is ECMA white space too). It skips the generated examples that
-# fall into one of the remaining differences:
-#   * "." : Python's matches "\r", U+2028 and U+2029 (it excludes only "\n"); ECMA's
-#     excludes all four line terminators.
-#   * "$" : Python's also matches just before a final "\n"; ECMA's (without the m flag)
-#     only at the very end.
-#   * "\S": under re.ASCII Python's matches the non-ASCII white space that is in ECMA's
-#     \s (U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF).
-_ECMA_NON_ASCII_SPACE = "\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+# Python's `re` (with re.ASCII, as a full match) is Java's regex language for these
+# patterns except where noted here: \d, \w, \s are ASCII in both (Java's \s is
+# [ \t\n\x0B\f\r], Python's under re.ASCII the same set). The property test skips the
+# generated examples that fall into the remaining differences:
+#   * "." : Python's matches "\r", U+0085, U+2028 and U+2029 (it excludes only "\n");
+#     Java's excludes them all.
+#   * "$" : Python's also matches just before a final "\n".
 
 
 def _constructs(pattern: str) -> set:
@@ -507,24 +519,23 @@ def _constructs(pattern: str) -> set:
     return found
 
 
-def python_differs_from_ecma(pattern: str, value: str) -> bool:
+def python_differs_from_java(pattern: str, value: str) -> bool:
     used = _constructs(pattern)
-    return (("." in used and any(c in value for c in "\r\u2028\u2029"))
-            or ("$" in used and value.endswith("\n"))
-            or ("\\S" in used and any(c in value for c in _ECMA_NON_ASCII_SPACE)))
+    return (("." in used and any(c in value for c in "\r\x85\u2028\u2029"))
+            or ("$" in used and value.endswith("\n")))
 
 
 @functools.lru_cache(maxsize=None)
 def from_pattern(pattern: str):
-    # not fullmatch: a value is valid when the pattern matches anywhere in it
-    return st.from_regex(re.compile(pattern, re.ASCII), fullmatch=False)
+    # the whole value matches, as the service matches
+    return st.from_regex(re.compile(pattern, re.ASCII), fullmatch=True)
 
 
 @functools.lru_cache(maxsize=None)
 def offline_client():
     # Every request below has an unknown member, so validation always fails: nothing is
     # ever sent to this address.
-    return make_bc_client("http://127.0.0.1:9")
+    return make_bc_client("http://127.0.0.1:9", config=bc.Config(parameter_validation="strict"))
 
 
 def test_every_pattern_member_is_covered():
@@ -558,7 +569,7 @@ def test_every_pattern_member_is_covered():
 def test_values_generated_from_the_pattern_are_accepted(operation, shape, path, data):
     pattern = model_pattern(shape)
     value = data.draw(from_pattern(pattern), label="value")
-    assume(not python_differs_from_ecma(pattern, value))
+    assume(not python_differs_from_java(pattern, value))
     request = request_with(path, value)
     request["bogus"] = 0
     got = capture(lambda: getattr(offline_client(), operation)(**request))
@@ -578,10 +589,10 @@ def _cli_env():
     return env
 
 
-def test_cli_accepts_a_partition_key_and_refuses_a_one_letter_bucket(recorder):
+def test_cli_sends_what_boto3_sends_and_refuses_a_one_letter_bucket_when_strict(recorder):
     recorder.always(bc_reply())
 
-    def create(s3_uri):
+    def create(s3_uri, **env):
         return subprocess.run(
             [sys.executable, "-m", "bedrock_customization", "create-model-customization-job",
              "--job-name", "cli-partition", "--custom-model-name", "cli-partition-model",
@@ -589,16 +600,18 @@ def test_cli_accepts_a_partition_key_and_refuses_a_one_letter_bucket(recorder):
              "--training-data-config", json.dumps({"s3Uri": s3_uri}),
              "--output-data-config", json.dumps({"s3Uri": "s3://my-bucket/out/"}),
              "--endpoint-url", recorder.url],
-            env=_cli_env(), capture_output=True, text=True, timeout=60,
+            env=dict(_cli_env(), **env), capture_output=True, text=True, timeout=60,
         )
 
-    ok = create("s3://my-bucket/date=2024-01-01/train.jsonl")
-    assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout)["jobArn"].startswith("arn:aws:bedrock:")
-    assert len(recorder.requests) == 1
-    assert recorder.requests[0].json()["trainingDataConfig"] == {"s3Uri": "s3://my-bucket/date=2024-01-01/train.jsonl"}
+    for uri in ("s3://my-bucket/date=2024-01-01/train.jsonl", "s3://b/x"):
+        recorder.clear()
+        ok = create(uri)
+        assert ok.returncode == 0, ok.stderr
+        assert json.loads(ok.stdout)["jobArn"].startswith("arn:aws:bedrock:")
+        assert len(recorder.requests) == 1
+        assert recorder.requests[0].json()["trainingDataConfig"] == {"s3Uri": uri}
 
-    refused = create("s3://b/x")
+    refused = create("s3://b/x", BEDROCK_CUSTOMIZATION_PARAMETER_VALIDATION="strict")
     assert refused.returncode == 255
     assert refused.stdout == ""
     assert refused.stderr == (
@@ -636,7 +649,7 @@ def test_an_empty_path_label_is_refused_before_sending(operation, name, member):
     """Smithy requires a label to be non-empty (the path would lose its segment), so an
     empty one is reported with botocore's min-length wording even where the shape's own
     `min` is 0, and nothing is sent."""
-    got = capture(lambda: getattr(offline_client(), botocore.xform_name(operation))(**{name: ""}))
+    got = capture(lambda: getattr(make_bc_client("http://127.0.0.1:9"), botocore.xform_name(operation))(**{name: ""}))
     assert isinstance(got, bc.exceptions.ParamValidationError), got
     least = max(int(member.metadata.get("min", 0)), 1)
     assert f"Invalid length for parameter {name}, value: 0, valid min length: {least}" in str(got)
@@ -653,7 +666,7 @@ def test_a_control_character_in_a_header_member_is_refused_before_sending(operat
     """The value matches the member's (searched) pattern, but could not be sent as the
     header it is bound to: refused with a message naming the header."""
     assert re.search(member.metadata.get("pattern", ""), bad)
-    got = capture(lambda: getattr(offline_client(), botocore.xform_name(operation))(**{name: bad}))
+    got = capture(lambda: getattr(make_bc_client("http://127.0.0.1:9"), botocore.xform_name(operation))(**{name: bad}))
     assert isinstance(got, bc.exceptions.ParamValidationError), got
     header = member.serialization["name"]
     assert f"Invalid value for parameter {name}, value: {bad}, the character U+{ord(bad[2]):04X} cannot be sent in the {header} header" in str(got)

@@ -10,7 +10,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Tuple
 
 from typing_extensions import Self, disjoint_base
 
-__all__ = ["Client", "_parse_output", "_validate_output", "_validate_shape"]
+__all__ = ["Client", "_match_pattern", "_parse_output", "_validate_output", "_validate_shape"]
 
 def _parse_output(
     operation: str,
@@ -32,6 +32,12 @@ def _validate_output(operation_name: str, value: Any) -> None:
     """Checks ``value`` against the output shape of ``operation_name`` as
     ``_validate_shape`` does; raises ``ParamValidationError`` (``ValueError`` for an
     unknown operation)."""
+    ...
+
+def _match_pattern(shape_name: str, value: str) -> bool:
+    """Whether ``value`` matches the pattern of the model's shape ``shape_name`` as the
+    service matches it (the whole value, Java's regex language); the strict check and
+    the local Bedrock share it. ``ValueError`` when the shape has no usable pattern."""
     ...
 
 # (state, matcher, argument, expected): one acceptor of a waiter (src/waiter.rs `Acceptor`).

@@ -7,7 +7,7 @@ with ``getattr`` in both cases.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Union
 
 __all__ = ["Config", "UNSIGNED"]
 
@@ -70,9 +70,15 @@ class Config:
         attempts, as in botocore.
     :param max_pool_connections: Maximum idle connections kept per host (default 10).
     :param user_agent_extra: Text appended to the User-Agent header.
-    :param parameter_validation: When False, constraint checks (lengths,
-        ranges, patterns, enums) are skipped before sending; required members
-        and types are still checked.
+    :param parameter_validation: ``True`` (the default): botocore's checks
+        before sending (required and unknown members, types, minimums), nothing
+        more, so what boto3 sends is sent. ``"strict"``: also everything the model
+        says (maximums, enums, patterns matched against the whole value as the
+        service matches them); opt-in, since a model can lag the service. ``False``:
+        none of these (types and required members are still needed to build the
+        request). Without this option the environment variable
+        ``BEDROCK_CUSTOMIZATION_PARAMETER_VALIDATION`` (``strict``, ``true``,
+        ``false``) decides.
     :param signature_version: ``UNSIGNED`` (this package's or botocore's) to
         send requests without signing them; requests are signed with SigV4
         otherwise.
@@ -88,7 +94,7 @@ class Config:
     retries: Optional[Dict[str, Any]]
     max_pool_connections: int
     user_agent_extra: Optional[str]
-    parameter_validation: bool
+    parameter_validation: Union[bool, str]
     signature_version: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -132,9 +138,9 @@ class Config:
             raise TypeError(
                 f"user_agent_extra must be a string or None, got {type(self.user_agent_extra).__name__}"
             )
-        if not isinstance(self.parameter_validation, bool):
+        if not isinstance(self.parameter_validation, bool) and self.parameter_validation != "strict":
             raise TypeError(
-                f"parameter_validation must be True or False, got {self.parameter_validation!r}"
+                f"parameter_validation must be True, False or 'strict', got {self.parameter_validation!r}"
             )
         if self.signature_version is not None and not is_unsigned(self.signature_version):
             raise TypeError(
