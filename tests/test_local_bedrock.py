@@ -176,6 +176,16 @@ def _string_candidates(pattern: Optional[str]) -> Iterator[str]:
     yield "1"
     yield "A" * 12
     yield "a" * 128
+    # (patterns match the whole value: these shapes take nothing above)
+    yield ACCOUNT
+    yield "DRAFT"
+    yield "v1.0"
+    yield f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{uuid.uuid4()}"
+    yield f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f-{ident}"
+    yield f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:flow-definition/f-{ident}"
+    yield f"arn:aws:bedrock:{REGION}:{ACCOUNT}:model-customization-job/amazon.titan-text-express-v1:0:8k/{ident}"
+    yield "us.guardrail.v1:0"
+    yield f"arn:aws:bedrock:{REGION}:{ACCOUNT}:guardrail-profile/us.guardrail.v1:0"
 
 
 def _string(shape: Any) -> str:
@@ -183,7 +193,7 @@ def _string(shape: Any) -> str:
         return shape.enum[0]
     low, high, pattern = shape.metadata.get("min", 1), shape.metadata.get("max", 4096), shape.metadata.get("pattern")
     for candidate in _string_candidates(pattern):
-        if low <= len(candidate) <= high and (pattern is None or _wire._regex(pattern).search(candidate)):
+        if low <= len(candidate) <= high and (pattern is None or _wire.matches_pattern(shape.name, candidate)):
             return candidate
     raise AssertionError(f"no value for a string of pattern {pattern!r}: add a candidate")
 
@@ -960,7 +970,7 @@ PRODUCT_TAGS = {
     "targetModelTags": ("ModelCopyJob", "targetModelArn"),
 }
 MAX_TAGS = MODEL.shape("TagList")["max"]
-TAGGABLE = _wire._regex(MODEL.shape(MODEL.input_shape("TagResource")["members"]["resourceARN"]["shape"])["pattern"])
+TAGGABLE = MODEL.input_shape("TagResource")["members"]["resourceARN"]["shape"]
 
 
 def test_product_tags_are_every_tag_list_that_tags_something_else():
@@ -987,7 +997,7 @@ def test_tags_of_everything_a_create_makes(operation, client, lb):
             tagged = get_resource(client, noun, arn)[product_member]
         else:
             tagged = arn
-        if not TAGGABLE.search(tagged):  # the model's TaggableResourcesArn does not admit it
+        if not _wire.matches_pattern(TAGGABLE, tagged):  # the model's TaggableResourcesArn does not admit it
             code, _, message = error_of(client_for("boto3", lb).list_tags_for_resource, resourceARN=tagged)
             assert code == "ValidationException" and "resourceARN" in message
             continue
@@ -1085,21 +1095,25 @@ def _violations(operation: str) -> Iterator[Tuple[str, str, Any, str]]:
         kind, in_uri = target["type"], ref.get("location") == "uri"
         if target.get("sensitive") or ref.get("location") == "header":
             continue
-        pattern = _wire._regex(target["pattern"]) if "pattern" in target else None
+        pattern = "pattern" in target
+
+        def satisfies(value: str) -> bool:
+            return not pattern or _wire.matches_pattern(ref["shape"], value)
+
         if kind == "string":
             if "enum" in target and once("enum"):
                 yield ("enum", member, "NOT_A_VALUE", "Member must satisfy enum value set: [" + ", ".join(target["enum"]) + "]")
             if "max" in target and "enum" not in target:
                 value = "a" * (int(target["max"]) + 1)
-                if (pattern is None or pattern.search(value)) and len(value) < 4000 and once("max length"):
+                if satisfies(value) and len(value) < 4000 and once("max length"):
                     yield ("max length", member, value, f"Member must have length less than or equal to {target['max']}")
             if target.get("min", 0) > 1 and not in_uri and "enum" not in target:
                 value = "a" * (int(target["min"]) - 1)
-                if (pattern is None or pattern.search(value)) and once("min length"):
+                if satisfies(value) and once("min length"):
                     yield ("min length", member, value, f"Member must have length greater than or equal to {target['min']}")
-            if pattern is not None and "enum" not in target:
+            if pattern and "enum" not in target:
                 value = "!" * max(int(target.get("min", 1)), 1)
-                if not pattern.search(value) and len(value) <= target.get("max", 10 ** 6) and once("pattern"):
+                if not satisfies(value) and len(value) <= target.get("max", 10 ** 6) and once("pattern"):
                     yield ("pattern", member, value, f"Member must satisfy regular expression pattern: {target['pattern']}")
         elif kind in ("integer", "long"):
             if "max" in target and once("max value"):
@@ -1187,6 +1201,60 @@ def test_validation_errors_are_counted_and_joined_as_the_services(count, boto):
         alone = job_request(unique("job"), unique("model"), **{member: chosen[member][0]})
         assert error_of(boto.create_model_customization_job, **alone)[2] == "1 validation error detected: " + chosen[member][1]
     assert boto.list_model_customization_jobs()["modelCustomizationJobSummaries"] == []
+
+
+JOB_NAME_PATTERN = MODEL.shape("JobName")["pattern"]
+TRAINING_URI_SHAPE = MODEL.shape("TrainingDataConfig")["members"]["s3Uri"]["shape"]
+
+
+@pytest.mark.parametrize("value, matches", [
+    ("bad name with spaces", False),  # "bad" alone matches: the pattern must match the whole value
+    ("job!", False),
+    ("-job", False),
+    ("good-job.v2+x", True),
+])
+def test_job_names_match_the_pattern_as_a_whole(value, matches, boto, lb):
+    """AWS matches a pattern against the whole value (Java's ``Pattern.matches``), not a part."""
+    request = job_request(value, unique("model"))
+    if matches:
+        arn = boto.create_model_customization_job(**request)["jobArn"]
+        assert boto.get_model_customization_job(jobIdentifier=arn)["jobName"] == value
+        return
+    assert error_of(boto.create_model_customization_job, **request) == ("ValidationException", 400, (
+        f"1 validation error detected: Value '{value}' at 'jobName' failed to satisfy constraint: "
+        f"Member must satisfy regular expression pattern: {JOB_NAME_PATTERN}"))
+    assert boto.list_model_customization_jobs()["modelCustomizationJobSummaries"] == []
+
+
+@pytest.mark.parametrize("uri, matches", [
+    ("see s3://bc-test-bucket/train/data.jsonl", False),  # a valid S3 URI inside: a part only
+    ("s3://bc-test-bucket/train/data.jsonl trailing", False),
+    ("s3://bc-test-bucket/train/data.jsonl", True),
+])
+def test_nested_values_match_the_pattern_as_a_whole(uri, matches, boto, lb):
+    request = job_request(unique("job"), unique("model"), trainingDataConfig={"s3Uri": uri})
+    if matches:
+        assert boto.create_model_customization_job(**request)["jobArn"]
+        return
+    pattern = MODEL.shape(TRAINING_URI_SHAPE)["pattern"]
+    assert error_of(boto.create_model_customization_job, **request)[2] == (
+        f"1 validation error detected: Value '{uri}' at 'trainingDataConfig.s3Uri' failed to satisfy constraint: "
+        f"Member must satisfy regular expression pattern: {pattern}")
+
+
+def test_patterns_are_the_packages_one_reading_of_the_model(monkeypatch, boto, lb):
+    """The local Bedrock matches by the shape's name through ``_core._match_pattern``, and a pattern
+    the package cannot use (ValueError) is not checked."""
+    asked = []
+
+    def unusable(shape_name: str, value: str) -> bool:
+        asked.append((shape_name, value))
+        raise ValueError(f"The pattern of {shape_name} cannot be used: (test)")
+
+    monkeypatch.setattr(_wire._core, "_match_pattern", unusable)
+    request = job_request("bad name with spaces", unique("model"))
+    assert boto.create_model_customization_job(**request)["jobArn"]
+    assert ("JobName", "bad name with spaces") in asked
 
 
 NOT_FOUND = [op for op in OPERATIONS

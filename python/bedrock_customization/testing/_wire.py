@@ -18,6 +18,8 @@ import re
 import urllib.parse
 from typing import Any, Dict, List, Optional, Tuple
 
+from .. import _core
+
 __all__ = ["MODEL", "Model", "ServiceError", "Route"]
 
 _UTC = datetime.timezone.utc
@@ -312,12 +314,13 @@ class Model:
                 problems.append(f"Value null at '{prefix}{member}' failed to satisfy constraint: Member must not be null")
         for member, ref in shape.get("members", {}).items():
             if member in value and value[member] is not None:
-                self._check(self.shape(ref["shape"]), value[member], f"{prefix}{member}", problems)
+                self._check(ref["shape"], value[member], f"{prefix}{member}", problems)
         if shape.get("union") and len([k for k, v in value.items() if v is not None]) > 1:
             problems.append(f"Value at '{prefix.rstrip('.') or 'input'}' failed to satisfy constraint: "
                             "Member must have exactly one member set")
 
-    def _check(self, shape: Dict[str, Any], value: Any, where: str, problems: List[str]) -> None:
+    def _check(self, name: str, value: Any, where: str, problems: List[str]) -> None:
+        shape = self.shape(name)
         kind = shape["type"]
         shown = _shown(value)
 
@@ -342,18 +345,18 @@ class Model:
             if "enum" in shape and value not in shape["enum"]:
                 fail("Member must satisfy enum value set: [" + ", ".join(shape["enum"]) + "]")
             pattern = shape.get("pattern")
-            if pattern is not None and _regex(pattern).search(value) is None:
+            if pattern is not None and not matches_pattern(name, value):
                 fail(f"Member must satisfy regular expression pattern: {pattern}")
         elif kind == "structure" and not shape.get("document"):
             self._check_structure(shape, value, where + ".", problems)
         elif kind == "list":
-            item = self.shape(shape["member"]["shape"])
+            item = shape["member"]["shape"]
             for i, v in enumerate(value, 1):
                 if v is not None:
                     self._check(item, v, f"{where}.{i}.member", problems)
         elif kind == "map":
-            key = self.shape(shape["key"]["shape"])
-            item = self.shape(shape["value"]["shape"])
+            key = shape["key"]["shape"]
+            item = shape["value"]["shape"]
             for k, v in value.items():
                 self._check(key, k, f"{where}.{k}.key", problems)
                 if v is not None:
@@ -431,18 +434,20 @@ class Model:
         return out
 
 
-_REGEX_CACHE: Dict[str, "re.Pattern[str]"] = {}
+def matches_pattern(shape_name: str, value: str) -> bool:
+    """Whether ``value`` satisfies the pattern of the model's shape ``shape_name`` as the service
+    checks it: the whole value must match (Java's ``Pattern.matches``), in the service's regex
+    language (``\\p{L}`` a Unicode class, ...). The package's one reading of the model's patterns,
+    ``_core._match_pattern``, shared with the client's strict check. A pattern the package cannot
+    use is not checked (True), as the strict check skips it.
 
-
-def _regex(pattern: str) -> "re.Pattern[str]":
-    """A model pattern (ECMA-262, searched: not anchored unless it says ^...$)."""
-    compiled = _REGEX_CACHE.get(pattern)
-    if compiled is None:
-        python = pattern
-        if python.endswith("$") and not python.endswith("\\$"):
-            python = python[:-1] + r"\Z"  # ECMA's $ does not match before a final newline
-        compiled = _REGEX_CACHE[pattern] = re.compile(python, re.ASCII)
-    return compiled
+    Whole-value matching is what AWS does: Kenza-AI/sagify#57 quotes SageMaker refusing a job name
+    with an underscore ("Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*",
+    a pattern its prefix alone satisfies; https://github.com/Kenza-AI/sagify/issues/57)."""
+    try:
+        return _core._match_pattern(shape_name, value)
+    except ValueError:
+        return True
 
 
 MODEL = Model.load()
