@@ -26,13 +26,12 @@ from bedrock_customization import _mocking, _model
 from bedrock_customization.exceptions import MockAwsUnavailableError
 from bedrock_customization.testing import Stubber
 from conftest import CREDENTIALS, REGION, assert_parity, blank_datetimes, job_request, make_boto3_client
-from test_moto_parity import DIVERGES_ON_MOTO, MOTO_OPERATIONS, SCENARIOS, Recording, _blank_uuids, outcome
+from test_moto_parity import MOTO_OPERATIONS, SCENARIOS, Recording, _blank_uuids, outcome
 
-# bc refuses moto's job ARNs for the tagging calls before sending (they do not match the
-# model's pattern, see test_moto_parity.test_moto_arns_are_refused_for_tags); those calls
-# are shown inside the mock by test_tagging_calls_are_refused_before_sending.
+# Every scenario, the tagging one included: moto's job ARNs do not match the model's
+# pattern for taggable ARNs, but a default client checks what boto3 checks and sends
+# them as boto3 does; a strict one refuses them (test_a_strict_client_refuses_...).
 TAGGING = {"tag_resource", "untag_resource", "list_tags_for_resource"}
-MIXED = {name: steps for name, steps in SCENARIOS.items() if name not in DIVERGES_ON_MOTO}
 
 
 def boto3_client() -> Any:
@@ -81,9 +80,9 @@ def _bc(kind: str, loop: asyncio.AbstractEventLoop, called: set) -> Any:
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
 @pytest.mark.parametrize("first", ["boto3", "bc"])
-@pytest.mark.parametrize("scenario", MIXED)
+@pytest.mark.parametrize("scenario", SCENARIOS)
 def test_boto3_and_bc_share_the_mock_state(scenario, first, kind, loop):
-    steps = MIXED[scenario]
+    steps = SCENARIOS[scenario]
     alone = run(steps, [boto3_client()])
     ours = _bc(kind, loop, set())
     mixed = run(steps, [boto3_client(), ours] if first == "boto3" else [ours, boto3_client()])
@@ -112,24 +111,41 @@ def _renamed(value: Any) -> Any:
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_every_operation_moto_implements_is_driven(kind, loop):
     called: set = set()
-    for steps in MIXED.values():
+    for steps in SCENARIOS.values():
         for result in run(steps, [_bc(kind, loop, called)]):
             # an answer, or one of the service's modelled errors from moto (not a
             # connection error, nor one of this package's own)
             assert result[0] == "result" or result[1]["error"]["Code"] in _model.ERROR_CODES, result
-    assert called == set(MOTO_OPERATIONS) - TAGGING
-    assert TAGGING <= set(MOTO_OPERATIONS)
+    assert called == set(MOTO_OPERATIONS)
+    assert TAGGING <= called
 
 
-def test_tagging_calls_are_refused_before_sending():
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_strict_client_refuses_moto_arns_for_tagging_before_sending(kind, loop):
+    """moto's job ARN breaks the model's pattern for taggable ARNs: inside the mock a
+    strict client (sync or async) refuses it before sending, a default one sends it."""
+    strict_config = bc.Config(parameter_validation="strict")
+    if kind == "sync":
+        strict = bc.client("bedrock", region_name=REGION, **CREDENTIALS, config=strict_config)
+        call = lambda method, **kwargs: getattr(strict, method)(**kwargs)  # noqa: E731
+    else:
+        strict_async = bc.async_client("bedrock", region_name=REGION, **CREDENTIALS, config=strict_config)
+        call = lambda method, **kwargs: loop.run_until_complete(getattr(strict_async, method)(**kwargs))  # noqa: E731
     with mock_aws():
         name = f"mock-{uuid.uuid4().hex[:10]}"
         bc_client().create_model_customization_job(**job_request(name, f"{name}-model"))
         arn = boto3_client().get_model_customization_job(jobIdentifier=name)["jobArn"]
         boto3_client().tag_resource(resourceARN=arn, tags=[{"key": "team", "value": "ml"}])
-        with pytest.raises(bc.exceptions.ParamValidationError, match="resourceARN"):
-            bc_client().untag_resource(resourceARN=arn, tagKeys=["team"])
+        for method, kwargs in (("untag_resource", {"tagKeys": ["team"]}),
+                               ("tag_resource", {"tags": [{"key": "a", "value": "b"}]}),
+                               ("list_tags_for_resource", {})):
+            with pytest.raises(bc.exceptions.ParamValidationError,
+                               match=r"Invalid value for parameter resourceARN, value: .*, valid pattern: "):
+                call(method, resourceARN=arn, **kwargs)
         assert boto3_client().list_tags_for_resource(resourceARN=arn)["tags"] == [{"key": "team", "value": "ml"}]
+        # the same calls from a default client reach moto
+        bc_client().untag_resource(resourceARN=arn, tagKeys=["team"])
+        assert boto3_client().list_tags_for_resource(resourceARN=arn)["tags"] == []
 
 
 # -- the three ways of starting the mock, and clients made before it ----------------------

@@ -5,7 +5,9 @@ The list comes from moto itself (the handlers of its Bedrock responses class tha
 operations of the pinned model), so a moto upgrade that implements more of the service
 fails `test_every_operation_moto_implements_is_compared` until a scenario drives it.
 moto is the unpatched pinned release: a compatibility target, not the service (its
-job and model ARNs are not shaped as the service's, see `test_moto_arns_...`).
+job and model ARNs are not shaped as the service's). A default client checks what
+boto3 checks, so it sends moto's ARNs as boto3 does; a strict one refuses them, see
+`test_moto_arns_for_tags_default_and_strict`.
 Each scenario runs the same steps with boto3 and with this package, each on resources
 of its own, and compares what each step returns (values and types) or raises."""
 
@@ -17,7 +19,8 @@ from typing import Any, Callable, Dict, List
 import pytest
 from moto.bedrock.responses import BedrockResponse
 
-from bedrock_customization import _model
+import bedrock_customization as bc
+from bedrock_customization import _core, _model
 from conftest import (
     assert_parity,
     blank_datetimes,
@@ -25,6 +28,7 @@ from conftest import (
     job_request,
     make_bc_client,
     make_boto3_client,
+    pinned_json,
     replace_strings,
     strip_volatile,
 )
@@ -116,8 +120,9 @@ CUSTOM_MODELS = [
     lambda c, n: c.delete_custom_model(modelIdentifier=f"{n}-model"),
 ]
 
-# Job ARNs only: moto's custom-model ARNs (custom-model/<name>) do not match the
-# model's pattern for taggable ARNs, which the service enforces and so does validation.
+# Job ARNs only, as the service tags jobs; the resource ARN is whatever the server made
+# (on moto model-customization-job/<name>, which the model's pattern for taggable ARNs
+# does not match: a default client sends it as boto3 does, a strict one refuses it).
 TAGS = [
     _job,
     lambda c, n: c.tag_resource(resourceARN=_job_arn(c, n), tags=[{"key": "team", "value": "ml"}, {"key": "n", "value": "1"}]),
@@ -147,36 +152,57 @@ SCENARIOS = {"jobs": JOBS, "custom-models": CUSTOM_MODELS, "tags": TAGS, "invoca
 
 
 SERVERS = {"moto": "moto_url", "local": "local_url"}
-# moto's ARNs (model-customization-job/<name>, custom-model/<name>) do not match the
-# model's pattern for taggable ARNs: bc refuses them before sending, as the service
-# would refuse them; test_moto_arns_are_refused_for_tags shows it.
-DIVERGES_ON_MOTO = {"tags"}
 
 
 @pytest.mark.parametrize("server", SERVERS)
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_scenario_side_by_side(scenario, server, request):
-    if server == "moto" and scenario in DIVERGES_ON_MOTO:
-        return test_moto_arns_are_refused_for_tags(request.getfixturevalue("moto_url"))
     side_by_side(SCENARIOS[scenario], request.getfixturevalue(SERVERS[server]), set())
 
 
-def test_moto_arns_are_refused_for_tags(moto_url):
+def test_moto_arns_for_tags_default_and_strict(moto_url):
+    """moto's job ARN does not match the model's pattern for taggable ARNs: a strict
+    client refuses it before sending, naming the pattern; a default one sends it, as
+    boto3 does, and gets what boto3 gets."""
     from bedrock_customization.exceptions import ParamValidationError
 
+    pattern = _model_pattern("TaggableResourcesArn")
     name = f"ptg-{uuid.uuid4().hex[:10]}"
     boto3_client, bc_client = make_boto3_client(moto_url), make_bc_client(moto_url)
+    strict = make_bc_client(moto_url, config=bc.Config(parameter_validation="strict"))
     _job(boto3_client, name)
     arn = _job_arn(boto3_client, name)
     assert arn.endswith(f":model-customization-job/{name}")  # moto's shape, not the service's
+    assert not _core._match_pattern("TaggableResourcesArn", arn)
     boto3_client.tag_resource(resourceARN=arn, tags=[{"key": "team", "value": "ml"}])
-    assert boto3_client.list_tags_for_resource(resourceARN=arn)["tags"] == [{"key": "team", "value": "ml"}]
-    for call in (lambda: bc_client.list_tags_for_resource(resourceARN=arn),
-                 lambda: bc_client.tag_resource(resourceARN=arn, tags=[{"key": "a", "value": "b"}]),
-                 lambda: bc_client.untag_resource(resourceARN=arn, tagKeys=["team"])):
-        with pytest.raises(ParamValidationError, match="resourceARN"):
+    tags = lambda: boto3_client.list_tags_for_resource(resourceARN=arn)["tags"]  # noqa: E731
+    assert tags() == [{"key": "team", "value": "ml"}]
+
+    for call in (lambda: strict.list_tags_for_resource(resourceARN=arn),
+                 lambda: strict.tag_resource(resourceARN=arn, tags=[{"key": "a", "value": "b"}]),
+                 lambda: strict.untag_resource(resourceARN=arn, tagKeys=["team"])):
+        with pytest.raises(ParamValidationError) as e:
             call()
-    assert boto3_client.list_tags_for_resource(resourceARN=arn)["tags"] == [{"key": "team", "value": "ml"}]
+        assert f"Invalid value for parameter resourceARN, value: {arn}, valid pattern: {pattern}" in str(e.value)
+    assert tags() == [{"key": "team", "value": "ml"}]  # neither the tag nor the untag reached moto
+
+    def same(b3: Callable[[Any], Any], ours: Callable[[Any], Any]) -> None:
+        expected, got = outcome(b3, boto3_client), outcome(ours, bc_client)
+        assert expected[0] == "result", expected
+        assert_parity(blank_datetimes(expected), blank_datetimes(got))
+
+    same(lambda c: c.list_tags_for_resource(resourceARN=arn), lambda c: c.list_tags_for_resource(resourceARN=arn))
+    same(lambda c: c.tag_resource(resourceARN=arn, tags=[{"key": "a", "value": "b"}]),
+         lambda c: c.tag_resource(resourceARN=arn, tags=[{"key": "c", "value": "d"}]))
+    assert sorted(t["key"] for t in tags()) == ["a", "c", "team"]
+    same(lambda c: c.untag_resource(resourceARN=arn, tagKeys=["a"]),
+         lambda c: c.untag_resource(resourceARN=arn, tagKeys=["team"]))
+    same(lambda c: c.list_tags_for_resource(resourceARN=arn), lambda c: c.list_tags_for_resource(resourceARN=arn))
+    assert tags() == [{"key": "c", "value": "d"}]
+
+
+def _model_pattern(shape_name: str) -> str:
+    return pinned_json("service-2.json")["shapes"][shape_name]["pattern"]
 
 
 @pytest.mark.parametrize("server", SERVERS)
@@ -185,9 +211,6 @@ def test_every_operation_moto_implements_is_compared(server, request):
             "put_model_invocation_logging_configuration"} <= set(MOTO_OPERATIONS)
     url = request.getfixturevalue(SERVERS[server])
     called: set = set()
-    for scenario, steps in SCENARIOS.items():
-        if server == "moto" and scenario in DIVERGES_ON_MOTO:
-            called |= {"tag_resource", "untag_resource", "list_tags_for_resource"}  # test_moto_arns_...
-            continue
+    for steps in SCENARIOS.values():
         side_by_side(steps, url, called)
     assert called == set(MOTO_OPERATIONS)

@@ -202,19 +202,43 @@ def test_bad_parameters_raise_before_the_response_is_used(pair):
     assert steps[0][1]["class"] == "ParamValidationError" and steps[1][0] == "result"
 
 
-def test_parameters_are_checked_as_a_real_call_checks_them(pair):
-    """Where this package's client refuses a request before sending (the model's pattern;
-    an empty URI label), its Stubber refuses it too: botocore's answers from the queue a
-    request that its real call would send and the service refuse."""
+def test_parameters_are_checked_as_a_real_call_checks_them(pair, closed_port):
+    """A Stubber checks the parameters as its client's real call checks them, before the
+    queue is touched. By default that is botocore's check: a value breaking the model's
+    pattern is answered from the queue by both. The one difference is an empty URI label,
+    which the SDK cannot send: ours refuses it (in botocore's min-length words), botocore's
+    answers it. A strict client's Stubber refuses the pattern-breaking value too."""
+    response = minimal_response("GetModelCustomizationJob")
+
+    def scenario(job_identifier: str) -> Callable[[Any, Any], List[Any]]:
+        def run(client, stubber):
+            stubber.add_response("get_model_customization_job", response)
+            with stubber:
+                return [
+                    view(lambda: client.get_model_customization_job(jobIdentifier=job_identifier)),
+                    view(stubber.assert_no_pending_responses),
+                ]
+        return run
+
+    # (a) a pattern the model gives and botocore does not check: the same on both
+    steps = side_by_side(pair, scenario("not an arn!"))
+    assert steps == [["result", response], ["result", None]]
+
+    # (b) an empty URI label: botocore's Stubber answers it, ours refuses it and keeps the response
     (b3, b3_stubber), (ours, our_stubber) = pair
-    results = []
-    for client, stubber in ((b3, b3_stubber(b3)), (ours, our_stubber(ours))):
-        stubber.add_response("get_model_customization_job", minimal_response("GetModelCustomizationJob"))
-        with stubber:
-            results.append(view(lambda: client.get_model_customization_job(jobIdentifier="")))
-    assert results[0][0] == "result"
-    assert results[1][1]["class"] == "ParamValidationError"
-    assert "valid pattern" in results[1][1]["str"] and "valid min length: 1" in results[1][1]["str"]
+    assert scenario("")(b3, b3_stubber(b3)) == [["result", response], ["result", None]]
+    refused, pending = scenario("")(ours, our_stubber(ours))
+    assert refused[0] == "error" and refused[1]["class"] == "ParamValidationError", refused
+    assert refused[1]["str"] == (
+        "Parameter validation failed:\nInvalid length for parameter jobIdentifier, value: 0, valid min length: 1")
+    assert pending[0] == "error" and pending[1]["AssertionError"], pending  # the response is still queued
+
+    # (c) a strict client: its Stubber refuses the pattern-breaking value, as its real call would
+    strict = make_bc_client(f"http://127.0.0.1:{closed_port}", config=bc.Config(parameter_validation="strict"))
+    refused, pending = scenario("not an arn!")(strict, Stubber(strict))
+    assert refused[0] == "error" and refused[1]["class"] == "ParamValidationError", refused
+    assert "Invalid value for parameter jobIdentifier, value: not an arn!, valid pattern: " in refused[1]["str"]
+    assert pending[0] == "error" and pending[1]["AssertionError"], pending  # the response is still queued
 
 
 @pytest.mark.parametrize(
