@@ -523,11 +523,30 @@ def test_reliability_report_is_current(tmp_path):
 
 
 @pytest.mark.parametrize("job_id", ["..", "."])
-def test_dot_segment_job_identifier_is_rejected_before_sending(server, job_id):
-    """A jobIdentifier that is exactly '.' or '..' cannot be one path segment
-    (RFC 3986 removes dot segments, and SigV4 signs the normalized path). The
-    model's pattern rejects it, so with validation on nothing is sent."""
-    client = make_client("bc", server.url, {})
-    _, exc, _ = call(client.get_model_customization_job, jobIdentifier=job_id)
+def test_dot_segment_job_identifier_is_sent_as_boto3_sends_it_and_refused_when_strict(server, job_id):
+    """A jobIdentifier that is exactly '.' or '..' cannot be one path segment (RFC 3986
+    removes dot segments, and SigV4 signs the normalized path). botocore's check lets it
+    through, and so does the default client: both send the same path, and ours is signed
+    over the normalized path (the fixture verifies it). The model's pattern refuses it: a
+    strict client sends nothing."""
+    server.always(Fault(body=JOB))
+    b3_server = FaultServer()  # boto3's request on a server of its own (not signature-checked)
+    try:
+        b3_server.always(Fault(body=JOB))
+        _, exc, _ = call(make_client("boto3", b3_server.url, {}).get_model_customization_job, jobIdentifier=job_id)
+        assert exc is None, repr(exc)
+        expected = [(r.method, r.raw_path, r.raw_query) for r in b3_server.requests]
+    finally:
+        b3_server.close()
+    assert expected == [("GET", f"/model-customization-jobs/{job_id}", "")]
+
+    _, exc, _ = call(make_client("bc", server.url, {}).get_model_customization_job, jobIdentifier=job_id)
+    assert exc is None, repr(exc)
+    assert [(r.method, r.raw_path, r.raw_query) for r in server.requests] == expected
+
+    server.requests.clear()
+    strict = make_client("bc", server.url, {"parameter_validation": "strict"})
+    _, exc, _ = call(strict.get_model_customization_job, jobIdentifier=job_id)
     assert isinstance(exc, bc.exceptions.ParamValidationError), repr(exc)
+    assert f"Invalid value for parameter jobIdentifier, value: {job_id}, valid pattern: " in str(exc)
     assert server.requests == []

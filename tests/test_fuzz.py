@@ -18,13 +18,18 @@ Operation calls (``test_fuzz_operation_*``):
   also rejects with a ``UnicodeEncodeError``, itself a ``ValueError``),
   ``not representable as a double`` (``Decimal('sNaN')``, on which botocore
   raises ``decimal.InvalidOperation``) or ``out of range`` (an int beyond the
-  wire type with ``parameter_validation=False``).  Nothing is sent either.
+  wire type, which only a strict client's max value check refuses first).
+  Nothing is sent either.
   Any other ``ValueError`` fails;
 * with ``parameter_validation=False`` only: ``HTTPClientError`` "failed to
   construct request: ..." (the SDK refusing e.g. an empty ``jobIdentifier``
   for the URI, nothing sent; botocore would send it), and a ``ClientError`` with status 414
   or 431, which is ``http.server`` itself refusing an over-long request line
   or header (the recording server never scripts those).
+
+The operation calls are made at each validation level: the default (botocore's
+checks), ``"strict"`` (the model's patterns, enums and maximums too, so the pattern
+matching meets every fuzzed string) and ``False``.
 
 Constructors (``test_fuzz_*_constructor``), while constructing:
 
@@ -68,7 +73,7 @@ import sys
 import textwrap
 import time
 import types
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Union
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -221,9 +226,10 @@ def test_the_model_is_what_the_fuzzers_cover(clients, server):
     assert len(OPERATIONS) == len(SERVICE_MODEL.operation_names)
     for op, shape in INPUT_SHAPES.items():
         assert set(shape.required_members) <= set(BASELINE[op])
-        # the baseline passes validation: what the fuzzers change is what fails
-        outcome = operation_outcome(lambda: getattr(clients[True], op)(**BASELINE[op]), server, True)
-        assert outcome == "sent", (op, BASELINE[op])
+        # the baseline passes validation, strict included: what the fuzzers change is what fails
+        for level in (True, "strict"):
+            outcome = operation_outcome(lambda: getattr(clients[level], op)(**BASELINE[op]), server, level)
+            assert outcome == "sent", (op, level, BASELINE[op])
     assert {name for _, name in DEEP_CASES} and len(DEEP_CASES) >= len(OPERATIONS)
 
 
@@ -487,8 +493,9 @@ def _unexpected(exc: BaseException, what: str) -> AssertionError:
     return AssertionError(f"{what}: unexpected {type(exc).__module__}.{type(exc).__qualname__}: {text}")
 
 
-def operation_outcome(call: Callable[[], Any], server: RecordingServer, validation: bool) -> str:
-    """Run one operation call; return 'sent' or 'rejected', fail on anything else."""
+def operation_outcome(call: Callable[[], Any], server: RecordingServer, validation: Union[bool, str]) -> str:
+    """Run one operation call; return 'sent' or 'rejected', fail on anything else.
+    ``validation`` is the client's level: True (botocore's checks), "strict" or False."""
     server.clear()
     try:
         result = call()
@@ -603,7 +610,7 @@ def single_attempt():
 
 @pytest.fixture(scope="module")
 def clients(server):
-    def make(validation: bool, factory=bc.client):
+    def make(validation: Union[bool, str], factory=bc.client):
         return factory(
             "bedrock",
             region_name=REGION,
@@ -614,10 +621,17 @@ def clients(server):
 
     return {
         True: make(True),
+        "strict": make("strict"),
         False: make(False),
         "async": make(True, bc.async_client),
+        "async-strict": make("strict", bc.async_client),
         "async-novalidation": make(False, bc.async_client),
     }
+
+
+# The validation levels every operation is fuzzed at: the default, strict, none.
+LEVELS = (True, "strict", False)
+ASYNC_CLIENT = {True: "async", "strict": "async-strict", False: "async-novalidation"}
 
 
 FUZZ = dict(
@@ -627,7 +641,7 @@ FUZZ = dict(
     print_blob=True,
 )
 
-# Examples per run: about 3,400 x 2 modes + 1,200 async over all operations + 1200 + 900 + 700
+# Examples per run: about 3,400 x 3 levels + 1,200 async over all operations + 1200 + 900 + 700
 # (constructors), plus a few hundred in the subprocess guard.
 # BC_FUZZ_SCALE=0.1 runs a tenth of the examples (for quick local runs).
 SCALE = float(os.environ.get("BC_FUZZ_SCALE", "1"))
@@ -648,7 +662,7 @@ ASYNC_EXAMPLES = examples(max(4, 1200 // len(OPERATIONS)))
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("validation", [True, False], ids=["validation", "no-validation"])
+@pytest.mark.parametrize("validation", LEVELS, ids=["validation", "strict", "no-validation"])
 @pytest.mark.parametrize("op", OPERATIONS)
 @settings(max_examples=OP_EXAMPLES, **FUZZ)
 @given(data=st.data())
@@ -660,10 +674,10 @@ def test_fuzz_operation_parameters(clients, server, op, validation, data):
 
 @pytest.mark.parametrize("op", OPERATIONS)
 @settings(max_examples=ASYNC_EXAMPLES, **FUZZ)
-@given(data=st.data(), validation=st.booleans())
+@given(data=st.data(), validation=st.sampled_from(LEVELS))
 def test_fuzz_async_operation_parameters(clients, server, op, data, validation):
     kwargs = data.draw(operation_kwargs(op), label="kwargs")
-    client = clients["async" if validation else "async-novalidation"]
+    client = clients[ASYNC_CLIENT[validation]]
 
     async def call():
         return await getattr(client, op)(**kwargs)
@@ -673,8 +687,8 @@ def test_fuzz_async_operation_parameters(clients, server, op, data, validation):
 
 @pytest.mark.parametrize("op, name", DEEP_CASES, ids=[f"{op}.{name}" for op, name in DEEP_CASES])
 def test_every_parameter_with_every_deep_value(clients, server, op, name):
-    """Deterministic: each 10,000-level value in a parameter of each member shape, both modes."""
-    for validation in (True, False):
+    """Deterministic: each 10,000-level value in a parameter of each member shape, at each level."""
+    for validation in LEVELS:
         for value in DEEP_VALUES + WIDE_VALUES:
             kwargs = dict(BASELINE[op], **{name: value})
             operation_outcome(lambda: getattr(clients[validation], op)(**kwargs), server, validation)
@@ -875,17 +889,17 @@ _CHILD = textwrap.dedent(
     clients = {{v: __import__("bedrock_customization").client(
         "bedrock", region_name="us-east-1", endpoint_url=server.url, **conftest.CREDENTIALS,
         config=__import__("bedrock_customization").Config(retries={{"max_attempts": 0}}, parameter_validation=v))
-        for v in (True, False)}}
+        for v in tf.LEVELS}}
 
     # Every deep value in every parameter first (the likeliest stack overflow).
     for op, name in tf.DEEP_CASES:
-        for v in (True, False):
+        for v in tf.LEVELS:
             for value in tf.DEEP_VALUES:
                 kwargs = dict(tf.BASELINE[op], **{{name: value}})
                 tf.operation_outcome(lambda: getattr(clients[v], op)(**kwargs), server, v)
 
     @settings(max_examples={examples}, deadline=None, database=None, suppress_health_check=list(tf.HealthCheck))
-    @given(op=st.sampled_from(tf.OPERATIONS), validation=st.booleans(), data=st.data())
+    @given(op=st.sampled_from(tf.OPERATIONS), validation=st.sampled_from(tf.LEVELS), data=st.data())
     def loop(op, validation, data):
         kwargs = data.draw(tf.operation_kwargs(op))
         tf.operation_outcome(lambda: getattr(clients[validation], op)(**kwargs), server, validation)

@@ -11,7 +11,7 @@ wrong, and each `# type: ignore[code]` fails it (as an unused ignore, with
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from typing_extensions import assert_type
 
@@ -139,7 +139,11 @@ def client_surface(client: bc.Client) -> None:
         client.get_model_customization_job(jobIdentifier="job")
     except client.exceptions.ResourceNotFoundException as e:
         assert_type(e, ClientError)
+    # The validation level: True (botocore's checks, the default), False or "strict".
+    strict = bc.Config(parameter_validation="strict")
+    assert_type(strict.parameter_validation, Union[bool, str])
     session = bc.Session(region_name="us-east-1")
+    assert_type(session.client("bedrock", config=strict), bc.Client)
     assert_type(session.client("bedrock"), bc.Client)
     assert_type(bc.client("bedrock", region_name="us-east-1"), bc.Client)
 
