@@ -27,6 +27,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate  # noqa: E402  (the generator's names and paths)
+import service_regex  # noqa: E402  (the model's patterns as the service reads them)
 
 FILES = ("service-2.json", "paginators-1.json")
 
@@ -87,6 +88,20 @@ def diff_models(old: dict, new: dict, old_pages: dict, new_pages: dict) -> list:
     return lines
 
 
+def pattern_notice(model: dict) -> list:
+    """Lines naming the model's patterns the client cannot use (shape, pattern, reason): a
+    notice, never a failure; the strict check skips them and says so in its errors."""
+    patterns = {name: s["pattern"] for name, s in model.get("shapes", {}).items() if "pattern" in s}
+    unusable = service_regex.unusable(patterns)
+    if not unusable:
+        return [f"every pattern ({len(patterns)}) translates to a Rust regex"]
+    lines = [f"notice: {len(unusable)} of {len(patterns)} patterns cannot be used "
+             "(the strict check skips them, saying so):"]
+    for shape in sorted(unusable):
+        lines.append(f"  {shape}: {patterns[shape]!r}: {unusable[shape]}")
+    return lines
+
+
 def crate_operations() -> tuple:
     """(version, {rust snake names of the operations}) of the aws-sdk-bedrock crate in Cargo.lock."""
     try:
@@ -133,6 +148,7 @@ def main(argv=None) -> int:
         print("\n".join(changes) if changes else "no operation, paginator or member changed")
     else:
         print(f"no pinned model yet: {len(new_model['operations'])} operations")
+    print("\n".join(pattern_notice(new_model)))
 
     missing = []
     crate_version = None
