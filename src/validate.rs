@@ -69,6 +69,15 @@ fn validate_value(value: &Bound<'_, PyAny>, shape: ShapeId, level: Level) -> Vec
     v.errors
 }
 
+/// The index of the model's shape named `name` (looked up by name, built once).
+fn shape_id(name: &str) -> Option<ShapeId> {
+    static BY_NAME: OnceLock<std::collections::HashMap<&'static str, ShapeId>> = OnceLock::new();
+    BY_NAME
+        .get_or_init(|| SHAPES.iter().enumerate().map(|(i, s)| (s.name, i)).collect())
+        .get(name)
+        .copied()
+}
+
 /// `_core._match_pattern(shape_name, value)`: whether `value` matches the pattern of the
 /// model's shape `shape_name` as the service matches it (the whole value, Java's regex
 /// language): the one reading of the model's patterns, shared by the strict check and the
@@ -76,7 +85,7 @@ fn validate_value(value: &Bound<'_, PyAny>, shape: ShapeId, level: Level) -> Vec
 /// cannot use (the reason says why).
 #[pyfunction]
 pub fn _match_pattern(shape_name: &str, value: &str) -> PyResult<bool> {
-    let Some(id) = SHAPES.iter().position(|s| s.name == shape_name) else {
+    let Some(id) = shape_id(shape_name) else {
         return Err(pyo3::exceptions::PyValueError::new_err(format!(
             "The bedrock model has no shape named {shape_name:?}"
         )));
@@ -97,7 +106,7 @@ pub fn _match_pattern(shape_name: &str, value: &str) -> PyResult<bool> {
 /// `ParamValidationError`. The Stubber validates stubbed error fields with it.
 #[pyfunction]
 pub fn _validate_shape(py: Python<'_>, shape_name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
-    let Some(id) = SHAPES.iter().position(|s| s.name == shape_name) else {
+    let Some(id) = shape_id(shape_name) else {
         return Err(pyo3::exceptions::PyValueError::new_err(format!(
             "The bedrock model has no shape named {shape_name:?}"
         )));
@@ -406,7 +415,15 @@ impl Validator {
                 ));
             }
         }
+        // With `parameter_validation=False` botocore sends a call without its required
+        // members; so does this package for the input's own members, except a URI label
+        // (no path without it). A nested structure cannot be built without its required
+        // members, so they stay checked.
+        let top_level_unchecked = !self.check_min && depth == 0;
         for m in shape.members.iter().filter(|m| m.required) {
+            if top_level_unchecked && m.location != Location::Uri {
+                continue;
+            }
             if !dict.contains(m.name).unwrap_or(false) {
                 self.report(format!(
                     "Missing required parameter in {}: \"{}\"",
