@@ -60,7 +60,11 @@ pub fn collect(params: &Bound<'_, PyDict>, input: ShapeId) -> Vec<Patch> {
             path.pop();
         }
     }
-    if SHAPES[input].members.iter().any(|m| m.location == Location::Body) {
+    if SHAPES[input]
+        .members
+        .iter()
+        .any(|m| m.location == Location::Body)
+    {
         out.push(Patch::Only(Vec::new(), given));
     }
     out

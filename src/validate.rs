@@ -73,7 +73,13 @@ fn validate_value(value: &Bound<'_, PyAny>, shape: ShapeId, level: Level) -> Vec
 fn shape_id(name: &str) -> Option<ShapeId> {
     static BY_NAME: OnceLock<std::collections::HashMap<&'static str, ShapeId>> = OnceLock::new();
     BY_NAME
-        .get_or_init(|| SHAPES.iter().enumerate().map(|(i, s)| (s.name, i)).collect())
+        .get_or_init(|| {
+            SHAPES
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.name, i))
+                .collect()
+        })
         .get(name)
         .copied()
 }
@@ -693,7 +699,10 @@ mod tests {
     fn unusable_regex_is_reported_not_compiled() {
         let reason = compile(Ok("(unclosed")).expect_err("must not compile");
         assert!(!reason.contains('\n'), "{reason}");
-        assert!(reason.starts_with("its regex does not compile: "), "{reason}");
+        assert!(
+            reason.starts_with("its regex does not compile: "),
+            "{reason}"
+        );
         assert_eq!(
             compile(Err("lookahead")).expect_err("unusable"),
             "lookahead"
