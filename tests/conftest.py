@@ -501,6 +501,16 @@ def recorder():
         server.close()
 
 
+@pytest.fixture(scope="module")
+def server():
+    """One recording server for all the tests of a module (``clear()`` it between uses)."""
+    s = RecordingServer()
+    try:
+        yield s
+    finally:
+        s.close()
+
+
 @pytest.fixture
 def recorder_factory():
     """Make extra recording servers (closed after the test)."""

@@ -584,15 +584,6 @@ NO_RETRIES = {"max_attempts": 0}
 
 
 @pytest.fixture(scope="module")
-def server():
-    s = RecordingServer()
-    try:
-        yield s
-    finally:
-        s.close()
-
-
-@pytest.fixture(scope="module")
 def single_attempt():
     """For clients whose fuzzed config carries no retries: one attempt (the core
     reads AWS_MAX_ATTEMPTS like boto3), so a refused connection is not retried

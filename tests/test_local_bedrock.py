@@ -198,6 +198,12 @@ def _string(shape: Any) -> str:
     raise AssertionError(f"no value for a string of pattern {pattern!r}: add a candidate")
 
 
+def any_string(shape: Any) -> str:
+    """A string botocore accepts for ``shape`` (an enum value, or its min length of "x"),
+    whatever its pattern says."""
+    return shape.enum[0] if shape.enum else "x" * max(int(shape.metadata.get("min", 1)), 1)
+
+
 def minimal_value(shape: Any, string: Callable[[Any], str] = _string) -> Any:
     """The smallest value of a botocore shape satisfying every constraint of the model
     (strings from ``string``: by default one that matches the shape's pattern)."""

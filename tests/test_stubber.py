@@ -21,20 +21,16 @@ import bedrock_customization as bc
 from bedrock_customization import _model
 from bedrock_customization.testing import ANY, Stubber
 from conftest import error_view, make_bc_client, make_boto3_client, pinned_json
-from test_local_bedrock import _SERVICE_MODEL, minimal_request, minimal_value
+from test_local_bedrock import _SERVICE_MODEL, any_string, minimal_request, minimal_value
 
 OPERATIONS = sorted(_model.OPERATIONS.values())
 JOB = "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/abc/def123456789"
 
 
-def _any_string(shape: Any) -> str:
-    return shape.enum[0] if shape.enum else "x" * max(int(shape.metadata.get("min", 1)), 1)
-
-
 def response_value(shape: Any) -> Any:
     """The smallest value a response validation accepts (botocore checks types, required
     members and min lengths/values of responses, not patterns)."""
-    return minimal_value(shape, string=_any_string)
+    return minimal_value(shape, string=any_string)
 
 
 @functools.lru_cache(maxsize=None)

@@ -16,7 +16,7 @@ import botocore.exceptions
 import pytest
 
 import bedrock_customization as bc
-from conftest import RecordingServer, Reply, make_boto3_client, make_bc_client, pinned_json, strip_volatile
+from conftest import Reply, make_boto3_client, make_bc_client, pinned_json, strip_volatile
 
 JOB = "waiting-job"
 FAST = {"Delay": 0.01, "MaxAttempts": 50}
@@ -526,13 +526,6 @@ def test_every_waiter_has_each_kind_of_case():
         assert {"success", "retry", "max", "unexpected"} <= found, name
         has_failure = any(a["state"] == "failure" for a in DEFINITIONS[name]["acceptors"])
         assert ("failure" in found) == has_failure, name
-
-
-@pytest.fixture(scope="module")
-def server():
-    s = RecordingServer()
-    yield s
-    s.close()
 
 
 @pytest.fixture(scope="module")
