@@ -8,10 +8,14 @@ Usage:
 
 This is the one deliberate way the model changes: the generator (codegen/generate.py)
 and the tests read only the files in codegen/model/, never the installed botocore.
-It prints what changed (operations, paginators, and members of shapes added or
-removed) and the operations the `aws-sdk-bedrock` crate in Cargo.lock lacks. After an
-update, run `python codegen/generate.py`, pin the matching boto3/botocore/awscli in
-constraints.txt, and commit the model, the generated files and the pins together.
+It prints what changed (operations, paginators, members of shapes added or removed,
+enum values and constraints changed), the patterns the client cannot use, and what the
+`aws-sdk-bedrock` crate in Cargo.lock lacks: operations (recorded in source.json; the
+generator leaves them out whole) and members of the model's input, output, error and
+nested structures and unions that the crate's types do not have (a lacking input member
+would not compile: the generated builders call the crate's setter for every member).
+After an update, run `python codegen/generate.py`, pin the matching boto3/botocore/awscli
+in constraints.txt, and commit the model, the generated files and the pins together.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -85,7 +90,28 @@ def diff_models(old: dict, new: dict, old_pages: dict, new_pages: dict) -> list:
             lines.append(f"+ member {shape}.{m}")
         for m in sorted(old_m[shape] - new_m[shape]):
             lines.append(f"- member {shape}.{m}")
+    old_s, new_s = old.get("shapes", {}), new.get("shapes", {})
+    for shape in sorted(set(old_s) & set(new_s)):
+        a, b = old_s[shape], new_s[shape]
+        if a.get("type") != b.get("type"):
+            lines.append(f"~ shape {shape}: type {a.get('type')} -> {b.get('type')}")
+            continue
+        added = [v for v in b.get("enum", ()) if v not in a.get("enum", ())]
+        removed = [v for v in a.get("enum", ()) if v not in b.get("enum", ())]
+        if added or removed:
+            lines.append(f"~ enum {shape}: " + ", ".join([f"+{v}" for v in added] + [f"-{v}" for v in removed]))
+        for key in CONSTRAINTS:
+            if a.get(key) != b.get(key):
+                lines.append(f"~ shape {shape}: {key} {json.dumps(a.get(key))} -> {json.dumps(b.get(key))}")
+        for m in sorted(set(a.get("members", {})) & set(b.get("members", {}))):
+            if a["members"][m]["shape"] != b["members"][m]["shape"]:
+                lines.append(f"~ member {shape}.{m}: shape {a['members'][m]['shape']} -> {b['members'][m]['shape']}")
+        if set(a.get("required", ())) != set(b.get("required", ())):
+            lines.append(f"~ shape {shape}: required {sorted(a.get('required', ()))} -> {sorted(b.get('required', ()))}")
     return lines
+
+
+CONSTRAINTS = ("pattern", "min", "max")  # what a shape's value is checked against, besides its enum
 
 
 def pattern_notice(model: dict) -> list:
@@ -102,8 +128,9 @@ def pattern_notice(model: dict) -> list:
     return lines
 
 
-def crate_operations() -> tuple:
-    """(version, {rust snake names of the operations}) of the aws-sdk-bedrock crate in Cargo.lock."""
+def crate_source() -> tuple:
+    """(version, its src/ directory) of the aws-sdk-bedrock crate in Cargo.lock, or
+    (None, why not)."""
     try:
         proc = subprocess.run(
             ["cargo", "metadata", "--format-version", "1", "--locked"],
@@ -113,10 +140,127 @@ def crate_operations() -> tuple:
         return None, f"cargo metadata failed: {e}"
     for package in json.loads(proc.stdout)["packages"]:
         if package["name"] == "aws-sdk-bedrock":
-            ops_dir = os.path.join(os.path.dirname(package["manifest_path"]), "src", "operation")
-            names = {n for n in os.listdir(ops_dir) if os.path.isdir(os.path.join(ops_dir, n))}
-            return package["version"], names
+            return package["version"], os.path.join(os.path.dirname(package["manifest_path"]), "src")
     return None, "aws-sdk-bedrock is not in Cargo.lock"
+
+
+def crate_operations(src: str) -> set:
+    """The rust snake names of the crate's operations (its src/operation/<name>/ modules)."""
+    ops_dir = os.path.join(src, "operation")
+    return {n for n in os.listdir(ops_dir) if os.path.isdir(os.path.join(ops_dir, n))}
+
+
+# Items of the crate's (smithy-rs generated, rustfmt'ed) sources: each starts at column 0
+# and ends at the first line that is a lone "}".
+_ITEM = re.compile(r"^(impl\b[^{]*|pub enum (\w+) )\{\n(.*?)^\}$", re.M | re.S)
+_SETTER = re.compile(r"^    pub fn set_(\w+)\(", re.M)
+_VARIANT = re.compile(r"^    (\w+)(?:\(|,)", re.M)
+_ENUM_VALUE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)" => ', re.M)
+
+
+def crate_types(src: str) -> dict:
+    """What the crate's types offer, read from its sources (src/types/, src/types/error/
+    and src/operation/<op>/): ``setters`` {builder type: {setter suffixes}} (the fluent
+    builders of the operations included), ``variants`` {enum type: {variants}} (unions),
+    ``values`` {enum type: {string values}} (string enums)."""
+    found = {"setters": {}, "variants": {}, "values": {}}
+    for top in ("types", "operation"):
+        for directory, _, files in os.walk(os.path.join(src, top)):
+            for name in files:
+                if not name.endswith(".rs"):
+                    continue
+                with open(os.path.join(directory, name), encoding="utf-8") as f:
+                    text = f.read()
+                for match in _ITEM.finditer(text):
+                    header, enum, body = match.groups()
+                    if enum:
+                        found["variants"].setdefault(enum, set()).update(_VARIANT.findall(body))
+                        continue
+                    header = " ".join(header.split())
+                    owner = re.search(r" for (?:[\w:]+::)?(\w+)$", header)
+                    if owner:
+                        if "From<&str>" in header:
+                            found["values"].setdefault(owner.group(1), set()).update(
+                                json.loads(f'"{v}"') for v in _ENUM_VALUE.findall(body))
+                        continue
+                    inherent = re.fullmatch(r"impl (?:[\w:]+::)?(\w+)", header.strip())
+                    if inherent:
+                        found["setters"].setdefault(inherent.group(1), set()).update(_SETTER.findall(body))
+    return found
+
+
+def crate_gaps(model: dict, lacking_ops, types: dict) -> tuple:
+    """(members, values): the model's members the crate's types lack, as
+    ``(where, "Shape.member", why)`` with where "input", "output", "error", "nested input"
+    (the generated builders build those and "input") or "nested output", and the enum
+    values the crate's enums lack (``"Shape": [values]``; those are still sent and
+    read as strings, the crate keeps an unknown value as it is)."""
+    shapes = model["shapes"]
+    ops = [op for name, op in sorted(model["operations"].items()) if name not in set(lacking_ops)]
+    setters, variants, values = types["setters"], types["variants"], types["values"]
+    gaps = []
+
+    def check(shape_name: str, rust: str, where: str, union: bool = False):
+        shape = shapes[shape_name]
+        have = (variants if union else setters).get(rust)
+        for member in shape.get("members", {}):
+            expected = generate.union_variant(member) if union else generate.rust_snake(member)
+            if have is None:
+                gaps.append((where, f"{shape_name}.{member}", f"no type {rust}"))
+            elif expected not in have:
+                kind = "variant" if union else "setter set_"
+                gaps.append((where, f"{shape_name}.{member}", f"{rust} has no {kind}{expected}"))
+
+    roots = {}
+    for op in ops:
+        pascal = generate.rust_pascal(op["name"])
+        roots[op["input"]["shape"]] = ("input", f"{pascal}FluentBuilder")
+        roots[op["output"]["shape"]] = ("output", f"{pascal}OutputBuilder")
+    errors = sorted(n for n, s in shapes.items() if s.get("exception"))
+    for shape_name, (where, rust) in sorted(roots.items()):
+        check(shape_name, rust, where)
+    for shape_name in errors:
+        check(shape_name, f"{generate.rust_pascal(shape_name)}Builder", "error")
+
+    def nested(root_names) -> set:
+        return generate.closure(shapes, [r for root in root_names for r in generate.shape_refs(shapes[root])])
+
+    built = nested([op["input"]["shape"] for op in ops])  # what the generated builders build
+    missing_values = {}
+    for shape_name in sorted(nested(list(roots) + errors)):
+        shape = shapes[shape_name]
+        rust = generate.rust_pascal(shape_name)
+        where = "nested input" if shape_name in built else "nested output"
+        if shape.get("type") == "structure" and not shape.get("document") and shape_name not in roots:
+            if shape.get("union"):
+                check(shape_name, rust, where, union=True)
+            else:
+                check(shape_name, f"{rust}Builder", where)
+        elif shape.get("type") == "string" and "enum" in shape:
+            lacked = [v for v in shape["enum"] if v not in values.get(rust, ())]
+            if lacked:
+                missing_values[shape_name] = lacked
+    return gaps, missing_values
+
+
+def member_report(model: dict, lacking_ops, types: dict) -> list:
+    """Lines naming the members (and enum values) of the generated operations' shapes
+    that the crate's types lack."""
+    gaps, values = crate_gaps(model, lacking_ops, types)
+    lines = []
+    if not gaps:
+        lines.append("  and every member of their input, output, error and nested structures and unions")
+    else:
+        lines.append(f"  and lacks {len(gaps)} member(s):")
+        lines.extend(f"  {where} {member}: {why}" for where, member, why in gaps)
+        if any(where in ("input", "nested input") for where, _, _ in gaps):
+            lines.append("  error: the generated builders set every input member: they would not compile "
+                         "with this crate (take an older model or a newer crate)")
+    if values:
+        lines.append(f"  its enums lack {sum(map(len, values.values()))} value(s) "
+                     "(sent and read as strings all the same):")
+        lines.extend(f"  {shape}: {', '.join(v)}" for shape, v in sorted(values.items()))
+    return lines
 
 
 def main(argv=None) -> int:
@@ -153,13 +297,15 @@ def main(argv=None) -> int:
     missing = []
     crate_version = None
     if not args.no_crate:
-        crate_version, crate_ops = crate_operations()
+        crate_version, src = crate_source()
         if crate_version is None:
-            print(f"warning: cannot check the crate ({crate_ops})")
+            print(f"warning: cannot check the crate ({src})")
         else:
+            crate_ops = crate_operations(src)
             missing = sorted(op for op in new_model["operations"] if generate.rust_snake(op) not in crate_ops)
             print(f"aws-sdk-bedrock {crate_version}: "
                   + (f"lacks {len(missing)} operation(s): {', '.join(missing)}" if missing else "has every operation"))
+            print("\n".join(member_report(new_model, missing, crate_types(src))))
 
     if args.dry_run:
         return 0

@@ -293,8 +293,9 @@ def _botocore_dir(tmp_path, model, pages, gz):
 @pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzipped"])
 def test_update_model_prints_what_changed(tmp_path, model, gz):
     """The update command reads a botocore data directory (gzipped or not), reports added
-    and removed operations, paginators and members, and writes a model the generator
-    accepts."""
+    and removed operations, paginators, members, enum values and constraints, what the
+    aws-sdk-bedrock crate lacks (operations, members, enum values), and writes a model the
+    generator accepts."""
     gen = load_generator()
     dest = tmp_path / "model"
     dest.mkdir()
@@ -308,6 +309,9 @@ def test_update_model_prints_what_changed(tmp_path, model, gz):
     del new["operations"][removed_op]
     new["shapes"]["GetCustomModelResponse"]["members"]["widgetCount"] = {"shape": "Integer"}
     del new["shapes"]["GetModelCustomizationJobResponse"]["members"]["vpcConfig"]
+    new["shapes"]["TrainingDataConfig"]["members"]["widgetUri"] = {"shape": "S3Uri"}
+    new["shapes"]["CustomizationType"]["enum"].append("WIDGETING")
+    new["shapes"]["JobName"]["pattern"] = "[a-z]+"
     pages["pagination"]["ListWidgets"] = pages["pagination"]["ListCustomModels"]
     source = _botocore_dir(tmp_path, new, pages, gz)
     proc = subprocess.run(
@@ -323,8 +327,17 @@ def test_update_model_prints_what_changed(tmp_path, model, gz):
         "+ paginator ListWidgets",
         "+ member GetCustomModelResponse.widgetCount",
         "- member GetModelCustomizationJobResponse.vpcConfig",
-        # the Rust SDK has no ListWidgets operation
+        "+ member TrainingDataConfig.widgetUri",
+        "~ enum CustomizationType: +WIDGETING",
+        f'~ shape JobName: pattern {json.dumps(model["shapes"]["JobName"]["pattern"])} -> "[a-z]+"',
+        # the Rust SDK has no ListWidgets operation, and lacks the new members of the others
         "lacks 1 operation(s): ListWidgets",
+        "and lacks 2 member(s):",
+        "output GetCustomModelResponse.widgetCount: GetCustomModelOutputBuilder has no setter set_widget_count",
+        "nested input TrainingDataConfig.widgetUri: TrainingDataConfigBuilder has no setter set_widget_uri",
+        "error: the generated builders set every input member: they would not compile",
+        "its enums lack 1 value(s)",
+        "CustomizationType: WIDGETING",
     ):
         assert any(expected in line for line in lines), (expected, proc.stdout)
     got, got_pages, got_source = gen.load_pinned(str(dest))
