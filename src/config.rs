@@ -226,7 +226,7 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
         loader = loader.credentials_provider(from_profile);
     }
     let timeouts = TimeoutConfig::builder()
-        .connect_timeout(settings.connect_timeout)
+        .connect_timeout(settings.connect_timeout.min(MAX_SDK_CONNECT_TIMEOUT))
         .read_timeout(settings.read_timeout)
         .build();
     // Adaptive mode gets standard mode's retries: the SDK's client-side rate limiter
@@ -291,6 +291,13 @@ fn requoted(url: &str) -> String {
 /// More attempts than this are never made: with backoff capped at 20 s, 1,000
 /// attempts already retry for hours, and the SDK's per-call cost grows with the count.
 const MAX_SDK_ATTEMPTS: u32 = 1_000;
+
+/// The longest connect timeout handed to the SDK (ten years: never, all the same). Its
+/// credential cache adds up every attempt's worst case (twice the connect timeout) in
+/// `f64` seconds and panics when the sum leaves `Duration`'s range (aws-smithy-runtime
+/// 1.16, `pessimistic_load_timeout`): `connect_timeout=2**63` did, in an async call a
+/// hang (found by tests/test_fuzz.py).
+const MAX_SDK_CONNECT_TIMEOUT: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
 /// The character that cannot travel in an HTTP header value, if any (a control
 /// character other than tab, or DEL).

@@ -328,6 +328,25 @@ def test_read_timeout(recorder):
     assert str(got) == str(expected)
 
 
+@pytest.mark.parametrize("seconds", [2**63, 1.8e19])
+def test_an_enormous_connect_timeout_is_no_timeout(recorder, seconds):
+    """A connect timeout too long to ever matter is accepted and the calls answer, sync and
+    async (the SDK's credential cache summed it in f64 seconds and panicked past Duration's
+    range: in an async call, a hang)."""
+    import asyncio
+
+    recorder.always(Reply(body={}))
+    config = bc.Config(connect_timeout=seconds, retries={"max_attempts": 0})
+    assert call(make_bc_client(recorder.url, config=config))["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+    async def call_async():
+        client = bc.async_client("bedrock", region_name=REGION, endpoint_url=recorder.url, config=config,
+                                 aws_access_key_id="testing", aws_secret_access_key="testing")
+        return await asyncio.wait_for(client.list_model_customization_jobs(), 30)
+
+    assert asyncio.run(call_async())["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
 def test_closed_port_is_endpoint_connection_error(closed_port):
     url = f"http://127.0.0.1:{closed_port}"
     config = {"retries": {"max_attempts": 0}}
