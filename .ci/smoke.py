@@ -35,7 +35,7 @@ created = client.create_model_customization_job(
     jobName=name, customModelName=name + "-model",
     roleArn="arn:aws:iam::123456789012:role/smoke",
     baseModelIdentifier="amazon.titan-text-express-v1",
-    trainingDataConfig={"s3Uri": "s3://smoke-bucket/date=2026-12-02/train.jsonl"},
+    trainingDataConfig={"s3Uri": "s3://smoke-bucket/train-2026-12-02/train.jsonl"},
     outputDataConfig={"s3Uri": "s3://smoke-bucket/out/"},
     hyperParameters={"epochCount": "1"},
 )
