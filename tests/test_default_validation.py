@@ -224,8 +224,21 @@ def _instant_or_text(value: str) -> Any:
         return value
 
 
+def _instants(value: Any) -> Any:
+    """``value`` with every ISO timestamp string read as the instant it names."""
+    if isinstance(value, dict):
+        return {k: _instants(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_instants(v) for v in value]
+    if isinstance(value, str) and value[:4].isdigit() and value.endswith("Z"):
+        return _instant_or_text(value)
+    return value
+
+
 def comparable(request, op_name: str) -> Dict[str, Any]:
-    """The request as boto3 and this package must both send it."""
+    """The request as boto3 and this package must both send it. Timestamps are compared
+    as instants: the SDK writes fractional seconds without trailing zeros (``.89945Z``
+    where botocore writes ``.899450Z``), the same instant."""
     shape = MODEL.operation_model(op_name).input_shape
     tokens = [n for n, m in (shape.members.items() if shape else ()) if m.metadata.get("idempotencyToken")]
     body = request.json()
@@ -240,7 +253,7 @@ def comparable(request, op_name: str) -> Dict[str, Any]:
         "method": request.method,
         "path": request.decoded_path,
         "query": {k: [_instant_or_text(v) for v in vs] for k, vs in request.query.items()},
-        "body": body,
+        "body": _instants(body),
         "headers": {h: (h in request.headers) if token else request.headers.get(h) for h, token in header_names.items()},
     }
 
