@@ -4,8 +4,9 @@ Both run as child processes against the same local Bedrock (moto, in this
 process); for the same job they must print the same stdout in json, text and
 table output (with and without --query), and the same stderr and exit code for
 service errors and usage errors. The AWS CLI is the one tests/requirements.txt
-installs, at the version constraints.txt pins (it requires the same botocore
-release as the pinned boto3).
+installs, at the version constraints.txt pins. It reads its own copy of the bedrock
+model (awscli vendors botocore), which may lag the pinned one: the tests compare the
+two where the models agree (AWSCLI_GAPS below names where they do not).
 """
 
 from __future__ import annotations
@@ -21,10 +22,6 @@ import pytest
 
 import bedrock_customization as bc
 
-# awscli 1.45.x (the release of the pinned botocore) prints the error location of a
-# shorthand syntax error as the literal text below (a string that lost its f-prefix);
-# later releases print the input and a caret, as this package does.
-AWSCLI_UNFORMATTED = "{self._error_location()}"
 ROLE = "arn:aws:iam::123456789012:role/bedrock-ft"
 BASE = "amazon.titan-text-express-v1"
 
@@ -256,16 +253,9 @@ def test_bad_shorthand_like_the_aws_cli(aws, local, option, value):
     args = ["create-model-customization-job"] + [x for kv in base.items() for x in kv]
     a, b = ours(*args, endpoint=local), theirs(aws, *args, endpoint=local)
     assert b.returncode == 255
-    assert (a.returncode, a.stdout) == (b.returncode, b.stdout)
-    if AWSCLI_UNFORMATTED in b.stderr:
-        # The pinned AWS CLI prints one f-string unformatted; ours prints what it means:
-        # the same message with the input and a caret under the failing position.
-        before, after = b.stderr.split(AWSCLI_UNFORMATTED)
-        assert a.stderr.startswith(before) and a.stderr.endswith(after), a.stderr
-        shown, caret = a.stderr[len(before): len(a.stderr) - len(after)].split("\n")
-        assert shown == value and caret.strip() == "^" and len(caret) <= len(value) + 1, a.stderr
-    else:
-        assert a.stderr == b.stderr
+    # (awscli 1.45 printed the error location as the literal "{self._error_location()}";
+    # since 1.46 it prints the input and a caret under the failing position, as ours does)
+    assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
 
 
 def test_bad_cli_input_json_like_the_aws_cli(aws, local):
@@ -509,6 +499,58 @@ PAGINATION = pinned_json("paginators-1.json")["pagination"]
 OPERATIONS = sorted(SERVICE["operations"])
 
 
+def _awscli_service():
+    """The bedrock model the AWS CLI reads: its own copy of botocore's data
+    (awscli/botocore/data/), found without importing awscli."""
+    import gzip
+    import importlib.util
+
+    spec = importlib.util.find_spec("awscli")
+    assert spec is not None and spec.submodule_search_locations, "awscli is a test dependency"
+    directory = os.path.join(list(spec.submodule_search_locations)[0], "botocore", "data", "bedrock",
+                             SERVICE["metadata"]["apiVersion"])
+    for name, opener in (("service-2.json", open), ("service-2.json.gz", gzip.open)):
+        if os.path.exists(os.path.join(directory, name)):
+            with opener(os.path.join(directory, name), "rt", encoding="utf-8") as f:
+                return json.load(f)
+    raise AssertionError(f"no bedrock service-2.json under {directory}")
+
+
+AWSCLI_SERVICE = _awscli_service()
+#: (shape, member) of the pinned model's structures that the AWS CLI's model lacks (the
+#: shapes it lacks whole are reached through these only): the side-by-side tests leave
+#: them out (an AWS CLI that lags cannot print or skeleton them).
+AWSCLI_GAPS = {
+    (name, member)
+    for name, shape in SHAPES.items() if shape["type"] == "structure" and name in AWSCLI_SERVICE["shapes"]
+    for member in shape.get("members", {})
+    if member not in AWSCLI_SERVICE["shapes"][name].get("members", {})
+}
+
+
+def test_the_aws_clis_model_gaps_are_the_known_ones():
+    """The pinned awscli (1.46.3) carries a bedrock model older than the pinned botocore's
+    (1.44.5): the same operations, but not the guardrails' contextual-grounding tier (nor
+    DataRetentionMode's aws_review and a few patterns and maximums, which neither CLI
+    checks). A new pin re-examines this list: an empty one means the models agree."""
+    assert sorted(AWSCLI_SERVICE["operations"]) == OPERATIONS
+    assert AWSCLI_GAPS == {("GuardrailContextualGroundingPolicy", "tier"),
+                           ("GuardrailContextualGroundingPolicyConfig", "tierConfig")}
+
+
+def _without_awscli_gaps(shape_name, value):
+    """``value`` (of the pinned model's shape) without the members the AWS CLI's model lacks."""
+    shape = SHAPES[shape_name]
+    if shape["type"] == "structure" and isinstance(value, dict) and not shape.get("document"):
+        return {k: _without_awscli_gaps(shape["members"][k]["shape"], v) if k in shape.get("members", {}) else v
+                for k, v in value.items() if (shape_name, k) not in AWSCLI_GAPS}
+    if shape["type"] == "list" and isinstance(value, list):
+        return [_without_awscli_gaps(shape["member"]["shape"], v) for v in value]
+    if shape["type"] == "map" and isinstance(value, dict):
+        return {k: _without_awscli_gaps(shape["value"]["shape"], v) for k, v in value.items()}
+    return value
+
+
 def kebab(name):
     import botocore
 
@@ -603,14 +645,16 @@ def test_skeleton_input_is_the_aws_clis(aws_skeletons, operation):
     mine = json.loads(a.stdout, object_pairs_hook=OrderedDict)
     other = json.loads(b.stdout, object_pairs_hook=OrderedDict)
     assert json.dumps(other, indent=4) + "\n" == b.stdout  # (so comparing the re-dumped text is comparing bytes)
+    assert json.dumps(mine, indent=4) + "\n" == a.stdout
     root = SERVICE["operations"][operation]["input"]["shape"]
+    mine = _without_awscli_gaps(root, mine)  # (where the AWS CLI's model lags, it has no skeleton)
     for path, enum in _enum_positions(root, other):
         holder_a, holder_b = mine, other
         for key in path[:-1]:
             holder_a, holder_b = holder_a[key], holder_b[key]
         assert holder_b[path[-1]] in enum and holder_a[path[-1]] == enum[0], path
         holder_b[path[-1]] = holder_a[path[-1]]
-    assert a.stdout == json.dumps(other, indent=4) + "\n"
+    assert json.dumps(mine, indent=4) == json.dumps(other, indent=4)
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
@@ -826,7 +870,7 @@ def _output_body(shape_name, depth=0, seen=()):
             return {}
         out = {}
         for name, ref in shape.get("members", {}).items():
-            if "location" in ref or name == "nextToken":
+            if "location" in ref or name == "nextToken" or (shape_name, name) in AWSCLI_GAPS:
                 continue
             out[name] = _output_body(ref["shape"], depth + 1, seen + (shape_name,))
             if shape.get("union"):

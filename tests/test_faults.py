@@ -450,20 +450,25 @@ def test_bodies_that_crash_boto3_give_a_typed_error_in_bc(server, name, body, bo
     assert_signed(server.requests)
 
 
-def test_truncated_body_is_a_connection_error_like_boto3(server):
-    """Content-Length larger than the body, then the server closes: boto3 raises
-    ConnectionClosedError (after retrying). bc must raise the same class."""
+def test_truncated_body_is_a_connection_error(server):
+    """Content-Length larger than the body, then the server closes: bc raises
+    ConnectionClosedError after retrying, as boto3 did before botocore 1.44. botocore 1.44
+    has urllib3 no longer enforce Content-Length (botocore checks it only on streaming
+    bodies): the pinned boto3 returns what it parses of the cut body, after one request."""
     seen = {}
     for kind in ("bc", "boto3"):
         server.reset()
         server.always(Fault(body=b'{"jobArn": "arn:aws:bedrock:us-east-1:1"}', truncate_to=10))
         client = make_client(kind, server.url, {"retries": {"max_attempts": 1, "mode": "standard"}})
-        _, exc, _ = call(client.get_model_customization_job, jobIdentifier="j")
+        result, exc, _ = call(client.get_model_customization_job, jobIdentifier="j")
         time.sleep(0.02)
         assert_signed(server.requests)
-        seen[kind] = (type(exc).__name__, len(server.requests))
-        assert isinstance(exc, bc.exceptions.HTTPClientError if kind == "bc" else Exception), repr(exc)
-    assert seen["bc"] == seen["boto3"] == ("ConnectionClosedError", 2)
+        seen[kind] = (exc, result, len(server.requests))
+    exc, _, requests = seen["bc"]
+    assert isinstance(exc, bc.exceptions.HTTPClientError) and type(exc).__name__ == "ConnectionClosedError", repr(exc)
+    assert requests == 2
+    exc, result, requests = seen["boto3"]
+    assert exc is None and {k: v for k, v in result.items() if k != "ResponseMetadata"} == {} and requests == 1
 
 
 def test_pause_in_the_middle_of_the_body_is_fine(server):
