@@ -913,6 +913,35 @@ def test_invocation_logging_configuration(client, lb):
     assert "loggingConfig" not in client.get_model_invocation_logging_configuration()
 
 
+def test_account_data_retention(kind, client, lb):
+    """Never put, the mode is ``inherit`` (the user guide: the default for new accounts); a
+    put answers the mode and when it was set, and the get then answers the same, in that
+    account and region only."""
+    assert without_metadata(client.get_account_data_retention()) == {"mode": "inherit"}
+    modes = MODEL.shape(MODEL.input_shape("PutAccountDataRetention")["members"]["mode"]["shape"])["enum"]
+    for mode in modes:
+        put = without_metadata(client.put_account_data_retention(mode=mode))
+        assert put == {"mode": mode, "updatedAt": lb.now()}
+        lb.advance(60)
+        assert without_metadata(client.get_account_data_retention()) == put
+    for elsewhere in (client_for(kind, lb, region_name=OTHER_REGION), client_for(kind, lb, key="111111111111")):
+        assert without_metadata(elsewhere.get_account_data_retention()) == {"mode": "inherit"}
+    code, status, message = error_of(client.put_account_data_retention, mode="sometimes")
+    assert (code, status) == ("ValidationException", 400) and "enum value set" in message
+    assert without_metadata(client.get_account_data_retention())["mode"] == modes[-1]
+
+
+def test_custom_model_from_a_model_package(client, lb):
+    """``customModelDataSource`` is the other source of a created custom model; not both."""
+    package = {"modelPackageArnDataSource": {"modelPackageArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/pkg/1"}}
+    arn = client.create_custom_model(modelName=unique("pkg"), customModelDataSource=package)["modelArn"]
+    lb.advance(duration(lb, "CustomModel", "creating") + 0.01)
+    assert client.get_custom_model(modelIdentifier=arn)["modelStatus"] == "Active"
+    code, status, message = error_of(client.create_custom_model, modelName=unique("both"), customModelDataSource=package,
+                                     modelSourceConfig={"s3DataSource": {"s3Uri": "s3://bc-test-bucket/m/"}})
+    assert (code, status) == ("ValidationException", 400) and "not both" in message
+
+
 FOUNDATION_FILTERS = {
     "byProvider": ("providerName", lambda summaries: sorted({s["providerName"] for s in summaries})),
     "byCustomizationType": ("customizationsSupported", None),

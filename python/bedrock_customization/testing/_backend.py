@@ -544,6 +544,7 @@ class CustomModel(Kind):
     def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
         record.data.pop("modelTags", None)
         record.data.pop("modelSourceConfig", None)
+        record.data.pop("customModelDataSource", None)
         record.data["modelStatus"] = "Creating"
         record.data["_owner"] = self.backend.account
         record.data["_baseModelName"] = ""
@@ -552,6 +553,10 @@ class CustomModel(Kind):
         self.schedule(record, self.duration("creating"), "Active")
 
     def create(self, op: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        if "modelSourceConfig" in params and "customModelDataSource" in params:
+            # the model: "You can specify either customModelDataSource or modelSourceConfig,
+            # but not both" (no public source gives the service's words: ours)
+            raise ServiceError("ValidationException", "Specify either customModelDataSource or modelSourceConfig, not both.")
         self.backend.check_tag_count(params.get("modelTags") or [])
         response = super().create(op, params)
         self.backend.tags[response["modelArn"]] = list(params.get("modelTags") or [])
@@ -850,7 +855,15 @@ class FoundationModel(Kind):
         return {"modelSummaries": out}
 
 
-class LoggingConfiguration(Kind):
+class Setting(Kind):
+    """A setting of the account, one per account and region (no ARN, no name): ``Put``
+    replaces it, ``Get`` reads it (and ``Delete``, where the model has one, clears it)."""
+
+    def put(self, op: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        raise NotImplementedError
+
+
+class LoggingConfiguration(Setting):
     """``ModelInvocationLoggingConfiguration``: one per account and region."""
 
     noun = "ModelInvocationLoggingConfiguration"
@@ -868,9 +881,29 @@ class LoggingConfiguration(Kind):
         return {}
 
 
+class AccountDataRetention(Setting):
+    """``AccountDataRetention``: the account's data retention mode, one per account and region.
+
+    Never put, it is ``inherit`` without ``updatedAt``: "inherit: No opinion at this scope,
+    defer to a broader scope. This is the default for new accounts and projects" (the
+    Bedrock user guide, Data retention, https://docs.aws.amazon.com/bedrock/latest/userguide/data-retention.html).
+    A put answers what it set with the time it was set, as the get then does."""
+
+    noun = "AccountDataRetention"
+    UNSET = "inherit"
+
+    def get(self, op: str, params: Dict[str, Any], identifier: str) -> Dict[str, Any]:
+        setting = self.backend.data_retention
+        return {"mode": self.UNSET} if setting is None else copy.deepcopy(setting)
+
+    def put(self, op: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        self.backend.data_retention = {"mode": params["mode"], "updatedAt": Clock.datetime(self.backend.clock.now())}
+        return copy.deepcopy(self.backend.data_retention)
+
+
 KINDS = {k.noun: k for k in (CustomizationJob, CustomModel, Deployment, ProvisionedThroughput, ImportJob,
                               ImportedModel, CopyJob, EvaluationJob, InvocationJob, FoundationModel,
-                              LoggingConfiguration)}
+                              LoggingConfiguration, AccountDataRetention)}
 
 _VERBS = ("BatchDelete", "Create", "Get", "List", "Delete", "Update", "Stop", "Put")
 
@@ -903,6 +936,7 @@ class Backend:
         self.kinds: Dict[str, Kind] = {}
         self.tags: Dict[str, List[Dict[str, str]]] = {}
         self.logging_config: Optional[Dict[str, Any]] = None
+        self.data_retention: Optional[Dict[str, Any]] = None
 
     @property
     def clock(self) -> Clock:
@@ -949,7 +983,7 @@ class Backend:
             return kind.update(operation, params, identifier)
         if verb == "Stop":
             return kind.stop(operation, params, identifier)
-        if verb == "Put" and isinstance(kind, LoggingConfiguration):
+        if verb == "Put" and isinstance(kind, Setting):
             return kind.put(operation, params)
         if verb == "BatchDelete" and isinstance(kind, EvaluationJob):
             return kind.batch_delete(operation, params)
