@@ -10,7 +10,7 @@ use aws_config::meta::region::RegionProviderChain;
 use aws_config::BehaviorVersion;
 use aws_credential_types::Credentials;
 use aws_sdk_bedrock::config::Region;
-use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::retry::{RetryConfig, RetrySpec};
 use aws_smithy_types::timeout::TimeoutConfig;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -232,8 +232,15 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
     // Adaptive mode gets standard mode's retries: the SDK's client-side rate limiter
     // is shared by every client in the process and, after one throttle, holds the
     // retry back ~20 s where botocore's retries within a second.
-    let retry =
+    let mut retry =
         RetryConfig::standard().with_max_attempts(settings.max_attempts.clamp(1, MAX_SDK_ATTEMPTS));
+    if settings.retry_mode != "legacy" {
+        // botocore 1.44's standard retries are the "new retries" it had behind
+        // AWS_NEW_RETRIES_2026 (now always on): the SDK's Retry Behavior 2.1 (a 50 ms
+        // base backoff but for throttling's 1 s, a Retry-After kept within 5 s of the
+        // backoff, retry costs 14 and 5 from the same 500-token quota).
+        retry = retry.with_retry_spec(RetrySpec::v2_1());
+    }
     let http = http_client(settings).map_err(PyValueError::new_err)?;
     loader = loader
         .timeout_config(timeouts)
@@ -257,7 +264,10 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
             aws_smithy_runtime_api::client::auth::AuthSchemeId::new("noAuth"),
         ]);
     }
-    builder = builder.retry_classifier(crate::retry::RefusedConnectionPause);
+    if settings.retry_mode == "legacy" {
+        // (standard retries back off from 50 ms: sooner than this pause)
+        builder = builder.retry_classifier(crate::retry::RefusedConnectionPause);
+    }
     builder = builder.interceptor(crate::capture::CaptureHook);
     if let Some(url) = &settings.endpoint_url {
         builder = builder.endpoint_url(requoted(url));
@@ -392,7 +402,8 @@ pub fn env_nonempty(name: &str) -> Option<String> {
 }
 
 /// botocore's precedence: Config.retries, then AWS_RETRY_MODE / AWS_MAX_ATTEMPTS,
-/// then its defaults (legacy mode, 5 attempts; standard/adaptive, 3).
+/// then its defaults (standard mode since botocore 1.44, legacy before; legacy mode
+/// 5 attempts, standard/adaptive 3).
 pub fn retries(config: Option<&Bound<'_, PyAny>>) -> PyResult<(String, u32)> {
     let mut mode: Option<String> = None;
     let mut total: Option<u32> = None;
@@ -420,7 +431,7 @@ pub fn retries(config: Option<&Bound<'_, PyAny>>) -> PyResult<(String, u32)> {
     }
     let mode = match mode.or_else(|| env_nonempty("AWS_RETRY_MODE")) {
         Some(m) => m,
-        None => "legacy".to_string(),
+        None => "standard".to_string(),
     };
     if !matches!(mode.as_str(), "legacy" | "standard" | "adaptive") {
         return Err(PyValueError::new_err(format!(

@@ -134,18 +134,21 @@ pub fn reply<'py>(
     outcome: Outcome,
 ) -> PyResult<Reply<'py>> {
     crate::logging::call(py, op.name, &outcome);
+    let standard = client.settings.retry_mode != "legacy";
     match outcome.result {
         Ok(raw) => Ok(Reply::Output(response::parse_output(
             py,
             op.output,
             &raw,
             outcome.attempts,
+            standard && outcome.attempts >= client.settings.max_attempts,
         )?)),
         Err(Failure::Service(raw)) => Ok(Reply::Error(response::parse_error(
             py,
             &raw,
             outcome.attempts,
             client.settings.max_attempts,
+            standard,
         )?)),
         Err(Failure::Transport { kind, message }) => Err(errors::transport(
             py,

@@ -77,13 +77,16 @@ fn body_text(body: &[u8]) -> String {
 }
 
 /// Parses a successful response into the operation's output dict.
+/// `max_attempts_reached`: the response came from the last attempt the client allows,
+/// under botocore's standard (or adaptive) retries, which then mark even a success.
 pub fn parse_output<'py>(
     py: Python<'py>,
     output: ShapeId,
     raw: &RawResponse,
     attempts: u32,
+    max_attempts_reached: bool,
 ) -> PResult<Bound<'py, PyDict>> {
-    parse_output_with(py, output, raw, attempts, true)
+    parse_output_with(py, output, raw, attempts, max_attempts_reached, true)
 }
 
 /// `parse_output`; with `one_pass` false only the walker runs (tests compare the two).
@@ -92,10 +95,15 @@ fn parse_output_with<'py>(
     output: ShapeId,
     raw: &RawResponse,
     attempts: u32,
+    max_attempts_reached: bool,
     one_pass: bool,
 ) -> PResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
-    out.set_item("ResponseMetadata", response_metadata(py, raw, attempts)?)?;
+    let meta = response_metadata(py, raw, attempts)?;
+    if max_attempts_reached {
+        meta.set_item("MaxAttemptsReached", true)?;
+    }
+    out.set_item("ResponseMetadata", meta)?;
     let blank = raw.body.iter().all(u8::is_ascii_whitespace);
     let payload = SHAPES[output]
         .payload
@@ -183,12 +191,15 @@ fn parse_output_with<'py>(
     Ok(out)
 }
 
-/// botocore's rest-json error parse plus its `_add_modeled_error_fields`.
+/// botocore's rest-json error parse plus its `_add_modeled_error_fields`. `standard`:
+/// botocore's standard (or adaptive) retries, which mark the last allowed attempt's
+/// error whatever it is; legacy marks only an error retried until the attempts ran out.
 pub fn parse_error<'py>(
     py: Python<'py>,
     raw: &RawResponse,
     attempts: u32,
     max_attempts: u32,
+    standard: bool,
 ) -> PResult<Bound<'py, PyDict>> {
     let trimmed: &[u8] = trim_ascii(&raw.body);
     let generic = raw.status >= 500 && (trimmed.is_empty() || trimmed.starts_with(b"<html>"));
@@ -251,8 +262,10 @@ pub fn parse_error<'py>(
     }
     out.set_item("Error", error)?;
     let meta = response_metadata(py, raw, attempts)?;
-    // botocore marks an error that was retried until the attempts ran out.
-    if attempts >= max_attempts && is_retryable(raw.status, code_for_shape.as_deref()) {
+    // botocore marks an error that was retried until the attempts ran out (standard
+    // retries: any error of the last attempt allowed).
+    if attempts >= max_attempts && (standard || is_retryable(raw.status, code_for_shape.as_deref()))
+    {
         meta.set_item("MaxAttemptsReached", true)?;
     }
     out.set_item("ResponseMetadata", meta)?;
@@ -647,5 +660,7 @@ pub fn _parse_output<'py>(
             .collect(),
         body: body.into(),
     };
-    Ok(parse_output_with(py, op.output, &raw, attempts, one_pass)?)
+    Ok(parse_output_with(
+        py, op.output, &raw, attempts, false, one_pass,
+    )?)
 }

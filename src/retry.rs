@@ -8,11 +8,12 @@ use aws_smithy_runtime_api::client::retries::classifiers::{
 };
 use aws_smithy_types::retry::ErrorKind;
 
-/// A refused connection is retried as before, but after a short jittered pause
-/// (0.25–0.75 s) instead of the exponential backoff meant for an overloaded
-/// service: nothing listens there, so with the default five attempts the caller
-/// hears "Could not connect to the endpoint URL" within a few seconds (boto3:
-/// up to 15 s of backoff).
+/// In legacy mode, a refused connection is retried as before, but after a short
+/// jittered pause (0.25–0.75 s) instead of the exponential backoff meant for an
+/// overloaded service: nothing listens there, so with legacy's five attempts the
+/// caller hears "Could not connect to the endpoint URL" within a few seconds (boto3
+/// in legacy mode: up to 15 s of backoff). Standard retries, the default, back off
+/// from 50 ms: sooner than this pause, which they go without.
 #[derive(Debug, Default)]
 pub struct RefusedConnectionPause;
 

@@ -278,6 +278,7 @@ def test_botocore_config_accepted(recorder):
 @pytest.mark.parametrize(
     "retries, attempts",
     [
+        ({}, 3),  # botocore's default since 1.44: standard mode, 3 attempts (legacy's 5 before)
         ({"max_attempts": 0}, 1),
         ({"max_attempts": 1, "mode": "standard"}, 2),
         ({"max_attempts": 2, "mode": "legacy"}, 3),
@@ -293,6 +294,32 @@ def test_retries_config_like_boto3(recorder, retries, attempts):
     assert boto3_count == attempts
     assert len(recorder.requests) == attempts
     assert error_view(got) == error_view(expected)
+
+
+@pytest.mark.parametrize("retries", [{"max_attempts": 0}, {"max_attempts": 0, "mode": "legacy"}, {"max_attempts": 1}],
+                         ids=["standard-1", "legacy-1", "standard-2"])
+@pytest.mark.parametrize("reply", [
+    Reply(body={"modelCustomizationJobSummaries": []}),
+    Reply(status=404, body={"message": "gone"}, headers={"x-amzn-ErrorType": "ResourceNotFoundException"}),
+], ids=["success", "not-found"])
+def test_max_attempts_reached_like_boto3(recorder, retries, reply):
+    """Standard retries (botocore's default since 1.44) mark the response of the last
+    attempt allowed, a success or an error not retried, with MaxAttemptsReached (and the
+    error's message with "(reached max retries: 0)"); legacy marks only an error retried
+    until the attempts ran out."""
+    recorder.always(reply)
+
+    def view(client):
+        try:
+            metadata, text = call(client)["ResponseMetadata"], None
+        except Exception as e:  # noqa: BLE001 - the exception is the result
+            metadata, text = e.response["ResponseMetadata"], str(e)
+        return text, metadata.get("MaxAttemptsReached")
+
+    expected = view(make_boto3_client(recorder.url, config=BotocoreConfig(retries=dict(retries))))
+    got = view(make_bc_client(recorder.url, config=bc.Config(retries=dict(retries))))
+    assert got == expected
+    assert (expected[1] is True) == (retries == {"max_attempts": 0})
 
 
 def test_aws_max_attempts_environment(monkeypatch, recorder):

@@ -296,17 +296,23 @@ def test_connect_timeout_is_honoured():
 
 
 def test_connection_refused_is_endpoint_connection_error_with_default_settings():
-    """Default settings (like boto3: legacy mode, 5 attempts). boto3 retries a
-    refused connection with jittered exponential backoff (up to 1+2+4+8 s; measured
-    1.8-13.7 s over 10 runs). bc retries it after short jittered pauses
-    (0.25-0.75 s each), so the caller hears within 10 s, every time: the bound
-    asserted is the pauses' maximum plus slack, far from any flake."""
+    """Default settings (like boto3 since botocore 1.44: standard mode, 3 attempts, a
+    backoff from 50 ms): both hear within a second or two. In legacy mode (5 attempts),
+    boto3 retries a refused connection with jittered exponential backoff (up to 1+2+4+8 s;
+    measured 1.8-13.7 s over 10 runs); bc retries it after short jittered pauses
+    (0.25-0.75 s each), so the caller hears within 10 s, every time: the bound asserted
+    is the pauses' maximum plus slack, far from any flake."""
     url = f"http://127.0.0.1:{closed_port()}"
-    client = bc.client("bedrock", region_name=REGION, endpoint_url=url,
-                       aws_access_key_id="testing", aws_secret_access_key="testing")  # default settings
+    for kind in ("bc", "boto3"):
+        client = make_client(kind, url, {})  # default settings
+        _, exc, elapsed = call(client.get_model_customization_job, jobIdentifier="my-job")
+        assert type(exc).__name__ == "EndpointConnectionError", f"{kind}: {exc!r}"
+        assert str(exc) == f'Could not connect to the endpoint URL: "{url}/model-customization-jobs/my-job"'
+        assert elapsed < 2.0, f"{kind}: {elapsed:.2f}s"
+    client = bc.client("bedrock", region_name=REGION, endpoint_url=url, config=bc.Config(retries={"mode": "legacy"}),
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
     _, exc, elapsed = call(client.get_model_customization_job, jobIdentifier="my-job")
     assert isinstance(exc, bc.exceptions.EndpointConnectionError), repr(exc)
-    assert str(exc) == f'Could not connect to the endpoint URL: "{url}/model-customization-jobs/my-job"'
     assert 4 * 0.25 <= elapsed < 10.0, f"{elapsed:.2f}s"
 
 
