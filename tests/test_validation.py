@@ -542,10 +542,43 @@ def python_differs_from_java(pattern: str, value: str) -> bool:
             or ("$" in used and value.endswith("\n")))
 
 
+#: Java's Unicode categories that model patterns use, as a part of each that Python's
+#: ``re`` can spell (values are drawn from them: every one is in the category).
+_CATEGORY_SAMPLES = {
+    "L": "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0410-\u044f\u4e00-\u4e0f",  # Latin-1, Cyrillic, CJK letters
+    "M": "\u0300-\u036f",  # combining diacritical marks
+}
+
+
+def _python_pattern(pattern: str) -> str:
+    """``pattern`` for Python's ``re``, each ``\\p{X}`` replaced by a part of category X (in a
+    class, its ranges; outside, a class of them): what it matches, the pattern matches."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("\\p{", i):
+            end = pattern.index("}", i)
+            ranges = _CATEGORY_SAMPLES[pattern[i + 3:end]]
+            out.append(ranges if in_class else f"[{ranges}]")
+            i = end + 1
+            continue
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 @functools.lru_cache(maxsize=None)
 def from_pattern(pattern: str):
     # the whole value matches, as the service matches
-    return st.from_regex(re.compile(pattern, re.ASCII), fullmatch=True)
+    return st.from_regex(re.compile(_python_pattern(pattern), re.ASCII), fullmatch=True)
 
 
 @functools.lru_cache(maxsize=None)
