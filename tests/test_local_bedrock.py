@@ -39,6 +39,7 @@ import botocore.auth
 import botocore.awsrequest
 import botocore.config
 import botocore.credentials
+import botocore.exceptions
 import pytest
 from botocore import UNSIGNED, xform_name
 from botocore.exceptions import ClientError
@@ -399,18 +400,24 @@ def test_signed_and_bearer_requests_are_accepted(lb):
     assert status == 200 and bearer == signed
 
 
-def test_boto3_unsigned_is_refused_and_boto3_bearer_token_is_accepted(lb, monkeypatch):
+def test_boto3_unsigned_is_refused_and_a_bearer_token_is_accepted(lb, monkeypatch):
     unsigned = make_boto3_client(lb, config=botocore.config.Config(signature_version=UNSIGNED,
                                                                    retries={"total_max_attempts": 1}))
     code, status, _ = error_of(unsigned.list_custom_models)
     assert (code, status) == ("MissingAuthenticationTokenException", 403)
+    # boto3 (botocore >= 1.44) sends a bearer token over HTTPS only: to this http:// server, never
     monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "a-bearer-token")
     bearer = boto3.session.Session().client("bedrock", region_name=REGION, endpoint_url=lb)
-    arn = bearer.create_custom_model(modelName=unique("bearer"),
-                                     modelSourceConfig={"s3DataSource": {"s3Uri": "s3://bc-test-bucket/m/"}})["modelArn"]
-    assert f":{REGION}:{ACCOUNT}:" in arn
+    with pytest.raises(botocore.exceptions.InvalidEndpointConfigurationError, match="requires an HTTPS endpoint"):
+        bearer.list_custom_models()
     monkeypatch.delenv("AWS_BEARER_TOKEN_BEDROCK")
-    assert client_for("boto3", lb).get_custom_model(modelIdentifier=arn)["modelArn"] == arn
+    # what a bearer request makes belongs to the default account
+    body = json.dumps({"modelName": unique("bearer"),
+                       "modelSourceConfig": {"s3DataSource": {"s3Uri": "s3://bc-test-bucket/m/"}}}).encode()
+    status, _, created = _raw(lb, "POST", "/custom-models/create-custom-model",
+                              {"Authorization": "Bearer a-bearer-token", "Content-Type": "application/json"}, body)
+    assert status == 202 and f":{REGION}:{ACCOUNT}:" in created["modelArn"], created
+    assert client_for("boto3", lb).get_custom_model(modelIdentifier=created["modelArn"])["modelArn"] == created["modelArn"]
 
 
 def test_state_is_per_account(lb, kind):
