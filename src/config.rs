@@ -77,6 +77,15 @@ pub struct Settings {
     pub unsigned: bool,
 }
 
+impl Settings {
+    /// botocore's standard retries (`standard`, or `adaptive`, which gets the same here):
+    /// Retry Behavior 2.1 in the SDK, and the last allowed attempt's response marked
+    /// `MaxAttemptsReached`; otherwise `legacy`.
+    pub fn standard_retries(&self) -> bool {
+        self.retry_mode != "legacy"
+    }
+}
+
 // Secrets never appear in Debug output.
 impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -234,7 +243,7 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
     // retry back ~20 s where botocore's retries within a second.
     let mut retry =
         RetryConfig::standard().with_max_attempts(settings.max_attempts.clamp(1, MAX_SDK_ATTEMPTS));
-    if settings.retry_mode != "legacy" {
+    if settings.standard_retries() {
         // botocore 1.44's standard retries are the "new retries" it had behind
         // AWS_NEW_RETRIES_2026 (now always on): the SDK's Retry Behavior 2.1 (a 50 ms
         // base backoff but for throttling's 1 s, a Retry-After kept within 5 s of the
@@ -264,7 +273,7 @@ async fn build_sdk_client(settings: &Settings) -> PyResult<aws_sdk_bedrock::Clie
             aws_smithy_runtime_api::client::auth::AuthSchemeId::new("noAuth"),
         ]);
     }
-    if settings.retry_mode == "legacy" {
+    if !settings.standard_retries() {
         // (standard retries back off from 50 ms: sooner than this pause)
         builder = builder.retry_classifier(crate::retry::RefusedConnectionPause);
     }

@@ -134,7 +134,7 @@ pub fn reply<'py>(
     outcome: Outcome,
 ) -> PyResult<Reply<'py>> {
     crate::logging::call(py, op.name, &outcome);
-    let standard = client.settings.retry_mode != "legacy";
+    let standard = client.settings.standard_retries();
     match outcome.result {
         Ok(raw) => Ok(Reply::Output(response::parse_output(
             py,

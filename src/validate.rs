@@ -69,6 +69,15 @@ fn validate_value(value: &Bound<'_, PyAny>, shape: ShapeId, level: Level) -> Vec
     v.errors
 }
 
+/// The index of the model's shape named `name`; `ValueError` when the model has none.
+fn shape_named(name: &str) -> PyResult<ShapeId> {
+    shape_id(name).ok_or_else(|| {
+        pyo3::exceptions::PyValueError::new_err(format!(
+            "The bedrock model has no shape named {name:?}"
+        ))
+    })
+}
+
 /// The index of the model's shape named `name` (looked up by name, built once).
 fn shape_id(name: &str) -> Option<ShapeId> {
     static BY_NAME: OnceLock<std::collections::HashMap<&'static str, ShapeId>> = OnceLock::new();
@@ -91,11 +100,7 @@ fn shape_id(name: &str) -> Option<ShapeId> {
 /// cannot use (the reason says why).
 #[pyfunction]
 pub fn _match_pattern(shape_name: &str, value: &str) -> PyResult<bool> {
-    let Some(id) = shape_id(shape_name) else {
-        return Err(pyo3::exceptions::PyValueError::new_err(format!(
-            "The bedrock model has no shape named {shape_name:?}"
-        )));
-    };
+    let id = shape_named(shape_name)?;
     match pattern(id) {
         None => Err(pyo3::exceptions::PyValueError::new_err(format!(
             "The shape {shape_name} has no pattern"
@@ -112,11 +117,7 @@ pub fn _match_pattern(shape_name: &str, value: &str) -> PyResult<bool> {
 /// `ParamValidationError`. The Stubber validates stubbed error fields with it.
 #[pyfunction]
 pub fn _validate_shape(py: Python<'_>, shape_name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
-    let Some(id) = shape_id(shape_name) else {
-        return Err(pyo3::exceptions::PyValueError::new_err(format!(
-            "The bedrock model has no shape named {shape_name:?}"
-        )));
-    };
+    let id = shape_named(shape_name)?;
     raise_problems(py, validate_value(value, id, Level::Botocore))
 }
 

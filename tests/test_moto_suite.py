@@ -228,7 +228,6 @@ def run_moto_tests(suite: MotoSuite, label: str, out_dir: Path, with_bc: bool) -
     record = out_dir / "record.json"
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    pythonpath: List[str] = []
     args = [
         sys.executable,
         "-m",
@@ -251,12 +250,10 @@ def run_moto_tests(suite: MotoSuite, label: str, out_dir: Path, with_bc: bool) -
         plugin_dir = out_dir / "plugin"
         plugin_dir.mkdir(exist_ok=True)
         shutil.copy(PLUGIN, plugin_dir / PLUGIN.name)
-        pythonpath.append(str(plugin_dir))
+        env["PYTHONPATH"] = str(plugin_dir)
         args += ["-p", PLUGIN.stem]
         env["MOTO_SUITE_TARGET"] = TARGET_MODULE
         env["MOTO_SUITE_RECORD"] = str(record)
-    if pythonpath:
-        env["PYTHONPATH"] = os.pathsep.join(pythonpath)
 
     started = time.monotonic()
     try:

@@ -517,23 +517,32 @@ def request_with(path, value):
 #   * "$" : Python's also matches just before a final "\n".
 
 
-def _constructs(pattern: str) -> set:
-    """The escapes, and the characters outside classes, of an ECMA pattern."""
-    found, i, in_class = set(), 0, False
+def _tokens(pattern: str):
+    """(token, inside a class) for each escape (two characters, a whole ``\\p{X}``) or other character of a
+    pattern; a class's closing "]" counts as inside it."""
+    i, in_class = 0, False
     while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            found.add(pattern[i:i + 2])
+        if pattern.startswith("\\p{", i):  # a Unicode category: one token
+            end = pattern.index("}", i) + 1
+            yield pattern[i:end], in_class
+            i = end
+            continue
+        if pattern[i] == "\\":
+            yield pattern[i:i + 2], in_class
             i += 2
             continue
+        c = pattern[i]
+        yield c, in_class
         if in_class:
             in_class = c != "]"
         elif c == "[":
             in_class = True
-        else:
-            found.add(c)
         i += 1
-    return found
+
+
+def _constructs(pattern: str) -> set:
+    """The escapes, and the characters outside classes, of a pattern."""
+    return {t for t, in_class in _tokens(pattern) if t.startswith("\\") or not (in_class or t == "[")}
 
 
 def python_differs_from_java(pattern: str, value: str) -> bool:
@@ -553,25 +562,12 @@ _CATEGORY_SAMPLES = {
 def _python_pattern(pattern: str) -> str:
     """``pattern`` for Python's ``re``, each ``\\p{X}`` replaced by a part of category X (in a
     class, its ranges; outside, a class of them): what it matches, the pattern matches."""
-    out, i, in_class = [], 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("\\p{", i):
-            end = pattern.index("}", i)
-            ranges = _CATEGORY_SAMPLES[pattern[i + 3:end]]
-            out.append(ranges if in_class else f"[{ranges}]")
-            i = end + 1
-            continue
-        if c == "\\":
-            out.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        out.append(c)
-        i += 1
+    out = []
+    for token, in_class in _tokens(pattern):
+        if token.startswith("\\p{"):
+            ranges = _CATEGORY_SAMPLES[token[3:-1]]
+            token = ranges if in_class else f"[{ranges}]"
+        out.append(token)
     return "".join(out)
 
 
