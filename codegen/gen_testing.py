@@ -27,7 +27,10 @@ def _strip(value: Any) -> Any:
 
 
 def _block(name: str, items: Dict[str, Any]) -> str:
-    lines = [json.dumps(key) + ":" + json.dumps(_strip(items[key]), sort_keys=True, separators=(",", ":"))
+    # Within an operation or shape the model's own order is kept: botocore's
+    # ServiceModel built from this file (client.meta.service_model) lists members,
+    # and so words its messages, in that order.
+    lines = [json.dumps(key) + ":" + json.dumps(_strip(items[key]), separators=(",", ":"))
              for key in sorted(items)]
     return json.dumps(name) + ":{\n" + ",\n".join(lines) + "\n}"
 

@@ -455,7 +455,9 @@ def test_meta_and_repr_hide_secrets(listing):
     assert client.meta.service_name == "bedrock"
     assert client.meta.region_name == "eu-west-3"
     assert client.meta.endpoint_url == listing.url
-    assert client.meta.config is config
+    # as boto3's: the client's own copy, with the region it resolved to
+    assert client.meta.config is not config and config.region_name is None
+    assert (client.meta.config.read_timeout, client.meta.config.region_name) == (10, "eu-west-3")
     assert client.meta.method_to_api_mapping["get_model_customization_job"] == "GetModelCustomizationJob"
     session = bc.Session(aws_access_key_id="AKIDPUBLIC", aws_secret_access_key="VERY-SECRET-VALUE",
                          aws_session_token="SECRET-TOKEN-VALUE", region_name="eu-west-3")

@@ -1,6 +1,7 @@
 """bc.testing.Stubber side by side with botocore.stub.Stubber: each scenario is one test
-body run twice, against boto3 with botocore's Stubber and against this package with
-ours, and what each step returns or raises must be the same. Both clients point at a
+body run against boto3 with botocore's Stubber and against this package with ours and
+with botocore's own Stubber (unchanged, on the client's ``meta.events``), and what each
+step returns or raises must be the same. Both clients point at a
 closed port of 127.0.0.1, so anything that reached the network would fail loudly.
 
 The operation lists come from the model (every operation, with the smallest valid
@@ -63,12 +64,15 @@ def view(step: Callable[[], Any]) -> List[Any]:
         return ["error", seen]
 
 
-@pytest.fixture
-def pair(closed_port):
+@pytest.fixture(params=["bc.testing.Stubber", "botocore.stub.Stubber"])
+def pair(request, closed_port):
+    """boto3 with botocore's Stubber, and this package's client with ours and with
+    botocore's own (which works on it through ``client.meta.events``)."""
     url = f"http://127.0.0.1:{closed_port}"
+    ours = Stubber if request.param == "bc.testing.Stubber" else botocore.stub.Stubber
     return [
         (make_boto3_client(url), botocore.stub.Stubber),
-        (make_bc_client(url), Stubber),
+        (make_bc_client(url), ours),
     ]
 
 

@@ -614,6 +614,14 @@ def test_every_waiter_like_botocore(server, sync_client, boto3_bedrock, case, mo
     assert theirs[0] == reason
     assert [(r.method, r.path) for r in server.requests] == [(r.method, r.path) for r in requests]
     assert comparable(theirs[1]) == comparable(last)
+    if mode == "sync":
+        # botocore's own waiter machinery (create_waiter_with_client, as Airflow's
+        # provider uses it) on this package's client: the same polls and outcome
+        play(server, case)
+        on_ours = outcome(lambda: botocore_waiter(case.waiter, sync_client).wait(**params, WaiterConfig=dict(case.config)))
+        assert on_ours[0] == reason
+        assert [(r.method, r.path) for r in server.requests] == [(r.method, r.path) for r in requests]
+        assert comparable(on_ours[1]) == comparable(last)
 
 
 @pytest.mark.parametrize("name", sorted(DEFINITIONS))

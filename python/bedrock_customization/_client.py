@@ -7,11 +7,13 @@ makes the calls; this module adds what boto3 users expect around it
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
+import weakref
 from typing import Any, Dict, List, Optional, cast
 
-from . import _core, _mocking, _model, _profiles
+from . import _botocore, _core, _mocking, _model, _profiles
 from . import waiter
 from .config import Config
 
@@ -33,16 +35,37 @@ def _exceptions():
 
 
 class ClientMeta:
-    """``client.meta``: what the client was resolved to (like boto3's ClientMeta)."""
+    """``client.meta``: what the client was resolved to, as botocore's ClientMeta:
+    ``region_name``, ``endpoint_url``, ``config``, ``partition``,
+    ``method_to_api_mapping``, and (botocore needed, imported on first use)
+    ``service_model`` and ``events`` (see ``_botocore``)."""
 
     service_name = SERVICE_NAME
 
-    def __init__(self, region_name: Optional[str], endpoint_url: Optional[str], config: Any):
+    def __init__(self, client: "Client", region_name: Optional[str], endpoint_url: Optional[str], config: Any):
         self.region_name = region_name
         self.endpoint_url = endpoint_url
         self.config = config
         self.partition = _partition(region_name)
         self.method_to_api_mapping: Dict[str, str] = dict(_model.OPERATIONS)
+        self._client = weakref.ref(client)
+        self._events: Any = None
+
+    @property
+    def service_model(self) -> Any:
+        """botocore's ``ServiceModel`` of the pinned model."""
+        return _botocore.service_model()
+
+    @property
+    def events(self) -> Any:
+        """botocore's event emitter for this client: handlers registered here run on
+        its calls, with botocore's event names (``before-call.bedrock.<Operation>``...)."""
+        if self._events is None:
+            client = self._client()
+            if client is None:
+                raise ReferenceError("the client of this ClientMeta no longer exists")
+            self._events = _botocore.events_for(client)
+        return self._events
 
     def __repr__(self) -> str:
         return (
@@ -109,11 +132,21 @@ class Client(_core.Client):
             "verify": verify,
             "config": config,
         }
-        self.meta = ClientMeta(
-            region_name=self.region_name,
-            endpoint_url=self.endpoint_url,
-            config=config if config is not None else Config(),
-        )
+        # As botocore's, meta.config is the client's own copy of the configuration,
+        # with the region it resolved to (botocore's ClientMeta reads it from there).
+        resolved = copy.copy(config) if config is not None else Config()
+        resolved.region_name = self.region_name
+        self.meta = ClientMeta(self, region_name=self.region_name, endpoint_url=self.endpoint_url, config=resolved)
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        # isinstance(client, botocore.client.BaseClient) is true once botocore.client
+        # is imported (see _botocore.botocore_class); type(client) is unchanged.
+        return _botocore.botocore_class(type(self))
+
+    def close(self) -> None:
+        """Nothing to release (connections are pooled by the shared runtime); as
+        boto3's ``client.close()``."""
 
     @property
     def exceptions(self):
@@ -168,7 +201,7 @@ class AsyncClient(Client):
 
         return paginate.AsyncPaginator(self, operation_name)
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # type: ignore[override]
         """Nothing to release: connections are pooled by the shared runtime."""
 
     async def __aenter__(self) -> "AsyncClient":
@@ -270,6 +303,25 @@ class Session:
         self._profiles: Optional[Dict[str, Dict[str, str]]] = None
         if self._explicit_profile is not None and self._explicit_profile not in self._profile_map():
             raise _exceptions().ProfileNotFound(profile=self._explicit_profile)
+
+    @classmethod
+    def from_boto3(cls, session: Any) -> "Session":
+        """A Session with the credentials and region of a ``boto3.Session`` (or a
+        botocore session): for code that is handed a boto3 session, such as an
+        Airflow hook. The credentials are the session's at this moment (refreshing
+        ones, an assumed role say, are frozen: make a new Session when they expire);
+        a session without credentials leaves them to the usual chain."""
+        credentials = session.get_credentials()
+        frozen = credentials.get_frozen_credentials() if credentials is not None else None
+        region = getattr(session, "region_name", None)
+        if region is None and hasattr(session, "get_config_variable"):  # a botocore session
+            region = session.get_config_variable("region")
+        return cls(
+            aws_access_key_id=frozen.access_key if frozen else None,
+            aws_secret_access_key=frozen.secret_key if frozen else None,
+            aws_session_token=frozen.token if frozen else None,
+            region_name=region,
+        )
 
     def _profile_map(self) -> Dict[str, Dict[str, str]]:
         if self._profiles is None:

@@ -156,10 +156,18 @@ def _twin_arguments(client: Any, endpoint: str) -> Dict[str, Any]:
 
 
 def target(client: Any) -> Any:
-    """The client that makes this call: the client itself (a Stubber attached to it
-    answers, or no mock applies), else its twin on moto's server."""
+    """The client whose ``_make_api_call`` makes this call: the client itself when
+    its calls take a Python path (a Stubber attached, event handlers registered:
+    see ``_botocore.route``; that path asks :func:`network_target` itself), else
+    :func:`network_target`."""
     if "_make_api_call" in client.__dict__:
         return client
+    return network_target(client)
+
+
+def network_target(client: Any) -> Any:
+    """The client that sends the request: its twin on moto's server while
+    ``mock_aws`` serves this client's endpoint, else the client itself."""
     endpoint = moto_endpoint(client)
     if endpoint is None:
         return client

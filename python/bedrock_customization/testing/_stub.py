@@ -11,8 +11,10 @@ the parameters are then validated as a real call's are, and nothing is sent. The
 sync client, the async client, paginators and waiters all take their responses
 from the queue.
 
-Attaching sets the client's own ``_make_api_call`` / ``_make_api_call_async`` (the
-one call path behind every operation method); detaching removes them.
+Attaching makes the Stubber the client's answer (``_botocore.route``: the client's own
+``_make_api_call`` / ``_make_api_call_async``, the one call path behind every
+operation method, paginator and waiter; botocore event handlers registered on the
+client still run around it); detaching removes it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections import deque
 from pprint import pformat
 from typing import Any, Deque, Dict, Optional
 
-from .. import _core, _model
+from .. import _botocore, _core, _model
 from .. import exceptions as _exceptions
 
 __all__ = ["ANY", "Stubber"]
@@ -76,14 +78,14 @@ class Stubber:
 
     def activate(self) -> None:
         """Answer the client's calls from this Stubber's queue."""
-        self.client.__dict__["_make_api_call"] = self._call
-        self.client.__dict__["_make_api_call_async"] = self._call_async
+        self.client.__dict__["_answer"] = (self._call, self._call_async)
+        _botocore.route(self.client)
 
     def deactivate(self) -> None:
         """Let the client's calls go where they would go again."""
-        for name, ours in (("_make_api_call", self._call), ("_make_api_call_async", self._call_async)):
-            if self.client.__dict__.get(name) == ours:
-                del self.client.__dict__[name]
+        if self.client.__dict__.get("_answer") == (self._call, self._call_async):
+            del self.client.__dict__["_answer"]
+            _botocore.route(self.client)
 
     def _operation_name(self, method: str) -> str:
         operation_name = self.client.meta.method_to_api_mapping.get(method)
