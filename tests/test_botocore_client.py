@@ -467,3 +467,23 @@ def test_session_from_boto3_keeps_credentials_and_region(recorder, kind):
     assert "Credential=AKIDFROMBOTO3/" in headers["authorization"]
     assert "/eu-central-1/bedrock/aws4_request" in headers["authorization"]
     assert headers["x-amz-security-token"] == "TOKEN-FROM-BOTO3"
+
+
+def test_a_client_with_an_emitter_is_freed_when_dropped(closed_port):
+    """The emitter does not keep its client alive (no cycle through it): a client
+    whose ``meta.events`` was used, with no handler left, goes when its last
+    reference does."""
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        client = make_bc_client(f"http://127.0.0.1:{closed_port}")
+        client.meta.events.register("after-call.bedrock", lambda **kwargs: None, unique_id="h")
+        assert "_make_api_call" in vars(client)
+        client.meta.events.unregister("after-call.bedrock", unique_id="h")
+        ref = weakref.ref(client)
+        del client
+        assert ref() is None
+    finally:
+        gc.enable()

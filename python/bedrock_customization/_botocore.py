@@ -41,6 +41,7 @@ import functools
 import json
 import os
 import sys
+import weakref
 from typing import Any, Dict, Optional, Tuple
 
 from . import _core, _mocking
@@ -88,17 +89,24 @@ def events_for(client: Any) -> Any:
     """A new emitter for ``client`` (``ClientMeta.events`` makes it on first use)."""
     from botocore.hooks import HierarchicalEmitter
 
+    owner = weakref.ref(client)  # the client holds its emitter, not the other way round
+
+    def changed() -> None:
+        target = owner()
+        if target is not None:
+            route(target)
+
     class Events(HierarchicalEmitter):
         """botocore's emitter; registering or removing a handler re-routes the
         client's calls (through the events path while any handler is registered)."""
 
         def _register_section(self, *args: Any, **kwargs: Any) -> None:
             super()._register_section(*args, **kwargs)
-            route(client)
+            changed()
 
         def unregister(self, *args: Any, **kwargs: Any) -> None:
             super().unregister(*args, **kwargs)
-            route(client)
+            changed()
 
         def __copy__(self) -> Any:
             # A copy is a plain emitter: it belongs to no client.
