@@ -30,7 +30,6 @@ This file is importable without Airflow: ``STEPS`` lists the steps' names.
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import sys
@@ -80,44 +79,35 @@ def provider_classes() -> Dict[str, Any]:
     return {name: getattr(module, name) for module, found in names.items() for name in found}
 
 
+README_SECTION = "## Code that takes a boto3 client (Airflow)"
+
+
+def readme_block() -> str:
+    """The README's Airflow code block, as written: the first ``python`` block of its
+    section."""
+    text = open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md"),
+                encoding="utf-8").read()
+    section = text.split(README_SECTION, 1)[1].split("\n## ", 1)[0]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
 def use_bc() -> Dict[str, Any]:
-    """Make the provider's Bedrock hook hand out this package's client; return the classes to use.
-
-    For now: ``boto3.session.Session.client`` is patched so that a ``bedrock`` client is
-    ``bc.client(...)`` with the session's region and credentials and the hook's endpoint,
-    config and verify (every other service stays boto3's). To be replaced by the README's
-    way (a ``BedrockHook`` subclass overriding ``get_client_type``, operator and sensor
-    subclasses with ``aws_hook_class`` set to it): return those subclasses under the
-    provider's names.
-    """
-    import boto3.session
-
-    import bedrock_customization as bc
-
-    original = boto3.session.Session.client
-    signature = inspect.signature(original)
-
-    def client(self, *args: Any, **kwargs: Any) -> Any:
-        bound = signature.bind(self, *args, **kwargs)
-        bound.apply_defaults()
-        a = bound.arguments
-        if a["service_name"] != "bedrock":
-            return original(self, *args, **kwargs)
-        found = self.get_credentials()
-        frozen = found.get_frozen_credentials() if found is not None else None
-        return bc.client(
-            "bedrock",
-            region_name=a["region_name"] or self.region_name,
-            endpoint_url=a["endpoint_url"],
-            config=a["config"],
-            verify=a["verify"],
-            aws_access_key_id=a["aws_access_key_id"] or (frozen and frozen.access_key),
-            aws_secret_access_key=a["aws_secret_access_key"] or (frozen and frozen.secret_key),
-            aws_session_token=a["aws_session_token"] or (frozen and frozen.token),
-        )
-
-    boto3.session.Session.client = client
-    return provider_classes()
+    """The README's way of handing Airflow this package's client, run as written: its
+    ``BcBedrockHook`` (a ``BedrockHook`` whose ``get_client_type`` makes a ``bc`` client
+    from the hook's boto3 session) and its ``CustomizeModel`` operator; the other
+    operators and sensors are subclassed the same way ("likewise" in the README).
+    Returns the classes the steps use, under the provider's names."""
+    namespace: Dict[str, Any] = {"__name__": "readme_airflow"}
+    exec(compile(readme_block(), "README.md (Airflow block)", "exec"), namespace)
+    hook = namespace["BcBedrockHook"]
+    classes = provider_classes()
+    out: Dict[str, Any] = {"BedrockHook": hook}
+    for name, cls in classes.items():
+        if name != "BedrockHook":
+            out[name] = type(name, (cls,), {"aws_hook_class": hook})
+    out["BedrockCustomizeModelOperator"] = namespace["CustomizeModel"]
+    assert namespace["CustomizeModel"].aws_hook_class is hook
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -248,9 +238,15 @@ def step(fn: Callable[[Run], None]) -> Callable[[Run], None]:
 
 @step
 def hook_conn(run: Run) -> None:
-    """BedrockHook(...).conn is a working client."""
+    """BedrockHook(...).conn, and the hook of every operator and sensor used here, is a
+    working client of the kind under test (this package's for --client bc)."""
     conn = run.hook().conn
     check("modelCustomizationJobSummaries" in conn.list_model_customization_jobs(), "no job list")
+    want = "bedrock_customization" if run.client == "bc" else "botocore"
+    for name, cls in run.classes.items():
+        hook = (cls if name == "BedrockHook" else cls.aws_hook_class)(**run.kwargs())  # what `.hook` makes
+        module = type(hook.conn).__module__
+        check(module.split(".")[0] == want, f"{name}'s client is a {module} client, not a {want} one")
 
 
 @step
