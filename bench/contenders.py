@@ -103,10 +103,13 @@ class Bare:
 
 
 def make_client(who: str, url: str, pool: int = 10):
-    if who == "bc":
+    if who in ("bc", "bcb", "bcevents"):
         import bedrock_customization as bc
 
-        return bc.client("bedrock", endpoint_url=url, config=bc.Config(max_pool_connections=pool), **CREDS)
+        client = bc.client("bedrock", endpoint_url=url, config=bc.Config(max_pool_connections=pool), **CREDS)
+        if who == "bcevents":  # one handler, as a user's logging hook would be
+            client.meta.events.register("after-call.bedrock", lambda **kwargs: None)
+        return client
     if who == "capo":
         return Capo(capo_client(url, pool))
     if who == "bare":
@@ -138,7 +141,7 @@ def cold(who: str, url: str, _seconds: float) -> dict:
 
         t1, mem = asyncio.run(first())
     else:
-        if who == "bc":
+        if who in ("bc", "bcb"):
             import bedrock_customization as bc
 
             t_import = time.perf_counter()
@@ -275,7 +278,7 @@ def in_flight(who: str, url: str, seconds: float) -> dict:
                 "cpu_us_per_call": cpu / max(n, 1) * 1e6}
 
     async def main() -> dict:
-        if who == "bc":
+        if who in ("bc", "bcb"):
             import bedrock_customization as bc
 
             client = bc.async_client("bedrock", endpoint_url=url, config=bc.Config(max_pool_connections=IN_FLIGHT), **CREDS)

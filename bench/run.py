@@ -66,6 +66,7 @@ LIST_PATH = "/model-customization-jobs"
 PYCACHE = "/tmp/bench-pycache"
 VENVS = {
     "bc": "/tmp/bench-bc-venv",
+    "bcb": "/tmp/bench-bc-botocore-venv",
     "boto3": "/tmp/bench-boto3-venv",
     "aioboto3": "/tmp/bench-aioboto3-venv",
     "awscli": "/tmp/bench-awscli-venv",
@@ -983,6 +984,10 @@ def main() -> None:
     import botocore
 
     PY["boto3"] = ensure_venv("boto3", [f"boto3=={boto3.__version__}", f"botocore=={botocore.__version__}"])
+    # this package where botocore is installed too: without a handler, and with one
+    # botocore event handler registered on the client (issue 27's events path)
+    PY["bcb"] = PY["bcevents"] = ensure_venv("bcb", ["python-dateutil", f"botocore=={botocore.__version__}"],
+                                            pth=bc_dir)
     PY["aioboto3"] = ensure_venv("aioboto3", ["aioboto3"])
     PY["bccli"] = ensure_venv("bccli", [], pth=bc_dir)
     bc_cli = console_script(PY["bccli"])
@@ -1024,12 +1029,15 @@ def main() -> None:
 
         results["cold"] = rounds({
             "bc": run("cold-bc", 0),
+            "bcb": run("cold-bcb", 0),
             "boto3": run("cold-boto3", 0),
             "aioboto3": run("cold-aioboto3", 0),
             "python": run("cold-python", 0),
         }, cfg["cold_runs"], "cold start and memory")
         results["sync"] = rounds({
             "bc": run("sync-bc"),
+            "bcb": run("sync-bcb"),
+            "bcevents": run("sync-bcevents"),
             "boto3": run("sync-boto3"),
             "capo": run("sync-capo"),
             "bare": run("sync-bare"),
@@ -1334,7 +1342,9 @@ def write_report(args, results, targets, cold, mem, sync, lst, conc, cli, profil
 
     R = results
     add("### Sync get (`get_model_customization_job`, one thread, one connection)\n")
-    names = {"bc": "bedrock_customization", "boto3": "boto3", "capo": "capo-bedrock (BedrockClient)",
+    names = {"bc": "bedrock_customization", "bcb": "bedrock_customization, botocore installed",
+             "bcevents": "bedrock_customization, one botocore event handler registered",
+             "boto3": "boto3", "capo": "capo-bedrock (BedrockClient)",
              "bare": "bare-hyper (hyper + the same walker, no SDK)", "wrk1": "wrk -t1 -c1 (floor; wrk's own CPU)"}
     add(table(["contender", "calls/s (median)", "min – max", "µs per call", "CPU µs per call", "vs boto3"],
               [[names[k], *row(v, "per_s"), f"{1e6 / sync[k]:.0f}",
@@ -1365,8 +1375,8 @@ def write_report(args, results, targets, cold, mem, sync, lst, conc, cli, profil
                for k, v in R["concurrent"].items()]))
     add("")
     add("### Cold start and memory (fresh process, after import + client creation)\n")
-    names = {"bc": "bedrock_customization", "boto3": "boto3", "aioboto3": "aioboto3 (client entered)",
-             "python": "bare interpreter (no import)"}
+    names = {"bc": "bedrock_customization", "bcb": "bedrock_customization, botocore installed",
+             "boto3": "boto3", "aioboto3": "aioboto3 (client entered)", "python": "bare interpreter (no import)"}
     rows = []
     for k, v in R["cold"].items():
         imp = med(v, "import_s")

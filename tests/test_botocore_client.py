@@ -353,6 +353,9 @@ def test_the_async_client_runs_the_events(local_url):
                 await client.get_custom_model(modelIdentifier="no-such-model")
             except client.exceptions.ResourceNotFoundException:
                 pass
+            # the async waiter's polls run the events too (and do not block the loop for good)
+            await asyncio.wait_for(client.get_waiter("custom_model_deleted").wait(
+                modelIdentifier="no-such-model", WaiterConfig={"Delay": 0, "MaxAttempts": 2}), 30)
             return result, recorder.seen
 
     result, seen = asyncio.run(main())
@@ -360,6 +363,7 @@ def test_the_async_client_runs_the_events(local_url):
     recorder = Recorder().attach(sync)
     assert strip_volatile(result) == strip_volatile(sync.list_foundation_models(byProvider="Amazon"))
     outcome(lambda: sync.get_custom_model(modelIdentifier="no-such-model"))
+    outcome(lambda: sync.get_custom_model(modelIdentifier="no-such-model"))  # the waiter's one poll
     assert seen == recorder.seen
 
 
