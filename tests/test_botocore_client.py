@@ -491,3 +491,12 @@ def test_a_client_with_an_emitter_is_freed_when_dropped(closed_port):
         assert ref() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("config", [["a"], "retries", 5])
+def test_a_config_that_cannot_be_one_is_refused(config):
+    """``meta.config`` is the client's own copy with its region; what cannot carry one
+    is refused with a clear TypeError (boto3 fails on it too, with an AttributeError)."""
+    with pytest.raises(TypeError, match=f"config must be a bedrock_customization.Config or a botocore.config.Config, "
+                                         f"not {type(config).__name__}"):
+        bc.client("bedrock", region_name=REGION, config=config)

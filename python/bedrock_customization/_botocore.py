@@ -38,7 +38,6 @@ handler has run (botocore fills them in a handler of its own).
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 import weakref
@@ -70,6 +69,8 @@ def service_model() -> Any:
     """botocore's ``ServiceModel`` of the pinned model, built on first use."""
     global _service_model
     if _service_model is None:
+        import json  # here, not at the top: the command line's plain call never imports json
+
         from botocore.model import ServiceModel
 
         path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testing", "_service.json")

@@ -134,8 +134,14 @@ class Client(_core.Client):
         }
         # As botocore's, meta.config is the client's own copy of the configuration,
         # with the region it resolved to (botocore's ClientMeta reads it from there).
-        resolved = copy.copy(config) if config is not None else Config()
-        resolved.region_name = self.region_name
+        try:
+            resolved = copy.copy(config) if config is not None else Config()
+            resolved.region_name = self.region_name
+        except (AttributeError, TypeError) as e:
+            raise TypeError(
+                f"config must be a bedrock_customization.Config or a botocore.config.Config, "
+                f"not {type(config).__name__}"
+            ) from e
         self.meta = ClientMeta(self, region_name=self.region_name, endpoint_url=self.endpoint_url, config=resolved)
 
     @property  # type: ignore[misc]
