@@ -500,3 +500,26 @@ def test_a_config_that_cannot_be_one_is_refused(config):
     with pytest.raises(TypeError, match=f"config must be a bedrock_customization.Config or a botocore.config.Config, "
                                          f"not {type(config).__name__}"):
         bc.client("bedrock", region_name=REGION, config=config)
+
+
+def test_botocores_stubber_on_the_async_client(closed_port):
+    """botocore's Stubber needs only ``meta.events``, so it answers the async client's
+    calls too (its handlers run around the awaited call)."""
+    import botocore.stub
+
+    async def main():
+        client = bc.async_client("bedrock", region_name=REGION, endpoint_url=f"http://127.0.0.1:{closed_port}",
+                                 **CREDENTIALS)
+        stubber = botocore.stub.Stubber(client)
+        stubber.add_response("list_custom_models", {"modelSummaries": []}, {"maxResults": 5})
+        stubber.add_client_error("get_custom_model", "ResourceNotFoundException", "gone", 404)
+        with stubber:
+            listed = await client.list_custom_models(maxResults=5)
+            with pytest.raises(client.exceptions.ResourceNotFoundException, match="gone"):
+                await client.get_custom_model(modelIdentifier="m")
+            with pytest.raises(botocore.stub.StubAssertionError):
+                stubber.add_response("list_custom_models", {"modelSummaries": []}, {"maxResults": 5})
+                await client.list_custom_models(maxResults=6)
+        return listed
+
+    assert asyncio.run(main()) == {"modelSummaries": []}
