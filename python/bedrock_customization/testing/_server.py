@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.server
 import json
 import re
+import socket
 import socketserver
 import threading
 import urllib.parse
@@ -111,6 +112,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _HTTPServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The listen backlog: the system's maximum (the kernel caps it at
+    # net.core.somaxconn), not socketserver's 5. With 5, a burst of connections (a
+    # client fanning out wide) overflows the queue and the kernel drops SYNs, which the
+    # client retries only after a second.
+    request_queue_size = socket.SOMAXCONN
 
     def __init__(self, address: Tuple[str, int], state: State, region: str) -> None:
         super().__init__(address, _Handler)
