@@ -192,13 +192,20 @@ def _begin(client: Any, operation_name: str, api_params: Optional[Dict[str, Any]
     return events, model, context, checked, answer
 
 
+@functools.lru_cache(maxsize=None)
+def _serializer() -> Any:
+    """botocore's rest-json serializer (no validation: the core has checked), made once."""
+    from botocore.serialize import create_serializer
+
+    return create_serializer("rest-json", include_validation=False)
+
+
 def _request_dict(meta: Any, model: Any, params: Dict[str, Any], context: Dict[str, Any]) -> Dict[str, Any]:
     """The request dict botocore builds for these parameters (``before-call``'s
     ``params``)."""
     from botocore.awsrequest import prepare_request_dict
-    from botocore.serialize import create_serializer
 
-    request = create_serializer("rest-json", include_validation=False).serialize_to_request(params, model)
+    request = _serializer().serialize_to_request(params, model)
     prepare_request_dict(request, endpoint_url=meta.endpoint_url, context=context)
     return request
 
@@ -210,18 +217,28 @@ def _http_response(meta: Any, parsed: Dict[str, Any]) -> Any:
     return AWSResponse(meta.endpoint_url, metadata.get("HTTPStatusCode", 200), metadata.get("HTTPHeaders", {}), None)
 
 
-def _network(client: Any) -> Tuple[Any, Any]:
-    """The sync and async calls that answer once the events have run: a Stubber's
+def _network(client: Any, asynchronous: bool) -> Any:
+    """The call that answers once the events have run: a Stubber's
     (``testing.Stubber``) when one is attached, else the core's (on moto's twin
     while ``mock_aws`` serves this client)."""
     answer = client.__dict__.get("_answer")
     if answer is not None:
-        return answer
+        return answer[asynchronous]
     target = _mocking.network_target(client) if _mocking.MOTO_MODULE in sys.modules else client
-    return (
-        functools.partial(_core.Client._make_api_call, target),
-        functools.partial(_core.Client._make_api_call_async, target),
-    )
+    method = _core.Client._make_api_call_async if asynchronous else _core.Client._make_api_call
+    return functools.partial(method, target)
+
+
+def _failed(client: Any, operation_name: str, events: Any, context: Dict[str, Any], error: Exception) -> Any:
+    """What a call that raised ``error`` answers: a service error's parsed response
+    (``after-call`` sees it, as botocore's); anything else emits ``after-call-error``
+    and is raised again."""
+    from .exceptions import ClientError
+
+    if isinstance(error, ClientError):
+        return _http_response(client.meta, error.response), error.response
+    events.emit(f"after-call-error.{SERVICE_ID}.{operation_name}", exception=error, context=context)
+    raise error
 
 
 def _finish(client: Any, operation_name: str, events: Any, model: Any, context: Dict[str, Any], http: Any, parsed: Any):
@@ -237,38 +254,24 @@ def _finish(client: Any, operation_name: str, events: Any, model: Any, context: 
 
 def call(client: Any, operation_name: str, api_params: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """``client._make_api_call`` while the client's emitter has handlers."""
-    from .exceptions import ClientError
-
     events, model, context, params, answer = _begin(client, operation_name, api_params)
-    if answer is not None:
-        http, parsed = answer
-    else:
+    if answer is None:
         try:
-            parsed = _network(client)[0](operation_name, params)
-        except ClientError as e:
-            parsed = e.response
+            parsed = _network(client, False)(operation_name, params)
+            answer = _http_response(client.meta, parsed), parsed
         except Exception as e:
-            events.emit(f"after-call-error.{SERVICE_ID}.{operation_name}", exception=e, context=context)
-            raise
-        http = _http_response(client.meta, parsed)
-    return _finish(client, operation_name, events, model, context, http, parsed)
+            answer = _failed(client, operation_name, events, context, e)
+    return _finish(client, operation_name, events, model, context, *answer)
 
 
 async def call_async(client: Any, operation_name: str, api_params: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """The async client's form of :func:`call` (handlers are plain functions, as
     botocore's; the request itself is awaited)."""
-    from .exceptions import ClientError
-
     events, model, context, params, answer = _begin(client, operation_name, api_params)
-    if answer is not None:
-        http, parsed = answer
-    else:
+    if answer is None:
         try:
-            parsed = await _network(client)[1](operation_name, params)
-        except ClientError as e:
-            parsed = e.response
+            parsed = await _network(client, True)(operation_name, params)
+            answer = _http_response(client.meta, parsed), parsed
         except Exception as e:
-            events.emit(f"after-call-error.{SERVICE_ID}.{operation_name}", exception=e, context=context)
-            raise
-        http = _http_response(client.meta, parsed)
-    return _finish(client, operation_name, events, model, context, http, parsed)
+            answer = _failed(client, operation_name, events, context, e)
+    return _finish(client, operation_name, events, model, context, *answer)

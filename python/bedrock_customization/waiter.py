@@ -205,7 +205,9 @@ class Waiter:
         return args, bar
 
     def _target(self):
-        """The client that polls, and the Stubber's answer function when one is attached."""
+        """The client that polls, and the function that answers its polls when the
+        client's calls take a Python path (a Stubber attached, event handlers
+        registered: ``_botocore.route``)."""
         client = self._client
         stubbed = client.__dict__.get("_make_api_call")
         if stubbed is not None:
