@@ -26,8 +26,9 @@ What it does:
   with DWARF call stacks over all threads, or py-spy --native when perf is not
   there; -X importtime, smaps and process timings for start-up and memory) and
   writes where the time goes;
-* (full run) reruns bench/waiters.py for the 1,000 concurrent waiters; a quick
-  run keeps that section of the existing BENCHMARKS.md.
+* (full run) reruns bench/waiters.py for the 1,000 concurrent waiters and
+  bench/connections.py for connections under load; a quick run keeps those
+  sections of the existing BENCHMARKS.md.
 
 Run it from a checkout after `maturin develop --release` and
 `pip install -r tests/requirements.txt` (boto3 parses the bodies for the check of
@@ -921,6 +922,7 @@ def existing_section(path: str, title: str) -> Optional[str]:
 
 
 WAITERS_TITLE = "Waiting for 1,000 jobs at once"
+CONNECTIONS_TITLE = "Connections under load"
 PERF_LOG_TITLE = "Performance work"
 
 
@@ -1160,6 +1162,16 @@ def main() -> None:
         waiters = None
     if waiters is None:
         waiters = existing_section(args.output, WAITERS_TITLE)
+    connections = None
+    if cfg["waiters"]:
+        log("connections under load (bench/connections.py), about a minute")
+        c = subprocess.run([sys.executable, os.path.join(HERE, "connections.py")], env=dict(ENV, PYTHONPATH=bc_dir),
+                           capture_output=True, text=True)
+        connections = c.stdout if c.returncode == 0 and CONNECTIONS_TITLE in c.stdout else None
+        if connections is None:
+            log(f"connections failed: {c.stderr[-2000:]}")
+    if connections is None:
+        connections = existing_section(args.output, CONNECTIONS_TITLE)
     results["so_changed"] = so_after_figures != so_before
     results["so_changed_in_waiters"] = so_identity() != so_after_figures
     results["load"] = (load_before, load_after)
@@ -1167,7 +1179,8 @@ def main() -> None:
         json.dump(results, f, indent=1, default=str)
 
     chart(targets, args.chart)
-    write_report(args, results, targets, cold, mem, sync, lst, conc, cli, profiles, waiters, so_before)
+    sections = "\n".join(section.rstrip() + "\n" for section in (waiters, connections) if section)
+    write_report(args, results, targets, cold, mem, sync, lst, conc, cli, profiles, sections, so_before)
     log(f"wrote {os.path.relpath(args.output, REPO)} and {os.path.relpath(args.chart, REPO)} (raw: {args.json})")
     print(table(["figure", "bedrock_customization", "compared with", "ratio", "target", "met"],
                 [[t["title"], t["ours"], t["theirs"], *target_cells(t),

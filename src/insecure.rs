@@ -1,9 +1,25 @@
 //! The HTTP client for `verify=False`: the same hyper + rustls stack as the SDK's
 //! default client, with certificate verification turned off (as boto3 does when
 //! asked). Used only when the caller explicitly disables verification.
+//!
+//! The SDK's bounded pool (`config::http_client`) cannot take a custom TLS verifier,
+//! so this client keeps its own, with the same bound: at most
+//! `max_pool_connections` connections, busy and idle together. A call takes a
+//! permit (waiting while all are taken), then an idle connection or, when none is
+//! idle, a new one; its response body hands the connection back to the idle list
+//! when it ends and only then releases the permit, so a connection is opened only
+//! when every live one is busy. Connections are made and driven on the shared
+//! runtime, whichever runtime the call came from (a sync call on its thread's own
+//! runtime), as the SDK pool's partition does.
 
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
@@ -66,20 +82,51 @@ impl ServerCertVerifier for AcceptAnyCertificate {
     }
 }
 
-type Hyper = hyper_util::client::legacy::Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    SdkBody,
->;
+type Https = hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>;
+type Sender = hyper::client::conn::http1::SendRequest<SdkBody>;
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct InsecureClient {
-    max_idle: usize,
+    /// One per client, shared by every connector it hands out.
+    connections: Arc<Connections>,
+    shared: tokio::runtime::Handle,
+    /// The connectors made so far, by their timeouts. The SDK asks for a connector on
+    /// every call and leaves caching to the HTTP client (its own clients cache
+    /// likewise): a new pool per call would open a connection per call.
+    made: Mutex<Vec<(ConnectorKey, SharedHttpConnector)>>,
+}
+
+type ConnectorKey = (Option<Duration>, Option<Duration>);
+
+/// The client's connections: the idle ones by origin, and one permit per call that
+/// holds a connection (or is about to open one).
+#[derive(Debug)]
+struct Connections {
+    idle: Mutex<Vec<(String, Sender)>>,
+    permits: Arc<Semaphore>,
+}
+
+impl Connections {
+    fn take_idle(&self, origin: &str) -> Option<Sender> {
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        let at = idle.iter().rposition(|(o, _)| o == origin)?;
+        Some(idle.swap_remove(at).1)
+    }
+
+    fn put_idle(&self, origin: String, sender: Sender) {
+        if !sender.is_closed() {
+            let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+            idle.push((origin, sender));
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 struct InsecureConnector {
-    client: Hyper,
+    https: Https,
     read_timeout: Option<Duration>,
+    connections: Arc<Connections>,
+    shared: tokio::runtime::Handle,
 }
 
 impl HttpClient for InsecureClient {
@@ -88,6 +135,19 @@ impl HttpClient for InsecureClient {
         settings: &HttpConnectorSettings,
         _components: &RuntimeComponents,
     ) -> SharedHttpConnector {
+        let key = (settings.connect_timeout(), settings.read_timeout());
+        let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, connector)) = made.iter().find(|(k, _)| *k == key) {
+            return connector.clone();
+        }
+        let connector = self.make_connector(settings);
+        made.push((key, connector.clone()));
+        connector
+    }
+}
+
+impl InsecureClient {
+    fn make_connector(&self, settings: &HttpConnectorSettings) -> SharedHttpConnector {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
         http.enforce_http(false);
@@ -111,13 +171,11 @@ impl HttpClient for InsecureClient {
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);
-        let client =
-            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                .pool_max_idle_per_host(self.max_idle)
-                .build(https);
         SharedHttpConnector::new(InsecureConnector {
-            client,
+            https,
             read_timeout: settings.read_timeout(),
+            connections: self.connections.clone(),
+            shared: self.shared.clone(),
         })
     }
 }
@@ -134,32 +192,201 @@ impl HttpConnector for Broken {
 
 impl HttpConnector for InsecureConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let client = self.client.clone();
-        let read_timeout = self.read_timeout;
+        let this = self.clone();
         HttpConnectorFuture::new(async move {
-            let request = request
+            // The semaphore is never closed; an error is reported, not unwrapped.
+            let permit = this
+                .connections
+                .permits
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|e| ConnectorError::other(e.into(), None))?;
+            let mut request = request
                 .try_into_http1x()
                 .map_err(|e| ConnectorError::user(e.into()))?;
-            let fut = client.request(request);
-            let response = match read_timeout {
-                Some(t) => tokio::time::timeout(t, fut)
+            let (origin, destination) = origin_form(&mut request)?;
+            let exchange = this.exchange(&origin, destination, request);
+            let (response, sender) = match this.read_timeout {
+                Some(t) => tokio::time::timeout(t, exchange)
                     .await
                     .map_err(|e| ConnectorError::timeout(Box::new(e)))?,
-                None => fut.await,
-            };
-            let response = response.map_err(|e| {
-                if e.is_connect() {
-                    ConnectorError::io(e.into())
-                } else {
-                    ConnectorError::other(e.into(), None)
-                }
-            })?;
-            let response = response.map(SdkBody::from_body_1_x);
+                None => exchange.await,
+            }?;
+            let response = response.map(|body| {
+                SdkBody::from_body_1_x(Returning {
+                    body,
+                    connection: Some((origin, sender)),
+                    connections: this.connections.clone(),
+                    permit: Some(permit),
+                })
+            });
             HttpResponse::try_from(response).map_err(|e| ConnectorError::other(e.into(), None))
         })
     }
 }
 
-pub fn http_client(max_idle: usize) -> SharedHttpClient {
-    SharedHttpClient::new(InsecureClient { max_idle })
+impl InsecureConnector {
+    /// Sends `request` on an idle connection to `origin`, or on a new one when none is
+    /// idle (or the idle ones turn out closed): the response head and the connection.
+    async fn exchange(
+        &self,
+        origin: &str,
+        destination: http::Uri,
+        mut request: http::Request<SdkBody>,
+    ) -> Result<(http::Response<hyper::body::Incoming>, Sender), ConnectorError> {
+        loop {
+            let (mut sender, reused) = match self.connections.take_idle(origin) {
+                Some(sender) => (sender, true),
+                None => (self.connect(destination.clone()).await?, false),
+            };
+            if let Err(e) = sender.ready().await {
+                if reused {
+                    continue; // closed while idle: drop it, take another
+                }
+                return Err(ConnectorError::io(e.into()));
+            }
+            match sender.try_send_request(request).await {
+                Ok(response) => return Ok((response, sender)),
+                Err(mut e) => match e.take_message() {
+                    // not sent: the idle connection was closing; try another
+                    Some(unsent) if reused => request = unsent,
+                    _ => return Err(ConnectorError::io(e.into_error().into())),
+                },
+            }
+        }
+    }
+
+    /// A new connection, made and driven on the shared runtime (aborted if the call is
+    /// dropped before it is made: nothing outlives the call but a working connection).
+    async fn connect(&self, destination: http::Uri) -> Result<Sender, ConnectorError> {
+        let mut https = self.https.clone();
+        let task = self.shared.spawn(async move {
+            std::future::poll_fn(|cx| tower_service::Service::poll_ready(&mut https, cx))
+                .await
+                .map_err(ConnectorError::io)?;
+            let io = tower_service::Service::call(&mut https, destination)
+                .await
+                .map_err(ConnectorError::io)?;
+            let (sender, connection) = hyper::client::conn::http1::handshake(io)
+                .await
+                .map_err(|e| ConnectorError::io(e.into()))?;
+            tokio::spawn(async move {
+                let _ = connection.await; // ends when the connection closes
+            });
+            Ok(sender)
+        });
+        let _abort = AbortOnDrop(task.abort_handle());
+        task.await.unwrap_or_else(|e| {
+            Err(ConnectorError::other(
+                format!("the connection task ended early: {e}").into(),
+                None,
+            ))
+        })
+    }
+}
+
+/// Turns the SDK's absolute-form request into what HTTP/1 sends (a Host header and
+/// the path), as hyper's pooled client does; returns the origin (the idle list's key)
+/// and the URI to connect to.
+fn origin_form(
+    request: &mut http::Request<SdkBody>,
+) -> Result<(String, http::Uri), ConnectorError> {
+    let uri = request.uri().clone();
+    let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
+        return Err(ConnectorError::user(
+            format!("the request URI {uri} has no scheme or host").into(),
+        ));
+    };
+    let default_port = if *scheme == http::uri::Scheme::HTTPS {
+        443
+    } else {
+        80
+    };
+    let host = match authority.port_u16() {
+        Some(port) if port != default_port => authority.as_str().to_string(),
+        _ => authority.host().to_string(),
+    };
+    if !request.headers().contains_key(http::header::HOST) {
+        let value =
+            http::HeaderValue::from_str(&host).map_err(|e| ConnectorError::user(e.into()))?;
+        request.headers_mut().insert(http::header::HOST, value);
+    }
+    let path = uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/")
+        .parse::<http::Uri>()
+        .map_err(|e| ConnectorError::user(e.into()))?;
+    *request.uri_mut() = path;
+    let destination = http::Uri::builder()
+        .scheme(scheme.clone())
+        .authority(authority.clone())
+        .path_and_query("/")
+        .build()
+        .map_err(|e| ConnectorError::user(e.into()))?;
+    Ok((format!("{scheme}://{authority}"), destination))
+}
+
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A response body that, when it ends, hands its connection back to the idle list
+/// and then releases its call's permit; when it fails or is dropped before its end,
+/// the connection is dropped (closed) and the permit released.
+struct Returning {
+    body: hyper::body::Incoming,
+    connection: Option<(String, Sender)>,
+    connections: Arc<Connections>,
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Body for Returning {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        let polled = Pin::new(&mut self.body).poll_frame(cx);
+        match &polled {
+            Poll::Ready(None) => {
+                if let Some((origin, sender)) = self.connection.take() {
+                    self.connections.put_idle(origin, sender);
+                }
+                self.permit = None;
+            }
+            Poll::Ready(Some(Err(_))) => {
+                self.connection = None;
+                self.permit = None;
+            }
+            _ => {}
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+pub fn http_client(max_connections: usize, shared: tokio::runtime::Handle) -> SharedHttpClient {
+    SharedHttpClient::new(InsecureClient {
+        connections: Arc::new(Connections {
+            idle: Mutex::new(Vec::new()),
+            permits: Arc::new(Semaphore::new(max_connections)),
+        }),
+        shared,
+        made: Mutex::new(Vec::new()),
+    })
 }

@@ -181,20 +181,9 @@ pub fn prepare(
     index: usize,
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Pending> {
-    prepare_with(py, client, index, params, ClientInner::sdk)
-}
-
-/// `prepare` with the SDK client `sdk` picks (the shared one, or this thread's).
-fn prepare_with(
-    py: Python<'_>,
-    client: &ClientInner,
-    index: usize,
-    params: Option<&Bound<'_, PyDict>>,
-    sdk: fn(&ClientInner, Python<'_>) -> PyResult<aws_sdk_bedrock::Client>,
-) -> PyResult<Pending> {
     let op = &OPERATIONS[index];
     let params = checked_params(py, client, op, params)?;
-    let sdk = sdk(client, py)?;
+    let sdk = client.sdk(py)?;
     let capture = client
         .capture()
         .with_exact_values(crate::body_patch::collect(&params, op.input));
@@ -202,8 +191,9 @@ fn prepare_with(
 }
 
 /// The sync entry point: the request runs on the calling thread with the GIL
-/// released (on the shared runtime when this thread is one of its own); the result
-/// is built here too, once the thread holds the GIL again.
+/// released (on the shared runtime when this thread is one of its own); its
+/// connection is the client's, driven on the shared runtime (`config::http_client`).
+/// The result is built here too, once the thread holds the GIL again.
 pub fn call(
     py: Python<'_>,
     client: &ClientInner,
@@ -211,10 +201,7 @@ pub fn call(
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
     let outcome = if crate::runtime::can_block_here() {
-        crate::runtime::block_on_here(
-            py,
-            prepare_with(py, client, index, params, ClientInner::sdk_here)?,
-        )?
+        crate::runtime::block_on_here(py, prepare(py, client, index, params)?)?
     } else {
         crate::runtime::block_on(py, prepare(py, client, index, params)?)?
     };

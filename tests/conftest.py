@@ -6,6 +6,7 @@ Every server here listens on 127.0.0.1 and every client talks only to them.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import http.server
@@ -13,6 +14,9 @@ import json
 import re
 import select
 import signal
+import socket
+import subprocess
+import sys
 import os
 import tempfile
 import threading
@@ -20,7 +24,7 @@ import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Union
 
 import pytest
 
@@ -536,6 +540,78 @@ def closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------
+# The local Bedrock as a command; the kernel's counters
+# ---------------------------------------------------------------------------
+
+LOCAL_BEDROCK_COMMAND = [os.path.join(os.path.dirname(sys.executable), "bedrock-customization"), "local-bedrock"]
+
+
+def free_port() -> int:
+    """A 127.0.0.1 port free at the time of the call."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli_env() -> Dict[str, str]:
+    """The environment for a command under test: test credentials and region, no AWS
+    configuration of the machine's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION,
+               AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+    return env
+
+
+class LocalBedrockProcess(str):
+    """The endpoint URL of ``bedrock-customization local-bedrock`` run as a process."""
+
+    process: subprocess.Popen
+
+    def stop(self) -> str:
+        """Stops the server (SIGTERM) and returns what it printed after its first line."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        out, _ = self.process.communicate(timeout=10)
+        return out
+
+    def counts(self) -> Dict[str, int]:
+        """Stops the server and reads its closing line ("... N requests served on M
+        connections"): ``{"requests": N, "connections": M}``."""
+        found = re.search(r"(\d+) requests served on (\d+) connections", self.stop())
+        assert found, "the local Bedrock printed no counts on stopping"
+        return {"requests": int(found.group(1)), "connections": int(found.group(2))}
+
+
+@contextlib.contextmanager
+def local_bedrock_process() -> Iterator[LocalBedrockProcess]:
+    """``bedrock-customization local-bedrock`` on a free port, stopped on exit."""
+    port = free_port()
+    process = subprocess.Popen([*LOCAL_BEDROCK_COMMAND, "--port", str(port)], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, env=cli_env())
+    try:
+        line = process.stdout.readline()  # type: ignore[union-attr]
+        assert f"http://127.0.0.1:{port}" in line, (line, process.poll())
+        endpoint = LocalBedrockProcess(f"http://127.0.0.1:{port}")
+        endpoint.process = process
+        yield endpoint
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
+        process.stdout.close()  # type: ignore[union-attr]
+
+
+def listen_overflows() -> int:
+    """The kernel's count of connections dropped because a listen queue was full
+    (TcpExt ListenOverflows, system-wide; the suite runs one test at a time)."""
+    lines = open("/proc/net/netstat").read().splitlines()
+    for header, values in zip(lines[::2], lines[1::2]):
+        if header.startswith("TcpExt:"):
+            return dict(zip(header.split()[1:], map(int, values.split()[1:])))["ListenOverflows"]
+    raise AssertionError("no TcpExt line in /proc/net/netstat")
 
 
 # ---------------------------------------------------------------------------

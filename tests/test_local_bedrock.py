@@ -21,7 +21,6 @@ local Bedrock's own controls. Time never passes by sleeping: servers run with
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import http.client
 import json
@@ -49,7 +48,20 @@ import bedrock_customization as bc
 from bedrock_customization.testing import DURATIONS, JOB_STATUSES, LocalBedrock, _backend, _wire, local_bedrock
 from bedrock_customization.testing._wire import MODEL
 
-from conftest import BASE_MODEL, CREDENTIALS, REGION, ROLE_ARN, job_request, make_boto3_client, unique
+from conftest import (
+    BASE_MODEL,
+    CREDENTIALS,
+    LOCAL_BEDROCK_COMMAND,
+    REGION,
+    ROLE_ARN,
+    cli_env,
+    free_port,
+    job_request,
+    listen_overflows,
+    local_bedrock_process,
+    make_boto3_client,
+    unique,
+)
 
 ACCOUNT = _backend.DEFAULT_ACCOUNT
 OTHER_REGION = "us-west-2"
@@ -1632,18 +1644,11 @@ def test_throttle(client, lb, kind):
 # ---------------------------------------------------------------------------
 
 
-def _cli_env() -> Dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION,
-               AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-    return env
-
-
 def aws(lb: LocalBedrock, *args: str) -> Any:
     """``aws bedrock <args> --endpoint-url <lb>`` with the pinned AWS CLI: its JSON output."""
     executable = os.path.join(os.path.dirname(sys.executable), "aws")
     done = subprocess.run([executable, "bedrock", *args, "--endpoint-url", str(lb), "--output", "json"],
-                          env=_cli_env(), capture_output=True, text=True, timeout=60)
+                          env=cli_env(), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout) if done.stdout.strip() else None
 
@@ -1667,15 +1672,6 @@ def test_aws_cli_drives_a_customization_job(lb, boto):
     assert boto.get_model_customization_job(jobIdentifier=second)["status"] == "Stopping"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-LOCAL_BEDROCK_COMMAND = [os.path.join(os.path.dirname(sys.executable), "bedrock-customization"), "local-bedrock"]
-
-
 def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -1688,9 +1684,9 @@ def _ignore_sigint() -> None:
     ids=["SIGINT", "SIGINT-inherited-ignored", "SIGTERM"],
 )
 def test_local_bedrock_command_serves_until_interrupted(signum, preexec):
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([*LOCAL_BEDROCK_COMMAND, "--port", str(port)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=_cli_env(), preexec_fn=preexec)
+                               stderr=subprocess.PIPE, text=True, env=cli_env(), preexec_fn=preexec)
     try:
         line = process.stdout.readline()  # type: ignore[union-attr]
         assert f"http://127.0.0.1:{port}" in line, (line, process.poll())
@@ -1716,21 +1712,11 @@ def test_local_bedrock_command_on_a_busy_port():
         busy.listen()
         port = busy.getsockname()[1]
         done = subprocess.run([*LOCAL_BEDROCK_COMMAND, "--port", str(port)], capture_output=True, text=True,
-                              timeout=30, env=_cli_env())
+                              timeout=30, env=cli_env())
     assert done.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr
     done = subprocess.run([*LOCAL_BEDROCK_COMMAND, "--port", "70000"], capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and "70000" in done.stderr
-
-
-def _listen_overflows() -> int:
-    """The kernel's count of connections dropped because a listen queue was full
-    (TcpExt ListenOverflows, system-wide; the suite runs one test at a time)."""
-    lines = open("/proc/net/netstat").read().splitlines()
-    for header, values in zip(lines[::2], lines[1::2]):
-        if header.startswith("TcpExt:"):
-            return dict(zip(header.split()[1:], map(int, values.split()[1:])))["ListenOverflows"]
-    raise AssertionError("no TcpExt line in /proc/net/netstat")
 
 
 def _connection_burst(port: int, count: int) -> int:
@@ -1768,26 +1754,11 @@ def test_a_burst_of_connections_is_queued_not_dropped(where):
     if where == "in-process":
         context: Any = bc.testing.local_bedrock(realtime=False)
     else:
-        context = _command_server()
+        context = local_bedrock_process()
     with context as url:
         port = int(url.rsplit(":", 1)[1])
-        before = _listen_overflows()
+        before = listen_overflows()
         connected = _connection_burst(port, 300)
-        overflows = _listen_overflows() - before
+        overflows = listen_overflows() - before
     assert connected == 300
     assert overflows == 0
-
-
-@contextlib.contextmanager
-def _command_server():
-    port = _free_port()
-    process = subprocess.Popen([*LOCAL_BEDROCK_COMMAND, "--port", str(port)], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True, env=_cli_env())
-    try:
-        line = process.stdout.readline()  # type: ignore[union-attr]
-        assert f"http://127.0.0.1:{port}" in line, (line, process.poll())
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()  # type: ignore[union-attr]

@@ -68,7 +68,10 @@ class Config:
         'mode': 'standard' | 'adaptive' | 'legacy'}``.  ``max_attempts`` counts
         retries after the first attempt, ``total_max_attempts`` counts all
         attempts, as in botocore.
-    :param max_pool_connections: Maximum idle connections kept per host (default 10).
+    :param max_pool_connections: The most connections the client keeps to a host,
+        busy and idle together, shared by all its threads (default 10, botocore's).
+        A call that finds all of them busy waits for one rather than opening
+        another; raise it for a wider fan-out (64 calls in flight want 64).
     :param user_agent_extra: Text appended to the User-Agent header.
     :param parameter_validation: ``True`` (the default): botocore's checks
         before sending (required and unknown members, types, minimums), nothing

@@ -45,6 +45,9 @@ def run_local_bedrock(argv: List[str]) -> int:
             print(f"local Bedrock listening on {endpoint} (Ctrl-C to stop)", flush=True)
             while not stop.wait(0.2):
                 pass
+            counts = endpoint.counts()
+            print(f"local Bedrock stopped: {counts['requests']} requests served "
+                  f"on {counts['connections']} connections", flush=True)
     except OSError as e:
         print(f"local-bedrock: cannot listen on 127.0.0.1:{args.port}: {e.strerror or e}", file=sys.stderr)
         return 1

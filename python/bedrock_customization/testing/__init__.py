@@ -135,11 +135,13 @@ class LocalBedrock(str):
 
     region_name: str
     _state: Optional[State]
+    _server: Optional[Server]
 
     def __new__(cls, url: str, region_name: str = "us-east-1", state: Optional[State] = None) -> "LocalBedrock":
         self = super().__new__(cls, url)
         self.region_name = region_name
         self._state = state
+        self._server = None
         return self
 
     def __reduce__(self):
@@ -159,6 +161,14 @@ class LocalBedrock(str):
         if self._state is None:
             raise RuntimeError("this LocalBedrock was unpickled: its server runs in another process")
         return self._state
+
+    def counts(self) -> Dict[str, int]:
+        """``{"connections": ..., "requests": ...}``: the TCP connections this server has
+        accepted and the requests it has served so far. A client that reuses its
+        connections opens about as many as it has calls in flight."""
+        if self._server is None:
+            raise RuntimeError("this LocalBedrock was unpickled: its server runs in another process")
+        return self._server.counts()
 
     # -- time ------------------------------------------------------------------
 
@@ -372,7 +382,9 @@ def local_bedrock(region_name: str = "us-east-1", *, durations: Optional[Mapping
     state = State(dict(durations or {}), realtime=realtime)
     server = Server(state, region_name, port)
     try:
-        yield LocalBedrock(f"http://127.0.0.1:{server.port}", region_name, state)
+        endpoint = LocalBedrock(f"http://127.0.0.1:{server.port}", region_name, state)
+        endpoint._server = server
+        yield endpoint
     finally:
         server.stop()
 

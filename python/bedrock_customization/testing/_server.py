@@ -69,6 +69,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def _serve(self) -> None:
+        with self.server.counts_lock:
+            self.server.requests_served += 1
         request_id = str(uuid.uuid4())
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -123,6 +125,15 @@ class _HTTPServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         self.state = state
         self.region = region
         self.errors: list = []
+        # Counted so that a client's connection reuse can be seen (``Server.counts``).
+        self.connections_accepted = 0  # only the serving thread accepts
+        self.requests_served = 0
+        self.counts_lock = threading.Lock()
+
+    def get_request(self):
+        accepted = super().get_request()
+        self.connections_accepted += 1
+        return accepted
 
 
 class Server:
@@ -140,6 +151,11 @@ class Server:
     @property
     def errors(self) -> list:
         return self._httpd.errors
+
+    def counts(self) -> Dict[str, int]:
+        """``{"connections": accepted so far, "requests": served so far}``."""
+        with self._httpd.counts_lock:
+            return {"connections": self._httpd.connections_accepted, "requests": self._httpd.requests_served}
 
     def serve_forever(self) -> None:
         self._thread.join()
