@@ -62,8 +62,11 @@ def measured(run: Callable[[], Any]) -> Tuple[float, int]:
     return time.perf_counter() - start, active_opens() - opens
 
 
-def bc_async(url: str, pool: int, calls: int, in_flight: int, call: str = "get") -> None:
-    async def main() -> None:
+def bc_async(url: str, pool: int, calls: int, in_flight: int, call: str = "get", warm_up: int = 0) -> float:
+    """``calls`` calls at ``in_flight`` at a time on one async client, after ``warm_up``
+    calls on the same client; the seconds the measured calls took."""
+
+    async def main() -> float:
         options = dict(CREDS, endpoint_url=url, config=bc.Config(max_pool_connections=pool))
         async with bc.async_client("bedrock", **options) as client:
             gate = asyncio.Semaphore(in_flight)
@@ -75,9 +78,12 @@ def bc_async(url: str, pool: int, calls: int, in_flight: int, call: str = "get")
                     else:
                         await client.list_custom_models()
 
+            await asyncio.gather(*(one() for _ in range(warm_up)))
+            start = time.perf_counter()
             await asyncio.gather(*(one() for _ in range(calls)))
+            return time.perf_counter() - start
 
-    asyncio.run(main())
+    return asyncio.run(main())
 
 
 def threads(make_client: Callable[[], Any], calls: int, in_flight: int) -> None:
@@ -124,11 +130,8 @@ def local_rows(calls: int) -> List[str]:
             with context as endpoint:
                 url = str(endpoint)
                 pool = max(10, in_flight)
-                bc_async(url, pool, 200, in_flight, call="list")  # warm-up
                 overflows = listen_overflows()
-                start = time.perf_counter()
-                bc_async(url, pool, calls, in_flight, call="list")
-                seconds = time.perf_counter() - start
+                seconds = bc_async(url, pool, calls, in_flight, call="list", warm_up=200)
                 overflows = listen_overflows() - overflows
                 accepted = _connections(endpoint)
             rows.append(f"| {where} | {in_flight} | {calls / seconds:,.0f} | {accepted} | {overflows} |")
@@ -184,8 +187,8 @@ def main() -> None:
             "afterwards. Before issue 28 this package's async client opened 3,510 connections for 5,000 calls "
             "with the default pool (12,510 calls/s) and its sync client one connection per calling thread.", "",
             f"The local Bedrock, {args.local_calls:,} ListCustomModels calls from the async client "
-            "(pool = max(10, in flight)), after 200 calls of warm-up; connections are all those the server "
-            "accepted, the warm-up's included:", "",
+            "(pool = max(10, in flight)), after 200 calls of warm-up on the same client; connections are all "
+            "those the server accepted:", "",
             "| local Bedrock | in flight | calls/s | connections accepted | listen overflows |",
             "| --- | --- | --- | --- | --- |"]
     out += local_rows(args.local_calls)
