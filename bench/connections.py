@@ -169,6 +169,10 @@ class _command:
             self.process.wait(timeout=10)
 
 
+def table_head(*columns: str) -> List[str]:
+    return ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=5000)
@@ -179,8 +183,7 @@ def main() -> None:
            "(rerun by `bench/run.py`). New TCP connections are the kernel's `Tcp ActiveOpens` over the run.", "",
            f"{args.calls:,} GetModelCustomizationJob calls at {IN_FLIGHT} in flight against a static nginx on "
            "loopback (keep-alive):", "",
-           "| client | `max_pool_connections` | calls/s | new TCP connections | per 1,000 calls |",
-           "| --- | --- | --- | --- | --- |"]
+           *table_head("client", "`max_pool_connections`", "calls/s", "new TCP connections", "per 1,000 calls")]
     out += fan_out(args.calls)
     out += ["", "This package keeps at most `max_pool_connections` connections to a host and queues the calls "
             "beyond them; boto3 (urllib3) opens a connection for a call that finds its pool busy and discards it "
@@ -189,8 +192,7 @@ def main() -> None:
             f"The local Bedrock, {args.local_calls:,} ListCustomModels calls from the async client "
             "(pool = max(10, in flight)), after 200 calls of warm-up on the same client; connections are all "
             "those the server accepted:", "",
-            "| local Bedrock | in flight | calls/s | connections accepted | listen overflows |",
-            "| --- | --- | --- | --- | --- |"]
+            *table_head("local Bedrock", "in flight", "calls/s", "connections accepted", "listen overflows")]
     out += local_rows(args.local_calls)
     out += ["", "Before issue 28 the local Bedrock listened with a backlog of 5: 64 in flight from another "
             "process opened 1,499 connections for 1,500 calls (3,314 calls/s), and 4,000 calls queued at once "
