@@ -101,7 +101,8 @@ impl std::fmt::Debug for Settings {
 
 pub struct ClientInner {
     pub settings: Settings,
-    sdk: Mutex<Option<(u32, aws_sdk_bedrock::Client)>>,
+    /// With the process and the shared runtime's generation it was built for.
+    sdk: Mutex<Option<(u32, u64, aws_sdk_bedrock::Client)>>,
 }
 
 impl ClientInner {
@@ -112,13 +113,15 @@ impl ClientInner {
         }
     }
 
-    /// The SDK client for this process; a forked child builds its own.
+    /// The SDK client for this process and shared runtime: a forked child builds its
+    /// own, and so does a call made after the runtime was stopped at exit (a sync call
+    /// from an `atexit` handler), whose connections the old runtime would drive.
     pub fn sdk(&self, py: Python<'_>) -> PyResult<aws_sdk_bedrock::Client> {
         let pid = std::process::id();
         {
             let slot = self.sdk.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((owner, client)) = slot.as_ref() {
-                if *owner == pid {
+            if let Some((owner, generation, client)) = slot.as_ref() {
+                if *owner == pid && *generation == runtime::generation() {
                     return Ok(client.clone());
                 }
             }
@@ -126,7 +129,7 @@ impl ClientInner {
         let settings = self.settings.clone();
         let client = runtime::block_on(py, async move { build_sdk_client(&settings).await })??;
         let mut slot = self.sdk.lock().unwrap_or_else(|p| p.into_inner());
-        *slot = Some((pid, client.clone()));
+        *slot = Some((pid, runtime::generation(), client.clone()));
         Ok(client)
     }
 
@@ -156,7 +159,8 @@ impl Settings {
 /// as aiobotocore's connector does, rather than opening another (the hyper-util pool
 /// behind `Builder` caps only the idle connections, so a fan-out wider than the pool
 /// opened one connection per call: 3,510 for 5,000 calls at 64 in flight with the
-/// default pool of 10).
+/// default pool of 10). Calls wait for a connection in `admission`, with no
+/// clock running, rather than in the pool, whose `read_timeout` would run.
 ///
 /// Connections are established and driven on the shared runtime (the pool's one
 /// partition), whichever runtime a call runs on: a sync call on its thread's own
@@ -209,8 +213,9 @@ fn http_client(
     let pool = pool.map_err(|e| format!("cannot build the connection pool: {e}"))?;
     let client = Client::from_partition(&pool, partition)
         .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-    Ok(aws_smithy_runtime_api::client::http::SharedHttpClient::new(
-        client,
+    Ok(crate::admission::admit(
+        aws_smithy_runtime_api::client::http::SharedHttpClient::new(client),
+        limit,
     ))
 }
 

@@ -15,7 +15,7 @@
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
@@ -102,24 +102,30 @@ type ConnectorKey = (Option<Duration>, Option<Duration>);
 /// holds a connection (or is about to open one).
 #[derive(Debug)]
 struct Connections {
-    idle: Mutex<Vec<(String, Sender)>>,
+    idle: Mutex<Vec<(String, Instant, Sender)>>,
     permits: Arc<Semaphore>,
 }
 
 impl Connections {
+    /// An idle connection to `origin`, the most recently used first; those idle for
+    /// longer than `IDLE_TIMEOUT` are closed on the way (the SDK's pool closes its
+    /// idle connections after the same time).
     fn take_idle(&self, origin: &str) -> Option<Sender> {
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        let at = idle.iter().rposition(|(o, _)| o == origin)?;
-        Some(idle.swap_remove(at).1)
+        idle.retain(|(_, since, _)| since.elapsed() < IDLE_TIMEOUT);
+        let at = idle.iter().rposition(|(o, _, _)| o == origin)?;
+        Some(idle.remove(at).2)
     }
 
     fn put_idle(&self, origin: String, sender: Sender) {
         if !sender.is_closed() {
             let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-            idle.push((origin, sender));
+            idle.push((origin, Instant::now(), sender));
         }
     }
 }
+
+const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
 #[derive(Debug, Clone)]
 struct InsecureConnector {

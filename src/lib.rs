@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 
+mod admission;
 mod body_patch;
 mod capture;
 mod client;

@@ -13,6 +13,20 @@ use tokio::runtime::Runtime;
 /// since the parent's worker threads do not exist in the child.
 static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 
+/// Counts the shared runtimes started and stopped in this process (and its
+/// parent's): what was built against one (a client's connection pool, whose
+/// connections it drives) is rebuilt when this moves on (`ClientInner::sdk`).
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The current value of `GENERATION`.
+pub fn generation() -> u64 {
+    GENERATION.load(std::sync::atomic::Ordering::Acquire)
+}
+
+fn next_generation() {
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+}
+
 /// How often a waiting sync call looks for Ctrl-C.
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
@@ -40,6 +54,7 @@ pub fn runtime() -> PyResult<Arc<Runtime>> {
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start the tokio runtime: {e}")))?;
     let rt = Arc::new(rt);
     *slot = Some((pid, rt.clone()));
+    next_generation();
     Ok(rt)
 }
 
@@ -169,8 +184,8 @@ pub fn can_block_here() -> bool {
 /// current-thread runtime drives the sockets itself, so no other thread is woken
 /// and none wakes this one. Every `SIGNAL_POLL` it takes the GIL back just long
 /// enough to run Python's signal handlers, so Ctrl-C (KeyboardInterrupt) drops the
-/// future, abandoning the request. The connections it opens belong to this thread
-/// (see `ClientInner::sdk_here`).
+/// future, abandoning the request. Its connection is driven on the shared runtime
+/// (see `config::http_client`).
 pub fn block_on_here<F, T>(py: Python<'_>, fut: F) -> PyResult<T>
 where
     F: Future<Output = T> + Send,
@@ -338,6 +353,7 @@ pub fn shutdown_runtime(py: Python<'_>) {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .take();
+    next_generation();
     match taken {
         Some((owner, rt)) if owner == std::process::id() => py.detach(move || {
             if let Ok(rt) = Arc::try_unwrap(rt) {

@@ -1,0 +1,136 @@
+//! Calls beyond the pool wait for a connection with no clock running, as
+//! aiobotocore's do (its connector's queue has no timeout; `read_timeout` starts
+//! when the request is on a connection). The SDK's pool counts its `read_timeout`
+//! from the moment a call asks for a connection, so with 2,000 calls queued on 10
+//! connections the last ones would time out without a byte sent. In front of it,
+//! each call takes one of `max_pool_connections` permits, without a deadline, and
+//! holds it until its response body ends or is dropped: the pool then always has a
+//! connection free or on its way back, and its clock covers only the exchange.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_runtime_api::client::runtime_components::{
+    RuntimeComponents, RuntimeComponentsBuilder,
+};
+use aws_smithy_runtime_api::shared::IntoShared;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::ConfigBag;
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+#[derive(Debug)]
+struct Admission {
+    inner: SharedHttpClient,
+    permits: Arc<Semaphore>,
+}
+
+/// `inner` with at most `limit` calls inside it at once; the others wait, untimed.
+pub fn admit(inner: SharedHttpClient, limit: usize) -> SharedHttpClient {
+    SharedHttpClient::new(Admission {
+        inner,
+        permits: Arc::new(Semaphore::new(limit)),
+    })
+}
+
+impl HttpClient for Admission {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        Admitted {
+            inner: self.inner.http_connector(settings, components),
+            permits: self.permits.clone(),
+        }
+        .into_shared()
+    }
+
+    fn validate_base_client_config(
+        &self,
+        components: &RuntimeComponentsBuilder,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.inner.validate_base_client_config(components, cfg)
+    }
+
+    fn validate_final_config(
+        &self,
+        components: &RuntimeComponents,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.inner.validate_final_config(components, cfg)
+    }
+
+    fn connector_metadata(
+        &self,
+    ) -> Option<aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata> {
+        self.inner.connector_metadata()
+    }
+}
+
+#[derive(Debug)]
+struct Admitted {
+    inner: SharedHttpConnector,
+    permits: Arc<Semaphore>,
+}
+
+impl HttpConnector for Admitted {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let inner = self.inner.clone();
+        let permits = self.permits.clone();
+        HttpConnectorFuture::new(async move {
+            // The semaphore is never closed; an error is reported, not unwrapped.
+            let permit = permits
+                .acquire_owned()
+                .await
+                .map_err(|e| ConnectorError::other(e.into(), None))?;
+            let mut response = inner.call(request).await?;
+            let body = response.take_body();
+            *response.body_mut() = SdkBody::from_body_1_x(Permitted {
+                body,
+                permit: Some(permit),
+            });
+            Ok(response)
+        })
+    }
+}
+
+/// A response body holding its call's permit until it ends, fails or is dropped.
+struct Permitted {
+    body: SdkBody,
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Body for Permitted {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let polled = Pin::new(&mut self.body).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
+            self.permit = None;
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
