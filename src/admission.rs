@@ -96,32 +96,58 @@ impl HttpConnector for Admitted {
                 .map_err(|e| ConnectorError::other(e.into(), None))?;
             let mut response = inner.call(request).await?;
             let body = response.take_body();
-            *response.body_mut() = SdkBody::from_body_1_x(Permitted {
-                body,
-                permit: Some(permit),
-            });
+            *response.body_mut() = SdkBody::from_body_1_x(Guarded::new(body, permit));
             Ok(response)
         })
     }
 }
 
-/// A response body holding its call's permit until it ends, fails or is dropped.
-struct Permitted {
-    body: SdkBody,
-    permit: Option<OwnedSemaphorePermit>,
+/// What a response body holds until it ends: `ended` runs when the body reaches
+/// its end; a body that fails or is dropped before then just drops the guard.
+pub trait Guard: Send + Sync + 'static {
+    fn ended(self);
 }
 
-impl Body for Permitted {
+impl Guard for OwnedSemaphorePermit {
+    fn ended(self) {}
+}
+
+/// A response body with a guard (a call's permit, a pooled connection).
+pub struct Guarded<B, G> {
+    body: B,
+    guard: Option<G>,
+}
+
+impl<B, G> Guarded<B, G> {
+    pub fn new(body: B, guard: G) -> Self {
+        Guarded {
+            body,
+            guard: Some(guard),
+        }
+    }
+}
+
+impl<B, G> Body for Guarded<B, G>
+where
+    B: Body<Data = Bytes> + Unpin,
+    G: Guard + Unpin,
+{
     type Data = Bytes;
-    type Error = BoxError;
+    type Error = B::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
         let polled = Pin::new(&mut self.body).poll_frame(cx);
-        if matches!(polled, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
-            self.permit = None;
+        match &polled {
+            Poll::Ready(None) => {
+                if let Some(guard) = self.guard.take() {
+                    guard.ended();
+                }
+            }
+            Poll::Ready(Some(Err(_))) => self.guard = None,
+            _ => {}
         }
         polled
     }

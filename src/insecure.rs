@@ -12,14 +12,12 @@
 //! runtime, whichever runtime the call came from (a sync call on its thread's own
 //! runtime), as the SDK pool's partition does.
 
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use http_body::{Body, Frame, SizeHint};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::admission::{Guard, Guarded};
 
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
@@ -219,14 +217,13 @@ impl HttpConnector for InsecureConnector {
                     .map_err(|e| ConnectorError::timeout(Box::new(e)))?,
                 None => exchange.await,
             }?;
-            let response = response.map(|body| {
-                SdkBody::from_body_1_x(Returning {
-                    body,
-                    connection: Some((origin, sender)),
-                    connections: this.connections.clone(),
-                    permit: Some(permit),
-                })
-            });
+            let lease = Lease {
+                origin,
+                sender,
+                connections: this.connections.clone(),
+                permit,
+            };
+            let response = response.map(|body| SdkBody::from_body_1_x(Guarded::new(body, lease)));
             HttpResponse::try_from(response).map_err(|e| ConnectorError::other(e.into(), None))
         })
     }
@@ -342,47 +339,21 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// A response body that, when it ends, hands its connection back to the idle list
-/// and then releases its call's permit; when it fails or is dropped before its end,
-/// the connection is dropped (closed) and the permit released.
-struct Returning {
-    body: hyper::body::Incoming,
-    connection: Option<(String, Sender)>,
+/// What a response body holds: its connection and its call's permit. When the body
+/// ends, the connection goes back to the idle list and only then is the permit
+/// released; when it fails or is dropped before its end, both are dropped (the
+/// connection closes).
+struct Lease {
+    origin: String,
+    sender: Sender,
     connections: Arc<Connections>,
-    permit: Option<OwnedSemaphorePermit>,
+    permit: OwnedSemaphorePermit,
 }
 
-impl Body for Returning {
-    type Data = Bytes;
-    type Error = hyper::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
-        let polled = Pin::new(&mut self.body).poll_frame(cx);
-        match &polled {
-            Poll::Ready(None) => {
-                if let Some((origin, sender)) = self.connection.take() {
-                    self.connections.put_idle(origin, sender);
-                }
-                self.permit = None;
-            }
-            Poll::Ready(Some(Err(_))) => {
-                self.connection = None;
-                self.permit = None;
-            }
-            _ => {}
-        }
-        polled
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.body.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.body.size_hint()
+impl Guard for Lease {
+    fn ended(self) {
+        self.connections.put_idle(self.origin, self.sender);
+        drop(self.permit);
     }
 }
 
