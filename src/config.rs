@@ -189,25 +189,29 @@ fn http_client(
         .endpoint()
         .get(..7)
         .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
-    let pool = if plain {
-        builder.build_http()
-    } else {
-        let builder = builder.tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
-        match &settings.verify {
-            Verify::Default => builder.build_https(),
-            Verify::Bundle(path) => {
-                let pem = std::fs::read(path)
-                    .map_err(|e| format!("cannot read the CA bundle {path}: {e}"))?;
-                let trust = TrustStore::empty()
-                    .with_native_roots(false)
-                    .with_pem_certificate(pem);
-                let ctx = TlsContext::builder()
-                    .with_trust_store(trust)
-                    .build()
-                    .map_err(|e| format!("invalid CA bundle {path}: {e}"))?;
-                builder.tls_context(ctx).build_https()
-            }
-            Verify::Off => return Ok(crate::insecure::http_client(limit, shared.handle().clone())),
+    let https = builder
+        .clone()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+    let pool = match &settings.verify {
+        _ if plain => builder.build_http(),
+        Verify::Off => {
+            return Ok(crate::admission::admit(
+                crate::insecure::http_client(shared.handle().clone()),
+                limit,
+            ))
+        }
+        Verify::Default => https.build_https(),
+        Verify::Bundle(path) => {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("cannot read the CA bundle {path}: {e}"))?;
+            let trust = TrustStore::empty()
+                .with_native_roots(false)
+                .with_pem_certificate(pem);
+            let ctx = TlsContext::builder()
+                .with_trust_store(trust)
+                .build()
+                .map_err(|e| format!("invalid CA bundle {path}: {e}"))?;
+            https.tls_context(ctx).build_https()
         }
     };
     let pool = pool.map_err(|e| format!("cannot build the connection pool: {e}"))?;

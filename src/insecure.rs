@@ -3,19 +3,17 @@
 //! asked). Used only when the caller explicitly disables verification.
 //!
 //! The SDK's bounded pool (`config::http_client`) cannot take a custom TLS verifier,
-//! so this client keeps its own, with the same bound: at most
-//! `max_pool_connections` connections, busy and idle together. A call takes a
-//! permit (waiting while all are taken), then an idle connection or, when none is
-//! idle, a new one; its response body hands the connection back to the idle list
-//! when it ends and only then releases the permit, so a connection is opened only
-//! when every live one is busy. Connections are made and driven on the shared
-//! runtime, whichever runtime the call came from (a sync call on its thread's own
-//! runtime), as the SDK pool's partition does.
+//! so this client keeps its own idle connections. The bound is `admission`'s, as for
+//! the SDK's pool: a call holds one of `max_pool_connections` permits from before it
+//! asks for a connection until its response body ends. It takes an idle connection
+//! or, when none is idle, makes a new one; its body hands the connection back to the
+//! idle list when it ends, inside the admission's body, so before the permit is
+//! released: a connection is made only when every live one is busy. Connections are
+//! made and driven on the shared runtime, whichever runtime the call came from (a
+//! sync call on its thread's own runtime), as the SDK pool's partition does.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::admission::{Guard, Guarded};
 
@@ -96,12 +94,10 @@ struct InsecureClient {
 
 type ConnectorKey = (Option<Duration>, Option<Duration>);
 
-/// The client's connections: the idle ones by origin, and one permit per call that
-/// holds a connection (or is about to open one).
+/// The client's idle connections, by origin.
 #[derive(Debug)]
 struct Connections {
     idle: Mutex<Vec<(String, Instant, Sender)>>,
-    permits: Arc<Semaphore>,
 }
 
 impl Connections {
@@ -198,14 +194,6 @@ impl HttpConnector for InsecureConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let this = self.clone();
         HttpConnectorFuture::new(async move {
-            // The semaphore is never closed; an error is reported, not unwrapped.
-            let permit = this
-                .connections
-                .permits
-                .clone()
-                .acquire_owned()
-                .await
-                .map_err(|e| ConnectorError::other(e.into(), None))?;
             let mut request = request
                 .try_into_http1x()
                 .map_err(|e| ConnectorError::user(e.into()))?;
@@ -221,7 +209,6 @@ impl HttpConnector for InsecureConnector {
                 origin,
                 sender,
                 connections: this.connections.clone(),
-                permit,
             };
             let response = response.map(|body| SdkBody::from_body_1_x(Guarded::new(body, lease)));
             HttpResponse::try_from(response).map_err(|e| ConnectorError::other(e.into(), None))
@@ -339,29 +326,26 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// What a response body holds: its connection and its call's permit. When the body
-/// ends, the connection goes back to the idle list and only then is the permit
-/// released; when it fails or is dropped before its end, both are dropped (the
-/// connection closes).
+/// What a response body holds: its connection. When the body ends, the connection
+/// goes back to the idle list; when it fails or is dropped before its end, the
+/// connection is dropped (closed).
 struct Lease {
     origin: String,
     sender: Sender,
     connections: Arc<Connections>,
-    permit: OwnedSemaphorePermit,
 }
 
 impl Guard for Lease {
     fn ended(self) {
         self.connections.put_idle(self.origin, self.sender);
-        drop(self.permit);
     }
 }
 
-pub fn http_client(max_connections: usize, shared: tokio::runtime::Handle) -> SharedHttpClient {
+/// Unbounded by itself: `config::http_client` puts it behind `admission::admit`.
+pub fn http_client(shared: tokio::runtime::Handle) -> SharedHttpClient {
     SharedHttpClient::new(InsecureClient {
         connections: Arc::new(Connections {
             idle: Mutex::new(Vec::new()),
-            permits: Arc::new(Semaphore::new(max_connections)),
         }),
         shared,
         made: Mutex::new(Vec::new()),

@@ -200,10 +200,11 @@ pub fn call(
     index: usize,
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
+    let pending = prepare(py, client, index, params)?;
     let outcome = if crate::runtime::can_block_here() {
-        crate::runtime::block_on_here(py, prepare(py, client, index, params)?)?
+        crate::runtime::block_on_here(py, pending)?
     } else {
-        crate::runtime::block_on(py, prepare(py, client, index, params)?)?
+        crate::runtime::block_on(py, pending)?
     };
     finish(py, client, &OPERATIONS[index], outcome)
 }

@@ -180,12 +180,12 @@ pub fn can_block_here() -> bool {
     tokio::runtime::Handle::try_current().is_err()
 }
 
-/// Runs `fut` on the calling thread, with the GIL released: the thread's own
-/// current-thread runtime drives the sockets itself, so no other thread is woken
-/// and none wakes this one. Every `SIGNAL_POLL` it takes the GIL back just long
-/// enough to run Python's signal handlers, so Ctrl-C (KeyboardInterrupt) drops the
-/// future, abandoning the request. Its connection is driven on the shared runtime
-/// (see `config::http_client`).
+/// Runs `fut` on the calling thread, with the GIL released, on the thread's own
+/// current-thread runtime (signing, the SDK's orchestrator, the response); its
+/// connection is the client's, driven on the shared runtime (`config::http_client`),
+/// which wakes this thread when the response arrives. Every `SIGNAL_POLL` it takes
+/// the GIL back just long enough to run Python's signal handlers, so Ctrl-C
+/// (KeyboardInterrupt) drops the future, abandoning the request.
 pub fn block_on_here<F, T>(py: Python<'_>, fut: F) -> PyResult<T>
 where
     F: Future<Output = T> + Send,

@@ -535,11 +535,7 @@ def recorder_factory():
 @pytest.fixture
 def closed_port() -> int:
     """A 127.0.0.1 port with nothing listening on it."""
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port()
 
 
 # ---------------------------------------------------------------------------

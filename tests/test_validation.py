@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import bedrock_customization as bc
-from conftest import pinned_service_model, ROLE_ARN, Reply, capture, make_bc_client, make_boto3_client
+from conftest import ROLE_ARN, Reply, capture, cli_env, make_bc_client, make_boto3_client, pinned_service_model
 
 HEADER = "Parameter validation failed:\n"
 
@@ -628,13 +628,6 @@ def test_values_generated_from_the_pattern_are_accepted(operation, shape, path, 
 # -- The CLI validates through the same client ----------------------------------------
 
 
-def _cli_env():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-               AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-    return env
-
-
 def test_cli_sends_what_boto3_sends_and_refuses_a_one_letter_bucket_when_strict(recorder):
     recorder.always(bc_reply())
 
@@ -646,7 +639,7 @@ def test_cli_sends_what_boto3_sends_and_refuses_a_one_letter_bucket_when_strict(
              "--training-data-config", json.dumps({"s3Uri": s3_uri}),
              "--output-data-config", json.dumps({"s3Uri": "s3://my-bucket/out/"}),
              "--endpoint-url", recorder.url],
-            env=dict(_cli_env(), **env), capture_output=True, text=True, timeout=60,
+            env=dict(cli_env(), **env), capture_output=True, text=True, timeout=60,
         )
 
     for uri in ("s3://my-bucket/date=2024-01-01/train.jsonl", "s3://b/x"):
