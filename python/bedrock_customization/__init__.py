@@ -1,4 +1,9 @@
-"""boto3-compatible client for Amazon Bedrock model-customization jobs, with a Rust core.
+"""boto3-compatible client for the Amazon Bedrock control plane, with a Rust core.
+
+Every operation of the ``bedrock`` service (model customization, custom models and
+their deployments, provisioned throughput, model import and copy, evaluation and
+batch-inference jobs, guardrails, ...), its paginators, waiters for every resource
+that takes time, a command line and an offline local Bedrock.
 
 Replace ``boto3`` with this package::
 
