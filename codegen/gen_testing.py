@@ -1,10 +1,16 @@
-"""The service model the local Bedrock serves: ``testing/_service.json``.
+"""What the local Bedrock reads at run time: ``testing/_service.json`` and ``testing/_dispatch.py``.
 
 The local Bedrock (``bedrock_customization.testing``) takes its routes, request
 parsing, validation and response shapes from the pinned model at run time. The
 package does not ship ``codegen/``, so the generator writes a copy of the pinned
 ``service-2.json`` without its documentation (about a third of the size): one
 operation or shape per line, keys sorted, so that a model update reads as a diff.
+
+``_dispatch.py`` is the local Bedrock's dispatch table: for every operation of the
+model, the resource it acts on and the action that serves it (or the generic
+handler), and for every resource its status member and the statuses its waiters
+(``waiters-2.json``) end on. The verb/noun reading of operation names is done here,
+at build time; the local Bedrock reads only the table.
 """
 
 from __future__ import annotations
@@ -41,3 +47,196 @@ def gen_service_json(service: Dict[str, Any]) -> str:
     parts = [json.dumps("_generated") + ":" + json.dumps(HEADER), json.dumps("metadata") + ":" + metadata,
              _block("operations", service["operations"]), _block("shapes", service["shapes"])]
     return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+# --------------------------------------------------------------------------------------
+# testing/_dispatch.py: what the local Bedrock does for each operation
+# --------------------------------------------------------------------------------------
+
+DISPATCH_PY = "python/bedrock_customization/testing/_dispatch.py"
+
+#: The model's tagging operations: the local Bedrock's ``Backend`` serves them for any resource, by ARN.
+TAGGING = {"TagResource": "tag", "UntagResource": "untag", "ListTagsForResource": "list_tags"}
+
+#: An operation's name is a verb and the resource it acts on (``Create`` + ``ModelCustomizationJob``;
+#: ``List`` and ``BatchDelete`` name the plural). These string rules are the generator's only.
+VERBS = (("BatchDelete", "batch_delete"), ("Create", "create"), ("Get", "get"), ("List", "list"),
+         ("Delete", "delete"), ("Update", "update"), ("Stop", "stop"), ("Put", "put"))
+
+#: The resources whose ``put`` / ``batch_delete`` the local Bedrock implements (``testing/_resources.py``);
+#: every other ``Put...`` / ``BatchDelete...`` operation is served by the generic handler.
+#: (tests/test_local_bedrock_dispatch.py checks this against the resource classes, both ways.)
+SERVED = {
+    "put": ("AccountDataRetention", "ModelInvocationLoggingConfiguration"),
+    "batch_delete": ("EvaluationJob",),
+}
+
+#: The status member of a get output that no waiter names: the first of these it has.
+STATUS_MEMBERS = ("status", "modelStatus")
+
+#: Every action of the table, in the order the runtime documents them.
+ACTIONS = ("create", "get", "list", "update", "delete", "stop", "put", "batch_delete",
+           "tag", "untag", "list_tags", "generic")
+
+
+def _fail(message: str):
+    raise SystemExit(f"generate.py: {DISPATCH_PY}: {message}")
+
+
+def split_operation(name: str):
+    """``("create", "ModelCustomizationJob")``; ``(None, name)`` for a name that starts with no verb."""
+    for verb, action in VERBS:
+        if name.startswith(verb) and name[len(verb):len(verb) + 1].isupper():
+            noun = name[len(verb):]
+            if verb in ("List", "BatchDelete"):
+                if noun.endswith("ies"):
+                    noun = noun[:-3] + "y"
+                elif noun.endswith("s") and not noun.endswith("ss"):
+                    noun = noun[:-1]
+            return action, noun
+    return None, name
+
+
+def dispatch_table(service: Dict[str, Any], waiters) -> tuple:
+    """``(operations, resources)``:
+
+    * ``operations``: operation -> ``(resource, action, identifier, parents)``, every
+      operation of ``service``;
+    * ``resources``: resource -> ``{"operations", "status", "waiters", "terminal"}``.
+
+    ``waiters`` are ``gen_waiters.load``'s."""
+    ops, shapes = service["operations"], service["shapes"]
+
+    def uri_labels(op: str) -> tuple:
+        shape = shapes[ops[op]["input"]["shape"]] if "input" in ops[op] else {}
+        return tuple(m for m, ref in shape.get("members", {}).items() if ref.get("location") == "uri")
+
+    operations: Dict[str, tuple] = {}
+    by_resource: Dict[str, Dict[str, str]] = {}
+    for op in sorted(ops):
+        if op in TAGGING:
+            operations[op] = (None, TAGGING[op], None, ())
+            continue
+        action, noun = split_operation(op)
+        if action in SERVED and noun not in SERVED[action]:
+            action = None
+        if action is None:
+            operations[op] = (None, "generic", None, ())
+            continue
+        labels = uri_labels(op)
+        if action == "list":
+            operations[op] = (noun, action, None, labels)
+        elif action in ("get", "update", "delete", "stop"):
+            operations[op] = (noun, action, labels[-1] if labels else None, ())
+        else:
+            operations[op] = (noun, action, None, ())
+        taken = by_resource.setdefault(noun, {})
+        if action in taken:
+            _fail(f"{op} and {taken[action]} are both the {action} of {noun}")
+        taken[action] = op
+    for served in SERVED.values():
+        for noun in served:
+            if noun not in by_resource:
+                _fail(f"SERVED names {noun}, which no operation of the model acts on")
+
+    resources: Dict[str, Dict[str, Any]] = {}
+    for noun in sorted(by_resource):
+        actions = by_resource[noun]
+        get = actions.get("get")
+        members = shapes[ops[get]["output"]["shape"]].get("members", {}) if get else {}
+        polling = [w for w in waiters if get is not None and w["config"]["operation"] == get]
+        arguments = {a["argument"] for w in polling for a in w["config"]["acceptors"] if a["matcher"] == "path"}
+        if len(arguments) > 1:
+            _fail(f"the waiters of {get} read more than one status member: {', '.join(sorted(arguments))}")
+        if polling and arguments:
+            status = arguments.pop()
+            if status not in members or "enum" not in shapes[members[status]["shape"]]:
+                _fail(f"the waiters of {get} read {status}, which is not an enum member of its output")
+        else:
+            status = next((m for m in STATUS_MEMBERS if m in members), None)
+        order = list(shapes[members[status]["shape"]].get("enum", ())) if status else []
+        ends = {}
+        for w in polling:
+            acceptors = [a for a in w["config"]["acceptors"] if a["matcher"] == "path"]
+            success = [a["expected"] for a in acceptors if a["state"] == "success"]
+            failure = [a["expected"] for a in acceptors if a["state"] == "failure"]
+            if success or failure:
+                ends[w["name"]] = (tuple(sorted(success, key=order.index)), tuple(sorted(failure, key=order.index)))
+        terminal = set(order)
+        for success, failure in ends.values():
+            terminal &= set(success) | set(failure)
+        resources[noun] = {
+            "operations": {a: actions[a] for a in ACTIONS if a in actions},
+            "status": status,
+            "waiters": dict(sorted(ends.items())),
+            "terminal": tuple(s for s in order if s in terminal) if ends else (),
+        }
+    return operations, resources
+
+
+def _tup(items) -> str:
+    items = [json.dumps(i) for i in items]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _opt(value) -> str:
+    return "None" if value is None else json.dumps(value)
+
+
+DISPATCH_DOC = '''"""The local Bedrock's dispatch table, from the model (``service-2.json``, ``waiters-2.json``).
+
+``OPERATIONS``: every operation of the model -> ``Operation(resource, action, identifier, parents)``:
+
+* ``resource``: the resource (a noun of the model) the operation acts on; None for the
+  tagging operations (any resource, by ARN) and for the generic ones;
+* ``action``: what the local Bedrock does (one of ``ACTIONS``): ``create``, ``get``,
+  ``list``, ``update``, ``delete``, ``stop``, ``put``, ``batch_delete`` (the resource's
+  handlers), ``tag``, ``untag``, ``list_tags`` (the account's tags), or ``generic``: the
+  output shape's required members, from the request;
+* ``identifier``: the URI label that names the resource (get, update, delete, stop);
+* ``parents``: the URI labels a list is scoped by.
+
+``RESOURCES``: every resource -> ``ResourceSpec(operations, status, waiters, terminal)``:
+its operations by action, its status member (the one its waiters read, else the get
+output's ``status`` or ``modelStatus``), what each of its waiters ends on
+(``(success statuses, failure statuses)``), and ``terminal``: the statuses on which
+every one of those waiters stops.
+
+``codegen/gen_testing.py`` derives the table (the only place where an operation's name
+is read as a verb and a noun); the local Bedrock reads only the table.
+"""
+'''
+
+
+def gen_dispatch_py(service: Dict[str, Any], waiters, header: str) -> str:
+    operations, resources = dispatch_table(service, waiters)
+    out = [header, DISPATCH_DOC, "\n",
+           "from typing import Dict, NamedTuple, Optional, Tuple\n\n\n",
+           "class Operation(NamedTuple):\n",
+           "    resource: Optional[str]\n    action: str\n    identifier: Optional[str]\n",
+           "    parents: Tuple[str, ...]\n\n\n",
+           "class ResourceSpec(NamedTuple):\n",
+           "    operations: Dict[str, str]\n    status: Optional[str]\n",
+           "    waiters: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]]\n",
+           "    terminal: Tuple[str, ...]\n\n\n",
+           f"ACTIONS = (\n    {_tup(ACTIONS[:8])[1:-1]},\n    {_tup(ACTIONS[8:])[1:-1]},\n)\n\n",
+           "OPERATIONS: Dict[str, Operation] = {\n"]
+    for op, (noun, action, identifier, parents) in operations.items():
+        out.append(f"    {json.dumps(op)}: Operation({_opt(noun)}, {json.dumps(action)}, {_opt(identifier)}, "
+                   f"{_tup(parents)}),\n")
+    out.append("}\n\nRESOURCES: Dict[str, ResourceSpec] = {\n")
+    for noun, spec in resources.items():
+        out.append(f"    {json.dumps(noun)}: ResourceSpec(\n        operations={{\n")
+        out.extend(f"            {json.dumps(a)}: {json.dumps(op)},\n" for a, op in spec["operations"].items())
+        out.append("        },\n")
+        out.append(f"        status={_opt(spec['status'])},\n")
+        if spec["waiters"]:
+            out.append("        waiters={\n")
+            out.extend(f"            {json.dumps(name)}: ({_tup(success)}, {_tup(failure)}),\n"
+                       for name, (success, failure) in spec["waiters"].items())
+            out.append("        },\n")
+        else:
+            out.append("        waiters={},\n")
+        out.append(f"        terminal={_tup(spec['terminal'])},\n    ),\n")
+    out.append("}\n")
+    return "".join(out)

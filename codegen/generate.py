@@ -31,7 +31,7 @@ if os.path.dirname(os.path.abspath(__file__)) not in sys.path:  # also when load
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import service_regex  # noqa: E402  codegen/service_regex.py: the model's patterns as the service reads them
 import gen_python  # noqa: E402  codegen/gen_python.py: type_defs.py, _client.pyi, paginate.pyi, waiter.pyi
-import gen_testing  # noqa: E402  codegen/gen_testing.py: the model the local Bedrock serves
+import gen_testing  # noqa: E402  codegen/gen_testing.py: the model the local Bedrock serves, its dispatch table
 import gen_waiters  # noqa: E402  codegen/gen_waiters.py: codegen/model/waiters-2.json, checked against the model
 from smithy import (  # noqa: E402,F401  the pinned model, Model and the naming rules (update_model.py reads some here)
     AGGREGATES, API_VERSION, BUILDERS_RS, CLIENT_PYI, MOD_RS, MODEL_DIR, MODEL_PY, PY_HEADER, ROOT,
@@ -498,6 +498,7 @@ def generate_all() -> dict:
         README: gen_readme(model, waiters),
         gen_waiters.WAITER_PY: gen_waiter_py(waiters),
         gen_testing.SERVICE_JSON: gen_testing.gen_service_json(raw),
+        gen_testing.DISPATCH_PY: gen_testing.gen_dispatch_py(raw, waiters, py_header),
     }
 
 

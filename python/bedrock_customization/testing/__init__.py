@@ -389,4 +389,4 @@ def local_bedrock(region_name: str = "us-east-1", *, durations: Optional[Mapping
         server.stop()
 
 
-_ = _backend  # the resources (for readers: ``testing._backend``)
+_ = _backend  # the engine and the resources (for readers: ``testing._backend``, ``_engine``, ``_resources``)
