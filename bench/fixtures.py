@@ -2,7 +2,7 @@
 service model so that every member of an output shape is filled in.
 
 The shapes are read from ``codegen/model/service-2.json`` (botocore's model,
-pinned in the repository). Each string gets a value that looks like what the
+pinned in the repository) and walked by the tests' ``samples.Walker``. Each string gets a value that looks like what the
 service sends (ARNs, S3 URIs, subnet ids ...), keyed by shape name; anything
 not listed falls back to a plain value of the right type. A union (only one
 member may be set) gets the member named in ``UNIONS`` (or its first); every
@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Optional
+import sys
+from typing import Any, Dict, List, Optional
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
+from samples import WALK, At, Walker  # noqa: E402  (tests/samples.py: the one walk over the model's shapes)
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -89,14 +93,16 @@ ENUMS = {"ModelCustomizationJobStatus": "Completed", "JobStatusDetails": "Comple
          "ReasoningEffort": "medium"}
 
 
-class _Filler:
-    def __init__(self, model: Dict[str, Any], i: int, variant: str):
-        self.shapes = model["shapes"]
+class _Filler(Walker):
+    """samples.Walker making a realistic body: header-bound members left out, a union's
+    member from UNIONS (or its first), lists of two items (at most their max), maps of one
+    entry, strings, numbers and timestamps from the tables above."""
+
+    def __init__(self, i: int, variant: str):
         self.strings = _strings(i)
         self.unions = UNIONS[variant]
         self.variant = variant
         self.counter = 0
-        self.path = []
 
     def counter_next(self) -> int:
         self.counter += 1
@@ -106,54 +112,59 @@ class _Filler:
         self.counter += 1
         return values[self.counter % len(values)]
 
-    def fill(self, name: str, member: Optional[str] = None) -> Any:
-        shape = self.shapes[name]
-        kind = shape["type"]
-        if kind == "structure":
-            members = shape["members"]
-            if shape.get("union"):
-                chosen = self.unions.get(name, next(iter(members)))
-                members = {chosen: members[chosen]}
-            out = {}
-            for m, spec in members.items():
-                if spec.get("location") in ("header", "headers", "statusCode"):
-                    continue
-                self.path.append(m)
-                out[m] = self.fill(spec["shape"], m)
-                self.path.pop()
-            return out
-        if kind == "list":
-            count = min(2, shape.get("max", 2))
-            return [self.fill(shape["member"]["shape"], f"{member}{n}") for n in range(count)]
-        if kind == "map":
-            if name == "ModelCustomizationHyperParameters":
-                return dict(HYPER_PARAMETERS)
-            count = min(1, shape.get("max", 1))
-            return {self.fill(shape["key"]["shape"]): self.fill(shape["value"]["shape"]) for _ in range(count)}
-        if kind == "string":
-            if "enum" in shape:
-                if name == "CustomizationType":
-                    return "REINFORCEMENT_FINE_TUNING" if self.variant == "rft" else "DISTILLATION"
-                return ENUMS.get(name) or shape["enum"][0]
-            if name == "S3Uri":
-                holder = next(p for p in reversed(self.path) if p in self.strings["_s3"])
-                return self.strings["_s3"][holder].format(n=len(self.path) and self.counter_next())
-            if name in ("SubnetId", "SecurityGroupId"):
-                return self.strings[name][:-1] + str(self.counter_next() % 10)
-            return self.strings.get(name, f"{member or name}-value")
-        if kind == "timestamp":
-            return self.strings["_timestamps"][member]
-        if kind in ("integer", "long", "float", "double"):
-            return self._next(NUMBERS.get(name, [1]))
-        if kind == "boolean":
-            return True
-        raise ValueError(f"no filler for {name} ({kind})")
+    def members(self, shape, at: At) -> List[str]:
+        names = list(shape.members)
+        if shape.is_tagged_union:
+            names = [self.unions.get(shape.name, names[0])]
+        return [m for m in names if shape.members[m].serialization.get("location") not in ("header", "headers", "statusCode")]
+
+    def items(self, shape, at: At) -> List[At]:
+        return [at.below(member=f"{at.member}{n}") for n in range(min(2, shape.metadata.get("max", 2)))]
+
+    def entries(self, shape, at: At) -> List[At]:
+        return [at.below() for _ in range(min(1, shape.metadata.get("max", 1)))]
+
+    def instead(self, shape, at: At) -> Any:
+        return dict(HYPER_PARAMETERS) if shape.name == "ModelCustomizationHyperParameters" else WALK
+
+    def document(self, shape, at: At) -> Any:
+        return {}
+
+    def string(self, shape, at: At) -> str:
+        name = shape.name
+        if shape.enum:
+            if name == "CustomizationType":
+                return "REINFORCEMENT_FINE_TUNING" if self.variant == "rft" else "DISTILLATION"
+            return ENUMS.get(name) or shape.enum[0]
+        if name == "S3Uri":
+            holder = next(p for p in reversed(at.path) if p in self.strings["_s3"])
+            return self.strings["_s3"][holder].format(n=len(at.path) and self.counter_next())
+        if name in ("SubnetId", "SecurityGroupId"):
+            return self.strings[name][:-1] + str(self.counter_next() % 10)
+        return self.strings.get(name, f"{at.member or name}-value")
+
+    def timestamp(self, shape, at: At) -> str:
+        return self.strings["_timestamps"][at.member]
+
+    def integer(self, shape, at: At) -> Any:
+        return self._next(NUMBERS.get(shape.name, [1]))
+
+    float = integer
+
+    def boolean(self, shape, at: At) -> bool:
+        return True
+
+
+def _shapes(model: Dict[str, Any]):
+    """botocore's ServiceModel of the model (its shapes are what samples.Walker walks)."""
+    import botocore.model
+
+    return botocore.model.ServiceModel(model, service_name="bedrock")
 
 
 def output_body(operation: str, i: int = 0, variant: str = "rft", model: Optional[Dict[str, Any]] = None) -> Any:
     model = model or service_model()
-    shape = model["operations"][operation]["output"]["shape"]
-    return _Filler(model, i, variant).fill(shape)
+    return _Filler(i, variant).walk(_shapes(model).operation_model(operation).output_shape)
 
 
 def get_job(variant: str = "rft", model=None) -> Dict[str, Any]:
@@ -165,12 +176,12 @@ def list_page(n: int = 100, model=None) -> Dict[str, Any]:
     """ListModelCustomizationJobs: one page of n full summaries and a nextToken."""
     model = model or service_model()
     page = output_body("ListModelCustomizationJobs", 0, "rft", model)
-    summary_shape = model["shapes"]["ModelCustomizationJobSummaries"]["member"]["shape"]
+    summary_shape = _shapes(model).shape_for(model["shapes"]["ModelCustomizationJobSummaries"]["member"]["shape"])
     statuses = model["shapes"]["ModelCustomizationJobStatus"]["enum"]
     types = model["shapes"]["CustomizationType"]["enum"]
     summaries = []
     for i in range(n):
-        s = _Filler(model, i, "rft").fill(summary_shape)
+        s = _Filler(i, "rft").walk(summary_shape)
         s["status"] = statuses[i % len(statuses)]
         s["customizationType"] = types[i % len(types)]
         summaries.append(s)

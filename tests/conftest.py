@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
+import functools
 import http.server
 import json
 import re
@@ -75,6 +76,8 @@ os.environ.update(
 )
 
 import bedrock_customization as bc  # noqa: E402
+from bedrock_customization import _model  # noqa: E402
+from samples import minimal  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # The pinned service model (codegen/model/), the one the package is generated from.
@@ -220,6 +223,76 @@ def create_job_pair(boto3_client, bc_client):
         return jobs[0], jobs[1]
 
     return create
+
+
+# ---------------------------------------------------------------------------
+# Requests made from the model (the walker is tests/samples.py): minimal, valid
+# for every constraint, with values the local Bedrock takes
+# ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def boto3_session():
+    """One boto3 session: its loader caches the model (a client then costs ~5 ms, not ~300)."""
+    import boto3.session
+
+    return boto3.session.Session()
+
+
+@functools.lru_cache(maxsize=None)
+def boto3_service_model():
+    """botocore's model of the installed release: what boto3 builds requests from."""
+    return boto3_session().client("bedrock", region_name=REGION).meta.service_model
+
+
+def _string_candidates(pattern: Optional[str]) -> Iterator[str]:
+    from bedrock_customization.testing._backend import DEFAULT_ACCOUNT as account
+
+    ident = uuid.uuid4().hex[:12]
+    yield "t" + ident[1:]  # names and 12-character ids, unique per call
+    yield "amazon.titan-text-express-v1"
+    yield f"arn:aws:bedrock:{REGION}:{account}:custom-model/amazon.titan-text-express-v1:0:8k/{ident}"
+    yield f"arn:aws:bedrock:{REGION}::foundation-model/amazon.titan-text-express-v1"
+    yield ROLE_ARN
+    yield "s3://bc-test-bucket/prefix/"
+    for resource_type in dict.fromkeys(re.findall(r"([a-z][a-z-]+[a-z])\)?/", pattern or "")):
+        yield f"arn:aws:bedrock:{REGION}:{account}:{resource_type}/{ident}"
+    yield f"arn:aws:sagemaker:{REGION}:aws:hub-content/SageMakerPublicHub/Model/m-{ident}/1.0.0"
+    yield str(uuid.uuid4())
+    yield "1"
+    yield "A" * 12
+    yield "a" * 128
+    # (patterns match the whole value: these shapes take nothing above)
+    yield account
+    yield "DRAFT"
+    yield "v1.0"
+    yield f"arn:aws:kms:{REGION}:{account}:key/{uuid.uuid4()}"
+    yield f"arn:aws:lambda:{REGION}:{account}:function:f-{ident}"
+    yield f"arn:aws:sagemaker:{REGION}:{account}:flow-definition/f-{ident}"
+    yield f"arn:aws:bedrock:{REGION}:{account}:model-customization-job/amazon.titan-text-express-v1:0:8k/{ident}"
+    yield "us.guardrail.v1:0"
+    yield f"arn:aws:bedrock:{REGION}:{account}:guardrail-profile/us.guardrail.v1:0"
+
+
+def model_string(shape: Any) -> str:
+    """A string for ``shape`` matching its pattern (the local Bedrock's reading of it):
+    an enum's first value, else a realistic name, id or ARN, unique per call."""
+    from bedrock_customization.testing import _wire
+
+    if shape.enum:
+        return shape.enum[0]
+    low, high, pattern = shape.metadata.get("min", 1), shape.metadata.get("max", 4096), shape.metadata.get("pattern")
+    for candidate in _string_candidates(pattern):
+        if low <= len(candidate) <= high and (pattern is None or _wire.matches_pattern(shape.name, candidate)):
+            return candidate
+    raise AssertionError(f"no value for a string of pattern {pattern!r}: add a candidate")
+
+
+def minimal_request(operation: str) -> Dict[str, Any]:
+    """The smallest valid request of ``operation`` (botocore's installed model), with
+    strings matching their patterns."""
+    shape = boto3_service_model().operation_model(operation).input_shape
+    return minimal(shape, string=model_string) if shape is not None else {}
 
 
 # ---------------------------------------------------------------------------
@@ -664,3 +737,116 @@ def run_in_fork(child_fn, timeout: float = 60.0):
     """Run child_fn() in a forked child; return (exit status, JSON it wrote)."""
     pid, read_fd = start_in_fork(child_fn)
     return collect_fork(pid, read_fd, time.monotonic() + timeout)
+
+
+# ---------------------------------------------------------------------------
+# moto's operations and the scenarios that drive them (test_moto_parity, test_mock_aws)
+# ---------------------------------------------------------------------------
+
+
+def moto_operations() -> List[str]:
+    """The operations moto implements: the handlers of its Bedrock responses class that
+    are operations of the pinned model."""
+    from moto.bedrock.responses import BedrockResponse
+
+    return sorted(name for name in vars(BedrockResponse) if name in _model.OPERATIONS)
+
+
+class Recording:
+    """A client that remembers which operations were called on it."""
+
+    def __init__(self, client: Any, called: set) -> None:
+        self._client, self._called = client, called
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _model.OPERATIONS:
+            self._called.add(name)
+        return getattr(self._client, name)
+
+
+def outcome(step: Callable[[Any], Any], client: Any) -> Any:
+    try:
+        value = step(client)
+        return ["result", strip_volatile(value) if isinstance(value, dict) else value]
+    except Exception as e:  # noqa: BLE001 - the exception is the outcome
+        return ["error", error_view(e)]
+
+
+_UUID = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\Z")
+
+
+def blank_uuids(value: Any) -> Any:
+    """Idempotency tokens: each client makes its own (a version-4 UUID, as botocore)."""
+    if isinstance(value, str):
+        return "<uuid4>" if _UUID.match(value) else value
+    if isinstance(value, dict):
+        return {k: blank_uuids(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [blank_uuids(v) for v in value]
+    return value
+
+
+def scenario_job(client: Any, name: str) -> Dict[str, Any]:
+    return client.create_model_customization_job(**job_request(name, f"{name}-model"))
+
+
+def scenario_job_arn(client: Any, name: str) -> str:
+    return client.get_model_customization_job(jobIdentifier=name)["jobArn"]
+
+
+def _scenario_model_arn(client: Any, name: str) -> str:
+    return client.get_custom_model(modelIdentifier=f"{name}-model")["modelArn"]
+
+
+_SCENARIO_LOGGING = {
+    "cloudWatchConfig": {"logGroupName": "bedrock-logs", "roleArn": "arn:aws:iam::123456789012:role/logs"},
+    "s3Config": {"bucketName": "bc-logs", "keyPrefix": "invocations/"},
+    "textDataDeliveryEnabled": True,
+    "imageDataDeliveryEnabled": False,
+    "embeddingDataDeliveryEnabled": True,
+}
+
+# Steps (client, name) -> result, each scenario on resources named after its name.
+SCENARIOS: Dict[str, List[Callable[[Any, str], Any]]] = {
+    "jobs": [
+        scenario_job,
+        lambda c, n: c.get_model_customization_job(jobIdentifier=n),
+        lambda c, n: c.get_model_customization_job(jobIdentifier=scenario_job_arn(c, n)),
+        lambda c, n: c.list_model_customization_jobs(nameContains=n, sortBy="CreationTime", sortOrder="Descending"),
+        lambda c, n: c.list_model_customization_jobs(nameContains=n, statusEquals="Completed"),
+        lambda c, n: c.stop_model_customization_job(jobIdentifier=n),
+        lambda c, n: c.get_model_customization_job(jobIdentifier=n)["status"],
+        lambda c, n: c.stop_model_customization_job(jobIdentifier=f"{n}-missing"),
+        scenario_job,  # the same name again
+    ],
+    "custom-models": [
+        scenario_job,
+        lambda c, n: c.get_custom_model(modelIdentifier=f"{n}-model"),
+        lambda c, n: c.get_custom_model(modelIdentifier=_scenario_model_arn(c, n)),
+        lambda c, n: c.list_custom_models(nameContains=n),
+        lambda c, n: c.list_custom_models(nameContains=n, sortBy="CreationTime", sortOrder="Ascending", maxResults=1),
+        lambda c, n: c.list_custom_models(creationTimeBefore=datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)),
+        lambda c, n: c.delete_custom_model(modelIdentifier=f"{n}-model"),
+        lambda c, n: c.get_custom_model(modelIdentifier=f"{n}-model"),
+        lambda c, n: c.delete_custom_model(modelIdentifier=f"{n}-model"),
+    ],
+    # Job ARNs only, as the service tags jobs; the resource ARN is whatever the server made
+    # (on moto model-customization-job/<name>, which the model's pattern for taggable ARNs
+    # does not match: a default client sends it as boto3 does, a strict one refuses it).
+    "tags": [
+        scenario_job,
+        lambda c, n: c.tag_resource(resourceARN=scenario_job_arn(c, n),
+                                    tags=[{"key": "team", "value": "ml"}, {"key": "n", "value": "1"}]),
+        lambda c, n: c.list_tags_for_resource(resourceARN=scenario_job_arn(c, n)),
+        lambda c, n: c.untag_resource(resourceARN=scenario_job_arn(c, n), tagKeys=["team"]),
+        lambda c, n: c.list_tags_for_resource(resourceARN=scenario_job_arn(c, n)),
+        lambda c, n: c.tag_resource(resourceARN=scenario_job_arn(c, n), tags=[{"key": f"k{i}", "value": "v"} for i in range(60)]),
+        lambda c, n: c.list_tags_for_resource(resourceARN=scenario_job_arn(c, n)[:-12] + "000000000000"),
+    ],
+    "invocation-logging": [
+        lambda c, n: c.put_model_invocation_logging_configuration(loggingConfig=_SCENARIO_LOGGING),
+        lambda c, n: c.get_model_invocation_logging_configuration(),
+        lambda c, n: c.delete_model_invocation_logging_configuration(),
+        lambda c, n: c.get_model_invocation_logging_configuration(),
+    ],
+}

@@ -39,7 +39,7 @@ import pytest
 import bedrock_customization as bc
 from bedrock_customization import _core, _model
 from conftest import CREDENTIALS, REGION, RecordingServer, make_bc_client, make_boto3_client, pinned_service_model
-from test_local_bedrock import any_string, minimal_value
+from samples import any_string, minimal
 
 MODEL = pinned_service_model()
 OPERATIONS = sorted(_model.OPERATIONS.items())  # (python name, model name), every one of the model
@@ -54,7 +54,7 @@ NO_RETRIES = {"total_max_attempts": 1}
 def valid(shape) -> Any:
     """A value botocore accepts for ``shape`` (its min lengths and values kept; strings
     need not match their patterns, which neither client checks by default)."""
-    return minimal_value(shape, string=any_string)
+    return minimal(shape, string=any_string)
 
 
 # Candidates for a value that breaks a pattern (the first one long enough that the

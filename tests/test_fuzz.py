@@ -82,9 +82,12 @@ from hypothesis import strategies as st
 import bedrock_customization as bc
 from bedrock_customization import _client as bc_client_module
 from bedrock_customization import _model
+import samples
 from conftest import CREDENTIALS, REGION, RecordingServer, make_boto3_client, pinned_service_model
+from samples import minimal
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+MODULE = os.path.splitext(os.path.basename(__file__))[0]
 
 # ---------------------------------------------------------------------------
 # The model: operations from _model, their parameters from botocore's model
@@ -95,9 +98,9 @@ INPUT_SHAPES = {py: SERVICE_MODEL.operation_model(api).input_shape for py, api i
 PARAMS = {py: tuple(shape.members) for py, shape in INPUT_SHAPES.items()}
 OPERATIONS = tuple(_model.OPERATIONS)
 
-# A valid request per operation, made from the model: its required members with values
-# that satisfy their shapes (enum, pattern, length, range); the fuzzers replace, drop or
-# add members.
+# A valid request per operation, made from the model (samples.minimal): its required
+# members with values that satisfy their shapes (enum, pattern, length, range); the
+# fuzzers replace, drop or add members.
 
 
 def _shortest(node) -> str:
@@ -170,40 +173,22 @@ def _matching(pattern: str, low: int, high: int) -> str:
                 settings=settings(database=None, max_examples=2000, suppress_health_check=list(HealthCheck)))
 
 
-def _valid(shape, depth: int = 0) -> Any:
-    kind = shape.type_name
+def _string(shape) -> str:
+    """The baseline's strings: an enum's first value, else the shortest text of the
+    shape's length (64 at most where the model says nothing) that its pattern accepts."""
     meta = shape.metadata
-    if kind == "structure":
-        if shape.metadata.get("document"):
-            return {}
-        members = shape.members
-        if shape.is_tagged_union:
-            name = next(iter(members))
-            return {name: _valid(members[name], depth + 1)}
-        return {name: _valid(members[name], depth + 1) for name in shape.required_members}
-    if kind == "list":
-        return [_valid(shape.member, depth + 1) for _ in range(int(meta.get("min", 0)))]
-    if kind == "map":
-        return {}
-    if kind == "string":
-        if shape.enum:
-            return shape.enum[0]
-        low, high = int(meta.get("min", 1)), int(meta.get("max", 64))
-        pattern = meta.get("pattern")
-        if pattern is None:
-            return "x" * max(low, 1)
-        return _matching(pattern, low, high)
-    if kind in ("integer", "long"):
-        return int(max(meta.get("min", 1), min(1, meta.get("max", 1))))
-    if kind in ("float", "double"):
-        return float(meta.get("min", 0.5))
-    if kind == "boolean":
-        return False
-    if kind == "timestamp":
-        return datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
-    if kind == "blob":
-        return b"x" * max(int(meta.get("min", 1)), 1)
-    raise AssertionError(f"no valid value for {shape.name} ({kind})")
+    if shape.enum:
+        return shape.enum[0]
+    low, high = int(meta.get("min", 1)), int(meta.get("max", 64))
+    pattern = meta.get("pattern")
+    if pattern is None:
+        return "x" * max(low, 1)
+    return _matching(pattern, low, high)
+
+
+def _valid(shape) -> Any:
+    """samples' minimal value, with the strings above and a fixed timestamp."""
+    return minimal(shape, string=_string, timestamp=lambda: datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
 
 
 BASELINE: Dict[str, Dict[str, Any]] = {py: _valid(shape) for py, shape in INPUT_SHAPES.items()}
@@ -413,48 +398,49 @@ containers = st.recursive(
 wild = st.integers(0, 15).flatmap(lambda i: pick(DEEP_VALUES) if i == 0 else pick(WIDE_VALUES) if i == 1 else containers)
 
 
-def shaped(shape, depth: int = 0) -> st.SearchStrategy:
-    """Values following the botocore shape (member names, types, enums),
-    with a wild value instead of any node now and then."""
-    t = shape.type_name
-    meta = shape.metadata
-    if depth > 6:  # recursive shapes (filters of filters) end in a wild value
-        return wild
-    if meta.get("document"):
-        base = st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=5), scalars, max_size=3))
-    elif t == "structure":
-        members = {name: shaped(member, depth + 1) for name, member in shape.members.items()}
-        base = st.fixed_dictionaries({}, optional=members)
-    elif t == "list":
-        base = st.lists(shaped(shape.member, depth + 1), max_size=3)
-    elif t == "map":
-        base = st.dictionaries(st.one_of(shaped(shape.key), hashable_scalars), shaped(shape.value, depth + 1), max_size=3)
-    elif t == "string":
+class Shaped(samples.Strategies):
+    """Values following the botocore shape (member names, types, enums), with a wild
+    value instead of any node now and then (samples.Strategies); the leaves' values."""
+
+    def document(self, shape, at) -> st.SearchStrategy:
+        return st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=5), scalars, max_size=3))
+
+    def string(self, shape, at) -> st.SearchStrategy:
         options = [st.text("abcXYZ019-.:/_", min_size=1, max_size=20), SURROGATE_TEXT]
-        if "enum" in meta:
-            options.insert(0, st.sampled_from(meta["enum"]))
-        base = st.one_of(*options)
-    elif t in ("integer", "long"):
-        lo, hi = meta.get("min", -(2**31)), meta.get("max", 2**31 - 1)
-        base = st.one_of(st.integers(lo, hi), st.integers(), pick(BIG_INTS))
-    elif t in ("float", "double"):
-        base = st.one_of(st.floats(), st.decimals(allow_nan=True, allow_infinity=True), pick(ODD_DECIMALS + ODD_FLOATS), st.integers())
-    elif t == "boolean":
-        base = st.booleans()
-    elif t == "timestamp":
-        base = st.one_of(
+        if "enum" in shape.metadata:
+            options.insert(0, st.sampled_from(shape.metadata["enum"]))
+        return st.one_of(*options)
+
+    def integer(self, shape, at) -> st.SearchStrategy:
+        lo, hi = shape.metadata.get("min", -(2**31)), shape.metadata.get("max", 2**31 - 1)
+        return st.one_of(st.integers(lo, hi), st.integers(), pick(BIG_INTS))
+
+    def float(self, shape, at) -> st.SearchStrategy:
+        return st.one_of(st.floats(), st.decimals(allow_nan=True, allow_infinity=True), pick(ODD_DECIMALS + ODD_FLOATS),
+                         st.integers())
+
+    def boolean(self, shape, at) -> st.SearchStrategy:
+        return st.booleans()
+
+    def timestamp(self, shape, at) -> st.SearchStrategy:
+        return st.one_of(
             st.datetimes(timezones=st.none() | TZ),
             st.text("0123456789-:TZ+.", max_size=30),
             st.sampled_from(("2024-01-01T00:00:00Z", "1700000000", "99999-01-01", "2024-02-30T00:00:00Z")),
         )
-    else:  # blob and anything new
-        base = st.binary(max_size=16)
-    return st.one_of(base, base, base, wild) if depth else base
+
+    def blob(self, shape, at) -> st.SearchStrategy:
+        return st.binary(max_size=16)
+
+
+# Recursive shapes (filters of filters) end in a wild value below depth 6; map keys are
+# the key shape's strings or any hashable scalar.
+SHAPED = Shaped(wild=wild, keys=hashable_scalars, max_depth=6)
 
 
 @functools.lru_cache(maxsize=None)
 def _member_values(op: str, name: str) -> st.SearchStrategy:
-    return shaped(INPUT_SHAPES[op].members[name], depth=1)
+    return SHAPED.walk(INPUT_SHAPES[op].members[name], samples.At(depth=1))
 
 
 @st.composite
@@ -869,11 +855,11 @@ def test_fuzz_session_constructor(server, single_attempt, data):
 
 _CHILD = textwrap.dedent(
     """
-    import faulthandler, sys
+    import faulthandler, importlib, sys
     faulthandler.enable()
     sys.path.insert(0, {tests!r})
     import conftest  # hermetic environment, RecordingServer
-    import test_fuzz as tf
+    tf = importlib.import_module({module!r})  # this test module, by its file's name
     from hypothesis import given, settings, strategies as st
 
     server = conftest.RecordingServer()
@@ -905,7 +891,7 @@ _CHILD = textwrap.dedent(
 def test_fuzz_loop_in_a_child_process():
     """The same fuzzing in a child: a segfault shows up as its exit status."""
     proc = subprocess.run(
-        [sys.executable, "-c", _CHILD.format(tests=TESTS_DIR, examples=examples(300))],
+        [sys.executable, "-c", _CHILD.format(tests=TESTS_DIR, module=MODULE, examples=examples(300))],
         capture_output=True,
         text=True,
         timeout=240,

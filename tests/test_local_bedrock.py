@@ -54,22 +54,27 @@ from conftest import (
     LOCAL_BEDROCK_COMMAND,
     REGION,
     ROLE_ARN,
+    boto3_service_model,
+    boto3_session,
     cli_env,
     free_port,
     job_request,
     listen_overflows,
     local_bedrock_process,
     make_boto3_client,
+    minimal_request,
+    model_string,
     unique,
 )
+from samples import minimal
 
 ACCOUNT = _backend.DEFAULT_ACCOUNT
 OTHER_REGION = "us-west-2"
 OPERATIONS = sorted(MODEL.operations)
 CLIENT_KINDS = ("bc", "boto3")
 PAGE_MEMBERS = ("maxResults", "nextToken", "sortBy", "sortOrder")
-_SESSION = boto3.session.Session()  # one session: its loader caches the model (a client then costs ~5 ms, not ~300)
-_SERVICE_MODEL = _SESSION.client("bedrock", region_name=REGION).meta.service_model
+_SESSION = boto3_session()  # one session: its loader caches the model (a client then costs ~5 ms, not ~300)
+_SERVICE_MODEL = boto3_service_model()
 
 
 # ---------------------------------------------------------------------------
@@ -171,86 +176,8 @@ AWS_NAME_TAKEN = {
 
 
 # ---------------------------------------------------------------------------
-# Requests generated from the model: minimal, valid for every constraint
+# Requests: conftest.minimal_request (minimal, made from the model, valid for every constraint)
 # ---------------------------------------------------------------------------
-
-
-def _string_candidates(pattern: Optional[str]) -> Iterator[str]:
-    ident = uuid.uuid4().hex[:12]
-    yield "t" + ident[1:]  # names and 12-character ids, unique per call
-    yield "amazon.titan-text-express-v1"
-    yield f"arn:aws:bedrock:{REGION}:{ACCOUNT}:custom-model/amazon.titan-text-express-v1:0:8k/{ident}"
-    yield f"arn:aws:bedrock:{REGION}::foundation-model/amazon.titan-text-express-v1"
-    yield ROLE_ARN
-    yield "s3://bc-test-bucket/prefix/"
-    for resource_type in dict.fromkeys(re.findall(r"([a-z][a-z-]+[a-z])\)?/", pattern or "")):
-        yield f"arn:aws:bedrock:{REGION}:{ACCOUNT}:{resource_type}/{ident}"
-    yield f"arn:aws:sagemaker:{REGION}:aws:hub-content/SageMakerPublicHub/Model/m-{ident}/1.0.0"
-    yield str(uuid.uuid4())
-    yield "1"
-    yield "A" * 12
-    yield "a" * 128
-    # (patterns match the whole value: these shapes take nothing above)
-    yield ACCOUNT
-    yield "DRAFT"
-    yield "v1.0"
-    yield f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{uuid.uuid4()}"
-    yield f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f-{ident}"
-    yield f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:flow-definition/f-{ident}"
-    yield f"arn:aws:bedrock:{REGION}:{ACCOUNT}:model-customization-job/amazon.titan-text-express-v1:0:8k/{ident}"
-    yield "us.guardrail.v1:0"
-    yield f"arn:aws:bedrock:{REGION}:{ACCOUNT}:guardrail-profile/us.guardrail.v1:0"
-
-
-def _string(shape: Any) -> str:
-    if shape.enum:
-        return shape.enum[0]
-    low, high, pattern = shape.metadata.get("min", 1), shape.metadata.get("max", 4096), shape.metadata.get("pattern")
-    for candidate in _string_candidates(pattern):
-        if low <= len(candidate) <= high and (pattern is None or _wire.matches_pattern(shape.name, candidate)):
-            return candidate
-    raise AssertionError(f"no value for a string of pattern {pattern!r}: add a candidate")
-
-
-def any_string(shape: Any) -> str:
-    """A string botocore accepts for ``shape`` (an enum value, or its min length of "x"),
-    whatever its pattern says."""
-    return shape.enum[0] if shape.enum else "x" * max(int(shape.metadata.get("min", 1)), 1)
-
-
-def minimal_value(shape: Any, string: Callable[[Any], str] = _string) -> Any:
-    """The smallest value of a botocore shape satisfying every constraint of the model
-    (strings from ``string``: by default one that matches the shape's pattern)."""
-    kind, meta = shape.type_name, shape.metadata
-    if kind == "structure":
-        if shape.is_document_type:
-            return {}
-        if shape.is_tagged_union:
-            name, member = next(iter(shape.members.items()))
-            return {name: minimal_value(member, string)}
-        return {name: minimal_value(shape.members[name], string) for name in shape.required_members}
-    if kind == "list":
-        return [minimal_value(shape.member, string) for _ in range(meta.get("min", 0))]
-    if kind == "map":
-        return {string(shape.key): minimal_value(shape.value, string) for _ in range(min(meta.get("min", 0), 1))}
-    if kind == "string":
-        return string(shape)
-    if kind in ("integer", "long"):
-        return int(meta.get("min", 1))
-    if kind in ("float", "double"):
-        return float(meta.get("min", 1))
-    if kind == "boolean":
-        return False
-    if kind == "timestamp":
-        return datetime.datetime.now(datetime.timezone.utc)
-    if kind == "blob":
-        return b"x" * max(int(meta.get("min", 1)), 1)
-    raise AssertionError(f"unexpected shape type {kind}")
-
-
-def minimal_request(operation: str) -> Dict[str, Any]:
-    shape = _SERVICE_MODEL.operation_model(operation).input_shape
-    return minimal_value(shape) if shape is not None else {}
 
 
 def call(client: Any, operation: str, **params: Any) -> Dict[str, Any]:
@@ -1102,7 +1029,8 @@ def _list_member(operation: str) -> str:
 @pytest.mark.parametrize("operation", LIST_OPERATIONS)
 def test_every_list_with_max_results_pages(operation, client, lb):
     world = World(client, lb)
-    parents = {m: minimal_value(_SERVICE_MODEL.operation_model(operation).input_shape.members[m]) for m in uri_members(operation)}
+    parents = {m: minimal(_SERVICE_MODEL.operation_model(operation).input_shape.members[m], string=model_string)
+               for m in uri_members(operation)}
     noun = _backend.split_operation(operation)[1]
     create = MADE_BY.get(operation, "Create" + noun)
     made: List[Dict[str, Any]] = []

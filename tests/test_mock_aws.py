@@ -2,10 +2,11 @@
 same moto state, whichever of them made it, sync and async, and nothing reaches a real
 endpoint (this machine has no route to one: a call that tried would fail).
 
-The operations are the ones moto implements (test_moto_parity's list, taken from moto),
-driven by test_moto_parity's scenarios: each runs once with boto3 alone and then with
-boto3 and bc taking turns step by step (boto3 first, and bc first); the outcomes must be
-the same, so every read sees what the other client wrote."""
+The operations are the ones moto implements (conftest's list, taken from moto, as in
+test_moto_parity), driven by the scenarios test_moto_parity runs (conftest's): each runs
+once with boto3 alone and then with boto3 and bc taking turns step by step (boto3 first,
+and bc first); the outcomes must be the same, so every read sees what the other client
+wrote."""
 
 import asyncio
 import re
@@ -25,8 +26,21 @@ import bedrock_customization as bc
 from bedrock_customization import _mocking, _model
 from bedrock_customization.exceptions import MockAwsUnavailableError
 from bedrock_customization.testing import Stubber
-from conftest import CREDENTIALS, REGION, assert_parity, blank_datetimes, job_request, make_boto3_client
-from test_moto_parity import MOTO_OPERATIONS, SCENARIOS, Recording, _blank_uuids, outcome
+from conftest import (
+    CREDENTIALS,
+    REGION,
+    SCENARIOS,
+    Recording,
+    assert_parity,
+    blank_datetimes,
+    blank_uuids,
+    job_request,
+    make_boto3_client,
+    moto_operations,
+    outcome,
+)
+
+MOTO_OPERATIONS = moto_operations()
 
 # Every scenario, the tagging one included: moto's job ARNs do not match the model's
 # pattern for taggable ARNs, but a default client checks what boto3 checks and sends
@@ -63,7 +77,7 @@ def run(steps: List[Callable[[Any, str], Any]], clients: List[Any]) -> List[Any]
     """The scenario's outcomes inside a fresh mock_aws, step i made by clients[i % len]."""
     name = f"mock-{uuid.uuid4().hex[:10]}"
     with mock_aws():
-        return [blank_datetimes(_blank_uuids(outcome(lambda c: step(c, name), clients[i % len(clients)])))
+        return [blank_datetimes(blank_uuids(outcome(lambda c: step(c, name), clients[i % len(clients)])))
                 for i, step in enumerate(steps)]
 
 

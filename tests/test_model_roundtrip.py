@@ -1,12 +1,11 @@
 """Walks the pinned service model and proves, for every operation, that every input and
 output member round-trips: requests serialize to what botocore's serializer sends,
 responses parse to what botocore's parser returns, and every modeled error raises the
-class boto3 raises, against a real HTTP server on loopback."""
+class boto3 raises, against a real HTTP server on loopback. The values are samples.py's
+(``sample_input``, ``sample_output``: every member, each union's over its variants)."""
 
-import datetime
 import json
 import urllib.parse
-import zlib
 
 import botocore.config
 import botocore.parsers
@@ -17,6 +16,7 @@ import pytest
 import bedrock_customization as bc
 from bedrock_customization import _model
 from conftest import RecordingServer, Reply, assert_same_types, make_bc_client, make_boto3_client, pinned_service_model
+from samples import sample_input, sample_output, variants
 
 MODEL = pinned_service_model()
 # Every operation the client has (the generator's list, itself the whole model).
@@ -31,121 +31,6 @@ def _payload(shape):
     """The member bound to the whole HTTP body, if the shape has one."""
     name = shape.serialization.get("payload")
     return (name, shape.members[name]) if name else (None, None)
-
-
-def _reaches(shape, target, seen=()):
-    """Whether target's shape can be found below shape (a recursive shape)."""
-    if shape.name in seen or _is_document(shape):
-        return False
-    if shape.name == target:
-        return True
-    seen = seen + (shape.name,)
-    if shape.type_name == "structure":
-        return any(_reaches(m, target, seen) for m in shape.members.values())
-    if shape.type_name == "list":
-        return _reaches(shape.member, target, seen)
-    if shape.type_name == "map":
-        return _reaches(shape.value, target, seen)
-    return False
-
-
-def _names(shape, variant, seen, path):
-    """The members a sample fills: all, or one for a union (the top-level union takes its
-    members in turn, nested ones pick by a hash of their path so that every pair of
-    choices comes up); once inside itself, a recursive shape fills only the members that
-    do not lead back to it."""
-    names = list(shape.members)
-    if shape.name in seen:
-        names = [n for n in names if not _reaches(shape.members[n], shape.name)]
-    if shape.is_tagged_union:
-        pick = variant if not seen else zlib.crc32(f"{path}#{variant}".encode())
-        names = [names[pick % len(names)]]
-    return names, seen + (shape.name,)
-
-
-def _variants(shape):
-    """Enough samples of shape to fill every member: the widest union's width, more
-    where unions nest (the caller stops once every member has been seen)."""
-    return range(4 * _union_width(shape) ** 2)
-
-
-def _union_width(shape, seen=()):
-    """The largest union reachable from shape: that many variants cover every member."""
-    if shape.name in seen or _is_document(shape):
-        return 1
-    seen = seen + (shape.name,)
-    widths = [1]
-    if shape.type_name == "structure":
-        if shape.is_tagged_union:
-            widths.append(len(shape.members))
-        widths += [_union_width(m, seen) for m in shape.members.values()]
-    elif shape.type_name == "list":
-        widths.append(_union_width(shape.member, seen))
-    elif shape.type_name == "map":
-        widths.append(_union_width(shape.value, seen))
-    return max(widths)
-
-
-def sample_input(shape, variant, path="in", seen=()):
-    """A value for every member of shape; unions pick member `variant % n`."""
-    t = shape.type_name
-    if _is_document(shape):
-        return [{"doc": [1, 2.5, "x", True, None]}, "text", 7, {"n": {"m": []}}][variant % 4]
-    if t == "blob":
-        return f"bytes-{variant}".encode()
-    if t == "structure":
-        names, seen = _names(shape, variant, seen, path)
-        return {n: sample_input(shape.members[n], variant, f"{path}.{n}", seen) for n in names}
-    if t == "list":
-        return [sample_input(shape.member, variant, f"{path}[0]", seen),
-                sample_input(shape.member, variant + 1, f"{path}[1]", seen)]
-    if t == "map":
-        return {f"key{variant}": sample_input(shape.value, variant, f"{path}.key", seen)}
-    if t == "string":
-        if shape.enum:
-            return shape.enum[variant % len(shape.enum)]
-        return f"v-{path.rsplit('.', 1)[-1]}-{variant}".replace("[", "").replace("]", "")
-    if t in ("integer", "long"):
-        return 16 + variant
-    if t in ("float", "double"):
-        return 0.0001 * (variant + 1)
-    if t == "boolean":
-        return variant % 2 == 0
-    if t == "timestamp":
-        return datetime.datetime(2024, 1, 2, 3, 4, 5 + variant, tzinfo=datetime.timezone.utc)
-    raise AssertionError(f"no sample for {t} at {path}")
-
-
-def sample_output(shape, variant, path="out", seen=()):
-    """A JSON-ready response value filling every member."""
-    t = shape.type_name
-    if _is_document(shape):
-        return [{"doc": [1, 2.5, "x", True, None]}, "text", 7, {"n": {"m": []}}][variant % 4]
-    if t == "blob":
-        return ["Ynl0ZXM=", "", "AAEC"][variant % 3]
-    if t == "structure":
-        names, seen = _names(shape, variant, seen, path)
-        return {
-            shape.members[n].serialization.get("name", n): sample_output(shape.members[n], variant, f"{path}.{n}", seen)
-            for n in names
-        }
-    if t == "list":
-        return [sample_output(shape.member, variant, path, seen), sample_output(shape.member, variant + 1, path, seen)]
-    if t == "map":
-        return {"k": sample_output(shape.value, variant, path, seen), "a": sample_output(shape.value, variant + 1, path, seen)}
-    if t == "string":
-        if shape.enum:
-            return shape.enum[variant % len(shape.enum)]
-        return f"{path.rsplit('.', 1)[-1]}-{variant}"
-    if t in ("integer", "long"):
-        return 3 + variant
-    if t in ("float", "double"):
-        return [0.1, 1e-07, 2.5, 1.0][variant % 4]
-    if t == "boolean":
-        return variant % 2 == 1
-    if t == "timestamp":
-        return ["2024-01-02T03:04:05.123Z", "2024-01-02 03:04:05", "2024-01-02T03:04:05+01:00", 1700000000.25][variant % 4]
-    raise AssertionError(f"no sample for {t} at {path}")
 
 
 def _members(shape, seen=()):
@@ -193,7 +78,7 @@ def test_every_input_member_serializes_like_botocore(op_name, recorder):
     client = make_bc_client(recorder.url, config=bc.Config(parameter_validation=False, retries={"max_attempts": 0}))
     covered = set()
     everything = _members(op_model.input_shape)
-    for variant in _variants(op_model.input_shape):
+    for variant in variants(op_model.input_shape):
         if covered == everything and variant >= 4:
             break
         params = sample_input(op_model.input_shape, variant)
@@ -233,7 +118,7 @@ def test_every_output_member_parses_like_botocore(op_name, recorder):
         return
     payload_name, payload_shape = _payload(op_model.output_shape)
     everything = _members(op_model.output_shape)
-    for variant in _variants(op_model.output_shape):
+    for variant in variants(op_model.output_shape):
         if covered == everything and variant >= 4:
             break
         if payload_shape is not None:

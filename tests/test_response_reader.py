@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from bedrock_customization import _core, _model
 from bedrock_customization.exceptions import ResponseParserError
 from conftest import assert_same_types, pinned_service_model
-from test_model_roundtrip import sample_output
+from samples import sample_output
 
 MODEL = pinned_service_model()
 OPERATIONS = sorted(_model.OPERATIONS.values())

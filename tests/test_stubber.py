@@ -21,22 +21,23 @@ from botocore import xform_name
 import bedrock_customization as bc
 from bedrock_customization import _model
 from bedrock_customization.testing import ANY, Stubber
-from conftest import error_view, make_bc_client, make_boto3_client, pinned_json
-from test_local_bedrock import _SERVICE_MODEL, any_string, minimal_request, minimal_value
+from conftest import boto3_service_model, error_view, make_bc_client, make_boto3_client, minimal_request, pinned_json
+from samples import any_string, minimal
 
 OPERATIONS = sorted(_model.OPERATIONS.values())
 JOB = "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/abc/def123456789"
+SERVICE_MODEL = boto3_service_model()  # botocore's installed model, which botocore's Stubber validates with
 
 
 def response_value(shape: Any) -> Any:
     """The smallest value a response validation accepts (botocore checks types, required
     members and min lengths/values of responses, not patterns)."""
-    return minimal_value(shape, string=any_string)
+    return minimal(shape, string=any_string)
 
 
 @functools.lru_cache(maxsize=None)
 def _minimal_response(operation: str) -> Dict[str, Any]:
-    return response_value(_SERVICE_MODEL.operation_model(operation).output_shape)
+    return response_value(SERVICE_MODEL.operation_model(operation).output_shape)
 
 
 def minimal_response(operation: str) -> Dict[str, Any]:
@@ -46,7 +47,7 @@ def minimal_response(operation: str) -> Dict[str, Any]:
 
 @functools.lru_cache(maxsize=None)
 def _summary(shape_name: str) -> Dict[str, Any]:
-    return response_value(_SERVICE_MODEL.shape_for(shape_name))
+    return response_value(SERVICE_MODEL.shape_for(shape_name))
 
 
 _OUR_EXTRA = re.compile(r"\n\((missing|unexpected|different): [^\n]*\)$")
@@ -112,7 +113,7 @@ def test_every_operation_answers_from_the_queue(pair, operation):
 def test_stubbed_responses_are_validated_against_the_output_shape(pair, operation, response):
     method = xform_name(operation)
     if response == "first-member-wrong-type":
-        shape = _SERVICE_MODEL.operation_model(operation).output_shape
+        shape = SERVICE_MODEL.operation_model(operation).output_shape
         response = dict(minimal_response(operation))
         first = next(iter(shape.members), "notAMember")
         response[first] = 7 if first in shape.members and shape.members[first].type_name == "structure" else object()
