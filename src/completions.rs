@@ -1,4 +1,5 @@
-//! Async calls' results reach their event loop in batches.
+//! Async calls start here (`call_async`), and their results reach their event loop in
+//! batches.
 //!
 //! Each event loop gets one `Completions`: a queue and an eventfd the loop watches
 //! (`loop.add_reader`). A call's task runs on the shared runtime and, when its
@@ -164,9 +165,25 @@ fn for_loop<'py>(py: Python<'py>, event_loop: &Bound<'py, PyAny>) -> PyResult<Ar
     Ok(queue)
 }
 
+/// The async entry point: the same core as a sync call's (`operation::prepare`) on
+/// the shared runtime, its result handed to the caller's event loop with the others
+/// that finished meanwhile.
+pub fn call_async<'py>(
+    py: Python<'py>,
+    client: &Arc<ClientInner>,
+    index: usize,
+    params: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match crate::operation::prepare(py, client, index, params) {
+        Ok(pending) => start(py, client, index, pending),
+        // A bad call fails when awaited, like any coroutine.
+        Err(err) => failed(py, err),
+    }
+}
+
 /// Starts `pending` on the shared runtime and returns the asyncio future of the
 /// running loop that will hold its result; cancelling the future abandons the request.
-pub fn start<'py>(
+fn start<'py>(
     py: Python<'py>,
     client: &Arc<ClientInner>,
     index: usize,
@@ -212,7 +229,7 @@ pub fn start<'py>(
 }
 
 /// A call that failed before anything was sent, as an awaitable that raises it.
-pub fn failed<'py>(py: Python<'py>, err: PyErr) -> PyResult<Bound<'py, PyAny>> {
+fn failed<'py>(py: Python<'py>, err: PyErr) -> PyResult<Bound<'py, PyAny>> {
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let future = event_loop.call_method0("create_future")?;
     future.call_method1("set_exception", (err.into_value(py),))?;

@@ -1,5 +1,6 @@
-//! A client's configuration: settings resolved once as boto3 resolves them (region,
-//! retries, timeouts, verify, profile), and the SDK client built from them (rebuilt
+//! A client's configuration: settings resolved once from the client's arguments as
+//! boto3 resolves them (`Settings::from_args`: region, credentials, retries, timeouts,
+//! verify, profile, the `Config` options), and the SDK client built from them (rebuilt
 //! lazily in a forked child, whose runtime is new). `ClientInner` is what every call
 //! path reads; the Python class around it is in `client.rs`.
 
@@ -18,43 +19,15 @@ use pyo3::types::PyDict;
 
 use crate::capture::Capture;
 use crate::errors;
+use crate::fork_slot::{ForkSlot, Inherited};
 use crate::runtime;
+use crate::validate::{header_unsafe, Level};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verify {
     Default,
     Off,
     Bundle(String),
-}
-
-/// How much a validation checks beyond what is always checked (required members,
-/// unknown members, types and the member count of tagged unions: what the typed request
-/// cannot be built without).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// Nothing more (`parameter_validation=False`).
-    Types,
-    /// botocore's `ParamValidator` exactly (the default): also the min length of strings
-    /// and lists and the min value of numbers (botocore checks no max, pattern or enum);
-    /// and what the SDK cannot send at all (an empty URI label, a control character in a
-    /// header), refused before sending with a message in the same style.
-    Botocore,
-    /// Everything the model says (`parameter_validation="strict"`): also max lengths and
-    /// values, whole-value patterns, enums and map sizes.
-    Strict,
-}
-
-impl Level {
-    /// The level a client option names: `True` / `False` / `"strict"` (any case), or the
-    /// same words as text (the environment variable).
-    pub fn parse(text: &str) -> Option<Level> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "strict" => Some(Level::Strict),
-            "true" | "1" | "yes" | "on" => Some(Level::Botocore),
-            "false" | "0" | "no" | "off" => Some(Level::Types),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Clone)]
@@ -78,6 +51,125 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The settings of a client made with these arguments (`Client(...)`'s keyword
+    /// arguments, boto3's `client("bedrock", ...)`), resolved as boto3 resolves them:
+    /// each argument, then `Config`, then the environment and the profile. Raises what
+    /// boto3 raises for the same arguments.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_args(
+        py: Python<'_>,
+        region_name: Option<String>,
+        endpoint_url: Option<String>,
+        aws_access_key_id: Option<String>,
+        aws_secret_access_key: Option<String>,
+        aws_session_token: Option<String>,
+        profile_name: Option<String>,
+        verify: Option<&Bound<'_, PyAny>>,
+        config: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Settings> {
+        let config = config.filter(|c| !c.is_none());
+        match (&aws_access_key_id, &aws_secret_access_key) {
+            (Some(_), None) => {
+                return Err(errors::raise(
+                    py,
+                    "PartialCredentialsError",
+                    &[
+                        ("provider", "explicit"),
+                        ("cred_var", "aws_secret_access_key"),
+                    ],
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(errors::raise(
+                    py,
+                    "PartialCredentialsError",
+                    &[("provider", "explicit"), ("cred_var", "aws_access_key_id")],
+                ))
+            }
+            _ => {}
+        }
+        check_header_value("aws_access_key_id", aws_access_key_id.as_deref())?;
+        check_header_value("aws_session_token", aws_session_token.as_deref())?;
+        let config_region: Option<String> = match attr(config, "region_name")? {
+            Some(v) => Some(v.extract()?),
+            None => None,
+        };
+        let region = resolve_region(py, region_name.or(config_region), profile_name.clone())?;
+        let verify = match verify {
+            None => match env_nonempty("AWS_CA_BUNDLE") {
+                Some(path) => Verify::Bundle(path),
+                None => Verify::Default,
+            },
+            Some(v) if v.is_none() => Verify::Default,
+            Some(v) => {
+                if let Ok(b) = v.extract::<bool>() {
+                    if b {
+                        Verify::Default
+                    } else {
+                        Verify::Off
+                    }
+                } else if let Ok(path) = v.extract::<std::path::PathBuf>() {
+                    Verify::Bundle(path.to_string_lossy().into_owned())
+                } else {
+                    return Err(PyTypeError::new_err(
+                        "verify must be None, a bool, or the path of a CA bundle",
+                    ));
+                }
+            }
+        };
+        let (retry_mode, max_attempts) = retries(config)?;
+        let max_pool_connections = match attr(config, "max_pool_connections")? {
+            Some(v) => v.extract::<usize>().map_err(|_| {
+                PyValueError::new_err("max_pool_connections must be a positive int")
+            })?,
+            None => 10,
+        };
+        let user_agent_extra: Option<Arc<str>> = match attr(config, "user_agent_extra")? {
+            Some(v) => Some(Arc::from(v.extract::<String>()?.as_str())),
+            None => None,
+        };
+        check_header_value("user_agent_extra", user_agent_extra.as_deref())?;
+        let parameter_validation = validation_level(config)?;
+        let unsigned = match attr(config, "signature_version")? {
+            None => false,
+            Some(v) if v.is_none() => false,
+            Some(v) => {
+                let kind = v.get_type();
+                let name: String = kind.getattr("__name__")?.extract()?;
+                let module: String = kind.getattr("__module__")?.extract()?;
+                if name == "UNSIGNED"
+                    && matches!(module.as_str(), "botocore" | "bedrock_customization.config")
+                {
+                    true
+                } else if matches!(v.extract::<String>().as_deref(), Ok("v4" | "s3v4")) {
+                    false // a botocore Config naming SigV4: what every request gets
+                } else {
+                    return Err(PyTypeError::new_err(format!(
+                        "signature_version: only UNSIGNED is supported (requests are otherwise signed with SigV4), got {}",
+                        v.repr()?
+                    )));
+                }
+            }
+        };
+        Ok(Settings {
+            region,
+            endpoint_url: endpoint_url.filter(|u| !u.is_empty()),
+            access_key: aws_access_key_id,
+            secret_key: aws_secret_access_key,
+            session_token: aws_session_token,
+            profile: profile_name,
+            verify,
+            connect_timeout: seconds(attr(config, "connect_timeout")?, "connect_timeout")?,
+            read_timeout: seconds(attr(config, "read_timeout")?, "read_timeout")?,
+            retry_mode,
+            max_attempts,
+            max_pool_connections,
+            user_agent_extra,
+            parameter_validation,
+            unsigned,
+        })
+    }
+
     /// botocore's standard retries (`standard`, or `adaptive`, which gets the same here):
     /// Retry Behavior 2.1 in the SDK, and the last allowed attempt's response marked
     /// `MaxAttemptsReached`; otherwise `legacy`.
@@ -101,15 +193,16 @@ impl std::fmt::Debug for Settings {
 
 pub struct ClientInner {
     pub settings: Settings,
-    /// With the process and the shared runtime's generation it was built for.
-    sdk: Mutex<Option<(u32, u64, aws_sdk_bedrock::Client)>>,
+    /// For the process and the shared runtime's generation it was built for (an
+    /// inherited or outdated one is dropped when replaced).
+    sdk: Mutex<ForkSlot<aws_sdk_bedrock::Client, u64>>,
 }
 
 impl ClientInner {
     pub fn new(settings: Settings) -> Self {
         ClientInner {
             settings,
-            sdk: Mutex::new(None),
+            sdk: Mutex::new(ForkSlot::new(Inherited::Drop)),
         }
     }
 
@@ -117,19 +210,16 @@ impl ClientInner {
     /// own, and so does a call made after the runtime was stopped at exit (a sync call
     /// from an `atexit` handler), whose connections the old runtime would drive.
     pub fn sdk(&self, py: Python<'_>) -> PyResult<aws_sdk_bedrock::Client> {
-        let pid = std::process::id();
         {
             let slot = self.sdk.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((owner, generation, client)) = slot.as_ref() {
-                if *owner == pid && *generation == runtime::generation() {
-                    return Ok(client.clone());
-                }
+            if let Some(client) = slot.get(&runtime::generation()) {
+                return Ok(client.clone());
             }
         }
         let settings = self.settings.clone();
         let client = runtime::block_on(py, async move { build_sdk_client(&settings).await })??;
         let mut slot = self.sdk.lock().unwrap_or_else(|p| p.into_inner());
-        *slot = Some((pid, runtime::generation(), client.clone()));
+        slot.set(runtime::generation(), client.clone());
         Ok(client)
     }
 
@@ -332,14 +422,8 @@ const MAX_SDK_ATTEMPTS: u32 = 1_000;
 /// hang (found by tests/test_fuzz.py).
 const MAX_SDK_CONNECT_TIMEOUT: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
-/// The character that cannot travel in an HTTP header value, if any (a control
-/// character other than tab, or DEL).
-pub(crate) fn header_unsafe(value: &str) -> Option<char> {
-    value.chars().find(|c| c.is_ascii_control() && *c != '\t')
-}
-
 /// Refuses, before anything is sent, a value that would go into a header.
-pub fn check_header_value(what: &str, value: Option<&str>) -> PyResult<()> {
+fn check_header_value(what: &str, value: Option<&str>) -> PyResult<()> {
     match value.and_then(header_unsafe) {
         Some(c) => Err(PyValueError::new_err(format!(
             "{what} contains the character {c:?}, which is not allowed in an HTTP header"
@@ -391,7 +475,7 @@ impl aws_credential_types::provider::ProvideCredentials for HeaderSafeCredential
     }
 }
 
-pub fn attr<'py>(
+fn attr<'py>(
     config: Option<&Bound<'py, PyAny>>,
     name: &str,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
@@ -404,7 +488,7 @@ pub fn attr<'py>(
     }
 }
 
-pub fn seconds(v: Option<Bound<'_, PyAny>>, name: &str) -> PyResult<Duration> {
+fn seconds(v: Option<Bound<'_, PyAny>>, name: &str) -> PyResult<Duration> {
     match v {
         None => Ok(Duration::from_secs(60)),
         Some(v) => {
@@ -420,14 +504,14 @@ pub fn seconds(v: Option<Bound<'_, PyAny>>, name: &str) -> PyResult<Duration> {
     }
 }
 
-pub fn env_nonempty(name: &str) -> Option<String> {
+fn env_nonempty(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 /// botocore's precedence: Config.retries, then AWS_RETRY_MODE / AWS_MAX_ATTEMPTS,
 /// then its defaults (standard mode since botocore 1.44, legacy before; legacy mode
 /// 5 attempts, standard/adaptive 3).
-pub fn retries(config: Option<&Bound<'_, PyAny>>) -> PyResult<(String, u32)> {
+fn retries(config: Option<&Bound<'_, PyAny>>) -> PyResult<(String, u32)> {
     let mut mode: Option<String> = None;
     let mut total: Option<u32> = None;
     if let Some(r) = attr(config, "retries")? {
@@ -481,7 +565,51 @@ pub fn retries(config: Option<&Bound<'_, PyAny>>) -> PyResult<(String, u32)> {
     Ok((mode, total.max(1)))
 }
 
-pub fn resolve_region(
+/// The environment variable that sets the validation level of a client made without
+/// `Config(parameter_validation=...)` (and so of the command line): `strict`, `true`, `false`.
+const VALIDATION_ENV: &str = "BEDROCK_CUSTOMIZATION_PARAMETER_VALIDATION";
+
+/// `Config(parameter_validation=...)` when the caller set it (this package's and botocore's
+/// `Config` both record what was given in `_user_provided_options`): `"strict"` (any case)
+/// is `Level::Strict`, anything else counts by its truth as in botocore (`True`: botocore's
+/// checks, `False`: none beyond what the request cannot be built without). Otherwise the
+/// environment variable, otherwise botocore's checks.
+fn validation_level(config: Option<&Bound<'_, PyAny>>) -> PyResult<Level> {
+    let given = match config {
+        None => None,
+        Some(c) => match c.getattr_opt("_user_provided_options")? {
+            Some(options) => match options.cast::<PyDict>() {
+                Ok(options) => options
+                    .get_item("parameter_validation")?
+                    .filter(|v| !v.is_none()),
+                Err(_) => attr(config, "parameter_validation")?,
+            },
+            None => attr(config, "parameter_validation")?,
+        },
+    };
+    if let Some(value) = given {
+        if let Ok(text) = value.extract::<String>() {
+            if text.trim().eq_ignore_ascii_case("strict") {
+                return Ok(Level::Strict);
+            }
+        }
+        return Ok(if value.is_truthy()? {
+            Level::Botocore
+        } else {
+            Level::Types
+        });
+    }
+    match env_nonempty(VALIDATION_ENV) {
+        None => Ok(Level::Botocore),
+        Some(text) => Level::parse(&text).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "{VALIDATION_ENV} must be strict, true or false, got {text:?}"
+            ))
+        }),
+    }
+}
+
+fn resolve_region(
     py: Python<'_>,
     explicit: Option<String>,
     profile: Option<String>,
@@ -509,7 +637,7 @@ pub fn resolve_region(
 
 #[cfg(test)]
 mod tests {
-    use super::{header_unsafe, requoted};
+    use super::requoted;
 
     #[test]
     fn endpoint_paths_are_requoted_like_botocore() {
@@ -530,14 +658,5 @@ mod tests {
         ] {
             assert_eq!(requoted(given), sent, "{given:?}");
         }
-    }
-
-    #[test]
-    fn control_characters_are_found_and_ordinary_text_passes() {
-        assert_eq!(header_unsafe("AKIDEXAMPLE"), None);
-        assert_eq!(header_unsafe("tab\tis fine, ünïcode too"), None);
-        assert_eq!(header_unsafe("new\nline"), Some('\n'));
-        assert_eq!(header_unsafe("nul\0"), Some('\0'));
-        assert_eq!(header_unsafe("del\u{7f}"), Some('\u{7f}'));
     }
 }

@@ -6,7 +6,6 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString};
 
 use crate::capture::TransportKind;
-use crate::response::ParseError;
 
 fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
@@ -28,6 +27,16 @@ pub fn raise(py: Python<'_>, class_name: &str, kwargs: &[(&str, &str)]) -> PyErr
         Ok(PyErr::from_value(cls.call((), Some(&kw))?))
     };
     build().unwrap_or_else(|e| e)
+}
+
+/// A response that cannot be turned into a result (botocore's ResponseParserError).
+#[derive(Debug)]
+pub struct ParseError(pub String);
+
+impl From<PyErr> for ParseError {
+    fn from(err: PyErr) -> Self {
+        ParseError(err.to_string())
+    }
 }
 
 impl From<ParseError> for PyErr {

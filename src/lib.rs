@@ -1,5 +1,5 @@
-//! bedrock-customization: a boto3-compatible client for Amazon Bedrock
-//! model-customization jobs. This file only registers the module.
+//! bedrock-customization: a boto3-compatible client for the Amazon Bedrock control
+//! plane. This file only registers the module.
 
 use pyo3::prelude::*;
 
@@ -11,10 +11,14 @@ mod completions;
 mod config;
 mod convert;
 mod errors;
+mod fork_slot;
 mod generated;
+mod hooks;
 mod insecure;
 mod logging;
 mod model;
+#[cfg(test)]
+mod module_graph;
 mod operation;
 mod param_path;
 mod response;
@@ -27,9 +31,9 @@ mod waiter;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
-    m.add_function(wrap_pyfunction!(response::_parse_output, m)?)?;
-    m.add_function(wrap_pyfunction!(validate::_validate_shape, m)?)?;
-    m.add_function(wrap_pyfunction!(validate::_validate_output, m)?)?;
-    m.add_function(wrap_pyfunction!(validate::_match_pattern, m)?)?;
+    m.add_function(wrap_pyfunction!(hooks::_parse_output, m)?)?;
+    m.add_function(wrap_pyfunction!(hooks::_validate_shape, m)?)?;
+    m.add_function(wrap_pyfunction!(hooks::_validate_output, m)?)?;
+    m.add_function(wrap_pyfunction!(hooks::_match_pattern, m)?)?;
     Ok(())
 }

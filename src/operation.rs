@@ -2,9 +2,8 @@
 //! generated tables (`shapes::OPERATIONS` for the model, `builders::SENDERS` for the
 //! SDK request); `prepare` validates and builds the request (GIL held), and the one
 //! async core (`capture::drive` over the SDK's send future) is either run with the GIL
-//! released (`call`, the sync entry point) or handed to asyncio (`call_async`).
-
-use std::sync::Arc;
+//! released (`call`, the sync entry point) or handed to asyncio
+//! (`completions::call_async`, the async one).
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -207,20 +206,4 @@ pub fn call(
         crate::runtime::block_on(py, pending)?
     };
     finish(py, client, &OPERATIONS[index], outcome)
-}
-
-/// The async entry point: the same core on the shared runtime, its result handed
-/// to the caller's event loop with the others that finished meanwhile
-/// (`completions`).
-pub fn call_async<'py>(
-    py: Python<'py>,
-    client: &Arc<ClientInner>,
-    index: usize,
-    params: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    match prepare(py, client, index, params) {
-        Ok(pending) => crate::completions::start(py, client, index, pending),
-        // A bad call fails when awaited, like any coroutine.
-        Err(err) => crate::completions::failed(py, err),
-    }
 }

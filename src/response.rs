@@ -7,20 +7,11 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString};
 use serde_json::{Map, Value};
 
 use crate::capture::RawResponse;
+use crate::errors::ParseError;
 use crate::generated::shapes::{ERROR_SHAPES, SHAPES};
 use crate::model::{Kind, Location, ShapeId};
 
 mod fast;
-
-/// A response that cannot be turned into a result (botocore's ResponseParserError).
-#[derive(Debug)]
-pub struct ParseError(pub String);
-
-impl From<PyErr> for ParseError {
-    fn from(err: PyErr) -> Self {
-        ParseError(err.to_string())
-    }
-}
 
 type PResult<T> = Result<T, ParseError>;
 
@@ -90,7 +81,7 @@ pub fn parse_output<'py>(
 }
 
 /// `parse_output`; with `one_pass` false only the walker runs (tests compare the two).
-fn parse_output_with<'py>(
+pub fn parse_output_with<'py>(
     py: Python<'py>,
     output: ShapeId,
     raw: &RawResponse,
@@ -634,33 +625,4 @@ impl<'py> Walker<'py> {
             .call1((value,))
             .map_err(|e| ParseError(format!("Invalid timestamp at {path}: {e}")))
     }
-}
-
-/// `_core._parse_output(operation, status, headers, body)`: the walker on its own,
-/// for a raw 2xx response that came from elsewhere (the benchmark's bare-hyper
-/// contender measures the SDK path against it). Headers are (name, value) pairs;
-/// `one_pass=False` skips the one-pass reader (tests compare it with the walker).
-#[pyfunction]
-#[pyo3(signature = (operation, status, headers, body, attempts = 1, one_pass = true))]
-pub fn _parse_output<'py>(
-    py: Python<'py>,
-    operation: &str,
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    attempts: u32,
-    one_pass: bool,
-) -> PyResult<Bound<'py, PyDict>> {
-    let op = &crate::generated::shapes::OPERATIONS[crate::operation::index(operation)?];
-    let raw = RawResponse {
-        status,
-        headers: headers
-            .into_iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v))
-            .collect(),
-        body: body.into(),
-    };
-    Ok(parse_output_with(
-        py, op.output, &raw, attempts, false, one_pass,
-    )?)
 }

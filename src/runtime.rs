@@ -9,9 +9,12 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use tokio::runtime::Runtime;
 
-/// The runtime and the process it was made in: a forked child gets a fresh one,
-/// since the parent's worker threads do not exist in the child.
-static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
+use crate::fork_slot::{ForkSlot, Inherited};
+
+/// The runtime, for the process it was made in: a forked child gets a fresh one,
+/// since the parent's worker threads do not exist in the child. The inherited one
+/// is leaked on purpose: dropping it would try to join them.
+static RUNTIME: Mutex<ForkSlot<Arc<Runtime>>> = Mutex::new(ForkSlot::new(Inherited::Leak));
 
 /// Counts the shared runtimes started and stopped in this process (and its
 /// parent's): what was built against one (a client's connection pool, whose
@@ -31,30 +34,28 @@ fn next_generation() {
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
 pub fn runtime() -> PyResult<Arc<Runtime>> {
-    let pid = std::process::id();
     let mut slot = RUNTIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((owner, rt)) = slot.as_ref() {
-        if *owner == pid {
-            return Ok(rt.clone());
-        }
+    let mut started = false;
+    let rt = slot
+        .get_or_try_init((), || {
+            started = true;
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(worker_threads())
+                .thread_name("bedrock-customization")
+                .on_thread_stop(thread_state::drop_kept)
+                .enable_all()
+                .build()
+                .map(Arc::new)
+                .map_err(|e| {
+                    PyRuntimeError::new_err(format!("cannot start the tokio runtime: {e}"))
+                })
+        })?
+        .clone();
+    if started {
+        next_generation();
     }
-    // After fork the inherited runtime's threads are gone: dropping it would try to
-    // join them, so it is leaked on purpose.
-    if let Some((_, old)) = slot.take() {
-        std::mem::forget(old);
-    }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(worker_threads())
-        .thread_name("bedrock-customization")
-        .on_thread_stop(thread_state::drop_kept)
-        .enable_all()
-        .build()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the tokio runtime: {e}")))?;
-    let rt = Arc::new(rt);
-    *slot = Some((pid, rt.clone()));
-    next_generation();
     Ok(rt)
 }
 
@@ -169,9 +170,11 @@ where
 }
 
 thread_local! {
-    /// This thread's own current-thread runtime, for its sync calls (with the process
-    /// it was made in: a forked child makes its own).
-    static HERE: std::cell::RefCell<Option<(u32, Runtime)>> = const { std::cell::RefCell::new(None) };
+    /// This thread's own current-thread runtime, for its sync calls, for the process
+    /// it was made in: a forked child makes its own. A parent's runtime shares its
+    /// epoll instance with the parent: it is leaked, not dropped.
+    static HERE: std::cell::RefCell<ForkSlot<Runtime>> =
+        const { std::cell::RefCell::new(ForkSlot::new(Inherited::Leak)) };
 }
 
 /// Whether `block_on_here` can run on this thread: not on a runtime thread (a
@@ -194,31 +197,20 @@ where
     let mut fut = Box::pin(fut);
     loop {
         let (back, polled) = py.detach(move || {
-            let polled = HERE.with(|here| {
+            let polled = HERE.with(|here| -> PyResult<Option<T>> {
                 let mut here = here.try_borrow_mut().map_err(|_| {
                     PyRuntimeError::new_err(
                         "a sync call was made while this thread was waiting for one",
                     )
                 })?;
-                let pid = std::process::id();
-                if here.as_ref().is_none_or(|(owner, _)| *owner != pid) {
-                    // A parent's runtime shares its epoll instance with the parent:
-                    // it is leaked, not dropped.
-                    if let Some(old) = here.take() {
-                        std::mem::forget(old);
-                    }
-                    let rt = tokio::runtime::Builder::new_current_thread()
+                let rt = here.get_or_try_init((), || {
+                    tokio::runtime::Builder::new_current_thread()
                         .enable_all()
                         .build()
                         .map_err(|e| {
                             PyRuntimeError::new_err(format!("cannot start the tokio runtime: {e}"))
-                        })?;
-                    *here = Some((pid, rt));
-                }
-                let rt = match here.as_ref() {
-                    Some((_, rt)) => rt,
-                    None => return Err(PyRuntimeError::new_err("no runtime on this thread")),
-                };
+                        })
+                })?;
                 Ok(rt.block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut fut).await.ok() }))
             });
             (fut, polled)
@@ -349,33 +341,31 @@ impl pyo3_async_runtimes::generic::ContextExt for Shared {
 /// must be current"). Work still in flight is dropped, as at any exit.
 #[pyfunction]
 pub fn shutdown_runtime(py: Python<'_>) {
+    // (A parent's runtime, inherited through fork, is leaked: its threads do not
+    // exist here.)
     let taken = RUNTIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .take();
     next_generation();
-    match taken {
-        Some((owner, rt)) if owner == std::process::id() => py.detach(move || {
+    if let Some(rt) = taken {
+        py.detach(move || {
             if let Ok(rt) = Arc::try_unwrap(rt) {
                 rt.shutdown_timeout(Duration::from_secs(1));
             }
-        }),
-        // A parent's runtime, inherited through fork: its threads do not exist here.
-        Some((_, inherited)) => std::mem::forget(inherited),
-        None => {}
+        });
     }
 }
 
 /// Registers `shutdown_runtime` with `atexit`, once per process.
 fn shutdown_at_exit(py: Python<'_>) -> PyResult<()> {
-    static REGISTERED: Mutex<Option<u32>> = Mutex::new(None);
-    let pid = std::process::id();
+    static REGISTERED: Mutex<ForkSlot<()>> = Mutex::new(ForkSlot::new(Inherited::Drop));
     let mut registered = REGISTERED.lock().unwrap_or_else(|p| p.into_inner());
-    if *registered != Some(pid) {
+    registered.get_or_try_init((), || -> PyResult<()> {
         let hook = wrap_pyfunction!(shutdown_runtime, py)?;
         py.import("atexit")?.call_method1("register", (hook,))?;
-        *registered = Some(pid);
-    }
+        Ok(())
+    })?;
     Ok(())
 }
 

@@ -23,7 +23,6 @@ use pyo3::types::{
 };
 use regex::Regex;
 
-use crate::config::Level;
 use crate::convert;
 use crate::generated::shapes::SHAPES;
 use crate::model::{Kind, Location, Member, Shape, ShapeId};
@@ -44,13 +43,49 @@ const LIST_TYPES: &str = "<class 'list'>, <class 'tuple'>";
 const TIMESTAMP_TYPES: &str = "<class 'datetime.datetime'>, timestamp-string";
 const BLOB_TYPES: &str = "<class 'bytes'>, <class 'bytearray'>, file-like object";
 
+/// How much a validation checks beyond what is always checked (required members,
+/// unknown members, types and the member count of tagged unions: what the typed request
+/// cannot be built without).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Nothing more (`parameter_validation=False`).
+    Types,
+    /// botocore's `ParamValidator` exactly (the default): also the min length of strings
+    /// and lists and the min value of numbers (botocore checks no max, pattern or enum);
+    /// and what the SDK cannot send at all (an empty URI label, a control character in a
+    /// header), refused before sending with a message in the same style.
+    Botocore,
+    /// Everything the model says (`parameter_validation="strict"`): also max lengths and
+    /// values, whole-value patterns, enums and map sizes.
+    Strict,
+}
+
+impl Level {
+    /// The level a client option names: `True` / `False` / `"strict"` (any case), or the
+    /// same words as text (the environment variable).
+    pub fn parse(text: &str) -> Option<Level> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "strict" => Some(Level::Strict),
+            "true" | "1" | "yes" | "on" => Some(Level::Botocore),
+            "false" | "0" | "no" | "off" => Some(Level::Types),
+            _ => None,
+        }
+    }
+}
+
+/// The character that cannot travel in an HTTP header value, if any (a control
+/// character other than tab, or DEL).
+pub(crate) fn header_unsafe(value: &str) -> Option<char> {
+    value.chars().find(|c| c.is_ascii_control() && *c != '\t')
+}
+
 /// Validate `params` against the shape `input`; every problem found, in botocore's
 /// order and wording (empty = valid), checking as much as `level` says.
 pub fn validate(params: &Bound<'_, PyDict>, input: ShapeId, level: Level) -> Vec<String> {
     validate_value(params.as_any(), input, level)
 }
 
-fn validate_value(value: &Bound<'_, PyAny>, shape: ShapeId, level: Level) -> Vec<String> {
+pub fn validate_value(value: &Bound<'_, PyAny>, shape: ShapeId, level: Level) -> Vec<String> {
     let mut v = Validator {
         errors: Vec::new(),
         check_constraints: level == Level::Strict,
@@ -70,7 +105,7 @@ fn validate_value(value: &Bound<'_, PyAny>, shape: ShapeId, level: Level) -> Vec
 }
 
 /// The index of the model's shape named `name`; `ValueError` when the model has none.
-fn shape_named(name: &str) -> PyResult<ShapeId> {
+pub fn shape_named(name: &str) -> PyResult<ShapeId> {
     shape_id(name).ok_or_else(|| {
         pyo3::exceptions::PyValueError::new_err(format!(
             "The bedrock model has no shape named {name:?}"
@@ -91,55 +126,6 @@ fn shape_id(name: &str) -> Option<ShapeId> {
         })
         .get(name)
         .copied()
-}
-
-/// `_core._match_pattern(shape_name, value)`: whether `value` matches the pattern of the
-/// model's shape `shape_name` as the service matches it (the whole value, Java's regex
-/// language): the one reading of the model's patterns, shared by the strict check and the
-/// local Bedrock. Raises `ValueError` when the shape has no pattern, or one this package
-/// cannot use (the reason says why).
-#[pyfunction]
-pub fn _match_pattern(shape_name: &str, value: &str) -> PyResult<bool> {
-    let id = shape_named(shape_name)?;
-    match pattern(id) {
-        None => Err(pyo3::exceptions::PyValueError::new_err(format!(
-            "The shape {shape_name} has no pattern"
-        ))),
-        Some(Ok(re)) => Ok(re.is_match(value)),
-        Some(Err(reason)) => Err(pyo3::exceptions::PyValueError::new_err(format!(
-            "The pattern of {shape_name} cannot be used: {reason}"
-        ))),
-    }
-}
-
-/// `_core._validate_shape(shape_name, value)`: checks `value` against the model's shape
-/// of that name as botocore's `validate_parameters` does (`Level::Botocore`), raising
-/// `ParamValidationError`. The Stubber validates stubbed error fields with it.
-#[pyfunction]
-pub fn _validate_shape(py: Python<'_>, shape_name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
-    let id = shape_named(shape_name)?;
-    raise_problems(py, validate_value(value, id, Level::Botocore))
-}
-
-/// `_core._validate_output(operation_name, value)`: as `_validate_shape`, against the
-/// operation's output shape (the Stubber's check of a stubbed response).
-#[pyfunction]
-pub fn _validate_output(
-    py: Python<'_>,
-    operation_name: &str,
-    value: &Bound<'_, PyAny>,
-) -> PyResult<()> {
-    let index = crate::operation::index(operation_name)?;
-    let output = crate::generated::shapes::OPERATIONS[index].output;
-    raise_problems(py, validate_value(value, output, Level::Botocore))
-}
-
-fn raise_problems(py: Python<'_>, problems: Vec<String>) -> PyResult<()> {
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(crate::errors::param_validation(py, &problems))
-    }
 }
 
 struct Validator {
@@ -209,7 +195,7 @@ fn py_float_repr(v: f64) -> String {
 /// The compiled regex of a shape's pattern (`Shape::regex`: translated and anchored by
 /// the generator), compiled once per shape; `None` when the shape has no pattern,
 /// `Err(reason)` when it has one that cannot be used.
-fn pattern(id: ShapeId) -> Option<Result<&'static Regex, &'static str>> {
+pub fn pattern(id: ShapeId) -> Option<Result<&'static Regex, &'static str>> {
     static PATTERNS: OnceLock<Vec<OnceLock<Result<Regex, String>>>> = OnceLock::new();
     let shape = SHAPES.get(id)?;
     let regex = shape.regex?;
@@ -480,7 +466,7 @@ impl Validator {
         let Ok(s) = value.cast::<PyString>() else {
             return;
         };
-        if let Some(c) = crate::config::header_unsafe(&convert::text_for_matching(s)) {
+        if let Some(c) = header_unsafe(&convert::text_for_matching(s)) {
             self.report(format!(
                 "Invalid value for parameter {}, value: {}, the character U+{:04X} cannot be sent in the {} header",
                 shown(name),
@@ -718,5 +704,14 @@ mod tests {
         assert_eq!(Level::parse("true"), Some(Level::Botocore));
         assert_eq!(Level::parse("False"), Some(Level::Types));
         assert_eq!(Level::parse("full"), None);
+    }
+
+    #[test]
+    fn control_characters_are_found_and_ordinary_text_passes() {
+        assert_eq!(header_unsafe("AKIDEXAMPLE"), None);
+        assert_eq!(header_unsafe("tab\tis fine, ünïcode too"), None);
+        assert_eq!(header_unsafe("new\nline"), Some('\n'));
+        assert_eq!(header_unsafe("nul\0"), Some('\0'));
+        assert_eq!(header_unsafe("del\u{7f}"), Some('\u{7f}'));
     }
 }
