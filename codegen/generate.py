@@ -466,7 +466,28 @@ def gen_model_py(model: Model, header: str, waiters=()) -> str:
     out.append("}\n")
     if waiters:
         out.append("\n" + gen_waiters.model_py(waiters))
+    out.append(MODEL_PY_SERVICE)
     return "".join(out)
+
+
+MODEL_PY_SERVICE = '''
+
+_SERVICE = None
+
+
+def service():
+    """The whole pinned service model (``_service.json`` beside this module: the generator's copy
+    of ``service-2.json`` without documentation), parsed on first use and shared: botocore's
+    ``ServiceModel`` for ``client.meta`` and the local Bedrock read it. Treat it as read-only."""
+    global _SERVICE
+    if _SERVICE is None:
+        import json  # here, not at the top: the command line's plain call never imports json
+        import os
+
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "_service.json"), encoding="utf-8") as f:
+            _SERVICE = json.load(f)
+    return _SERVICE
+'''
 
 
 # --------------------------------------------------------------------------------------
@@ -475,8 +496,6 @@ def gen_model_py(model: Model, header: str, waiters=()) -> str:
 
 
 def generate_all() -> dict:
-    import gen_cli  # codegen/gen_cli.py: the command line's tables
-
     raw, pages, source = load_pinned()
     crate = source.get("aws_sdk_bedrock", {})
     model = Model(raw, pages.get("pagination", {}), crate.get("lacks", ()))
@@ -494,7 +513,6 @@ def generate_all() -> dict:
         BUILDERS_RS: BuilderGen(model).generate(rust_header),
         **gen_python.generate(model, py_header, waiters),  # type_defs.py and the .pyi stubs
         MODEL_PY: gen_model_py(model, py_header, waiters),
-        **gen_cli.generate(model, py_header),
         README: gen_readme(model, waiters),
         gen_waiters.WAITER_PY: gen_waiter_py(waiters),
         gen_testing.SERVICE_JSON: gen_testing.gen_service_json(raw),

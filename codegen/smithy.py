@@ -2,7 +2,7 @@
 digests of ``codegen/model/source.json`` checked), the ``Model`` of the generated
 operations and their shape closures, and the naming rules (botocore's snake_case
 for Python, smithy-rs's for Rust). Imported by ``generate.py``, ``gen_python.py``,
-``gen_cli.py`` and ``update_model.py``; it imports none of them.
+``gen_testing.py`` and ``update_model.py``; it imports none of them.
 """
 
 from __future__ import annotations
@@ -275,25 +275,20 @@ def const_name(shape_name: str) -> str:
     return "S_" + rust_snake(shape_name).upper()
 
 
-_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s$")
-_WORD_BREAKS = (
-    re.compile(r"(.)([A-Z][a-z]+)"),  # a capitalised word after anything: FooBar -> Foo_Bar
-    re.compile(r"([a-z0-9])([A-Z])"),  # a capital after a lower-case letter or digit
-)
+def _load_names():
+    """python/bedrock_customization/_names.py, the one implementation of boto3's names, loaded
+    by path: the generator never imports the package (nor needs it built)."""
+    import importlib.util
+
+    path = os.path.join(ROOT, "python", "bedrock_customization", "_names.py")
+    spec = importlib.util.spec_from_file_location("_bedrock_customization_names", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def python_name(op_name: str) -> str:
-    """boto3's snake_case name of an operation or member (``ListModelCustomizationJobs`` ->
-    ``list_model_customization_jobs``); a trailing plural acronym stays one word
-    (``...ARNs`` -> ``..._arns``). Names with an underscore are kept as they are."""
-    if "_" in op_name:
-        return op_name
-    name = op_name
-    plural = _PLURAL_ACRONYM.search(name)
-    if plural:
-        name = name[: plural.start()] + "_" + plural.group().lower()
-    for pattern in _WORD_BREAKS:
-        name = pattern.sub(r"\1_\2", name)
-    return name.lower()
+_NAMES = _load_names()
+python_name = _NAMES.python_name
+cli_name = _NAMES.cli_name
 
 

@@ -17,6 +17,7 @@ mod hooks;
 mod insecure;
 mod logging;
 mod model;
+mod model_view;
 #[cfg(test)]
 mod module_graph;
 mod operation;
@@ -35,5 +36,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hooks::_validate_shape, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::_validate_output, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::_match_pattern, m)?)?;
+    m.add_function(wrap_pyfunction!(model_view::_operation, m)?)?;
+    m.add_function(wrap_pyfunction!(model_view::_shape, m)?)?;
+    m.add_function(wrap_pyfunction!(model_view::_shape_names, m)?)?;
     Ok(())
 }

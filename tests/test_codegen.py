@@ -25,8 +25,6 @@ GENERATED = [
     "python/bedrock_customization/_model.py",
     "python/bedrock_customization/paginate.pyi",
     "python/bedrock_customization/waiter.pyi",
-    "python/bedrock_customization/cli/_commands.py",
-    "python/bedrock_customization/cli/_shapes.py",
     "python/bedrock_customization/testing/_dispatch.py",
 ]
 # every operation of the pinned model (source.json records none the crate lacks)

@@ -18,7 +18,8 @@ def test_an_operation_the_crate_lacks_is_reported_and_absent(tmp_path):
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(os.path.join(ROOT, "README.md"), tree / "README.md")
     (tree / "python" / "bedrock_customization").mkdir(parents=True)  # waiter.py: its docstring table is generated
-    shutil.copy(os.path.join(ROOT, "python", "bedrock_customization", "waiter.py"), tree / "python" / "bedrock_customization")
+    for name in ("waiter.py", "_names.py"):  # _names.py: boto3's names, which the generator loads by path
+        shutil.copy(os.path.join(ROOT, "python", "bedrock_customization", name), tree / "python" / "bedrock_customization")
     operations = sorted(pinned_json("service-2.json")["operations"])
     gone = operations[len(operations) // 2]
     source_path = tree / "codegen" / "model" / "source.json"

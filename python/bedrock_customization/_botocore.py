@@ -12,7 +12,7 @@ client those, without importing botocore until one of them is used:
   ``type(client)`` stays ``bedrock_customization.Client`` and none of BaseClient's
   own code runs on the client.
 * ``service_model()``: botocore's ``ServiceModel`` of the pinned model
-  (``testing/_service.json``, the generator's copy of ``service-2.json``), built once.
+  (``_model.service()``, the generator's copy of ``service-2.json``), built once.
 * ``Events``: botocore's ``HierarchicalEmitter`` as ``client.meta.events``. While
   it holds a handler, the client's calls take the path below; without handlers a
   call costs what it costs with no emitter at all (nothing is checked per call).
@@ -38,7 +38,6 @@ handler has run (botocore fills them in a handler of its own).
 from __future__ import annotations
 
 import functools
-import os
 import sys
 import weakref
 from typing import Any, Dict, Optional, Tuple
@@ -69,13 +68,11 @@ def service_model() -> Any:
     """botocore's ``ServiceModel`` of the pinned model, built on first use."""
     global _service_model
     if _service_model is None:
-        import json  # here, not at the top: the command line's plain call never imports json
-
         from botocore.model import ServiceModel
 
-        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testing", "_service.json")
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+        from . import _model
+
+        data = dict(_model.service())
         data.pop("_generated", None)
         _service_model = ServiceModel(data, service_name=SERVICE_ID)
     return _service_model

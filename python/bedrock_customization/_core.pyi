@@ -10,7 +10,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Tuple
 
 from typing_extensions import Self, disjoint_base
 
-__all__ = ["Client", "_match_pattern", "_parse_output", "_validate_output", "_validate_shape"]
+__all__ = ["Client", "_match_pattern", "_operation", "_parse_output", "_shape", "_shape_names", "_validate_output", "_validate_shape"]
 
 def _parse_output(
     operation: str,
@@ -38,6 +38,22 @@ def _match_pattern(shape_name: str, value: str) -> bool:
     """Whether ``value`` matches the pattern of the model's shape ``shape_name`` as the
     service matches it (the whole value, Java's regex language); the strict check and
     the local Bedrock share it. ``ValueError`` when the shape has no usable pattern."""
+    ...
+
+def _operation(name: str) -> Tuple[str, str]:
+    """The operation's (input shape, output shape) names; ``ValueError`` for an unknown one."""
+    ...
+
+# (kind, ((member, shape, required), ...), list member or map key shape, map value shape,
+#  enum values, union): one shape of the model's tables (src/model_view.rs).
+_ShapeView = Tuple[str, Sequence[Tuple[str, str, bool]], Optional[str], Optional[str], Sequence[str], bool]
+
+def _shape(name: str) -> _ShapeView:
+    """The model's shape ``name`` from the core's tables; ``ValueError`` for an unknown one."""
+    ...
+
+def _shape_names() -> Sequence[str]:
+    """Every shape of the model, in the tables' order."""
     ...
 
 # (state, matcher, argument, expected): one acceptor of a waiter (src/waiter.rs `Acceptor`).

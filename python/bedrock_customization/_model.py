@@ -623,3 +623,20 @@ WAITER_PROGRESS = {
         (),
     ),
 }
+
+
+_SERVICE = None
+
+
+def service():
+    """The whole pinned service model (``_service.json`` beside this module: the generator's copy
+    of ``service-2.json`` without documentation), parsed on first use and shared: botocore's
+    ``ServiceModel`` for ``client.meta`` and the local Bedrock read it. Treat it as read-only."""
+    global _SERVICE
+    if _SERVICE is None:
+        import json  # here, not at the top: the command line's plain call never imports json
+        import os
+
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "_service.json"), encoding="utf-8") as f:
+            _SERVICE = json.load(f)
+    return _SERVICE

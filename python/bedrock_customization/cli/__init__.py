@@ -5,8 +5,8 @@ operation of the service model, on this package's client.
     bedrock-customization list-custom-models --output table --query '...'
     bedrock-customization wait model-customization-job-completed --job-identifier my-job
 
-The commands and their options are generated from the pinned model
-(``codegen/gen_cli.py`` writes ``_commands`` and ``_shapes``); options,
+The commands and their options come from the package's one model
+(``_tables`` reads ``_model`` and its service model when first needed); options,
 shorthand syntax, ``--cli-input-json``, ``--generate-cli-skeleton``,
 pagination, ``--query`` and the json/text/table output follow AWS CLI v1
 (whose output this reproduces byte for byte for the same response); exit
@@ -17,9 +17,9 @@ this one (``main``: dispatch, process set-up, error reports) -> ``_run`` (the
 client, the call, pagination, output, ``wait``) -> ``_docs`` (help,
 skeletons, completion) -> ``_argv`` (argument parsing, values -> parameters)
 -> ``_formats`` (text and table output), ``_jsonout`` (JSON output),
-``_shorthand``, ``_errors``, and the generated ``_commands`` and ``_shapes``.
+``_shorthand``, ``_errors``, and ``_tables`` (the model's commands and shapes).
 Start-up is kept short, since a command is a whole process: a plain call
-imports this module, ``_errors``, ``_argv``, ``_commands``, ``_run`` and
+imports this module, ``_errors``, ``_argv``, ``_tables``, ``_run`` and
 ``_jsonout`` only; nothing here imports botocore or awscli.
 """
 

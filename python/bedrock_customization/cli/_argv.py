@@ -1,10 +1,10 @@
 """Command-line arguments -> an operation's parameters, as the AWS CLI v1 does
 it: the global options, each command's options (from the generated
-``_commands`` table: one per input member, ``--flag``/``--no-flag`` for
+``_tables`` view of the model: one per input member, ``--flag``/``--no-flag`` for
 booleans, several values for lists, the paging options of paginated
 operations, ``--cli-input-json``, ``--generate-cli-skeleton``), argparse's
 rules for values and abbreviations, ``file://``/``fileb://`` values, JSON and
-shorthand syntax typed from the model (``_shapes``, imported only for
+shorthand syntax typed from the model (``_tables.shapes()``, read only for
 structure, list and map values).
 """
 
@@ -92,24 +92,21 @@ class Command:
         self.options = options
 
 
-_COMMANDS = None
-
 # The commands of this CLI beyond the model's operations (dispatched in cli/__init__.py).
 EXTRA_COMMANDS = ("wait", "local-bedrock", "completion")
 
 
 def commands() -> dict:
-    """CLI command name -> the generated entry (see codegen/gen_cli.py)."""
-    global _COMMANDS
-    if _COMMANDS is None:
-        from ._commands import COMMANDS
+    """CLI command name -> Python operation name, one per operation (see ``_tables``)."""
+    from ._tables import command_names
 
-        _COMMANDS = COMMANDS
-    return _COMMANDS
+    return command_names()
 
 
 def command(name: str) -> Command:
-    return Command(name, commands()[name])
+    from ._tables import command as entry
+
+    return Command(name, entry(name))
 
 
 # ---------------------------------------------------------------------------
@@ -325,9 +322,9 @@ def unpack(cli_name: str, option: Option, raw):
     kind = option.kind
     if kind in SCALARS:
         return scalar(kind, value)
-    from . import _shapes
+    from ._tables import shapes
 
-    return unpack_shape(cli_name, _shapes.SHAPES, option.shape, value)
+    return unpack_shape(cli_name, shapes(), option.shape, value)
 
 
 def _is_document(shapes, name) -> bool:

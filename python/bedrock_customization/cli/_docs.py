@@ -12,9 +12,9 @@ from ._local import build_parser as local_parser
 
 
 def _shapes():
-    from ._shapes import SHAPES
+    from ._tables import shapes
 
-    return SHAPES
+    return shapes()
 
 
 # ---------------------------------------------------------------------------
@@ -220,7 +220,9 @@ def waiters() -> dict:
     """``wait`` subcommand -> (waiter name, its operation's command)."""
     from .. import waiter
 
-    by_operation = {entry[1]: name for name, entry in commands().items()}
+    from .. import _model
+
+    by_operation = {_model.OPERATIONS[py]: name for name, py in commands().items()}
     return {_kebab(name): (snake, by_operation[waiter.WAITERS[name]["operation"]])
             for snake, name in waiter.WAITER_NAMES.items()}
 

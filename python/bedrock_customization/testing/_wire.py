@@ -13,7 +13,6 @@ import base64
 import datetime
 import json
 import math
-import os
 import re
 import urllib.parse
 from typing import Any, Dict, List, Optional, Tuple
@@ -131,7 +130,7 @@ class Route:
 
 
 class Model:
-    """The pinned service model (``_service.json``) with the protocol over it."""
+    """The pinned service model (``_model.service()``) with the protocol over it."""
 
     def __init__(self, data: Dict[str, Any]) -> None:
         self.operations: Dict[str, Dict[str, Any]] = data["operations"]
@@ -147,9 +146,9 @@ class Model:
 
     @classmethod
     def load(cls) -> "Model":
-        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_service.json")
-        with open(path, encoding="utf-8") as f:
-            return cls(json.load(f))
+        from .. import _model
+
+        return cls(_model.service())
 
     # -- shapes --------------------------------------------------------------
 
