@@ -33,6 +33,10 @@ from conftest import (
     unique,
 )
 
+# These tests fill listen queues or count the kernel's system-wide listen overflows: one at a
+# time across pytest-xdist workers (conftest._one_listen_queue_test_at_a_time).
+pytestmark = pytest.mark.listen_queues
+
 IN_FLIGHT = 64
 CALLS = 2000
 FAN_OUT_CALLS = 5000  # the figure: 5,000 calls at 64 in flight

@@ -1673,6 +1673,7 @@ def _connection_burst(port: int, count: int) -> int:
             s.close()
 
 
+@pytest.mark.listen_queues  # counts system-wide listen overflows: see conftest.listen_overflows
 @pytest.mark.parametrize("where", ["in-process", "command"])
 def test_a_burst_of_connections_is_queued_not_dropped(where):
     """300 connections at once (a client fanning out wide) are all accepted without
