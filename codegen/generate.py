@@ -385,7 +385,7 @@ class BuilderGen:
             f"fn {python_name(op['name'])}(\n"
             f"client: &{SDK_CRATE}::Client,\n"
             "params: &Bound<'_, PyDict>,\n"
-            "capture: crate::capture::Capture,\n"
+            "capture: crate::capture::CallContext,\n"
             ") -> PyResult<crate::capture::Pending> {\n",
             "let d = params;\n",
             'let path = "";\n',
@@ -412,7 +412,7 @@ class BuilderGen:
             "pub type Sender = fn(\n"
             f"&{SDK_CRATE}::Client,\n"
             "&Bound<'_, PyDict>,\n"
-            "crate::capture::Capture,\n"
+            "crate::capture::CallContext,\n"
             ") -> PyResult<crate::capture::Pending>;\n\n"
             "/// One sender per operation, in the order of `shapes::OPERATIONS`.\n"
             "pub static SENDERS: &[Sender] = &[\n"

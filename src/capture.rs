@@ -6,7 +6,8 @@
 //! match botocore's exactly: the SDK's typed output loses float text, unknown union
 //! member names and zone-less timestamps, and rejects timestamps botocore accepts.
 //!
-//! A per-call interceptor records each attempt's status, headers and complete body.
+//! One interceptor, through the call's `CallContext`, rewrites each request before it is
+//! signed and records each attempt's status, headers and complete body.
 //! For a 2xx response the SDK is handed `{}` to deserialize (its output is never
 //! used), so it neither parses the body twice nor rejects what botocore accepts.
 
@@ -60,9 +61,11 @@ struct State {
     body: Option<Bytes>,
 }
 
-/// Shared between the interceptor (inside the SDK) and the caller.
+/// One call's context, shared between the interceptor (inside the SDK) and the caller: what
+/// the request is given before signing (the user agent's extra, the caller's exact floats and
+/// booleans) and what each attempt received (status, headers, body, timings).
 #[derive(Debug, Clone, Default)]
-pub struct Capture {
+pub struct CallContext {
     state: Arc<Mutex<State>>,
     user_agent_extra: Option<Arc<str>>,
     /// The caller's floats and booleans, restored in the body before signing.
@@ -75,9 +78,9 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-impl Capture {
+impl CallContext {
     pub fn new(user_agent_extra: Option<Arc<str>>) -> Self {
-        Capture {
+        CallContext {
             state: Arc::default(),
             user_agent_extra,
             exact: Arc::default(),
@@ -116,16 +119,16 @@ tokio::task_local! {
     /// The call being driven (`drive`): the one client-level interceptor hands
     /// each hook to it. A per-call interceptor (`customize().interceptor(..)`)
     /// would make the SDK build a configuration override for every call.
-    static CURRENT: Capture;
+    static CURRENT: CallContext;
 }
 
-/// Runs a hook on the current call's `Capture`; outside `drive` there is none.
-fn on_current(hook: impl FnOnce(&Capture) -> Result<(), BoxError>) -> Result<(), BoxError> {
+/// Runs a hook on the current call's `CallContext`; outside `drive` there is none.
+fn on_current(hook: impl FnOnce(&CallContext) -> Result<(), BoxError>) -> Result<(), BoxError> {
     CURRENT.try_with(hook).unwrap_or(Ok(()))
 }
 
 /// The interceptor every SDK client is built with: each hook goes to the current
-/// call's `Capture` (none outside `drive`: nothing to do).
+/// call's `CallContext` (none outside `drive`: nothing to do).
 #[derive(Debug)]
 pub struct CaptureHook;
 
@@ -172,7 +175,7 @@ impl Intercept for CaptureHook {
 }
 
 /// The hooks of one call, run by `CaptureHook`.
-impl Capture {
+impl CallContext {
     fn read_before_attempt(
         &self,
         _ctx: &BeforeTransmitInterceptorContextRef<'_>,
@@ -365,7 +368,7 @@ pub struct Outcome {
 /// An operation's request, ready to send: the async core of one call.
 pub type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send>>;
 
-pub async fn drive<T, E, Fut>(send: Fut, capture: Capture) -> Outcome
+pub async fn drive<T, E, Fut>(send: Fut, capture: CallContext) -> Outcome
 where
     Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
     E: StdError + Send + Sync + 'static,

@@ -17,7 +17,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::capture::Capture;
+use crate::capture::CallContext;
 use crate::errors;
 use crate::fork_slot::{ForkSlot, Inherited};
 use crate::runtime;
@@ -223,8 +223,8 @@ impl ClientInner {
         Ok(client)
     }
 
-    pub fn capture(&self) -> Capture {
-        Capture::new(self.settings.user_agent_extra.clone())
+    pub fn capture(&self) -> CallContext {
+        CallContext::new(self.settings.user_agent_extra.clone())
     }
 
     /// Where requests go, for error messages.

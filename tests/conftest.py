@@ -141,20 +141,37 @@ def moto_url():
         server.stop()
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (pyproject.toml): one worker more than the CPUs, since much of the suite
+    waits on servers, subprocesses and the local Bedrock's clock rather than computing."""
+    return (os.cpu_count() or 1) + 1
+
+
+_ALONE_LOCKS = os.path.join(tempfile.gettempdir(), f"bedrock-customization-alone-{os.getuid()}")
+
+
 @pytest.fixture(autouse=True)
-def _one_listen_queue_test_at_a_time(request: pytest.FixtureRequest) -> Iterator[None]:
-    """The suite runs on pytest-xdist workers, a test module to a worker (``--dist loadfile``,
-    pyproject.toml). Tests marked ``listen_queues`` fill listen queues or count the kernel's
-    system-wide listen overflows (:func:`listen_overflows`): they take one lock, so no two of
-    them run at once whichever workers they are on."""
-    if request.node.get_closest_marker("listen_queues") is None:
-        yield
-        return
+def _alone_when_marked(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The suite runs on pytest-xdist workers (a test module to a worker: ``--dist loadfile``,
+    pyproject.toml). A test marked ``alone`` runs while no other test runs on any worker
+    (those that count the kernel's system-wide listen overflows, :func:`listen_overflows`,
+    which any test's server can add to); every other test shares. A readers-writer lock
+    over two files: a test to run alone first holds the turnstile, so that no new test starts
+    while it waits for the running ones to end."""
     import fcntl
 
-    with open(os.path.join(tempfile.gettempdir(), "bedrock-customization-listen-queues.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+    alone = request.node.get_closest_marker("alone") is not None
+    with open(_ALONE_LOCKS + ".turnstile", "a") as turnstile, open(_ALONE_LOCKS + ".lock", "a") as lock:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        if not alone:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            if alone:
+                fcntl.flock(turnstile, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
@@ -707,9 +724,9 @@ def local_bedrock_process() -> Iterator[LocalBedrockProcess]:
 
 def listen_overflows() -> int:
     """The kernel's count of connections dropped because a listen queue was full
-    (TcpExt ListenOverflows, system-wide). The suite runs on several pytest-xdist workers;
-    every test that reads this or fills a listen queue is marked ``listen_queues`` and runs
-    alone among those (``_one_listen_queue_test_at_a_time``)."""
+    (TcpExt ListenOverflows, system-wide, so any test's server can add to it). The suite
+    runs on several pytest-xdist workers: a test that counts it is marked ``alone`` and runs
+    while no other test does (``_alone_when_marked``)."""
     lines = open("/proc/net/netstat").read().splitlines()
     for header, values in zip(lines[::2], lines[1::2]):
         if header.startswith("TcpExt:"):

@@ -33,10 +33,6 @@ from conftest import (
     unique,
 )
 
-# These tests fill listen queues or count the kernel's system-wide listen overflows: one at a
-# time across pytest-xdist workers (conftest._one_listen_queue_test_at_a_time).
-pytestmark = pytest.mark.listen_queues
-
 IN_FLIGHT = 64
 CALLS = 2000
 FAN_OUT_CALLS = 5000  # the issue's figure: 5,000 calls at 64 in flight
@@ -303,6 +299,7 @@ def _local_bedrock(where: str, **options: Any):
     return local_bedrock_process()
 
 
+@pytest.mark.alone  # counts system-wide listen overflows: see conftest.listen_overflows
 @pytest.mark.parametrize("where", ["in-process", "command"])
 def test_local_bedrock_keeps_its_clients_connections(where):
     """10,000 calls at 64 in flight with a pool of 64: the local Bedrock keeps the
@@ -332,6 +329,7 @@ def test_local_bedrock_keeps_its_clients_connections(where):
     assert 1 <= counts["connections"] <= IN_FLIGHT
 
 
+@pytest.mark.alone  # counts system-wide listen overflows: see conftest.listen_overflows
 @pytest.mark.parametrize("where", ["in-process", "command"])
 def test_local_bedrock_with_a_thousand_waiters_polling(where):
     """1,000 customization jobs, then 1,000 async waiters polling them at once through

@@ -22,10 +22,6 @@ from faultserver import Fault, FaultServer, Recorded, sigv4_details, verify_sigv
 import reliability_report as rr
 from reliability_report import CREATE_REQUEST, CREATED, JOB, BacklogListener, closed_port, error, make_client
 
-# These tests fill listen queues or count the kernel's system-wide listen overflows: one at a
-# time across pytest-xdist workers (conftest._one_listen_queue_test_at_a_time).
-pytestmark = pytest.mark.listen_queues
-
 
 def assert_signed(requests: List[Recorded]) -> None:
     assert requests, "no request reached the server"

@@ -45,7 +45,7 @@ from botocore import UNSIGNED, xform_name
 from botocore.exceptions import ClientError
 
 import bedrock_customization as bc
-from bedrock_customization.testing import DURATIONS, JOB_STATUSES, LocalBedrock, _backend, _wire, local_bedrock
+from bedrock_customization.testing import DURATIONS, JOB_STATUSES, LocalBedrock, _backend, _dispatch, _wire, local_bedrock
 from bedrock_customization.testing._wire import MODEL
 
 from conftest import (
@@ -1031,7 +1031,7 @@ def test_every_list_with_max_results_pages(operation, client, lb):
     world = World(client, lb)
     parents = {m: minimal(_SERVICE_MODEL.operation_model(operation).input_shape.members[m], string=model_string)
                for m in uri_members(operation)}
-    noun = _backend.split_operation(operation)[1]
+    noun = _dispatch.OPERATIONS[operation].resource or operation
     create = MADE_BY.get(operation, "Create" + noun)
     made: List[Dict[str, Any]] = []
     if create in MODEL.operations:
@@ -1241,7 +1241,7 @@ def test_patterns_are_the_packages_one_reading_of_the_model(monkeypatch, boto, l
 
 
 NOT_FOUND = [op for op in OPERATIONS
-             if _backend.split_operation(op)[0] in ("Get", "Delete", "Update", "Stop")
+             if _dispatch.OPERATIONS[op].action in ("get", "delete", "update", "stop")
              and "ResourceNotFoundException" in MODEL.errors(op) and uri_members(op)]
 
 
@@ -1256,7 +1256,7 @@ def test_unknown_resources_are_not_found(operation, boto):
 
 
 NAMED_CREATES = [op for op in OPERATIONS if op.startswith("Create") and "ConflictException" in MODEL.errors(op)
-                 and _backend.Kind(_backend.State().backend(ACCOUNT, REGION), op[len("Create"):]).name_member]
+                 and _backend.Resource(_backend.State().backend(ACCOUNT, REGION), op[len("Create"):]).name_member]
 
 
 def test_the_services_words_for_a_taken_name_are_checked_on_a_named_create():
@@ -1270,7 +1270,7 @@ def test_a_name_is_taken_once(operation, boto, lb):
     token = next((m for m, ref in MODEL.input_shape(operation)["members"].items()
                   if ref["shape"] == "IdempotencyToken" or m == "clientRequestToken"), None)
     again = world.request(operation)
-    name = _backend.Kind(_backend.State().backend(ACCOUNT, REGION), operation[len("Create"):]).name_member
+    name = _backend.Resource(_backend.State().backend(ACCOUNT, REGION), operation[len("Create"):]).name_member
     again[name] = request[name]
     if token:
         again[token] = str(uuid.uuid4())
@@ -1440,15 +1440,15 @@ def _make(world: World, noun: str) -> str:
 
 
 STATUS_KINDS = []
-for _noun in sorted(_backend.KINDS):
-    _kind = _backend.KINDS[_noun](_backend.State().backend(ACCOUNT, REGION))
+for _noun in sorted(_backend.CLASSES):
+    _kind = _backend.CLASSES[_noun](_backend.State().backend(ACCOUNT, REGION))
     if _kind.status_values:
         STATUS_KINDS += [pytest.param(_noun, status, id=f"{_noun}-{status}") for status in _kind.status_values]
 
 
 def test_status_kinds_are_every_status_enum_of_a_get():
     nouns = {p.values[0] for p in STATUS_KINDS}
-    for noun in _backend.KINDS:
+    for noun in _backend.CLASSES:
         get = MODEL.output_shape("Get" + noun).get("members", {}) if "Get" + noun in MODEL.operations else {}
         has_status = any(m in get and "enum" in MODEL.shape(get[m]["shape"]) for m in ("status", "modelStatus"))
         assert (noun in nouns) == has_status, noun
@@ -1456,7 +1456,7 @@ def test_status_kinds_are_every_status_enum_of_a_get():
 
 @pytest.mark.parametrize("noun, status", STATUS_KINDS)
 def test_set_status_on_every_kind(noun, status, boto, lb):
-    kind = _backend.KINDS[noun](_backend.State().backend(ACCOUNT, REGION))
+    kind = _backend.CLASSES[noun](_backend.State().backend(ACCOUNT, REGION))
     arn = _make(World(boto, lb), noun)
     lb.set_status(arn, status)
     got = get_resource(boto, noun, arn)
@@ -1472,7 +1472,7 @@ def test_set_status_on_every_kind(noun, status, boto, lb):
 
 @pytest.mark.parametrize("noun", sorted({p.values[0] for p in STATUS_KINDS}))
 def test_set_status_refuses_what_the_kind_cannot_be(noun, boto, lb):
-    kind = _backend.KINDS[noun](_backend.State().backend(ACCOUNT, REGION))
+    kind = _backend.CLASSES[noun](_backend.State().backend(ACCOUNT, REGION))
     arn = _make(World(boto, lb), noun)
     with pytest.raises(ValueError, match="valid statuses") as info:
         lb.set_status(arn, "Exploded")
@@ -1673,7 +1673,7 @@ def _connection_burst(port: int, count: int) -> int:
             s.close()
 
 
-@pytest.mark.listen_queues  # counts system-wide listen overflows: see conftest.listen_overflows
+@pytest.mark.alone  # counts system-wide listen overflows: see conftest.listen_overflows
 @pytest.mark.parametrize("where", ["in-process", "command"])
 def test_a_burst_of_connections_is_queued_not_dropped(where):
     """300 connections at once (a client fanning out wide) are all accepted without

@@ -12,7 +12,7 @@ use pyo3::types::PyDict;
 pub type Sender = fn(
     &aws_sdk_bedrock::Client,
     &Bound<'_, PyDict>,
-    crate::capture::Capture,
+    crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending>;
 
 /// One sender per operation, in the order of `shapes::OPERATIONS`.
@@ -132,7 +132,7 @@ pub static SENDERS: &[Sender] = &[
 fn batch_delete_advanced_prompt_optimization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -152,7 +152,7 @@ fn batch_delete_advanced_prompt_optimization_job(
 fn batch_delete_evaluation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -172,7 +172,7 @@ fn batch_delete_evaluation_job(
 fn cancel_automated_reasoning_policy_build_workflow(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -198,7 +198,7 @@ fn cancel_automated_reasoning_policy_build_workflow(
 fn create_advanced_prompt_optimization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -260,7 +260,7 @@ fn create_advanced_prompt_optimization_job(
 fn create_automated_reasoning_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -310,7 +310,7 @@ fn create_automated_reasoning_policy(
 fn create_automated_reasoning_policy_test_case(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -363,7 +363,7 @@ fn create_automated_reasoning_policy_test_case(
 fn create_automated_reasoning_policy_version(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -401,7 +401,7 @@ fn create_automated_reasoning_policy_version(
 fn create_custom_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -457,7 +457,7 @@ fn create_custom_model(
 fn create_custom_model_deployment(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -501,7 +501,7 @@ fn create_custom_model_deployment(
 fn create_evaluation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -575,7 +575,7 @@ fn create_evaluation_job(
 fn create_foundation_model_agreement(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -601,7 +601,7 @@ fn create_foundation_model_agreement(
 fn create_guardrail(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -705,7 +705,7 @@ fn create_guardrail(
 fn create_guardrail_version(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -737,7 +737,7 @@ fn create_guardrail_version(
 fn create_inference_profile(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -781,7 +781,7 @@ fn create_inference_profile(
 fn create_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -831,7 +831,7 @@ fn create_marketplace_model_endpoint(
 fn create_model_copy_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -875,7 +875,7 @@ fn create_model_copy_job(
 fn create_model_customization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -979,7 +979,7 @@ fn create_model_customization_job(
 fn create_model_import_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1047,7 +1047,7 @@ fn create_model_import_job(
 fn create_model_invocation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1121,7 +1121,7 @@ fn create_model_invocation_job(
 fn create_prompt_router(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1177,7 +1177,7 @@ fn create_prompt_router(
 fn create_provisioned_model_throughput(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1227,7 +1227,7 @@ fn create_provisioned_model_throughput(
 fn delete_automated_reasoning_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1253,7 +1253,7 @@ fn delete_automated_reasoning_policy(
 fn delete_automated_reasoning_policy_build_workflow(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1285,7 +1285,7 @@ fn delete_automated_reasoning_policy_build_workflow(
 fn delete_automated_reasoning_policy_test_case(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1317,7 +1317,7 @@ fn delete_automated_reasoning_policy_test_case(
 fn delete_custom_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1337,7 +1337,7 @@ fn delete_custom_model(
 fn delete_custom_model_deployment(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1357,7 +1357,7 @@ fn delete_custom_model_deployment(
 fn delete_enforced_guardrail_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1377,7 +1377,7 @@ fn delete_enforced_guardrail_configuration(
 fn delete_foundation_model_agreement(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1397,7 +1397,7 @@ fn delete_foundation_model_agreement(
 fn delete_guardrail(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1423,7 +1423,7 @@ fn delete_guardrail(
 fn delete_imported_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1443,7 +1443,7 @@ fn delete_imported_model(
 fn delete_inference_profile(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1463,7 +1463,7 @@ fn delete_inference_profile(
 fn delete_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1483,7 +1483,7 @@ fn delete_marketplace_model_endpoint(
 fn delete_model_invocation_logging_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1497,7 +1497,7 @@ fn delete_model_invocation_logging_configuration(
 fn delete_prompt_router(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1517,7 +1517,7 @@ fn delete_prompt_router(
 fn delete_provisioned_model_throughput(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1537,7 +1537,7 @@ fn delete_provisioned_model_throughput(
 fn delete_resource_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1557,7 +1557,7 @@ fn delete_resource_policy(
 fn deregister_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1577,7 +1577,7 @@ fn deregister_marketplace_model_endpoint(
 fn export_automated_reasoning_policy_version(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1597,7 +1597,7 @@ fn export_automated_reasoning_policy_version(
 fn get_account_data_retention(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1611,7 +1611,7 @@ fn get_account_data_retention(
 fn get_advanced_prompt_optimization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1631,7 +1631,7 @@ fn get_advanced_prompt_optimization_job(
 fn get_automated_reasoning_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1651,7 +1651,7 @@ fn get_automated_reasoning_policy(
 fn get_automated_reasoning_policy_annotations(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1677,7 +1677,7 @@ fn get_automated_reasoning_policy_annotations(
 fn get_automated_reasoning_policy_build_workflow(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1703,7 +1703,7 @@ fn get_automated_reasoning_policy_build_workflow(
 fn get_automated_reasoning_policy_build_workflow_result_assets(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1746,7 +1746,7 @@ fn get_automated_reasoning_policy_build_workflow_result_assets(
 fn get_automated_reasoning_policy_next_scenario(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1772,7 +1772,7 @@ fn get_automated_reasoning_policy_next_scenario(
 fn get_automated_reasoning_policy_test_case(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1798,7 +1798,7 @@ fn get_automated_reasoning_policy_test_case(
 fn get_automated_reasoning_policy_test_result(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1830,7 +1830,7 @@ fn get_automated_reasoning_policy_test_result(
 fn get_custom_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1850,7 +1850,7 @@ fn get_custom_model(
 fn get_custom_model_deployment(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1870,7 +1870,7 @@ fn get_custom_model_deployment(
 fn get_evaluation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1890,7 +1890,7 @@ fn get_evaluation_job(
 fn get_foundation_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1910,7 +1910,7 @@ fn get_foundation_model(
 fn get_foundation_model_availability(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1930,7 +1930,7 @@ fn get_foundation_model_availability(
 fn get_guardrail(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1956,7 +1956,7 @@ fn get_guardrail(
 fn get_imported_model(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1976,7 +1976,7 @@ fn get_imported_model(
 fn get_inference_profile(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -1996,7 +1996,7 @@ fn get_inference_profile(
 fn get_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2016,7 +2016,7 @@ fn get_marketplace_model_endpoint(
 fn get_model_copy_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2036,7 +2036,7 @@ fn get_model_copy_job(
 fn get_model_customization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2056,7 +2056,7 @@ fn get_model_customization_job(
 fn get_model_import_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2076,7 +2076,7 @@ fn get_model_import_job(
 fn get_model_invocation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2096,7 +2096,7 @@ fn get_model_invocation_job(
 fn get_model_invocation_logging_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2110,7 +2110,7 @@ fn get_model_invocation_logging_configuration(
 fn get_prompt_router(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2130,7 +2130,7 @@ fn get_prompt_router(
 fn get_provisioned_model_throughput(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2150,7 +2150,7 @@ fn get_provisioned_model_throughput(
 fn get_resource_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2170,7 +2170,7 @@ fn get_resource_policy(
 fn get_use_case_for_model_access(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2184,7 +2184,7 @@ fn get_use_case_for_model_access(
 fn list_advanced_prompt_optimization_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2222,7 +2222,7 @@ fn list_advanced_prompt_optimization_jobs(
 fn list_automated_reasoning_policies(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2254,7 +2254,7 @@ fn list_automated_reasoning_policies(
 fn list_automated_reasoning_policy_build_workflows(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2286,7 +2286,7 @@ fn list_automated_reasoning_policy_build_workflows(
 fn list_automated_reasoning_policy_test_cases(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2318,7 +2318,7 @@ fn list_automated_reasoning_policy_test_cases(
 fn list_automated_reasoning_policy_test_results(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2356,7 +2356,7 @@ fn list_automated_reasoning_policy_test_results(
 fn list_custom_model_deployments(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2424,7 +2424,7 @@ fn list_custom_model_deployments(
 fn list_custom_models(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2504,7 +2504,7 @@ fn list_custom_models(
 fn list_enforced_guardrails_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2524,7 +2524,7 @@ fn list_enforced_guardrails_configuration(
 fn list_evaluation_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2595,7 +2595,7 @@ fn list_evaluation_jobs(
 fn list_foundation_model_agreement_offers(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2621,7 +2621,7 @@ fn list_foundation_model_agreement_offers(
 fn list_foundation_models(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2659,7 +2659,7 @@ fn list_foundation_models(
 fn list_guardrails(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2691,7 +2691,7 @@ fn list_guardrails(
 fn list_imported_models(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2747,7 +2747,7 @@ fn list_imported_models(
 fn list_inference_profiles(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2779,7 +2779,7 @@ fn list_inference_profiles(
 fn list_marketplace_model_endpoints(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2811,7 +2811,7 @@ fn list_marketplace_model_endpoints(
 fn list_model_copy_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2885,7 +2885,7 @@ fn list_model_copy_jobs(
 fn list_model_customization_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -2947,7 +2947,7 @@ fn list_model_customization_jobs(
 fn list_model_import_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3009,7 +3009,7 @@ fn list_model_import_jobs(
 fn list_model_invocation_jobs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3071,7 +3071,7 @@ fn list_model_invocation_jobs(
 fn list_prompt_routers(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3103,7 +3103,7 @@ fn list_prompt_routers(
 fn list_provisioned_model_throughputs(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3171,7 +3171,7 @@ fn list_provisioned_model_throughputs(
 fn list_tags_for_resource(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3191,7 +3191,7 @@ fn list_tags_for_resource(
 fn put_account_data_retention(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3211,7 +3211,7 @@ fn put_account_data_retention(
 fn put_enforced_guardrail_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3239,7 +3239,7 @@ fn put_enforced_guardrail_configuration(
 fn put_model_invocation_logging_configuration(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3259,7 +3259,7 @@ fn put_model_invocation_logging_configuration(
 fn put_resource_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3285,7 +3285,7 @@ fn put_resource_policy(
 fn put_use_case_for_model_access(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3305,7 +3305,7 @@ fn put_use_case_for_model_access(
 fn register_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3331,7 +3331,7 @@ fn register_marketplace_model_endpoint(
 fn start_automated_reasoning_policy_build_workflow(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3373,7 +3373,7 @@ fn start_automated_reasoning_policy_build_workflow(
 fn start_automated_reasoning_policy_test_workflow(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3411,7 +3411,7 @@ fn start_automated_reasoning_policy_test_workflow(
 fn stop_advanced_prompt_optimization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3431,7 +3431,7 @@ fn stop_advanced_prompt_optimization_job(
 fn stop_evaluation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3451,7 +3451,7 @@ fn stop_evaluation_job(
 fn stop_model_customization_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3471,7 +3471,7 @@ fn stop_model_customization_job(
 fn stop_model_invocation_job(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3491,7 +3491,7 @@ fn stop_model_invocation_job(
 fn tag_resource(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3517,7 +3517,7 @@ fn tag_resource(
 fn untag_resource(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3543,7 +3543,7 @@ fn untag_resource(
 fn update_automated_reasoning_policy(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3581,7 +3581,7 @@ fn update_automated_reasoning_policy(
 fn update_automated_reasoning_policy_annotations(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3619,7 +3619,7 @@ fn update_automated_reasoning_policy_annotations(
 fn update_automated_reasoning_policy_test_case(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3684,7 +3684,7 @@ fn update_automated_reasoning_policy_test_case(
 fn update_custom_model_deployment(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3710,7 +3710,7 @@ fn update_custom_model_deployment(
 fn update_guardrail(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3808,7 +3808,7 @@ fn update_guardrail(
 fn update_marketplace_model_endpoint(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";
@@ -3840,7 +3840,7 @@ fn update_marketplace_model_endpoint(
 fn update_provisioned_model_throughput(
     client: &aws_sdk_bedrock::Client,
     params: &Bound<'_, PyDict>,
-    capture: crate::capture::Capture,
+    capture: crate::capture::CallContext,
 ) -> PyResult<crate::capture::Pending> {
     let d = params;
     let path = "";

@@ -9,10 +9,9 @@ keeps the names the rest of the package and the tests import from ``_backend``.
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional
 
 from . import _engine
-from ._dispatch import OPERATIONS
 from ._engine import DEFAULT_ACCOUNT, DURATIONS, MAX_TAGS, Backend, Clock, Fault, Record, camel, new_id, snake
 from ._resources import (
     CLASSES, AccountDataRetention, CopyJob, CustomizationJob, CustomModel, Deployment, EvaluationJob, FoundationModel,
@@ -23,7 +22,7 @@ __all__ = [
     "DEFAULT_ACCOUNT", "DURATIONS", "MAX_TAGS", "Backend", "Clock", "Fault", "Record", "State", "camel", "new_id",
     "snake", "CLASSES", "Resource", "Setting", "AccountDataRetention", "CopyJob", "CustomizationJob", "CustomModel",
     "Deployment", "EvaluationJob", "FoundationModel", "ImportedModel", "ImportJob", "InvocationJob",
-    "LoggingConfiguration", "ProvisionedThroughput", "Kind", "KINDS", "split_operation",
+    "LoggingConfiguration", "ProvisionedThroughput",
 ]
 
 
@@ -33,17 +32,3 @@ class State(_engine.State):
     def __init__(self, durations: Optional[Dict[str, float]] = None, realtime: bool = True) -> None:
         super().__init__(durations, realtime, make_resource=make)
 
-
-# The names the resources had before they were split from the engine (tests/test_local_bedrock.py).
-Kind = Resource
-KINDS = CLASSES
-
-
-def split_operation(operation: str) -> Tuple[str, str]:
-    """``("Create", "ModelCustomizationJob")``: the action and resource the dispatch table gives
-    ``operation``, the action spelled as the operation's verb; ``("", operation)`` when the
-    table names no resource (the tagging and generic operations)."""
-    entry = OPERATIONS[operation]
-    if entry.resource is None:
-        return "", operation
-    return "".join(part.title() for part in entry.action.split("_")), entry.resource
