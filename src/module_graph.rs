@@ -8,6 +8,9 @@
 //! is a namespace, and each of its files is a module of its own (`generated::shapes`,
 //! the model's tables, and `generated::builders`, the senders, sit at opposite ends of
 //! the graph). `lib.rs`, the crate root, only declares and registers.
+//!
+//! A `#[cfg(test)]` module (never in the extension): its `expect`s are on this crate's own
+//! source files, not on anything from a user or the network.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};

@@ -218,22 +218,12 @@ def _global_help() -> str:
 
 def waiters() -> dict:
     """``wait`` subcommand -> (waiter name, its operation's command)."""
-    from .. import waiter
-
-    from .. import _model
+    from .. import _model, waiter
+    from .._names import cli_name  # the AWS CLI's xform_name(waiter, '-')
 
     by_operation = {_model.OPERATIONS[py]: name for name, py in commands().items()}
-    return {_kebab(name): (snake, by_operation[waiter.WAITERS[name]["operation"]])
+    return {cli_name(name): (snake, by_operation[waiter.WAITERS[name]["operation"]])
             for snake, name in waiter.WAITER_NAMES.items()}
-
-
-def _kebab(name: str) -> str:
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and not name[i - 1].isupper():
-            out.append("-")
-        out.append(ch.lower())
-    return "".join(out)
 
 
 def wait_help(name: str | None = None) -> str:
