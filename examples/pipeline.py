@@ -1,4 +1,5 @@
-"""A whole fine-tuning pipeline, offline: train -> wait -> custom model -> deploy -> wait -> clean up.
+"""A whole fine-tuning pipeline, offline: check the data -> train -> wait -> read the metrics
+-> custom model -> deploy -> wait -> clean up.
 
 Runs against the local Bedrock that comes with the package (our own server on
 127.0.0.1, started by ``bedrock_customization.testing.local_bedrock``), so it
@@ -9,6 +10,10 @@ needs no AWS account and nothing installed beyond the package:
 
 The local Bedrock simulates each step in a fraction of a second (training goes
 through validation, data processing and training, as ``statusDetails`` shows).
+Its S3 is a temporary folder (``data_dir``): the job reads its training data from
+there, checks it as AWS does (a job with a malformed record fails at validation),
+and writes its metrics files there when it completes. The data is checked first
+with ``bc.training_data.check``, as you would before paying for a real job.
 To run the same code against real Bedrock, create the client without
 ``endpoint_url`` and the dummy credentials, use your own role, S3 locations and
 base model, and drop the short ``WaiterConfig`` delays (each waiter's defaults
@@ -17,7 +22,11 @@ suit the real resource: a minute between polls for training, and so on).
 
 from __future__ import annotations
 
+import csv
+import json
+import os
 import sys
+import tempfile
 import time
 
 import bedrock_customization as bc
@@ -25,26 +34,48 @@ from bedrock_customization.testing import local_bedrock
 
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/BedrockCustomizationRole"
+BASE_MODEL = "amazon.titan-text-express-v1"
 FAST = {"Delay": 0.2, "MaxAttempts": 100}  # the local Bedrock is quick; real Bedrock is not
 
 
-def run(client) -> None:
+def write_data(bucket: str) -> None:
+    """The training and validation sets: prompt/completion records, one JSON object a line."""
+    os.makedirs(bucket, exist_ok=True)
+    for name, count in (("train.jsonl", 200), ("validation.jsonl", 20)):
+        with open(os.path.join(bucket, name), "w", encoding="utf-8") as f:
+            for i in range(count):
+                record = {"prompt": f"Summarize ticket #{i}: the printer on floor {i % 7} is jammed.",
+                          "completion": f"Printer jam, floor {i % 7}."}
+                f.write(json.dumps(record) + "\n")
+
+
+def run(client, data_dir: str) -> None:
     started = time.monotonic()
 
     def step(text: str) -> None:
         print(f"[{time.monotonic() - started:5.1f} s] {text}", flush=True)
+
+    # 0. Check the data before paying for the job: one streaming pass, the base model's rules.
+    bucket = os.path.join(data_dir, "my-training-bucket")  # s3://my-training-bucket/ on the local Bedrock
+    write_data(bucket)
+    findings = bc.training_data.check(os.path.join(bucket, "train.jsonl"), base_model=BASE_MODEL)
+    step(f"0. training data checked: {findings.records} records, {len(findings.errors)} errors")
+    with open(os.path.join(bucket, "broken.jsonl"), "w", encoding="utf-8") as f:
+        f.write('{"prompt": "What is 2 + 2?", "completion": "4"}\n{"prompt": "What is 3 + 3?"}\n')
+    for finding in bc.training_data.check(os.path.join(bucket, "broken.jsonl"), base_model=BASE_MODEL):
+        print(f"   a broken file -> {finding}")
 
     # 1. Fine-tune a base model.
     job = client.create_model_customization_job(
         jobName="pipeline-demo-job",
         customModelName="pipeline-demo-model",
         roleArn=ROLE,
-        baseModelIdentifier="amazon.titan-text-express-v1",
+        baseModelIdentifier=BASE_MODEL,
         customizationType="FINE_TUNING",
         trainingDataConfig={"s3Uri": "s3://my-training-bucket/train.jsonl"},
         validationDataConfig={"validators": [{"s3Uri": "s3://my-training-bucket/validation.jsonl"}]},
         outputDataConfig={"s3Uri": "s3://my-training-bucket/output/"},
-        hyperParameters={"epochCount": "2", "batchSize": "1", "learningRate": "0.00001"},
+        hyperParameters={"epochCount": "2", "batchSize": "8", "learningRate": "0.00001"},
         jobTags=[{"key": "project", "value": "pipeline-demo"}],
     )
     step(f"1. training job created: {job['jobArn']}")
@@ -55,6 +86,14 @@ def run(client) -> None:
     )
     finished = client.get_model_customization_job(jobIdentifier=job["jobArn"])
     step(f"2. training {finished['status']}: trainingLoss={finished['trainingMetrics']['trainingLoss']}")
+
+    # 2b. Read the loss curve from the metrics file the job wrote under its output location.
+    job_id = job["jobArn"].rsplit("/", 1)[-1]
+    metrics = os.path.join(bucket, "output", f"model-customization-job-{job_id}", "training_artifacts",
+                           "step_wise_training_metrics.csv")
+    with open(metrics, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    step(f"   metrics: {len(rows)} steps, training_loss {rows[0]['training_loss']} -> {rows[-1]['training_loss']}")
 
     # 3. The custom model it made.
     model = client.get_custom_model(modelIdentifier=finished["outputModelArn"])
@@ -102,7 +141,7 @@ def run(client) -> None:
 
 
 def main() -> int:
-    with local_bedrock(region_name=REGION) as endpoint_url:
+    with tempfile.TemporaryDirectory() as data_dir, local_bedrock(region_name=REGION, data_dir=data_dir) as endpoint_url:
         print(f"local Bedrock listening on {endpoint_url}")
         client = bc.client(
             "bedrock",
@@ -111,7 +150,7 @@ def main() -> int:
             aws_access_key_id="testing",  # the local Bedrock accepts any credentials
             aws_secret_access_key="testing",
         )
-        run(client)
+        run(client, data_dir)
     print("done")
     return 0
 

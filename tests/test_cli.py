@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -291,13 +292,17 @@ def test_file_cli_input_json(local, jobs, tmp_path):
 def test_wait_commands(local, jobs):
     p = ours("wait", "model-customization-job-completed", "--job-identifier", jobs["other"], "--delay", "0.05",
              endpoint=local)
-    assert (p.returncode, p.stdout, p.stderr) == (0, "", "")
+    progress, rest = _wait_progress(p.stderr)
+    assert (p.returncode, p.stdout, rest) == (0, "", "")
+    assert [line.split(" | ")[0] for line in progress] == [f"{jobs['other']}: Completed"], p.stderr
     name = f"wait-{uuid.uuid4().hex[:8]}"
     assert ours(*_create_args(name), endpoint=local).returncode == 0
     local.fail_job(name, "boom")
     p = ours("wait", "model-customization-job-completed", "--job-identifier", name, "--delay", "0.05", endpoint=local)
-    assert p.returncode == 255
-    assert p.stderr.startswith("\nWaiter ModelCustomizationJobCompleted failed: Waiter encountered a terminal failure state")
+    progress, rest = _wait_progress(p.stderr)
+    assert p.returncode == 255 and [line.split(" | ")[0] for line in progress] == [f"{name}: Failed"], p.stderr
+    failed = "\nWaiter ModelCustomizationJobCompleted failed: Waiter encountered a terminal failure state"
+    assert rest.startswith(failed), p.stderr
     p = ours("wait", "model-customization-job-stopped", "--job-identifier", name, "--delay", "0.05",
              "--max-attempts", "2", endpoint=local)
     assert p.returncode == 255 and "ModelCustomizationJobStopped failed" in p.stderr
@@ -1094,6 +1099,23 @@ def _waiter_error(code):
     return Reply(status=status, body={"message": "scripted"}, headers={"x-amzn-ErrorType": code})
 
 
+_PROGRESS_LINE = re.compile(r"[^\n]+: [^\n]* \| \d+:\d\d:\d\d\n")
+
+
+def _wait_progress(stderr):
+    """This CLI's wait reports progress on stderr, where the AWS CLI writes nothing
+    until an error: stderr not being a terminal here, a line per change of status
+    ("<identifier>: <status> | <sub-steps> | <time waited>"), before the rest. Returns
+    (those lines, the rest), the rest being what the AWS CLI writes on stderr."""
+    lines, pos = [], 0
+    while True:
+        match = _PROGRESS_LINE.match(stderr, pos)
+        if match is None:
+            return lines, stderr[pos:]
+        lines.append(match.group()[:-1])
+        pos = match.end()
+
+
 def _terminal(name, state):
     """A reply that ends the waiter's first poll in ``state`` (success, or failure: its
     first failure acceptor, else an error no acceptor names)."""
@@ -1107,7 +1129,9 @@ def _terminal(name, state):
 
 @pytest.mark.parametrize("name", sorted(WAITERS))
 def test_wait_like_the_aws_cli(aws, recorder, waiter_data_path, name):
-    """Silent with exit code 0 on success; 'Waiter <Name> failed: ...' and 255 on failure."""
+    """Nothing on stdout and exit code 0 on success; 'Waiter <Name> failed: ...' on
+    stderr and 255 on failure. Beyond the AWS CLI (silent until then): the progress
+    lines on stderr, one here (one poll)."""
     args = ["wait", kebab(name), *_waiter_arguments(name)]
     env = _env(AWS_DATA_PATH=waiter_data_path)
     for state in ("success", "failure"):
@@ -1119,6 +1143,11 @@ def test_wait_like_the_aws_cli(aws, recorder, waiter_data_path, name):
             p = subprocess.run([*argv, "--endpoint-url", recorder.url], env=env, capture_output=True, text=True,
                                timeout=120)
             results.append((p.returncode, p.stdout, p.stderr, [r.path for r in recorder.requests]))
+        progress, rest = _wait_progress(results[0][2])
+        label = " ".join(_waiter_arguments(name)[1::2])
+        assert len(progress) == 1 and progress[0].startswith(f"{label}: "), (state, results)
+        assert _wait_progress(results[1][2])[0] == []
+        results[0] = (results[0][0], results[0][1], rest, results[0][3])
         assert results[0] == results[1], (state, results)
         code, stdout, stderr, requests = results[0]
         assert len(requests) == 1 and stdout == ""
@@ -1136,8 +1165,77 @@ def test_wait_delay_and_max_attempts(recorder, name):
     p = ours("wait", kebab(name), *_waiter_arguments(name), "--delay", "0", "--max-attempts", "3",
              endpoint=recorder.url)
     assert p.returncode == 255 and p.stdout == ""
-    assert p.stderr.startswith(f"\nWaiter {name} failed: Max attempts exceeded"), p.stderr
+    progress, rest = _wait_progress(p.stderr)
+    assert len(progress) == 1, p.stderr  # three polls, one status: one line
+    assert rest.startswith(f"\nWaiter {name} failed: Max attempts exceeded"), p.stderr
     assert len(recorder.requests) == 3
+
+
+def _job_reply(status, validation, data_processing, training):
+    return Reply(body={"status": status, "statusDetails": {
+        "validationDetails": {"status": validation}, "dataProcessingDetails": {"status": data_processing},
+        "trainingDetails": {"status": training}}})
+
+
+_JOB_POLLS = [
+    ("InProgress", "InProgress", "NotStarted", "NotStarted"),
+    ("InProgress", "InProgress", "NotStarted", "NotStarted"),
+    ("InProgress", "Completed", "InProgress", "NotStarted"),
+    ("InProgress", "Completed", "Completed", "InProgress"),
+    ("InProgress", "Completed", "Completed", "InProgress"),
+    ("Completed", "Completed", "Completed", "Completed"),
+]
+
+
+def test_wait_progress_in_a_log_is_a_line_per_change(recorder):
+    """stderr a pipe (a CI log, a file): a line per change of the status or of a
+    sub-step, each with the time waited, no \\r; stdout stays empty."""
+    recorder.script(*[_job_reply(*poll) for poll in _JOB_POLLS])
+    p = ours("wait", "model-customization-job-completed", "--job-identifier", "log-job", "--delay", "0",
+             endpoint=recorder.url)
+    assert (p.returncode, p.stdout) == (0, ""), p.stderr
+    assert "\r" not in p.stderr
+    progress, rest = _wait_progress(p.stderr)
+    assert rest == "" and len(recorder.requests) == len(_JOB_POLLS)
+    assert [line.rsplit(" | ", 1)[0] for line in progress] == [
+        f"log-job: {status} | validation {v} | data processing {d} | training {t}"
+        for status, v, d, t in (_JOB_POLLS[0], _JOB_POLLS[2], _JOB_POLLS[3], _JOB_POLLS[5])
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_wait_progress_on_a_terminal_is_a_live_line(recorder):
+    """stderr a terminal: the one line, rewritten at every poll, ended at the end."""
+    recorder.script(*[_job_reply(*poll) for poll in _JOB_POLLS])
+    leader, follower = os.openpty()
+    try:
+        p = subprocess.run(
+            [sys.executable, "-m", "bedrock_customization", "wait", "model-customization-job-completed",
+             "--job-identifier", "tty-job", "--delay", "0", "--endpoint-url", recorder.url],
+            env=_env(), stdout=subprocess.PIPE, stderr=follower, text=True, timeout=60,
+        )
+        os.close(follower)
+        follower = -1
+        err = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other end is closed
+                break
+            if not chunk:
+                break
+            err += chunk
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    text = err.decode().replace("\r\n", "\n")  # (the terminal turns "\n" into "\r\n")
+    assert (p.returncode, p.stdout) == (0, ""), text
+    assert text.startswith("\r") and text.endswith("\n") and "\n" not in text[:-1], repr(text)
+    shown = [t.rstrip() for t in text.split("\r")[1:]]
+    assert [t.rsplit(" | ", 1)[0] for t in shown] == [
+        f"tty-job: {status} | validation {v} | data processing {d} | training {t}" for status, v, d, t in _JOB_POLLS
+    ]
 
 
 def test_wait_commands_and_options_are_the_aws_clis(waiter_data_path):

@@ -40,9 +40,18 @@ def test_pipeline_example_runs_the_whole_pipeline():
     assert seconds == sorted(seconds) and seconds[-1] < 30, output
     assert "delete while in use -> ConflictException" in result.stdout, output
     assert lines[-1] == "done", output
-    # the waiter's progress line, on stderr: the job's status and its sub-steps
-    assert "pipeline-demo-job: InProgress | validation InProgress" in result.stderr, output
-    assert "pipeline-demo-job: Completed | validation Completed | data processing Completed | training Completed" in result.stderr
+    # the waiter's progress on stderr, a pipe here (as in a CI log): a line per change of
+    # the job's status or sub-steps, each ending in the time waited, never a \r rewrite
+    assert "\r" not in result.stderr, output
+    progress = [line for line in result.stderr.splitlines() if line.startswith("pipeline-demo-job: ")]
+    states = [line.rsplit(" | ", 1)[0] for line in progress]
+    assert all(re.fullmatch(r"\d+:\d\d:\d\d", line.rsplit(" | ", 1)[1]) for line in progress), output
+    assert len(set(states)) == len(states), output  # polls that change nothing write nothing
+    job = "pipeline-demo-job: "
+    assert states[0] == job + "InProgress | validation InProgress | data processing NotStarted | training NotStarted"
+    assert job + "InProgress | validation Completed | data processing Completed | training InProgress" in states
+    # (data processing InProgress lasts 0.3 s, a poll's 0.2 s delay plus a slow poll may miss it)
+    assert states[-1] == job + "Completed | validation Completed | data processing Completed | training Completed"
 
 
 def _getting_started_commands():

@@ -556,7 +556,8 @@ def custom_models(client, lb) -> List[Dict[str, Any]]:
     _, first = trained_model(client, lb)
     arns.append(first["modelArn"])
     lb.advance(60)
-    arns.append(trained_model(client, lb, baseModelIdentifier=fine_tunable[0]["modelId"],
+    # (no hyperparameters: each base model takes its own, training_data/rules.json)
+    arns.append(trained_model(client, lb, baseModelIdentifier=fine_tunable[0]["modelId"], hyperParameters={},
                               customModelName=unique("model-alpha"))[1]["modelArn"])
     lb.advance(60)
     copy = client.create_model_copy_job(sourceModelArn=first["modelArn"], targetModelName=unique("copy-alpha"))

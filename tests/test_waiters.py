@@ -217,6 +217,145 @@ def test_no_output_without_progress(recorder, capsys):
     assert captured.err == "" and captured.out == ""
 
 
+def _stderr_is_a_terminal(monkeypatch, tty=True):
+    """capsys's stderr (no terminal) says it is one when ``tty``."""
+    if tty:
+        monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+
+
+def _shown(err, tty):
+    """What progress showed: each rewrite of the live line on a terminal (one line,
+    ended when the wait ends), each line of a log (never a \\r)."""
+    if tty:
+        assert err.startswith("\r") and err.endswith("\n") and "\n" not in err[:-1], repr(err)
+        return [text.rstrip() for text in err.split("\r")[1:]]
+    assert "\r" not in err and err.endswith("\n"), repr(err)
+    return err.split("\n")[:-1]
+
+
+def _details(validation, data_processing="NotStarted", training="NotStarted"):
+    return {
+        "statusDetails": {
+            "validationDetails": {"status": validation},
+            "dataProcessingDetails": {"status": data_processing},
+            "trainingDetails": {"status": training},
+        }
+    }
+
+
+# a customization job's polls: (status, validation, data processing, training), and
+# the minutes:seconds waited at each (on_poll moves the clock 45 s on after each poll)
+_POLLS = [
+    ("InProgress", "InProgress", "NotStarted", "NotStarted", "0:00:00"),
+    ("InProgress", "InProgress", "NotStarted", "NotStarted", "0:00:45"),
+    ("InProgress", "InProgress", "NotStarted", "NotStarted", "0:01:30"),
+    ("InProgress", "Completed", "InProgress", "NotStarted", "0:02:15"),
+    ("InProgress", "Completed", "Completed", "InProgress", "0:03:00"),
+    ("InProgress", "Completed", "Completed", "InProgress", "0:03:45"),
+    ("Completed", "Completed", "Completed", "Completed", "0:04:30"),
+]
+
+
+@pytest.mark.parametrize("tty", [True, False], ids=["terminal", "log"])
+def test_progress_rewrites_a_line_on_a_terminal_and_writes_a_line_per_change_elsewhere(
+    recorder, capsys, monkeypatch, tty
+):
+    """On a terminal every poll rewrites the line; where stderr is not a terminal (a
+    pipe, a file, a CI or Airflow log) a change of status or of a sub-step writes one
+    line, ending in the time waited when it was seen, and a poll that changes nothing
+    writes nothing."""
+    import types
+
+    _stderr_is_a_terminal(monkeypatch, tty)
+    clock = [1000.0]
+    monkeypatch.setattr(bc.waiter, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    recorder.script(*[job(status, **_details(*steps)) for status, *steps, _ in _POLLS])
+
+    def tick(response):
+        clock[0] += 45
+
+    client_for(recorder).get_waiter("model_customization_job_completed").wait(
+        jobIdentifier=JOB, WaiterConfig=FAST, progress=True, on_poll=tick
+    )
+    texts = [
+        f"{JOB}: {status} | validation {v} | data processing {d} | training {t} | {elapsed}"
+        for status, v, d, t, elapsed in _POLLS
+    ]
+    expected = texts if tty else [texts[0], texts[3], texts[4], texts[6]]
+    assert _shown(capsys.readouterr().err, tty) == expected
+    assert len(recorder.requests) == len(_POLLS)
+
+
+@pytest.mark.parametrize(
+    "ending,replies,config,states",
+    [
+        ("success", [job("InProgress"), job("InProgress"), job("Completed")], FAST, ["InProgress", "Completed"]),
+        (
+            "failure",
+            [job("InProgress"), job("InProgress"), job("Failed", failureMessage="oom")],
+            FAST,
+            ["InProgress", "Failed"],
+        ),
+        (
+            "not found",
+            [job("InProgress"), error(404, "ResourceNotFoundException")],
+            FAST,
+            ["InProgress", "error ResourceNotFoundException"],
+        ),
+        ("max attempts", None, {"Delay": 0, "MaxAttempts": 4}, ["InProgress"]),
+    ],
+)
+def test_progress_in_a_log_ends_on_the_last_state_written_once(recorder, capsys, ending, replies, config, states):
+    """However the wait ends, a log's last line is the last state seen, written once."""
+    if replies is None:
+        recorder.always(job("InProgress"))
+    else:
+        recorder.script(*replies)
+    waiter = client_for(recorder).get_waiter("model_customization_job_completed")
+    if ending == "success":
+        waiter.wait(jobIdentifier=JOB, WaiterConfig=config, progress=True)
+    else:
+        with pytest.raises(bc.exceptions.WaiterError):
+            waiter.wait(jobIdentifier=JOB, WaiterConfig=config, progress=True)
+    lines = _shown(capsys.readouterr().err, False)
+    assert [line.rsplit(" | ", 1)[0] for line in lines] == [f"{JOB}: {state}" for state in states], lines
+    assert all(re.fullmatch(r".* \| \d+:\d\d:\d\d", line) for line in lines), lines
+
+
+class _NoIsatty:
+    def __init__(self):
+        self.written = []
+
+    def write(self, text):
+        self.written.append(text)
+
+    def flush(self):
+        pass
+
+
+def _closed():
+    import io
+
+    stream = io.StringIO()
+    stream.close()
+    return stream
+
+
+@pytest.mark.parametrize("make", [_NoIsatty, _closed, lambda: None], ids=["no isatty", "closed", "None"])
+def test_progress_on_a_stderr_that_cannot_say_or_cannot_write(recorder, monkeypatch, make):
+    """No isatty(), or a closed stderr, or none: a log; a stderr that cannot be written
+    leaves the wait alone."""
+    stream = make()
+    monkeypatch.setattr(sys, "stderr", stream)
+    recorder.script(job("InProgress"), job("InProgress"), job("Completed"))
+    client_for(recorder).get_waiter("model_customization_job_completed").wait(
+        jobIdentifier=JOB, WaiterConfig=FAST, progress=True
+    )
+    assert len(recorder.requests) == 3
+    if isinstance(stream, _NoIsatty):
+        assert [text.split(" | ")[0] for text in stream.written] == [f"{JOB}: InProgress", f"{JOB}: Completed"]
+
+
 def test_async_waiter(recorder):
     recorder.script(job("InProgress"), job("Completed"))
 
@@ -307,11 +446,13 @@ def test_ctrl_c_stops_a_sync_wait(recorder):
     assert "KeyboardInterrupt" in stderr
 
 
-def test_progress_uses_tqdm_when_installed(recorder, monkeypatch, capsys):
-    """With tqdm importable the live line goes through it (a stand-in module here
-    records what the waiter asked it to show)."""
+@pytest.mark.parametrize("tty", [True, False], ids=["terminal", "log"])
+def test_progress_uses_tqdm_when_installed(recorder, monkeypatch, capsys, tty):
+    """With tqdm importable the live line of a terminal goes through it (a stand-in
+    module here records what the waiter asked it to show); a log never uses it."""
     import types
 
+    _stderr_is_a_terminal(monkeypatch, tty)
     shown = []
 
     class FakeBar:
@@ -334,11 +475,16 @@ def test_progress_uses_tqdm_when_installed(recorder, monkeypatch, capsys):
     client_for(recorder).get_waiter("model_customization_job_completed").wait(
         jobIdentifier=JOB, WaiterConfig=FAST, progress=True
     )
+    err = capsys.readouterr().err
+    if not tty:
+        assert shown == []
+        assert [line.rsplit(" | ", 1)[0] for line in _shown(err, tty)] == [f"{JOB}: InProgress", f"{JOB}: Completed"]
+        return
     assert shown[0] == ("open", JOB)
     assert [t for kind, t in shown if kind == "show"][0].startswith(f"{JOB}: InProgress")
     assert [t for kind, t in shown if kind == "show"][-1].startswith(f"{JOB}: Completed")
     assert shown[-1] == ("close", None)
-    assert capsys.readouterr().err == ""
+    assert err == ""
 
 
 _CALL_FROM_ON_POLL = textwrap.dedent(
@@ -696,8 +842,10 @@ def _progress_body(name):
     return body, (retry["expected"] if retry else "exists"), expected
 
 
+@pytest.mark.parametrize("tty", [True, False], ids=["terminal", "log"])
 @pytest.mark.parametrize("name", sorted(DEFINITIONS))
-def test_progress_shows_each_resources_status_and_steps(server, sync_client, capsys, name):
+def test_progress_shows_each_resources_status_and_steps(server, sync_client, capsys, monkeypatch, name, tty):
+    _stderr_is_a_terminal(monkeypatch, tty)
     params = identifiers(name)
     body, status, steps = _progress_body(name)
     success = next(a for a in DEFINITIONS[name]["acceptors"] if a["state"] == "success")
@@ -705,15 +853,15 @@ def test_progress_shows_each_resources_status_and_steps(server, sync_client, cap
     server.script(Reply(body=body))
     server.clear()
     sync_client.get_waiter(snake(name)).wait(**params, WaiterConfig=ZERO, progress=True)
-    err = capsys.readouterr().err
+    shown = _shown(capsys.readouterr().err, tty)
     label = " ".join(params.values())
-    first = err.split("\r")[1]
+    assert len(shown) == 2, shown
+    first = shown[0]
     assert first.startswith(f"{label}: {status}"), first
     for value in steps:
         assert f" {value} | " in first, (first, value)
     final = "error ResourceNotFoundException" if success["matcher"] == "error" else success["expected"]
-    assert f"{label}: {final}" in err.split("\r")[2]
-    assert err.endswith("\n")
+    assert shown[1].startswith(f"{label}: {final}"), shown
 
 
 def test_progress_sub_steps_are_named_from_the_model(server, sync_client, capsys):
@@ -722,14 +870,14 @@ def test_progress_sub_steps_are_named_from_the_model(server, sync_client, capsys
     server.always(Reply(body={"status": "Completed"}))
     server.script(Reply(body={"status": "InProgress", "statusDetails": details}))
     sync_client.get_waiter("model_customization_job_completed").wait(jobIdentifier="j", WaiterConfig=ZERO, progress=True)
-    line = capsys.readouterr().err.split("\r")[1]
+    line = _shown(capsys.readouterr().err, False)[0]
     assert line.startswith("j: InProgress | data processing Completed | training InProgress | 0:00:0")
     assert "validation" not in line  # absent from the response: not shown
     server.always(Reply(body={"status": "Active"}))
     server.script(Reply(body={"status": "Active", "updateDetails": {"updateStatus": "Updating"}}))
     sync_client.get_waiter("custom_model_deployment_active").wait(
         customModelDeploymentIdentifier="d", WaiterConfig=ZERO, progress=True)
-    assert capsys.readouterr().err.split("\r")[1].startswith("d: Active | update Updating | ")
+    assert _shown(capsys.readouterr().err, False)[0].startswith("d: Active | update Updating | ")
 
 
 @pytest.mark.parametrize("name", sorted(DEFINITIONS))

@@ -25,7 +25,7 @@ from .config import UNSIGNED, Config
 
 __version__ = "0.1.0"
 
-__all__ = ["AsyncClient", "Client", "Config", "Session", "UNSIGNED", "async_client", "client", "exceptions", "testing", "__version__"]
+__all__ = ["AsyncClient", "Client", "Config", "Session", "UNSIGNED", "async_client", "client", "exceptions", "testing", "training_data", "__version__"]
 
 
 def client(
@@ -69,8 +69,9 @@ def async_client(*args: Any, **kwargs: Any) -> AsyncClient:
 
 def __getattr__(name: str) -> Any:
     # Imported on first use: `exceptions` pulls in botocore.exceptions (when
-    # installed) and `testing` pulls in moto; neither is needed to make calls.
-    if name in ("exceptions", "testing"):
+    # installed), `testing` pulls in moto and `training_data` reads its rules;
+    # none is needed to make calls.
+    if name in ("exceptions", "testing", "training_data"):
         import importlib
 
         module = importlib.import_module(f"{__name__}.{name}")
@@ -80,4 +81,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list:
-    return sorted(set(globals()) | {"exceptions", "testing"})
+    return sorted(set(globals()) | {"exceptions", "testing", "training_data"})

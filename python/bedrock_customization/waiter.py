@@ -43,8 +43,10 @@ keep polling while the resource can still be read.
 
 Beyond boto3, ``wait()`` takes ``max_wait`` (seconds, bounding the whole wait),
 ``on_poll`` (called with every response, error responses included) and
-``progress=True`` (a live line: the identifier passed, the resource's status,
-its sub-steps, the time waited).
+``progress=True`` (on stderr: the identifier passed, the resource's status, its
+sub-steps, the time waited; a live line on a terminal, and where stderr is not a
+terminal, as in a CI or Airflow log or a file, one line per change of status or
+sub-step).
 """
 
 from __future__ import annotations
@@ -86,27 +88,37 @@ def _lookup(response: Dict[str, Any], path: str) -> Any:
 
 
 class _Progress:
-    """A live line: the identifier passed, the resource's status (the value at the
-    waiter's path), its sub-steps (the model's ``statusDetails``-like members, see
-    ``_model.WAITER_PROGRESS``) and the time waited.
+    """What ``progress=True`` shows: the identifier passed, the resource's status (the
+    value at the waiter's path), its sub-steps (the model's ``statusDetails``-like
+    members, see ``_model.WAITER_PROGRESS``) and the time waited, on stderr.
 
-    Uses tqdm when it is installed, else rewrites one line on stderr."""
+    On a terminal, a live line: tqdm's when it is installed, else one line rewritten
+    with ``\\r``. Anywhere else (a pipe, a file, a CI or Airflow log), one line per
+    change of status or sub-step, each ending in the time waited; polls that change
+    nothing write nothing."""
 
     def __init__(self, label: str, status: Optional[str] = None, steps=()) -> None:
         self._label = label
         self._status = status
         self._steps = steps
         self._started = time.monotonic()
+        self._stream = sys.stderr
+        try:  # the one place that decides: a terminal, or a log
+            self._tty = bool(self._stream.isatty())
+        except (AttributeError, ValueError, OSError):  # None, closed, or no isatty()
+            self._tty = False
         self._bar = None
         self._width = 0
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:
-            tqdm = None
-        if tqdm is not None:
-            self._bar = tqdm(total=None, desc=label, bar_format="{desc}: {postfix}", leave=True)
+        self._written: Optional[str] = None  # (a log) the last state written
+        if self._tty:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                tqdm = None
+            if tqdm is not None:
+                self._bar = tqdm(total=None, desc=label, bar_format="{desc}: {postfix}", leave=True)
 
-    def _text(self, response: Dict[str, Any]) -> str:
+    def _state(self, response: Dict[str, Any]) -> str:
         if "Error" in response:
             status = f"error {response['Error'].get('Code', '')}"
         elif self._status is None:
@@ -119,26 +131,37 @@ class _Progress:
             value = _lookup(response, path)
             if value is not _MISSING and value is not None:
                 parts.append(f"{label} {value}")
-        elapsed = int(time.monotonic() - self._started)
-        parts.append(f"{elapsed // 3600:d}:{elapsed % 3600 // 60:02d}:{elapsed % 60:02d}")
         return " | ".join(parts)
 
     def __call__(self, response: Dict[str, Any]) -> None:
-        text = self._text(response)
+        state = self._state(response)
+        if not self._tty and state == self._written:
+            return
+        elapsed = int(time.monotonic() - self._started)
+        text = f"{state} | {elapsed // 3600:d}:{elapsed % 3600 // 60:02d}:{elapsed % 60:02d}"
         if self._bar is not None:
             self._bar.set_postfix_str(text, refresh=True)
-        else:
-            pad = max(self._width - len(text), 0)
-            sys.stderr.write("\r" + text + " " * pad)
-            sys.stderr.flush()
+        elif self._tty:
+            self._write("\r" + text + " " * max(self._width - len(text), 0))
             self._width = len(text)
+        else:
+            self._write(text + "\n")
+            self._written = state
+
+    def _write(self, text: str) -> None:
+        try:
+            self._stream.write(text)
+            self._stream.flush()
+        except (AttributeError, ValueError, OSError):  # stderr gone: the wait goes on
+            pass
 
     def close(self) -> None:
+        """The end of the wait (success, failure, timeout, interruption). A log has
+        nothing to add: each state was written at the poll that saw it."""
         if self._bar is not None:
             self._bar.close()
         elif self._width:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+            self._write("\n")
 
 
 def _answering(call: Callable[[str, Dict[str, Any]], Dict[str, Any]]):
@@ -161,7 +184,7 @@ class Waiter:
 
     Beyond boto3: ``max_wait`` (seconds) bounds the whole wait, ``on_poll`` is
     called with every response (including error responses), and ``progress=True``
-    shows a live status line.
+    shows the status on stderr (a live line on a terminal, else a line per change).
     """
 
     def __init__(self, client: Any, name: str) -> None:

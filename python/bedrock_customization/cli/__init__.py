@@ -86,6 +86,10 @@ def _dispatch(argv):
         from ._local import run_local_bedrock
 
         return run_local_bedrock(rest[1:])
+    if command == "check-training-data":
+        from ._check import run_check_training_data
+
+        return run_check_training_data(rest[1:])
     if command == "wait":
         from ._run import run_wait
 

@@ -93,7 +93,7 @@ class Command:
 
 
 # The commands of this CLI beyond the model's operations (dispatched in cli/__init__.py).
-EXTRA_COMMANDS = ("wait", "local-bedrock", "completion")
+EXTRA_COMMANDS = ("wait", "local-bedrock", "check-training-data", "completion")
 
 
 def commands() -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ._argv import EXTRA_COMMANDS, FALSE, GLOBAL_OPTIONS, PAGING_OPTIONS, TRUE, Command, _document_container, command, commands
 from ._errors import PROG, usage_error
+from ._check import build_parser as check_parser
 from ._local import build_parser as local_parser
 
 
@@ -295,7 +296,8 @@ def completion_script(shell: str) -> str:
     for _, op in waiters().values():
         wait_words += [o for o in command(op).options if o not in wait_words]
     per_command["wait"] = wait_words + ["--delay", "--max-attempts"] + list(GLOBAL_OPTIONS)
-    per_command["local-bedrock"] = [o for action in local_parser()._actions for o in action.option_strings if o != "-h"]
+    for name, parser in (("local-bedrock", local_parser()), ("check-training-data", check_parser())):
+        per_command[name] = [o for action in parser._actions for o in action.option_strings if o != "-h"]
     per_command["completion"] = ["bash", "zsh"]
     top = " ".join(list(commands()) + list(EXTRA_COMMANDS) + ["--help", "--version"])
     if shell == "bash":

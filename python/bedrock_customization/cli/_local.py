@@ -1,4 +1,4 @@
-"""``bedrock-customization local-bedrock [--port N] [--region R]``: the local Bedrock, standalone.
+"""``bedrock-customization local-bedrock [--port N] [--region R] [--data-dir PATH]``: the local Bedrock, standalone.
 
 Serves on 127.0.0.1 until interrupted (Ctrl-C or SIGTERM), so that boto3, the
 AWS CLI or any SDK can be pointed at it with ``--endpoint-url``.
@@ -7,6 +7,7 @@ AWS CLI or any SDK can be pointed at it with ``--endpoint-url``.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -21,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--port", type=int, default=0, help="TCP port (default: a free one, printed on start)")
     parser.add_argument("--region", default="us-east-1", help="default region for bearer-token requests (default: us-east-1)")
+    parser.add_argument("--data-dir", default=None,
+                        help="a folder that stands for S3 (s3://bucket/key is DATA_DIR/bucket/key): jobs read and check "
+                        "their data there and write their metrics files there")
     return parser
 
 
@@ -29,6 +33,8 @@ def run_local_bedrock(argv: List[str]) -> int:
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error(f"argument --port: {args.port} is not a TCP port (0-65535)")
+    if args.data_dir is not None and not os.path.isdir(args.data_dir):
+        parser.error(f"argument --data-dir: {args.data_dir} is not a folder")
     from ..testing import local_bedrock
 
     stop = threading.Event()
@@ -41,7 +47,7 @@ def run_local_bedrock(argv: List[str]) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        with local_bedrock(region_name=args.region, port=args.port) as endpoint:
+        with local_bedrock(region_name=args.region, port=args.port, data_dir=args.data_dir) as endpoint:
             print(f"local Bedrock listening on {endpoint} (Ctrl-C to stop)", flush=True)
             while not stop.wait(0.2):
                 pass

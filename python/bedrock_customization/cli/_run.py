@@ -223,12 +223,7 @@ def run_wait(argv):
     if "--max-attempts" in values:
         waiter_config["MaxAttempts"] = scalar("integer", values["--max-attempts"])
     client = make_client(glob)
-    client.get_waiter(waiter_name).wait(**params, WaiterConfig=waiter_config, progress=_is_tty(sys.stderr))
+    # progress on stderr, stdout as the AWS CLI's (empty): a live line on a terminal,
+    # else a line per change of status (waiter._Progress decides which)
+    client.get_waiter(waiter_name).wait(**params, WaiterConfig=waiter_config, progress=True)
     return 0
-
-
-def _is_tty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except Exception:
-        return False

@@ -47,7 +47,8 @@ from __future__ import annotations
 import contextlib
 import datetime
 import math
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+import os
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _backend
 from ._backend import DURATIONS, Clock, Fault, Record, State, camel, snake
@@ -369,17 +370,31 @@ class LocalBedrock(str):
 
 @contextlib.contextmanager
 def local_bedrock(region_name: str = "us-east-1", *, durations: Optional[Mapping[str, float]] = None,
-                  realtime: bool = True, port: int = 0) -> Iterator[LocalBedrock]:
+                  realtime: bool = True, port: int = 0,
+                  data_dir: Optional[Union[str, "os.PathLike[str]"]] = None) -> Iterator[LocalBedrock]:
     """Run a local Bedrock on 127.0.0.1 and yield its :class:`LocalBedrock` (the endpoint URL).
 
     ``region_name`` is the default region of the controls and of bearer-token
     requests (a signed request names its own). ``durations`` overrides entries
     of :data:`DURATIONS`; ``realtime=False`` stops the clock except for
     :meth:`LocalBedrock.advance`. ``port=0`` takes a free port. The server stops on exit.
+
+    ``data_dir`` is a folder that stands for S3: ``s3://bucket/key`` is
+    ``data_dir/bucket/key``. A customization job then reads its training and
+    validation data from there when its validation step ends, and fails there
+    (``statusDetails.validationDetails`` ``Failed``, with a ``failureMessage``) when
+    a file is missing or breaks a rule of ``bedrock_customization.training_data``;
+    a job that completes writes its metrics files (CSV) under its output location.
+    Without it, data locations are not read.
     """
     if not isinstance(region_name, str) or not region_name:
         raise ValueError("region_name must be a non-empty string such as 'us-east-1'")
-    state = State(dict(durations or {}), realtime=realtime)
+    folder = None
+    if data_dir is not None:
+        folder = os.path.abspath(os.fspath(data_dir))
+        if not os.path.isdir(folder):
+            raise ValueError(f"data_dir {os.fspath(data_dir)!r} is not a folder")
+    state = State(dict(durations or {}), realtime=realtime, data_dir=folder)
     server = Server(state, region_name, port)
     try:
         endpoint = LocalBedrock(f"http://127.0.0.1:{server.port}", region_name, state)

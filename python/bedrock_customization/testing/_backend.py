@@ -29,6 +29,7 @@ __all__ = [
 class State(_engine.State):
     """Every account and region of one local Bedrock, with this package's resources."""
 
-    def __init__(self, durations: Optional[Dict[str, float]] = None, realtime: bool = True) -> None:
-        super().__init__(durations, realtime, make_resource=make)
+    def __init__(self, durations: Optional[Dict[str, float]] = None, realtime: bool = True,
+                 data_dir: Optional[str] = None) -> None:
+        super().__init__(durations, realtime, make_resource=make, data_dir=data_dir)
 

@@ -417,8 +417,10 @@ class State:
     ``make_resource(backend, noun)`` makes the resource ``noun`` of a backend (``_resources.make``)."""
 
     def __init__(self, durations: Optional[Dict[str, float]] = None, realtime: bool = True, *,
-                 make_resource: Callable[[Backend, str], ResourceLike]) -> None:
+                 make_resource: Callable[[Backend, str], ResourceLike], data_dir: Optional[str] = None) -> None:
         self.make_resource = make_resource
+        #: the folder that stands for S3 (``s3://bucket/key`` is ``data_dir/bucket/key``), or None
+        self.data_dir = data_dir
         self.lock = threading.RLock()
         self.clock = Clock(realtime)
         self.durations = dict(DURATIONS)

@@ -20,6 +20,8 @@ import copy
 import functools
 from typing import Any, Dict, List, Optional, Tuple
 
+from ..training_data import check_request
+from . import _data
 from ._dispatch import RESOURCES
 from ._engine import Backend, Clock, Record, new_id, snake
 from ._wire import MODEL, ServiceError
@@ -383,6 +385,11 @@ class CustomizationJob(Resource):
     def on_create(self, record: Record, params: Dict[str, Any], op: str) -> None:
         customization = params.get("customizationType", "FINE_TUNING")
         base = self.backend.base_model(params["baseModelIdentifier"], customization)
+        # The base model's rules (training_data/rules.json: hyperparameters, validation data,
+        # teacher, grader; each rule names the AWS page it comes from).
+        errors = check_request(params, base_model=base["modelId"]).errors
+        if errors:
+            raise ServiceError("ValidationException", errors[0].message)
         models = self.backend.kind("CustomModel")
         model_name = params["customModelName"]
         if models.name_in_use(model_name) or any(
@@ -416,6 +423,18 @@ class CustomizationJob(Resource):
 
     def _step_done(self, record: Record, index: int, at: float) -> None:  # scheduled
         moment = Clock.datetime(at)
+        data_dir = self.backend.state.data_dir
+        if index == 0 and data_dir is not None:
+            # The validation step reads the data (from the folder standing for S3) and
+            # fails the job on a missing file or an error of the training-data checks.
+            base_id = record.data["baseModelArn"].rsplit("/", 1)[-1]
+            failure, records = _data.data_failure(data_dir, record.data, self.foundation(base_id),
+                                                  record.data.get("customizationType", "FINE_TUNING"))
+            record.records = records  # type: ignore[attr-defined]
+            if failure is not None:
+                self.backend.state.cancel(record)
+                self.enter(record, "Failed", at=at, failureMessage=failure)
+                return
         details = record.data["statusDetails"]
         details[self.STEPS[index][0]].update(status="Completed", lastModifiedTime=moment)
         details[self.STEPS[index + 1][0]].update(status="InProgress", lastModifiedTime=moment)
@@ -443,6 +462,27 @@ class CustomizationJob(Resource):
             assert isinstance(models, CustomModel)
             model = models.from_job(record, at)
             record.data["outputModelArn"] = model.arn
+            self._write_metrics(record)
+
+    def foundation(self, model_id: str) -> str:
+        """The foundation model a job's base model (a foundation or custom model's id) comes from."""
+        custom = self.backend.kind("CustomModel").lookup(model_id)
+        return custom.data["baseModelArn"].rsplit("/", 1)[-1] if custom is not None else model_id
+
+    def _write_metrics(self, record: Record) -> None:
+        data_dir = self.backend.state.data_dir
+        output = (record.data.get("outputDataConfig") or {}).get("s3Uri")
+        if data_dir is None or not output:
+            return
+        hyper = record.data.get("hyperParameters") or {}
+        try:
+            epochs = max(1, min(int(hyper.get("epochCount", 1)), 100))
+            batch = max(1, int(hyper.get("batchSize", 1)))
+        except ValueError:
+            epochs, batch = 1, 1
+        steps = max(1, min(-(-getattr(record, "records", 1) // batch), 200))
+        _data.write_metrics(data_dir, output, record.id, epochs, steps, record.data["trainingMetrics"]["trainingLoss"],
+                            [m["validationLoss"] for m in record.data.get("validationMetrics", [])])
 
 
 class CustomModel(Resource):
