@@ -27,7 +27,8 @@ What it does:
   there; -X importtime, smaps and process timings for start-up and memory) and
   writes where the time goes;
 * (full run) reruns bench/waiters.py for the 1,000 concurrent waiters and
-  bench/connections.py for connections under load; a quick run keeps those
+  bench/connections.py for connections under load and bench/training_data.py for
+  checking a 1 GiB dataset; a quick run keeps those
   sections of the existing BENCHMARKS.md.
 
 Run it from a checkout after `maturin develop --release` and
@@ -54,7 +55,7 @@ from measure import (CRASHES, aioboto3_check, answers_check, contender, figures,
 from profiling import profile_missed  # noqa: E402
 from provision import (CAPO_PACKAGES, ENV, JOB_ID, JOB_PATH, LIST_PATH, PY, REPO, apt_install, child_env,  # noqa: E402
                        console_script, ensure_bare, ensure_venv, log, pip_module, routes)
-from report import (CONNECTIONS_TITLE, WAITERS_TITLE, chart, existing_section, machine, so_identity,  # noqa: E402
+from report import (CONNECTIONS_TITLE, TRAINING_DATA_TITLE, WAITERS_TITLE, chart, existing_section, machine, so_identity,  # noqa: E402
                     table, target_cells, versions, waiters_section, write_report)
 
 # The work is done in provision.py (tools, virtualenvs, the server's answers), measure.py
@@ -210,16 +211,19 @@ def main() -> None:
         waiters = None
     if waiters is None:
         waiters = existing_section(args.output, WAITERS_TITLE)
-    connections = None
-    if cfg["waiters"]:
-        log("connections under load (bench/connections.py), about a minute")
-        c = subprocess.run([sys.executable, os.path.join(HERE, "connections.py")], env=dict(ENV, PYTHONPATH=bc_dir),
-                           capture_output=True, text=True)
-        connections = c.stdout if c.returncode == 0 and CONNECTIONS_TITLE in c.stdout else None
-        if connections is None:
-            log(f"connections failed: {c.stderr[-2000:]}")
-    if connections is None:
-        connections = existing_section(args.output, CONNECTIONS_TITLE)
+    # Sections of their own, each a script printing its Markdown (a quick run keeps the last ones).
+    extra = []
+    for script, title, what in (("connections.py", CONNECTIONS_TITLE, "connections under load, about a minute"),
+                                ("training_data.py", TRAINING_DATA_TITLE, "checking a 1 GiB dataset, about a minute")):
+        section = None
+        if cfg["waiters"]:
+            log(f"{what} (bench/{script})")
+            c = subprocess.run([sys.executable, os.path.join(HERE, script)], env=dict(ENV, PYTHONPATH=bc_dir),
+                               capture_output=True, text=True)
+            section = c.stdout if c.returncode == 0 and title in c.stdout else None
+            if section is None:
+                log(f"{script} failed: {c.stderr[-2000:]}")
+        extra.append(section or existing_section(args.output, title))
     results["so_changed"] = so_after_figures != so_before
     results["so_changed_in_waiters"] = so_identity() != so_after_figures
     results["load"] = (load_before, load_after)
@@ -227,7 +231,7 @@ def main() -> None:
         json.dump(results, f, indent=1, default=str)
 
     chart(targets, args.chart)
-    sections = "\n".join(section.rstrip() + "\n" for section in (waiters, connections) if section)
+    sections = "\n".join(section.rstrip() + "\n" for section in (waiters, *extra) if section)
     write_report(args, results, targets, cold, mem, sync, lst, conc, cli, profiles, sections, so_before)
     log(f"wrote {os.path.relpath(args.output, REPO)} and {os.path.relpath(args.chart, REPO)} (raw: {args.json})")
     print(table(["figure", "bedrock_customization", "compared with", "ratio", "target", "met"],

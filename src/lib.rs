@@ -26,12 +26,14 @@ mod response;
 mod retry;
 mod runtime;
 mod timestamp;
+mod training_data;
 mod validate;
 mod waiter;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
+    m.add_class::<training_data::JsonlScanner>()?;
     m.add_function(wrap_pyfunction!(hooks::_parse_output, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::_validate_shape, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::_validate_output, m)?)?;

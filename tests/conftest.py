@@ -25,7 +25,7 @@ import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
 
 import pytest
 
@@ -704,10 +704,11 @@ class LocalBedrockProcess(str):
 
 
 @contextlib.contextmanager
-def local_bedrock_process() -> Iterator[LocalBedrockProcess]:
-    """``bedrock-customization local-bedrock`` on a free port, stopped on exit."""
+def local_bedrock_process(args: Sequence[str] = ()) -> Iterator[LocalBedrockProcess]:
+    """``bedrock-customization local-bedrock`` on a free port (with more ``args``, e.g.
+    ``("--data-dir", DIR)``), stopped on exit."""
     port = free_port()
-    process = subprocess.Popen([*LOCAL_BEDROCK_COMMAND, "--port", str(port)], stdout=subprocess.PIPE,
+    process = subprocess.Popen([*LOCAL_BEDROCK_COMMAND, "--port", str(port), *args], stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True, env=cli_env())
     try:
         line = process.stdout.readline()  # type: ignore[union-attr]

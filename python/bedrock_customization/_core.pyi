@@ -6,11 +6,11 @@ of `src/`; `python -m mypy.stubtest bedrock_customization._core` checks this fil
 against the built module.
 """
 
-from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tuple
 
 from typing_extensions import Self, disjoint_base
 
-__all__ = ["Client", "_match_pattern", "_operation", "_parse_output", "_shape", "_shape_names", "_validate_output", "_validate_shape"]
+__all__ = ["Client", "JsonlScanner", "_match_pattern", "_operation", "_parse_output", "_shape", "_shape_names", "_validate_output", "_validate_shape"]
 
 def _parse_output(
     operation: str,
@@ -114,3 +114,32 @@ class Client:
         on_poll: Optional[Callable[[Dict[str, Any]], object]] = None,
         poll: Optional[Callable[[str, Dict[str, Any]], Tuple[Dict[str, Any], bool]]] = None,
     ) -> Awaitable[None]: ...
+
+class JsonlScanner:
+    """The record checks of ``training_data`` (src/training_data.rs): one streaming pass
+    over a JSONL dataset. ``finish()`` returns ``(records, bytes, [(line, rule, message)],
+    {rule: count})``; at most ``per_rule`` findings of a rule are kept, all are counted."""
+
+    def __init__(
+        self,
+        record_format: str,
+        family: str,
+        *,
+        max_tokens: Optional[int] = None,
+        chars_per_token: float = 6.0,
+        reserved_words: Sequence[str] = ...,
+        image_formats: Optional[Sequence[str]] = None,
+        video_formats: Optional[Sequence[str]] = None,
+        max_images: Optional[int] = None,
+        max_videos: Optional[int] = None,
+        any_schema_version: bool = False,
+        single_turn: bool = False,
+        per_rule: int = 20,
+    ) -> None: ...
+    def feed(self, data: bytes) -> None:
+        """Check the next bytes of the dataset (a line may span chunks)."""
+        ...
+    def feed_file(self, path: str) -> None:
+        """Check a whole file, read with the GIL released; ``OSError`` when it cannot be read."""
+        ...
+    def finish(self) -> Tuple[int, int, List[Tuple[int, str, str]], Dict[str, int]]: ...
