@@ -126,7 +126,9 @@ def main() -> None:
     print(f"\nPeak RSS of a fresh process that imports the package: {base / 1024:.1f} MiB; that also checks the "
           f"{size / 2**30:.2f} GiB file: {checked / 1024:.1f} MiB (+{(checked - base) / 1024:.1f} MiB).\n")
     print("The record checks run in the Rust core (`src/training_data.rs`) with the GIL released, reading the file "
-          "in 1 MiB chunks: each line is decoded, parsed (serde_json) and checked against the base model's format. "
+          "in 4 MiB chunks, each split at line ends among the CPUs (2 here): each line is decoded, parsed (serde_json) "
+          "and checked against the base model's format; a file object is read in Python in 4 MiB chunks and fed to the "
+          "same checks. Memory: one chunk, and at most 20 findings of a rule. "
           "Before that, in pure Python (json + the same checks), a 100 MiB file checked at about 120 MB/s from the "
           "page cache on this machine.")
 

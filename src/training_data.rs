@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 
-use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::{Map, Value};
 
@@ -101,9 +101,8 @@ fn non_blank(value: Option<&Value>) -> Option<&str> {
     }
 }
 
-/// The record checks and the running counts of one dataset.
-#[pyclass(module = "bedrock_customization._core")]
-pub struct JsonlScanner {
+/// What applies to every record of one dataset (read-only, shared by the threads).
+struct Rules {
     format: Format,
     family: String,
     max_tokens: Option<usize>,
@@ -113,13 +112,57 @@ pub struct JsonlScanner {
     any_schema_version: bool,
     single_turn: bool,
     per_rule: usize,
-    // state
-    partial: Vec<u8>,
+}
+
+/// The counts and findings of a run of lines (a part of the dataset, or all of it).
+#[derive(Default)]
+struct Tally {
     line: u64,
     records: u64,
     bytes: u64,
     findings: Vec<(u64, &'static str, String)>,
     counts: HashMap<&'static str, u64>,
+}
+
+impl Tally {
+    fn record(&mut self, per_rule: usize, found: Vec<(&'static str, String)>) {
+        for (rule, message) in found {
+            let count = self.counts.entry(rule).or_insert(0);
+            *count += 1;
+            if *count as usize <= per_rule {
+                self.findings.push((self.line, rule, message));
+            }
+        }
+    }
+
+    /// Append the tally of the lines that follow these (numbered from 1 in `next`).
+    fn append(&mut self, per_rule: usize, next: Tally) {
+        for (line, rule, message) in next.findings {
+            let count = self.findings.iter().filter(|f| f.1 == rule).count();
+            if count < per_rule {
+                self.findings.push((self.line + line, rule, message));
+            }
+        }
+        for (rule, count) in next.counts {
+            *self.counts.entry(rule).or_insert(0) += count;
+        }
+        self.line += next.line;
+        self.records += next.records;
+        self.bytes += next.bytes;
+    }
+}
+
+/// Below this, a run of whole lines is checked on the calling thread; above, it is split
+/// (at line ends) among the CPUs.
+const PARALLEL_BYTES: usize = 1 << 20;
+
+/// The record checks and the running counts of one dataset.
+#[pyclass(module = "bedrock_customization._core")]
+pub struct JsonlScanner {
+    rules: Rules,
+    threads: usize,
+    partial: Vec<u8>,
+    tally: Tally,
 }
 
 #[pymethods]
@@ -148,7 +191,7 @@ impl JsonlScanner {
                 "rules.json names record format {record_format:?}, which no check implements"
             ))
         })?;
-        if !(chars_per_token > 0.0) {
+        if chars_per_token.is_nan() || chars_per_token <= 0.0 {
             return Err(PyValueError::new_err(
                 "chars_per_token must be a positive number",
             ));
@@ -163,44 +206,47 @@ impl JsonlScanner {
             }),
         };
         Ok(JsonlScanner {
-            format,
-            family,
-            max_tokens,
-            per_token: chars_per_token,
-            reserved: reserved_words,
-            media,
-            any_schema_version,
-            single_turn,
-            per_rule,
+            rules: Rules {
+                format,
+                family,
+                max_tokens,
+                per_token: chars_per_token,
+                reserved: reserved_words,
+                media,
+                any_schema_version,
+                single_turn,
+                per_rule,
+            },
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
             partial: Vec::new(),
-            line: 0,
-            records: 0,
-            bytes: 0,
-            findings: Vec::new(),
-            counts: HashMap::new(),
+            tally: Tally::default(),
         })
     }
 
     /// Check the next bytes of the dataset (any chunk: a line may span chunks).
-    fn feed(&mut self, py: Python<'_>, data: &[u8]) {
-        py.detach(|| self.feed_bytes(data));
+    fn feed(&mut self, py: Python<'_>, data: &[u8]) -> PyResult<()> {
+        py.detach(|| self.feed_bytes(data))
+            .map_err(PyRuntimeError::new_err)
     }
 
-    /// Check a whole file (read in 1 MiB chunks, the GIL released); `OSError` when it
+    /// Check a whole file (read in 4 MiB chunks, the GIL released); `OSError` when it
     /// cannot be read.
     fn feed_file(&mut self, py: Python<'_>, path: &str) -> PyResult<()> {
-        py.detach(|| -> std::io::Result<()> {
-            let mut file = File::open(path)?;
-            let mut buf = vec![0u8; 1 << 20];
+        py.detach(|| -> PyResult<()> {
+            let io = |e: std::io::Error| {
+                PyOSError::new_err((e.raw_os_error().unwrap_or(0), e.to_string()))
+            };
+            let mut file = File::open(path).map_err(io)?;
+            let mut buf = vec![0u8; 4 << 20];
             loop {
-                let n = file.read(&mut buf)?;
+                let n = file.read(&mut buf).map_err(io)?;
                 if n == 0 {
                     return Ok(());
                 }
-                self.feed_bytes(&buf[..n]);
+                self.feed_bytes(&buf[..n])
+                    .map_err(PyRuntimeError::new_err)?;
             }
         })
-        .map_err(|e| PyOSError::new_err((e.raw_os_error().unwrap_or(0), e.to_string())))
     }
 
     /// The end of the dataset: `(records, bytes, [(line, rule, message)], {rule: count})`.
@@ -215,47 +261,92 @@ impl JsonlScanner {
     ) {
         if !self.partial.is_empty() {
             let last = std::mem::take(&mut self.partial);
-            self.check_line(&last);
+            self.rules.check_line(&mut self.tally, &last);
         }
-        (
-            self.records,
-            self.bytes,
-            std::mem::take(&mut self.findings),
-            std::mem::take(&mut self.counts),
-        )
+        let tally = std::mem::take(&mut self.tally);
+        (tally.records, tally.bytes, tally.findings, tally.counts)
     }
 }
 
 impl JsonlScanner {
-    fn feed_bytes(&mut self, data: &[u8]) {
+    fn feed_bytes(&mut self, data: &[u8]) -> Result<(), String> {
         let mut rest = data;
-        while let Some(end) = memchr::memchr(b'\n', rest) {
-            let (line, tail) = rest.split_at(end + 1);
-            if self.partial.is_empty() {
-                self.check_line(line);
-            } else {
-                let mut whole = std::mem::take(&mut self.partial);
-                whole.extend_from_slice(line);
-                self.check_line(&whole);
-            }
-            rest = tail;
+        if !self.partial.is_empty() {
+            // the line the last chunk began
+            let Some(end) = memchr::memchr(b'\n', rest) else {
+                self.partial.extend_from_slice(rest);
+                return Ok(());
+            };
+            let mut whole = std::mem::take(&mut self.partial);
+            whole.extend_from_slice(&rest[..=end]);
+            self.rules.check_line(&mut self.tally, &whole);
+            rest = &rest[end + 1..];
         }
-        self.partial.extend_from_slice(rest);
+        let (lines, tail) = match memchr::memrchr(b'\n', rest) {
+            Some(end) => rest.split_at(end + 1),
+            None => (&rest[..0], rest),
+        };
+        self.check_lines(lines)?;
+        self.partial.extend_from_slice(tail);
+        Ok(())
     }
 
-    fn record(&mut self, found: Vec<(&'static str, String)>) {
-        for (rule, message) in found {
-            let count = self.counts.entry(rule).or_insert(0);
-            *count += 1;
-            if *count as usize <= self.per_rule {
-                self.findings.push((self.line, rule, message));
-            }
+    /// Check whole lines: in parts on as many threads as there are CPUs when there are
+    /// many, the parts' tallies appended in order.
+    fn check_lines(&mut self, lines: &[u8]) -> Result<(), String> {
+        let parts = if lines.len() < PARALLEL_BYTES {
+            1
+        } else {
+            self.threads
+        };
+        if parts <= 1 {
+            self.rules.check_run(&mut self.tally, lines);
+            return Ok(());
+        }
+        let mut bounds = vec![0];
+        for i in 1..parts {
+            let from = (lines.len() * i / parts).max(*bounds.last().unwrap_or(&0));
+            let end = memchr::memchr(b'\n', &lines[from..]).map_or(lines.len(), |e| from + e + 1);
+            bounds.push(end);
+        }
+        bounds.push(lines.len());
+        let rules = &self.rules;
+        let tallies: Vec<std::thread::Result<Tally>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = bounds
+                .windows(2)
+                .map(|w| {
+                    let part = &lines[w[0]..w[1]];
+                    scope.spawn(move || {
+                        let mut tally = Tally::default();
+                        rules.check_run(&mut tally, part);
+                        tally
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join()).collect()
+        });
+        for tally in tallies {
+            // (a part's thread cannot panic: the checks index nothing they have not found)
+            let tally = tally.map_err(|_| "a thread checking training data failed".to_owned())?;
+            self.tally.append(self.rules.per_rule, tally);
+        }
+        Ok(())
+    }
+}
+
+impl Rules {
+    /// Check a run of whole lines (each ending in a newline).
+    fn check_run(&self, tally: &mut Tally, mut lines: &[u8]) {
+        while let Some(end) = memchr::memchr(b'\n', lines) {
+            let (line, rest) = lines.split_at(end + 1);
+            self.check_line(tally, line);
+            lines = rest;
         }
     }
 
-    fn check_line(&mut self, raw: &[u8]) {
-        self.line += 1;
-        self.bytes += raw.len() as u64;
+    fn check_line(&self, tally: &mut Tally, raw: &[u8]) {
+        tally.line += 1;
+        tally.bytes += raw.len() as u64;
         let mut found = Vec::new();
         let text = match std::str::from_utf8(raw) {
             Ok(text) => text,
@@ -269,15 +360,15 @@ impl JsonlScanner {
                         raw[at]
                     ),
                 ));
-                self.records += 1;
-                return self.record(found);
+                tally.records += 1;
+                return tally.record(self.per_rule, found);
             }
         };
         if text.trim().is_empty() {
             found.push(("jsonl-blank-line", "the line is blank".to_owned()));
-            return self.record(found);
+            return tally.record(self.per_rule, found);
         }
-        self.records += 1;
+        tally.records += 1;
         match serde_json::from_str::<Value>(text) {
             Err(e) => {
                 let message = e.to_string();
@@ -327,7 +418,7 @@ impl JsonlScanner {
                 ));
             }
         }
-        self.record(found)
+        tally.record(self.per_rule, found)
     }
 
     /// Check one record against the format; returns its characters of text.
@@ -604,12 +695,15 @@ fn image_caption(record: &Map<String, Value>, out: &mut Emitter) -> usize {
     }
 }
 
+/// A message's content check: the characters of text it holds.
+type Content<'a> = dyn FnMut(&Map<String, Value>, usize, &mut Emitter) -> usize + 'a;
+
 /// Roles, order and content of a `messages` list; returns the characters of text.
 /// `prompts`: distillation prompts (may end with the user's turn; `Some(true)`: one turn only).
 fn turns(
     messages: Option<&Value>,
     out: &mut Emitter,
-    content: &mut dyn FnMut(&Map<String, Value>, usize, &mut Emitter) -> usize,
+    content: &mut Content,
     prompts: Option<bool>,
 ) -> usize {
     let list = match messages {
@@ -718,7 +812,7 @@ mod tests {
 
     fn scan(format: &str, text: &str) -> Vec<(u64, &'static str, String)> {
         let mut scanner = scanner(format, Some(10));
-        scanner.feed_bytes(text.as_bytes());
+        scanner.feed_bytes(text.as_bytes()).expect("checked");
         scanner.finish().2
     }
 
@@ -730,7 +824,7 @@ mod tests {
             "letion\": \"b\"}\n\n{\"prompt\"",
             ": 1}",
         ] {
-            scanner.feed_bytes(chunk.as_bytes());
+            scanner.feed_bytes(chunk.as_bytes()).expect("checked");
         }
         let (records, bytes, findings, _) = scanner.finish();
         assert_eq!((records, bytes), (2, 49));
@@ -748,5 +842,32 @@ mod tests {
         assert_eq!(rules, vec!["msg-first-user", "tokens-max"]);
         assert_eq!(thousands(1234567), "1,234,567");
         assert!(scan("cpt_input", "[1]\n\u{0}\n")[0].2.contains("JSON list"));
+    }
+
+    #[test]
+    fn parts_on_threads_give_what_one_thread_gives() {
+        let mut text = String::new();
+        for i in 0..40_000 {
+            text.push_str(match i % 997 {
+                0 => "{\"prompt\": \"p\"}\n",
+                1 => "not json\n",
+                2 => "\n",
+                _ => "{\"prompt\": \"a prompt of some length\", \"completion\": \"an answer\"}\n",
+            });
+        }
+        let run = |threads: usize| {
+            let mut scanner = scanner("prompt_completion", None);
+            scanner.threads = threads;
+            for chunk in text.as_bytes().chunks(1_500_000) {
+                scanner.feed_bytes(chunk).expect("checked");
+            }
+            scanner.finish()
+        };
+        let (one, two) = (run(1), run(2));
+        assert!(text.len() > 2 * PARALLEL_BYTES);
+        assert_eq!((one.0, one.1, &one.2), (two.0, two.1, &two.2));
+        assert_eq!(one.3, two.3);
+        assert_eq!(one.3["pc-fields"], 41);
+        assert_eq!(one.2.iter().filter(|f| f.1 == "pc-fields").count(), 20);
     }
 }

@@ -23,14 +23,15 @@ def test_offline_pipeline_example_passes():
 
 
 def test_pipeline_example_runs_the_whole_pipeline():
-    """README command 1: train -> wait with progress -> custom model -> deploy both ways
-    -> wait -> clean up, each step printed, in well under 30 seconds."""
+    """README command 1: check the data -> train -> wait with progress -> read the metrics
+    file -> custom model -> deploy both ways -> wait -> clean up, each step printed, in well
+    under 30 seconds."""
     result = run([sys.executable, "examples/pipeline.py"], timeout=60)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     lines = result.stdout.splitlines()
     assert lines[0].startswith("local Bedrock listening on http://127.0.0.1:"), output
-    steps = ("1. training job created", "2. training Completed", "3. custom model pipeline-demo-model (Active)",
+    steps = ("0. training data checked: 200 records, 0 errors", "1. training job created", "2. training Completed", "3. custom model pipeline-demo-model (Active)",
              "4. custom model deployment Active", "5. provisioned throughput InService", "6. cleaned up: 0 custom model(s) left")
     seconds = []
     for step in steps:
@@ -40,6 +41,13 @@ def test_pipeline_example_runs_the_whole_pipeline():
     assert seconds == sorted(seconds) and seconds[-1] < 30, output
     assert "delete while in use -> ConflictException" in result.stdout, output
     assert lines[-1] == "done", output
+    # the data step: a broken record caught before the job, and the loss read from the
+    # metrics file the job wrote (its last step's loss is the job's trainingMetrics)
+    assert '   a broken file -> line 2: error: the record has no "completion" string [pc-fields]' in lines, output
+    loss = re.search(r"2\. training Completed: trainingLoss=([0-9.]+)", result.stdout)
+    metrics = re.search(r"metrics: (\d+) steps, training_loss ([0-9.]+) -> ([0-9.]+)", result.stdout)
+    assert loss and metrics, output
+    assert int(metrics[1]) > 1 and float(metrics[2]) > float(metrics[3]) == float(loss[1]), output
     # the waiter's progress on stderr, a pipe here (as in a CI log): a line per change of
     # the job's status or sub-steps, each ending in the time waited, never a \r rewrite
     assert "\r" not in result.stderr, output

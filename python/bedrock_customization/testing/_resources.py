@@ -386,7 +386,9 @@ class CustomizationJob(Resource):
         customization = params.get("customizationType", "FINE_TUNING")
         base = self.backend.base_model(params["baseModelIdentifier"], customization)
         # The base model's rules (training_data/rules.json: hyperparameters, validation data,
-        # teacher, grader; each rule names the AWS page it comes from).
+        # teacher, grader; each rule names the AWS page it comes from). No public source gives
+        # the service's words for these refusals (the SDKs' docs say only "Input validation
+        # failed. Check your request parameters and retry the request."): the finding's, ours.
         errors = check_request(params, base_model=base["modelId"]).errors
         if errors:
             raise ServiceError("ValidationException", errors[0].message)

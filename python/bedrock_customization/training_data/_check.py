@@ -28,7 +28,7 @@ PER_RULE = 20
 _FILE_NAME = re.compile(r"[A-Za-z0-9_\-/.]+\Z")
 
 #: What a file object's ``read`` is asked for at a time.
-_CHUNK = 1 << 20
+_CHUNK = 4 << 20
 
 
 class Findings(list):
