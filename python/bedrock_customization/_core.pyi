@@ -6,7 +6,7 @@ of `src/`; `python -m mypy.stubtest bedrock_customization._core` checks this fil
 against the built module.
 """
 
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tuple, final
 
 from typing_extensions import Self, disjoint_base
 
@@ -115,13 +115,14 @@ class Client:
         poll: Optional[Callable[[str, Dict[str, Any]], Tuple[Dict[str, Any], bool]]] = None,
     ) -> Awaitable[None]: ...
 
+@final
 class JsonlScanner:
     """The record checks of ``training_data`` (src/training_data.rs): one streaming pass
     over a JSONL dataset. ``finish()`` returns ``(records, bytes, [(line, rule, message)],
     {rule: count})``; at most ``per_rule`` findings of a rule are kept, all are counted."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         record_format: str,
         family: str,
         *,
@@ -135,7 +136,7 @@ class JsonlScanner:
         any_schema_version: bool = False,
         single_turn: bool = False,
         per_rule: int = 20,
-    ) -> None: ...
+    ) -> Self: ...
     def feed(self, data: bytes) -> None:
         """Check the next bytes of the dataset (a line may span chunks)."""
         ...
