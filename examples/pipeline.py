@@ -60,6 +60,8 @@ def run(client, data_dir: str) -> None:
     write_data(bucket)
     findings = bc.training_data.check(os.path.join(bucket, "train.jsonl"), base_model=BASE_MODEL)
     step(f"0. training data checked: {findings.records} records, {len(findings.errors)} errors")
+    if not findings.ok:  # stop here rather than pay for a job AWS would fail
+        raise SystemExit("\n".join(str(f) for f in findings.errors))
     with open(os.path.join(bucket, "broken.jsonl"), "w", encoding="utf-8") as f:
         f.write('{"prompt": "What is 2 + 2?", "completion": "4"}\n{"prompt": "What is 3 + 3?"}\n')
     for finding in bc.training_data.check(os.path.join(bucket, "broken.jsonl"), base_model=BASE_MODEL):

@@ -125,8 +125,20 @@ struct Tally {
 }
 
 impl Tally {
+    /// A line's findings: one of each rule (their messages joined), so that the counts
+    /// are of lines.
     fn record(&mut self, per_rule: usize, found: Vec<(&'static str, String)>) {
+        let mut merged: Vec<(&'static str, String)> = Vec::with_capacity(found.len());
         for (rule, message) in found {
+            match merged.iter_mut().find(|m| m.0 == rule) {
+                Some(m) => {
+                    m.1.push_str("; ");
+                    m.1.push_str(&message);
+                }
+                None => merged.push((rule, message)),
+            }
+        }
+        for (rule, message) in merged {
             let count = self.counts.entry(rule).or_insert(0);
             *count += 1;
             if *count as usize <= per_rule {
@@ -156,12 +168,22 @@ impl Tally {
 /// (at line ends) among the CPUs.
 const PARALLEL_BYTES: usize = 1 << 20;
 
+/// A line longer than this is not buffered (memory stays flat whatever the file): it is
+/// counted, and reported as far beyond any model's token limit, unparsed.
+const LONG_LINE: usize = 64 << 20;
+
+/// UTF-8's byte-order mark, which some editors write at the start of a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// The record checks and the running counts of one dataset.
 #[pyclass(module = "bedrock_customization._core")]
 pub struct JsonlScanner {
     rules: Rules,
     threads: usize,
     partial: Vec<u8>,
+    /// the bytes so far of a line longer than `LONG_LINE` (0: none)
+    overlong: usize,
+    started: bool,
     tally: Tally,
 }
 
@@ -219,6 +241,8 @@ impl JsonlScanner {
             },
             threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
             partial: Vec::new(),
+            overlong: 0,
+            started: false,
             tally: Tally::default(),
         })
     }
@@ -231,7 +255,7 @@ impl JsonlScanner {
 
     /// Check a whole file (read in 4 MiB chunks, the GIL released); `OSError` when it
     /// cannot be read.
-    fn feed_file(&mut self, py: Python<'_>, path: &str) -> PyResult<()> {
+    fn feed_file(&mut self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
         py.detach(|| -> PyResult<()> {
             let io = |e: std::io::Error| {
                 PyOSError::new_err((e.raw_os_error().unwrap_or(0), e.to_string()))
@@ -259,7 +283,10 @@ impl JsonlScanner {
         Vec<(u64, &'static str, String)>,
         HashMap<&'static str, u64>,
     ) {
-        if !self.partial.is_empty() {
+        if self.overlong > 0 {
+            self.rules
+                .overlong_line(&mut self.tally, std::mem::take(&mut self.overlong));
+        } else if !self.partial.is_empty() {
             let last = std::mem::take(&mut self.partial);
             self.rules.check_line(&mut self.tally, &last);
         }
@@ -271,15 +298,41 @@ impl JsonlScanner {
 impl JsonlScanner {
     fn feed_bytes(&mut self, data: &[u8]) -> Result<(), String> {
         let mut rest = data;
-        if !self.partial.is_empty() {
+        if !self.started && !rest.is_empty() {
+            if self.partial.len() + rest.len() < BOM.len()
+                && BOM.starts_with(&[&self.partial[..], rest].concat())
+            {
+                self.partial.extend_from_slice(rest); // (perhaps a byte-order mark, fed a byte at a time)
+                return Ok(());
+            }
+            self.started = true;
+            let mut head = std::mem::take(&mut self.partial);
+            head.extend_from_slice(rest);
+            if head.starts_with(BOM) {
+                self.tally.bytes += BOM.len() as u64;
+                let message = "the file starts with a byte-order mark (U+FEFF), which is not JSON: save it as UTF-8 without one";
+                self.tally.counts.insert("jsonl-json", 1);
+                self.tally
+                    .findings
+                    .push((1, "jsonl-json", message.to_owned()));
+                return self.feed_bytes(&head[BOM.len()..]);
+            }
+            return self.feed_bytes(&head);
+        }
+        if self.overlong > 0 || !self.partial.is_empty() {
             // the line the last chunk began
             let Some(end) = memchr::memchr(b'\n', rest) else {
-                self.partial.extend_from_slice(rest);
+                self.keep(rest);
                 return Ok(());
             };
-            let mut whole = std::mem::take(&mut self.partial);
-            whole.extend_from_slice(&rest[..=end]);
-            self.rules.check_line(&mut self.tally, &whole);
+            if self.overlong > 0 {
+                let bytes = std::mem::take(&mut self.overlong) + end + 1;
+                self.rules.overlong_line(&mut self.tally, bytes);
+            } else {
+                let mut whole = std::mem::take(&mut self.partial);
+                whole.extend_from_slice(&rest[..=end]);
+                self.rules.check_line(&mut self.tally, &whole);
+            }
             rest = &rest[end + 1..];
         }
         let (lines, tail) = match memchr::memrchr(b'\n', rest) {
@@ -287,12 +340,24 @@ impl JsonlScanner {
             None => (&rest[..0], rest),
         };
         self.check_lines(lines)?;
-        self.partial.extend_from_slice(tail);
+        self.keep(tail);
         Ok(())
     }
 
-    /// Check whole lines: in parts on as many threads as there are CPUs when there are
-    /// many, the parts' tallies appended in order.
+    /// Keep the start of a line whose end is still to come (not past `LONG_LINE`).
+    fn keep(&mut self, bytes: &[u8]) {
+        if self.overlong > 0 {
+            self.overlong += bytes.len();
+        } else if self.partial.len() + bytes.len() > LONG_LINE {
+            self.overlong = self.partial.len() + bytes.len();
+            self.partial = Vec::new();
+        } else {
+            self.partial.extend_from_slice(bytes);
+        }
+    }
+
+    /// Check whole lines: when there are many, in parts on a thread a CPU (at most 4),
+    /// the parts' tallies appended in order.
     fn check_lines(&mut self, lines: &[u8]) -> Result<(), String> {
         let parts = if lines.len() < PARALLEL_BYTES {
             1
@@ -335,6 +400,19 @@ impl JsonlScanner {
 }
 
 impl Rules {
+    /// A line longer than `LONG_LINE`: counted, not parsed.
+    fn overlong_line(&self, tally: &mut Tally, bytes: usize) {
+        tally.line += 1;
+        tally.bytes += bytes as u64;
+        tally.records += 1;
+        let message = format!(
+            "the line is {} bytes long, far beyond {}'s token limit: not parsed",
+            thousands(bytes),
+            self.family
+        );
+        tally.record(self.per_rule, vec![("tokens-max", message)]);
+    }
+
     /// Check a run of whole lines (each ending in a newline).
     fn check_run(&self, tally: &mut Tally, mut lines: &[u8]) {
         while let Some(end) = memchr::memchr(b'\n', lines) {
@@ -394,7 +472,7 @@ impl Rules {
                             "tokens-max",
                             format!(
                                 "about {} tokens ({} characters at {per} a token); {} takes at most {}",
-                                thousands((size as f64 / self.per_token) as usize),
+                                thousands((size as f64 / self.per_token).ceil() as usize),
                                 thousands(size),
                                 self.family,
                                 thousands(most)
@@ -829,9 +907,10 @@ mod tests {
         let (records, bytes, findings, _) = scanner.finish();
         assert_eq!((records, bytes), (2, 49));
         let rules: Vec<_> = findings.iter().map(|f| (f.0, f.1)).collect();
+        assert_eq!(rules, vec![(2, "jsonl-blank-line"), (3, "pc-fields")]);
         assert_eq!(
-            rules,
-            vec![(2, "jsonl-blank-line"), (3, "pc-fields"), (3, "pc-fields")]
+            findings[1].2,
+            "\"prompt\" is not a string; the record has no \"completion\" string"
         );
     }
 
@@ -869,5 +948,42 @@ mod tests {
         assert_eq!(one.3, two.3);
         assert_eq!(one.3["pc-fields"], 41);
         assert_eq!(one.2.iter().filter(|f| f.1 == "pc-fields").count(), 20);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_reported_once_however_it_is_fed() {
+        let text = "\u{feff}{\"prompt\": \"a\", \"completion\": \"b\"}\n";
+        for size in [1, 2, 4, 100] {
+            let mut scanner = scanner("prompt_completion", None);
+            for chunk in text.as_bytes().chunks(size) {
+                scanner.feed_bytes(chunk).expect("checked");
+            }
+            let (records, bytes, findings, _) = scanner.finish();
+            assert_eq!((records, bytes as usize), (1, text.len()));
+            assert_eq!(findings.len(), 1, "{findings:?}");
+            assert!(findings[0].2.contains("byte-order mark"));
+        }
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_counted_not_kept() {
+        let mut scanner = scanner("prompt_completion", Some(10));
+        let chunk = vec![b'x'; 8 << 20];
+        for _ in 0..9 {
+            scanner.feed_bytes(&chunk).expect("checked");
+            assert!(scanner.partial.len() <= LONG_LINE);
+        }
+        scanner
+            .feed_bytes(b"\n{\"prompt\": \"a\", \"completion\": \"b\"}\n")
+            .expect("checked");
+        let (records, _, findings, _) = scanner.finish();
+        assert_eq!(records, 2);
+        assert_eq!(findings.len(), 1);
+        assert_eq!((findings[0].0, findings[0].1), (1, "tokens-max"));
+        assert!(
+            findings[0].2.contains("75,497,473 bytes long"),
+            "{}",
+            findings[0].2
+        );
     }
 }

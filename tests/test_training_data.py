@@ -24,7 +24,6 @@ import os
 import re
 import subprocess
 import sys
-import tracemalloc
 import uuid
 from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -521,7 +520,13 @@ def test_rules_not_implemented_are_emitted_by_no_code(rule_id):
     import bedrock_customization.testing._data as local_data
 
     core = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src", "training_data.rs")
-    sources = [_check.__file__, _rules.__file__, sys.modules[check_request.__module__].__file__, local_data.__file__, core]
+    sources = [
+        _check.__file__,
+        _rules.__file__,
+        sys.modules[check_request.__module__].__file__,
+        local_data.__file__,
+        core,
+    ]
     for path in sources:
         with open(path, encoding="utf-8") as f:
             assert f'"{rule_id}"' not in f.read(), f"{path} emits {rule_id}: move it from NOT_IMPLEMENTED to CASES"
@@ -1040,11 +1045,11 @@ def test_missing_training_data_fails_the_validation_step(data_bedrock, tmp_path)
         ([pc(), "{not json", pc()], None),
         ([pc(), {"prompt": "q", "completion": "a", "extra": 1}, ["x"]], None),
         ([pc(), {"prompt": "q"}], None),
-        # any other error: the line and the rule
-        ([pc(), pc(completion=""), pc()], ("line 2", "[pc-empty]")),
-        ([pc(), pc(id=1), pc(completion=" "), pc("x" * 30000, "y")], ("line 3", "[pc-empty]")),
+        ([pc(), pc(id=1), pc(completion=" "), pc("x" * 30000, "y"), {"prompt": "q"}], None),
+        # any other error: the rule (and the line, for a line's)
+        ([], ("[records-min]", "no training records")),
     ],
-    ids=["not-json", "not-an-object", "no-completion", "empty-completion", "after-warnings"],
+    ids=["not-json", "not-an-object", "no-completion", "after-warnings", "no-records"],
 )
 def test_a_bad_line_fails_the_validation_step(lines, where, data_bedrock, tmp_path):
     endpoint, client, _ = data_bedrock
@@ -1063,9 +1068,10 @@ def test_bad_or_missing_validation_data_fails_the_validation_step(data_bedrock, 
     validators = {"validators": [{"s3Uri": VALIDATION_URI}]}
     message = assert_failed_in_validation(run_job(endpoint, client, validationDataConfig=validators))
     assert VALIDATION_URI[len("s3://") :].partition("/")[2] in message
-    put(tmp_path, VALIDATION_URI, [pc(), pc(completion=" ")])
+    put(tmp_path, VALIDATION_URI, [pc(), pc(completion=" "), "{"])
     message = assert_failed_in_validation(run_job(endpoint, client, validationDataConfig=validators))
-    assert VALIDATION_URI in message and "line 2" in message and "[pc-empty]" in message
+    key = VALIDATION_URI[len("s3://") :].partition("/")[2]
+    assert message == f"Unable to parse Amazon S3 file: {key}. Data files must conform to JSONL format."
 
 
 def test_without_a_data_folder_nothing_is_read():
@@ -1101,7 +1107,7 @@ def test_a_failed_job_reads_the_same_through_boto3_and_bc(data_bedrock):
 def test_local_bedrock_command_with_a_data_folder(tmp_path):
     with local_bedrock_process(("--data-dir", str(tmp_path))) as endpoint:
         client = make_bc_client(endpoint)
-        put(tmp_path, TRAINING_URI, [pc(), pc(completion="")])
+        put(tmp_path, TRAINING_URI, [pc(), {"prompt": "q"}])
         suffix = uuid.uuid4().hex[:10]
         client.create_model_customization_job(**job_request(f"p-{suffix}", f"p-model-{suffix}"))
         with pytest.raises(bc.exceptions.WaiterError, match="Failed"):
@@ -1109,7 +1115,7 @@ def test_local_bedrock_command_with_a_data_folder(tmp_path):
                 jobIdentifier=f"p-{suffix}", WaiterConfig={"Delay": 0.05, "MaxAttempts": 400}
             )
         job = client.get_model_customization_job(jobIdentifier=f"p-{suffix}")
-        assert "line 2" in assert_failed_in_validation(job)
+        assert "must follow" in assert_failed_in_validation(job)
 
 
 def test_local_bedrock_command_refuses_a_missing_data_folder(tmp_path):
@@ -1155,15 +1161,17 @@ CLI_CASES: Dict[str, Cli] = {
         ("line 2: warning: ", "[pc-extra-field]", "0 errors, 1 warning"),
     ),
     "errors": Cli(
-        [pc(), "{", pc(completion="")],
+        [pc(), "{", {"prompt": "q"}, pc(completion="")],
         ["{file}", "--base-model", TEXT_MODEL],
         1,
         (
             "line 2: error: ",
             "[jsonl-json]",
             "line 3: error: ",
+            "[pc-fields]",
+            "line 4: warning: ",
             "[pc-empty]",
-            "2 errors, 0 warnings",
+            "2 errors, 1 warning",
             source_of("jsonl-json"),
         ),
     ),
@@ -1341,9 +1349,30 @@ def test_findings_are_capped_per_rule(tmp_path):
     assert findings.records == len(lines)
 
 
+_PEAK_RSS = """
+import resource, sys
+import bedrock_customization as bc
+from bedrock_customization import training_data
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if len(sys.argv) > 1:
+    findings = training_data.check(sys.argv[1], sys.argv[2], sys.argv[3])
+    print(findings.records, findings.bytes, len(findings))
+print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _peak_growth_kib(*args: str) -> Tuple[int, List[str]]:
+    """How much the peak RSS of a fresh process grows while it checks (KiB; the Rust
+    core's memory included, which tracemalloc would not see), and what it printed."""
+    out = subprocess.run([sys.executable, "-c", _PEAK_RSS, *args], capture_output=True, text=True, check=True)
+    lines = out.stdout.split("\n")
+    before, after = map(int, lines[-2].split())
+    return after - before, lines[:-2]
+
+
 def test_memory_stays_flat_for_a_large_file(tmp_path):
-    """A ~50 MB file is checked in a few MB (tracemalloc's peak of the check alone), its
-    findings capped per rule."""
+    """A ~50 MB file, and one whose line is 80 MB long, are checked in a few MB of peak
+    RSS (a fresh process's, before and after the check), the findings capped per rule."""
     model = pick("cpt_input", CPT)
     record = text_of({"input": "Amazon Bedrock customization. " * 33})  # ~1 KB
     chunk = b"".join([record + b"\n"] * 999 + [b"{not json\n"])
@@ -1353,13 +1382,136 @@ def test_memory_stays_flat_for_a_large_file(tmp_path):
             f.write(chunk)
     size = os.path.getsize(path)
     assert size > 50_000_000
-    tracemalloc.start()
-    try:
-        findings = check(path, model, CPT)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak < 4_000_000, f"peak {peak:,} bytes for a {size:,}-byte file"
+    growth, printed = _peak_growth_kib(path, model, CPT)
+    assert growth < 24 * 1024, f"peak RSS grew {growth:,} KiB checking a {size:,}-byte file"
+    assert printed == [f"50000 {size} {_check.PER_RULE + 1}"]  # 20 kept and the summary of the other 30
+    findings = check(path, model, CPT)
     assert findings.records == 50_000 and findings.bytes == size
     bad = [f for f in findings if f.rule == "jsonl-json"]
     assert len(bad) == _check.PER_RULE + 1 and bad[-1].line is None and "(50 in all)" in bad[-1].message
+    # one line of 80 MB: counted, reported, not kept in memory
+    long_line = os.path.join(tmp_path, "long.jsonl")
+    with open(long_line, "wb") as f:
+        f.write(b'{"input": "' + b"x" * 80_000_000 + b'"}\n' + record + b"\n")
+    growth, printed = _peak_growth_kib(long_line, model, CPT)
+    assert growth < 24 * 1024, f"peak RSS grew {growth:,} KiB checking an 80 MB line"
+    findings = check(long_line, model, CPT)
+    assert findings.records == 2 and [(f.line, f.rule) for f in findings] == [(1, "tokens-max")]
+
+
+# ----------------------------------------------------------------------------------------
+# Edge cases (a review's findings): each failed before its fix
+# ----------------------------------------------------------------------------------------
+
+NOVA = pick("bedrock_conversation", FT, check_id="nova-media")
+
+
+def test_a_custom_model_of_a_custom_model_keeps_the_foundation_rules(data_bedrock, tmp_path):
+    """The rules (and the data checks) of the foundation model however deep the chain."""
+    endpoint, client, _ = data_bedrock
+    put(tmp_path, TRAINING_URI, good_lines(TEXT_MODEL, FT) * 3)
+    first = run_job(endpoint, client)
+    second = run_job(endpoint, client, baseModelIdentifier=first["outputModelArn"], hyperParameters={})
+    assert second["status"] == "Completed", second.get("failureMessage")
+    with pytest.raises(client.exceptions.ValidationException, match="epochCount"):
+        run_job(endpoint, client, baseModelIdentifier=second["outputModelArn"], hyperParameters={"epochCount": "99"})
+    put(tmp_path, TRAINING_URI, [pc(completion=None)])
+    assert_failed_in_validation(
+        run_job(endpoint, client, baseModelIdentifier=second["outputModelArn"], hyperParameters={})
+    )
+
+
+def test_an_output_location_that_cannot_be_written_fails_the_validation_step(data_bedrock, tmp_path):
+    endpoint, client, _ = data_bedrock
+    put(tmp_path, TRAINING_URI, good_lines(TEXT_MODEL, FT) * 3)
+    blocker = s3_path(tmp_path, OUTPUT_URI).rstrip("/")
+    os.makedirs(os.path.dirname(blocker), exist_ok=True)
+    with open(blocker, "w") as f:  # a file where the output folder would be
+        f.write("x")
+    message = assert_failed_in_validation(run_job(endpoint, client))
+    assert message.startswith("Amazon S3 perms missing (PutObject): Could not validate PutObject permissions")
+    assert message.endswith("/.write_access_check_file.tmp")
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n", b"  \n"], ids=["empty", "blank-lines", "spaces"])
+def test_a_file_without_records_is_an_error(content, tmp_path):
+    path = os.path.join(tmp_path, "train.jsonl")
+    with open(path, "wb") as f:
+        f.write(content)
+    findings = check(path, TEXT_MODEL, FT)
+    assert not findings.ok and findings.records == 0
+    assert [f.rule for f in findings.errors] == ["records-min"]
+
+
+@pytest.mark.parametrize(
+    "teacher",
+    [
+        "us.amazon.nova-premier-v1:0",
+        "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-premier-v1:0",
+    ],
+)
+def test_a_teacher_through_an_inference_profile(teacher):
+    student = next(m for m in spec_of(NOVA, DIST).get("teachers_by_student", {}) if "micro" in m)
+    config = {"distillationConfig": {"teacherModelConfig": {"teacherModelIdentifier": teacher}}}
+    params = {"baseModelIdentifier": student, "customizationType": DIST, "customizationConfig": config}
+    assert [f.rule for f in check_request(params)] == []
+
+
+def test_standard_input_has_no_file_name_to_check(tmp_path, capsys, monkeypatch):
+    data = jsonl(good_lines(NOVA, FT))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    assert run_in_process(["-", "--base-model", NOVA]) == 0, capsys.readouterr().out
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path):
+    path = os.path.join(os.fsencode(tmp_path), b"train-\xff.jsonl")
+    with open(path, "wb") as f:
+        f.write(jsonl(good_lines(TEXT_MODEL, FT)))
+    assert check(os.fsdecode(path), TEXT_MODEL, FT).ok
+
+
+def test_a_byte_order_mark_is_named(tmp_path):
+    path = os.path.join(tmp_path, "train.jsonl")
+    with open(path, "wb") as f:
+        f.write(b"\xef\xbb\xbf" + jsonl(good_lines(TEXT_MODEL, FT)))
+    findings = check(path, TEXT_MODEL, FT)
+    assert [(f.line, f.rule) for f in findings] == [(1, "jsonl-json")] and "byte-order mark" in findings[0].message
+    with open(path, encoding="utf-8-sig") as f:  # a text file that hides it reads as its bytes
+        assert as_tuple(check(f, TEXT_MODEL, FT)) == as_tuple(findings)
+
+
+def test_a_text_file_with_crlf_counts_its_bytes(tmp_path):
+    path = os.path.join(tmp_path, "train.jsonl")
+    with open(path, "wb") as f:
+        f.write(jsonl(good_lines(TEXT_MODEL, FT)).replace(b"\n", b"\r\n"))
+    with open(path, encoding="utf-8") as f:
+        assert check(f, TEXT_MODEL, FT).bytes == os.path.getsize(path)
+
+
+def test_lines_breaking_a_rule_are_counted_once_a_line(tmp_path):
+    """A record missing both fields is one line of pc-fields (both named), and the totals
+    count lines past the cap too."""
+    path = os.path.join(tmp_path, "train.jsonl")
+    with open(path, "wb") as f:
+        f.write(jsonl([{}] * 30))
+    findings = check(path, TEXT_MODEL, FT)
+    kept = [f for f in findings if f.rule == "pc-fields"]
+    assert len(kept) == _check.PER_RULE + 1 and "10 more lines break this rule (30 in all)" in kept[-1].message
+    assert '"prompt"' in kept[0].message and '"completion"' in kept[0].message
+    assert findings.to_dict()["errors"] == 30
+
+
+@pytest.mark.parametrize("word", ["auto", "Auto", "AUTO"])
+def test_words_a_hyperparameter_takes_are_matched_in_any_case(word):
+    entry, ctype, spec = next(
+        (e, c, s) for e, c, s in specs() for hp in (s.get("hyperparameters") or {}).values() if hp.get("also_accepts")
+    )
+    name = next(n for n, hp in spec["hyperparameters"].items() if hp.get("also_accepts"))
+    params = {"baseModelIdentifier": entry["match"][0], "customizationType": ctype, "hyperParameters": {name: word}}
+    assert [f.rule for f in check_request(params)] == []
+
+
+@pytest.mark.parametrize("value", ["1_0", "\u0663", "0x10", " 1e400"])
+def test_numbers_are_written_in_ascii_digits(value):
+    params = {"baseModelIdentifier": TEXT_MODEL, "hyperParameters": {"epochCount": value}}
+    assert [f.rule for f in check_request(params)] == ["hp-type"]

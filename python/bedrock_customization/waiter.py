@@ -103,8 +103,8 @@ class _Progress:
         self._steps = steps
         self._started = time.monotonic()
         self._stream = sys.stderr
-        try:  # the one place that decides: a terminal, or a log
-            self._tty = bool(self._stream.isatty())
+        try:  # the one place that decides: a terminal (or a notebook's output), or a log
+            self._tty = bool(self._stream.isatty()) or "ipykernel" in sys.modules
         except (AttributeError, ValueError, OSError):  # None, closed, or no isatty()
             self._tty = False
         self._bar = None

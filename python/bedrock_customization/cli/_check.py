@@ -54,6 +54,7 @@ def run_check_training_data(argv: List[str]) -> int:
             sys.stdout.write(f"  {f}\n")
             if f.source:
                 sys.stdout.write(f"      {f.source}\n")
-        errors, warnings = len(findings.errors), len(findings.warnings)
+        totals = findings.totals()
+        errors, warnings = totals["error"], totals["warning"]
         sys.stdout.write(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}\n")
     return 0 if findings.ok else 1

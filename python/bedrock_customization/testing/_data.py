@@ -59,8 +59,12 @@ def _failure(kind: str, uri: str, first: Finding) -> str:
 
 def data_failure(data_dir: str, job: Dict[str, Any], base_model: str, customization: str) -> Tuple[Optional[str], int]:
     """The ``failureMessage`` of the job's validation step (None when its data is good)
-    and the number of training records read."""
-    uris: List[tuple] = []
+    and the number of training records read.
+
+    As AWS does, the step reads each data file (a missing or unreadable one fails the job
+    in the words AWS uses for an object it cannot get), checks it, and checks that it can
+    write under the output location (AWS writes ``.write_access_check_file.tmp`` there)."""
+    uris: List[Tuple[str, str]] = []
     training = (job.get("trainingDataConfig") or {}).get("s3Uri")
     if training:
         uris.append(("training", training))
@@ -72,17 +76,34 @@ def data_failure(data_dir: str, job: Dict[str, Any], base_model: str, customizat
             path = local_path(data_dir, uri)
         except DataError as e:
             return str(e), records
+        bucket, _, key = uri[5:].partition("/")
         if not os.path.isfile(path):
-            bucket, _, key = uri[5:].partition("/")
             return _aws("s3_read", bucket=bucket, key=key), records
         try:
             findings = check(path, base_model, customization, validation=kind == "validation")
         except (LookupError, ValueError):
             return None, records  # no rules for this model: nothing to check against
+        except OSError:
+            return _aws("s3_read", bucket=bucket, key=key), records
         if kind == "training":
             records = findings.records
         if not findings.ok:
             return _failure(kind, uri, findings.errors[0]), records
+    output = (job.get("outputDataConfig") or {}).get("s3Uri")
+    if output:
+        try:
+            folder = local_path(data_dir, output)
+        except DataError as e:
+            return str(e), records
+        probe = os.path.join(folder, ".write_access_check_file.tmp")
+        try:
+            os.makedirs(folder, exist_ok=True)
+            with open(probe, "wb"):
+                pass
+            os.remove(probe)
+        except OSError:
+            bucket, _, prefix = output[5:].rstrip("/").partition("/")
+            return _aws("s3_write", bucket=bucket, prefix=prefix), records
     return None, records
 
 

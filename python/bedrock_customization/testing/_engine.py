@@ -256,7 +256,8 @@ class Backend:
         if found is None:
             custom = self.kind("CustomModel").lookup(identifier)
             if custom is not None:
-                return {"modelId": custom.data["baseModelArn"].rsplit("/", 1)[-1], "modelArn": custom.arn}
+                foundation = self.foundation_of(custom.arn) or custom.data["baseModelArn"]
+                return {"modelId": foundation.rsplit("/", 1)[-1], "modelArn": custom.arn}
             raise ServiceError("ValidationException", f"The provided base model identifier '{identifier}' is not valid.")
         supported = found.data.get("customizationsSupported", [])
         if customization not in supported:

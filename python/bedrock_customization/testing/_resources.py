@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..training_data import check_request
@@ -389,7 +390,8 @@ class CustomizationJob(Resource):
         # teacher, grader; each rule names the AWS page it comes from). No public source gives
         # the service's words for these refusals (the SDKs' docs say only "Input validation
         # failed. Check your request parameters and retry the request."): the finding's, ours.
-        errors = check_request(params, base_model=base["modelId"]).errors
+        foundation = self.backend.foundation_of(base["modelArn"]) or base["modelArn"]  # (a custom model's, however deep)
+        errors = check_request(params, base_model=foundation).errors
         if errors:
             raise ServiceError("ValidationException", errors[0].message)
         models = self.backend.kind("CustomModel")
@@ -429,8 +431,8 @@ class CustomizationJob(Resource):
         if index == 0 and data_dir is not None:
             # The validation step reads the data (from the folder standing for S3) and
             # fails the job on a missing file or an error of the training-data checks.
-            base_id = record.data["baseModelArn"].rsplit("/", 1)[-1]
-            failure, records = _data.data_failure(data_dir, record.data, self.foundation(base_id),
+            base = record.data["baseModelArn"]
+            failure, records = _data.data_failure(data_dir, record.data, self.backend.foundation_of(base) or base,
                                                   record.data.get("customizationType", "FINE_TUNING"))
             record.records = records  # type: ignore[attr-defined]
             if failure is not None:
@@ -466,11 +468,6 @@ class CustomizationJob(Resource):
             record.data["outputModelArn"] = model.arn
             self._write_metrics(record)
 
-    def foundation(self, model_id: str) -> str:
-        """The foundation model a job's base model (a foundation or custom model's id) comes from."""
-        custom = self.backend.kind("CustomModel").lookup(model_id)
-        return custom.data["baseModelArn"].rsplit("/", 1)[-1] if custom is not None else model_id
-
     def _write_metrics(self, record: Record) -> None:
         data_dir = self.backend.state.data_dir
         output = (record.data.get("outputDataConfig") or {}).get("s3Uri")
@@ -483,8 +480,12 @@ class CustomizationJob(Resource):
         except ValueError:
             epochs, batch = 1, 1
         steps = max(1, min(-(-getattr(record, "records", 1) // batch), 200))
-        _data.write_metrics(data_dir, output, record.id, epochs, steps, record.data["trainingMetrics"]["trainingLoss"],
-                            [m["validationLoss"] for m in record.data.get("validationMetrics", [])])
+        try:
+            _data.write_metrics(data_dir, output, record.id, epochs, steps,
+                                record.data["trainingMetrics"]["trainingLoss"],
+                                [m["validationLoss"] for m in record.data.get("validationMetrics", [])])
+        except (OSError, _data.DataError) as e:  # (the validation step wrote there: the folder changed since)
+            logging.getLogger(__name__).warning("job %s: its metrics files could not be written: %s", record.name, e)
 
 
 class CustomModel(Resource):
@@ -519,7 +520,8 @@ class CustomModel(Resource):
 
     def from_job(self, job: Record, at: float) -> Record:
         base_arn = job.data["baseModelArn"]
-        base_id = base_arn.rsplit("/", 1)[-1]
+        # custom-model/<the foundation model's id>/<id>, however deep the chain (the ARN's pattern)
+        base_id = (self.backend.foundation_of(base_arn) or base_arn).rsplit("/", 1)[-1]
         ident = new_id()
         arn = f"{self.backend.arn_prefix}:custom-model/{base_id}/{ident}"
         data = {

@@ -55,6 +55,16 @@ class Findings(list):
     def ok(self) -> bool:
         return not self.errors
 
+    def totals(self) -> Dict[str, int]:
+        """``{"error": lines, "warning": lines}``: every line (or the file) a rule found,
+        those past :data:`PER_RULE` included, by severity."""
+        totals = {"error": 0, "warning": 0}
+        for rule_id, count in self.counts.items():
+            first = next((f for f in self if f.rule == rule_id), None)
+            if first is not None:
+                totals[first.severity] = totals.get(first.severity, 0) + count
+        return totals
+
     def add(self, item: Finding) -> None:
         self.counts[item.rule] = self.counts.get(item.rule, 0) + 1
         if self.counts[item.rule] <= PER_RULE:
@@ -69,8 +79,10 @@ class Findings(list):
                                     first.severity, first.source))
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"records": self.records, "bytes": self.bytes, "errors": len(self.errors),
-                "warnings": len(self.warnings), "findings": [f.to_dict() for f in self]}
+        """``errors``/``warnings``: lines (or the file) found, those past :data:`PER_RULE` included."""
+        totals = self.totals()
+        return {"records": self.records, "bytes": self.bytes, "errors": totals["error"],
+                "warnings": totals["warning"], "findings": [f.to_dict() for f in self]}
 
 
 # ----------------------------------------------------------------------------------------
@@ -92,10 +104,10 @@ def check(source: Source, base_model: str, customization_type: str = "FINE_TUNIN
     rules = profile(base_model, customization_type)
     findings = Findings()
     if validation and not rules.accepts_validation:
-        findings.add(finding("validation-not-accepted", f"{rules.family} does not take validation data for {customization_type}",
-                             unverified=rules.unverified("validation_data")))
+        findings.add(rules.validation_finding())
     name = source if isinstance(source, (str, os.PathLike)) else getattr(source, "name", None)
-    if "dataset-file-name" in rules.checks() and isinstance(name, (str, os.PathLike)):
+    pseudo = isinstance(name, str) and name.startswith("<")  # '<stdin>', not a file's name
+    if "dataset-file-name" in rules.checks() and isinstance(name, (str, os.PathLike)) and not pseudo:
         base = os.path.basename(os.fspath(name))
         if not _FILE_NAME.match(base):
             findings.add(finding("dataset-file-name", f"the file name {base!r} has characters other than letters, digits,"
@@ -104,12 +116,15 @@ def check(source: Source, base_model: str, customization_type: str = "FINE_TUNIN
         path = os.fspath(source)
         if path.startswith("s3://"):
             raise ValueError(f"{path}: give a local path or an open file (the check reads local files only)")
-        if not os.path.isfile(path) or not os.access(path, os.R_OK):
-            reason = "not a file" if os.path.exists(path) else "no such file"
-            raise OSError(errno.ENOENT, f"cannot read training data {path!r}: {reason}")
-        _scan(path, rules, validation, findings)
+        if os.path.isdir(path):
+            raise IsADirectoryError(errno.EISDIR, f"cannot read training data {path!r}: it is a folder")
+        try:
+            _scan(path, rules, validation, findings)
+        except OSError as e:
+            raise type(e)(e.errno, f"cannot read training data {path!r}: {e.strerror or e}") from None
     else:
-        _scan(source, rules, validation, findings)
+        # a text file's bytes as they are (its size, its encoding, a byte-order mark)
+        _scan(getattr(source, "buffer", source), rules, validation, findings)
     findings.close()
     return findings
 
@@ -146,12 +161,16 @@ def _scan(f: Any, rules: Profile, validation: bool, findings: Findings) -> None:
     records, size, found, counts = scanner.finish()
     for line, rule_id, message in found:
         findings.append(finding(rule_id, message, line))
-    findings.counts.update(counts)
+    for rule_id, count in counts.items():
+        findings.counts[rule_id] = findings.counts.get(rule_id, 0) + count
     findings.records = records
     findings.bytes = size
     kind = "validation" if validation else "training"
     bounds = limits.get(f"{kind}_records")
-    if bounds:
+    if records == 0:
+        # (whatever the model's limits: a job needs data; AWS's pages give minimum counts)
+        findings.add(finding("records-min", f"the file has no {kind} records"))
+    elif bounds:
         low, high = bounds
         # Nova's sample counts and distillation's prompt counts are rules of their own pages.
         own = next((c for c in ("nova-sample-count", "dist-count") if c in checks), None)

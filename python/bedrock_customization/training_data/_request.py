@@ -10,6 +10,7 @@ before anything is sent.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Mapping, Optional
 
 from ._check import Findings
@@ -38,9 +39,7 @@ def check_request(params: Mapping[str, Any], *, base_model: Optional[str] = None
     _hyperparameters(rules, params.get("hyperParameters") or {}, findings)
     validators = (params.get("validationDataConfig") or {}).get("validators") or []
     if validators and not rules.accepts_validation:
-        findings.add(finding("validation-not-accepted",
-                             f"{rules.family} does not take validation data for {customization} customization.",
-                             source=rules.entry.get("source"), unverified=rules.unverified("validation_data")))
+        findings.add(rules.validation_finding())
     if customization == "DISTILLATION":
         _distillation(rules, config.get("distillationConfig"), findings)
     return findings
@@ -57,7 +56,7 @@ def _hyperparameters(rules: Profile, given: Mapping[str, Any], findings: Finding
                                  f" {rules.customization_type} (supported: {allowed}).",
                                  source=next((k.get("source") for k in known.values()), rules.entry.get("source"))))
             continue
-        if value in (spec.get("also_accepts") or ()):
+        if str(value).lower() in {w.lower() for w in spec.get("also_accepts") or ()}:
             continue  # a word the hyperparameter takes besides numbers (Titan Image Generator's stepCount "auto")
         number = _number(value, spec.get("type", "float"))
         if number is None:
@@ -72,14 +71,16 @@ def _hyperparameters(rules: Profile, given: Mapping[str, Any], findings: Finding
                                              f" for {rules.family}; got {value}.", source=spec.get("source")))
 
 
+#: A number as written in a hyperparameter's string (ASCII digits; no "1_0", no "nan").
+_INT = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def _number(value: Any, kind: str) -> Optional[float]:
     text = str(value).strip()
-    try:
-        if kind == "int":
-            return int(text)
-        number = float(text)
-    except ValueError:
+    if not (_INT if kind == "int" else _FLOAT).fullmatch(text):
         return None
+    number = float(text)
     return number if math.isfinite(number) else None
 
 

@@ -79,10 +79,27 @@ def finding(rule_id: str, message: str, line: Optional[int] = None, source: Opti
     return Finding(line, rule_id, message, severity, source_url(source or entry.get("source")))
 
 
+#: The geographic prefixes of a cross-Region inference profile's id (``us.amazon.nova-premier-v1:0``).
+_GEO = ("us.", "eu.", "apac.", "global.", "us-gov.", "ca.", "jp.", "au.")
+
+
 def model_id(identifier: str) -> str:
-    """The model id in a foundation model ARN or id (``arn:...:foundation-model/ID`` -> ``ID``)."""
+    """The base model id in a model identifier: a foundation model's id or ARN
+    (``arn:...:foundation-model/ID``), an inference profile's id or ARN
+    (``us.ID``, ``arn:...:inference-profile/us.ID``) or a custom model's ARN
+    (``arn:...:custom-model/ID/abc``: the model it was made from)."""
     if identifier.startswith("arn:") and "/" in identifier:
-        return identifier.rsplit("/", 1)[-1] if ":foundation-model/" in identifier else identifier
+        if ":foundation-model/" in identifier:
+            return identifier.rsplit("/", 1)[-1]
+        if ":inference-profile/" in identifier:
+            identifier = identifier.rsplit("/", 1)[-1]
+        elif ":custom-model/" in identifier and identifier.count("/") == 2:
+            return identifier.split("/")[1]
+        else:
+            return identifier
+    for geo in _GEO:
+        if identifier.startswith(geo):
+            return identifier[len(geo):]
     return identifier
 
 
@@ -120,6 +137,13 @@ class Profile:
     @property
     def accepts_validation(self) -> bool:
         return bool(self.entry.get("validation_data", True))
+
+    def validation_finding(self) -> Finding:
+        """The finding for validation data given to a model and type that take none."""
+        return finding("validation-not-accepted",
+                       f"{self.family} does not take validation data for {self.customization_type} customization.",
+                       source=self.entry.get("validation_data_source") or self.entry.get("source"),
+                       unverified=self.unverified("validation_data"))
 
     def unverified(self, what: str) -> bool:
         """Whether rules.json marks ``what`` (``records``, ``validation_data``) as not from an AWS page."""
