@@ -34,11 +34,13 @@ struct Admission {
     permits: Arc<Semaphore>,
 }
 
-/// `inner` with at most `limit` calls inside it at once; the others wait, untimed.
+/// `inner` with at most `limit` calls inside it at once; the others wait, untimed. A limit
+/// past tokio's most permits (2^61 - 1: `Semaphore::new` panics beyond it) is that many:
+/// no limit in practice (botocore takes any int for `max_pool_connections`).
 pub fn admit(inner: SharedHttpClient, limit: usize) -> SharedHttpClient {
     SharedHttpClient::new(Admission {
         inner,
-        permits: Arc::new(Semaphore::new(limit)),
+        permits: Arc::new(Semaphore::new(limit.min(Semaphore::MAX_PERMITS))),
     })
 }
 

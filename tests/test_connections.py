@@ -199,6 +199,17 @@ def test_every_call_queued_at_once_waits_for_the_pool(counting_server):
     assert 1 <= counting_server.accepted <= 10
 
 
+@pytest.mark.parametrize("pool", [2**61, 2**64 - 1], ids=["past-tokio-permits", "usize-max"])
+@pytest.mark.parametrize("verify", [None, False], ids=["verified", "verify-false"])
+def test_a_pool_past_any_limit_is_no_limit(counting_server, pool, verify):
+    """botocore takes any int for max_pool_connections; one past tokio's most semaphore
+    permits (2^61 - 1) is no limit in practice, not a panic (hypothesis found 2^61)."""
+    options = _options(counting_server, pool, verify=verify)
+    assert run_async_all_at_once(options, 20) == [f"job-{i}" for i in range(20)]
+    client = bc.client("bedrock", **options)
+    assert client.get_model_customization_job(jobIdentifier="job-0")["jobName"] == "job-0"
+
+
 @pytest.mark.parametrize("pool", [None, 64], ids=["default-pool", "pool-64"])
 @pytest.mark.parametrize("runner", sorted(RUNNERS))
 def test_verify_false_has_the_same_bound(test_ca, runner, pool):
