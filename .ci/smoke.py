@@ -2,13 +2,12 @@
 
     python .ci/smoke.py target/ci-wheels/bedrock_customization-*.whl
 
-For each of those interpreters: a new venv (no system site-packages), the wheel
-installed with no dependencies (it has none, and needs no Rust), then import,
-client, calls against the local Bedrock, and the CLI's ``--version``. One local
-Bedrock runs here, in the interpreter running this script, and is reached over
-127.0.0.1; each interpreter also runs one of its own (standard library only), so
-the server is checked on the oldest Python too. Exits non-zero,
-naming the interpreter, at the first failure; a missing pyenv is a failure too.
+First the extension's needs are checked against manylinux2014 (glibc symbol versions,
+linked libraries). Then, for each of those interpreters, .ci/wheel_smoke.py's checks
+(the release workflow's, on every platform): a new venv (no system site-packages), the
+wheel installed alone, then import, a client, calls against a local Bedrock run by
+that interpreter, and the CLI's ``--version``. Exits non-zero, naming the interpreter,
+at the first failure; a missing pyenv is a failure too.
 """
 
 from __future__ import annotations
@@ -22,48 +21,6 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUIRES_PYTHON = (3, 9)  # pyproject.toml's requires-python
-
-CHECK = r"""
-import sys
-import bedrock_customization as bc
-
-endpoint = sys.argv[1]
-name = "smoke-py%d%d" % sys.version_info[:2]  # one local Bedrock serves every interpreter
-client = bc.client("bedrock", region_name="us-east-1", endpoint_url=endpoint,
-                   aws_access_key_id="testing", aws_secret_access_key="testing")
-created = client.create_model_customization_job(
-    jobName=name, customModelName=name + "-model",
-    roleArn="arn:aws:iam::123456789012:role/smoke",
-    baseModelIdentifier="amazon.titan-text-express-v1",
-    trainingDataConfig={"s3Uri": "s3://smoke-bucket/train-2026-12-02/train.jsonl"},
-    outputDataConfig={"s3Uri": "s3://smoke-bucket/out/"},
-    hyperParameters={"epochCount": "1"},
-)
-job = client.get_model_customization_job(jobIdentifier=created["jobArn"])
-assert job["jobName"] == name, job
-assert job["ResponseMetadata"]["HTTPStatusCode"] == 200, job
-try:
-    client.get_model_customization_job(jobIdentifier="no-such-job")
-except client.exceptions.ResourceNotFoundException:
-    pass
-else:
-    raise AssertionError("no ResourceNotFoundException")
-from bedrock_customization.testing import local_bedrock
-
-with local_bedrock(realtime=False) as own:
-    mine = bc.client("bedrock", region_name="us-east-1", endpoint_url=own,
-                     aws_access_key_id="testing", aws_secret_access_key="testing")
-    mine.create_model_customization_job(
-        jobName=name, customModelName=name + "-model", roleArn="arn:aws:iam::123456789012:role/smoke",
-        baseModelIdentifier="amazon.titan-text-express-v1",
-        trainingDataConfig={"s3Uri": "s3://smoke-bucket/train.jsonl"}, outputDataConfig={"s3Uri": "s3://smoke-bucket/out/"})
-    own.settle()
-    done = mine.get_model_customization_job(jobIdentifier=name)
-    assert done["status"] == "Completed", done
-    assert mine.get_custom_model(modelIdentifier=done["outputModelArn"])["modelStatus"] == "Active"
-print(bc.__version__, job["status"], done["status"])
-"""
-
 
 def pythons() -> list:
     """(version, path) of the oldest and newest pyenv Pythons the package supports."""
@@ -115,24 +72,10 @@ def main() -> int:
         sys.exit(__doc__)
     wheel = os.path.abspath(sys.argv[1])
     print(f"{os.path.basename(wheel)}: needs glibc {check_glibc(wheel)} at most")
-    from bedrock_customization.testing import local_bedrock
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import wheel_smoke  # the checks themselves, the same as the release workflow's on every platform
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHON"))}
-    env.update(AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-    with local_bedrock() as server, tempfile.TemporaryDirectory(prefix="bc-smoke-") as tmp:
-        for version, exe in pythons():
-            name = ".".join(map(str, version))
-            venv = os.path.join(tmp, name)
-            run([exe, "-m", "venv", venv])
-            bindir = os.path.join(venv, "bin")
-            run([os.path.join(bindir, "python"), "-m", "pip", "install", "--quiet", "--no-deps",
-                 "--disable-pip-version-check", wheel], env=env)
-            out = run([os.path.join(bindir, "python"), "-c", CHECK, str(server)], env=env, cwd=tmp)
-            cli = run([os.path.join(bindir, "bedrock-customization"), "--version"], env=env, cwd=tmp)
-            module = run([os.path.join(bindir, "python"), "-m", "bedrock_customization", "--version"], env=env, cwd=tmp)
-            if not cli.startswith("bedrock-customization/") or f"Python/{name}" not in cli or cli != module:
-                sys.exit(f"smoke: Python {name}: unexpected --version output {cli!r} / {module!r}")
-            print(f"Python {name}: {out.strip()}; {cli.strip()}")
+    wheel_smoke.main([wheel] + [exe for _, exe in pythons()])
     return 0
 
 

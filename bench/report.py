@@ -168,6 +168,7 @@ def existing_section(path: str, title: str) -> Optional[str]:
 WAITERS_TITLE = "Waiting for 1,000 jobs at once"
 CONNECTIONS_TITLE = "Connections under load"
 TRAINING_DATA_TITLE = "Checking training data"
+DIST_TITLE = "Distribution build"
 PERF_LOG_TITLE = "Performance work"
 
 

@@ -55,7 +55,7 @@ from measure import (CRASHES, aioboto3_check, answers_check, contender, figures,
 from profiling import profile_missed  # noqa: E402
 from provision import (CAPO_PACKAGES, ENV, JOB_ID, JOB_PATH, LIST_PATH, PY, REPO, apt_install, child_env,  # noqa: E402
                        console_script, ensure_bare, ensure_venv, log, pip_module, routes)
-from report import (CONNECTIONS_TITLE, TRAINING_DATA_TITLE, WAITERS_TITLE, chart, existing_section, machine, so_identity,  # noqa: E402
+from report import (CONNECTIONS_TITLE, DIST_TITLE, TRAINING_DATA_TITLE, WAITERS_TITLE, chart, existing_section, machine, so_identity,  # noqa: E402
                     table, target_cells, versions, waiters_section, write_report)
 
 # The work is done in provision.py (tools, virtualenvs, the server's answers), measure.py
@@ -224,6 +224,8 @@ def main() -> None:
             if section is None:
                 log(f"{script} failed: {c.stderr[-2000:]}")
         extra.append(section or existing_section(args.output, title))
+    # bench/dist.py compares built wheels (the dist profile's takes minutes to build): run by hand, kept here
+    extra.append(existing_section(args.output, DIST_TITLE))
     results["so_changed"] = so_after_figures != so_before
     results["so_changed_in_waiters"] = so_identity() != so_after_figures
     results["load"] = (load_before, load_after)
