@@ -1,17 +1,22 @@
 //! Async calls start here (`call_async`), and their results reach their event loop in
 //! batches.
 //!
-//! Each event loop gets one `Completions`: a queue and an eventfd the loop watches
-//! (`loop.add_reader`). A call's task runs on the shared runtime and, when its
-//! response is in, pushes it on the queue without the GIL; only the push that finds
-//! the queue empty writes to the eventfd. The loop then drains the whole queue in
-//! one callback on its own thread, building each result (`operation::finish`) and
-//! setting it on the call's asyncio future. So the runtime's threads never take the
-//! GIL for a call, and a burst of responses costs the loop one wake-up.
+//! Each event loop gets one `Completions`: a queue and a way to wake the loop. A
+//! call's task runs on the shared runtime and, when its response is in, pushes it on
+//! the queue; only the push that finds the queue empty wakes the loop. The loop then
+//! drains the whole queue in one callback on its own thread, building each result
+//! (`operation::finish`) and setting it on the call's asyncio future. So a burst of
+//! responses costs the loop one wake-up.
+//!
+//! The loop is woken through a descriptor it watches (`loop.add_reader`; which
+//! descriptor is the platform's choice, `waker`), so the runtime's threads never take
+//! the GIL for a call. A loop without readers (Windows' default Proactor loop), or a
+//! platform without such a descriptor (Windows), gets `drain` scheduled with
+//! `loop.call_soon_threadsafe` instead: the runtime thread takes the GIL once a batch.
 
 use std::sync::{Arc, Mutex};
 
-use pyo3::exceptions::PyOSError;
+use pyo3::exceptions::{PyNotImplementedError, PyOSError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
@@ -19,6 +24,7 @@ use pyo3::types::PyDict;
 use crate::capture::Pending;
 use crate::config::ClientInner;
 use crate::generated::shapes::OPERATIONS;
+use crate::waker::Waker;
 
 /// A call whose response is in, waiting for its loop.
 struct Done {
@@ -30,30 +36,71 @@ struct Done {
 
 struct Queue {
     done: Mutex<Vec<Done>>,
-    /// Written when the queue goes from empty to not empty; read by `drain`.
-    eventfd: std::os::fd::OwnedFd,
+    /// Used when the queue goes from empty to not empty.
+    wake: Wake,
+}
+
+/// How a loop learns that its queue is no longer empty.
+enum Wake {
+    /// The loop watches the waker (`loop.add_reader`); `drain` clears it.
+    Reader(Waker),
+    /// The loop, to schedule `drain` on (`call_soon_threadsafe`): through a weak
+    /// reference (`weakref.ref`) when the loop can be weakly referenced, so that its
+    /// queue does not keep it alive.
+    Call { event_loop: Py<PyAny>, weak: bool },
 }
 
 impl Queue {
-    fn push(&self, done: Done) {
+    fn new(wake: Wake) -> Arc<Queue> {
+        Arc::new(Queue {
+            done: Mutex::new(Vec::new()),
+            wake,
+        })
+    }
+
+    fn push(self: &Arc<Self>, done: Done) {
         let was_empty = {
             let mut q = self.done.lock().unwrap_or_else(|p| p.into_inner());
             q.push(done);
             q.len() == 1
         };
         if was_empty {
-            let one: u64 = 1;
-            // SAFETY: writes 8 bytes from a live u64 to an eventfd this queue owns.
-            // A full counter (never, at 2^64 - 1) would only mean the loop is
-            // already due to drain.
-            unsafe {
-                libc::write(
-                    std::os::fd::AsRawFd::as_raw_fd(&self.eventfd),
-                    (&one as *const u64).cast(),
-                    8,
-                );
+            match &self.wake {
+                Wake::Reader(waker) => waker.wake(),
+                Wake::Call { event_loop, weak } => self.schedule_drain(event_loop, *weak),
             }
         }
+    }
+
+    /// Has the loop call `drain` soon, from this (runtime) thread. A loop that is
+    /// closed or gone never will: the batch is dropped, as its calls' futures are.
+    fn schedule_drain(self: &Arc<Self>, event_loop: &Py<PyAny>, weak: bool) {
+        crate::runtime::attach(|py| {
+            let scheduled = || -> PyResult<bool> {
+                let event_loop = if weak {
+                    event_loop.bind(py).call0()?
+                } else {
+                    event_loop.bind(py).clone()
+                };
+                if event_loop.is_none() {
+                    return Ok(false);
+                }
+                let completions = Bound::new(
+                    py,
+                    Completions {
+                        queue: self.clone(),
+                    },
+                )?;
+                event_loop
+                    .call_method1("call_soon_threadsafe", (completions.getattr("drain")?,))?;
+                Ok(true)
+            };
+            if !matches!(scheduled(), Ok(true)) {
+                let batch =
+                    std::mem::take(&mut *self.done.lock().unwrap_or_else(|p| p.into_inner()));
+                drop(batch);
+            }
+        });
     }
 }
 
@@ -65,18 +112,11 @@ pub struct Completions {
 
 #[pymethods]
 impl Completions {
-    /// Run by the event loop when the eventfd is readable: every finished call
-    /// gets its result (or exception); a cancelled one is skipped.
+    /// Run by the event loop when woken: every finished call gets its result (or
+    /// exception); a cancelled one is skipped.
     fn drain(&self, py: Python<'_>) -> PyResult<()> {
-        let mut count = [0u8; 8];
-        // SAFETY: reads at most 8 bytes into a live buffer from our own
-        // non-blocking eventfd (EAGAIN when already read: harmless).
-        unsafe {
-            libc::read(
-                std::os::fd::AsRawFd::as_raw_fd(&self.queue.eventfd),
-                count.as_mut_ptr().cast(),
-                8,
-            );
+        if let Wake::Reader(waker) = &self.queue.wake {
+            waker.clear();
         }
         let batch = std::mem::take(&mut *self.queue.done.lock().unwrap_or_else(|p| p.into_inner()));
         // Every call of the batch gets its answer, whatever happens to another one.
@@ -89,10 +129,14 @@ impl Completions {
         first_error.map_or(Ok(()), Err)
     }
 
-    /// The eventfd, for `loop.add_reader`.
+    /// The descriptor the loop watches (`loop.add_reader`); None for a loop woken
+    /// with `call_soon_threadsafe`.
     #[getter]
-    fn fd(&self) -> i32 {
-        std::os::fd::AsRawFd::as_raw_fd(&self.queue.eventfd)
+    fn fd(&self) -> Option<std::ffi::c_int> {
+        match &self.queue.wake {
+            Wake::Reader(waker) => Some(waker.fd()),
+            Wake::Call { .. } => None,
+        }
     }
 }
 
@@ -111,10 +155,10 @@ fn complete(py: Python<'_>, done: Done) -> PyResult<()> {
     Ok(())
 }
 
-/// This loop's `Completions`, made (and its reader added) on the loop's first call.
-/// Loops are found in a `WeakKeyDictionary` (a closed, collected loop takes its
-/// queue and eventfd with it); a loop that cannot be weakly referenced is kept in a
-/// plain dict for the life of the process (such loops are few, usually one).
+/// This loop's `Completions`, made (and its reader added, when it takes one) on the
+/// loop's first call. Loops are found in a `WeakKeyDictionary` (a closed, collected
+/// loop takes its queue and waker with it); a loop that cannot be weakly referenced is
+/// kept in a plain dict for the life of the process (such loops are few, usually one).
 fn for_loop<'py>(py: Python<'py>, event_loop: &Bound<'py, PyAny>) -> PyResult<Arc<Queue>> {
     static WEAK: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     static STRONG: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
@@ -138,31 +182,65 @@ fn for_loop<'py>(py: Python<'py>, event_loop: &Bound<'py, PyAny>) -> PyResult<Ar
             return Ok(found.get().queue.clone());
         }
     }
-    // SAFETY: eventfd takes no pointers; the result is checked before use.
-    let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-    if fd < 0 {
-        return Err(PyOSError::new_err(format!(
-            "cannot make an eventfd: {}",
-            std::io::Error::last_os_error()
-        )));
-    }
-    // SAFETY: `fd` is a new descriptor nothing else owns.
-    let eventfd = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
-    let queue = Arc::new(Queue {
-        done: Mutex::new(Vec::new()),
-        eventfd,
-    });
-    let completions = Bound::new(
-        py,
-        Completions {
-            queue: queue.clone(),
-        },
-    )?;
+    let completions = match with_reader(py, event_loop)? {
+        Some(completions) => completions,
+        None => {
+            // Taking the GIL on the runtime's threads: they must be stopped before the
+            // interpreter finalizes (see `runtime::shutdown_runtime`).
+            crate::runtime::shutdown_at_exit(py)?;
+            let wake = match py.import("weakref")?.getattr("ref")?.call1((event_loop,)) {
+                Ok(weak_ref) => Wake::Call {
+                    event_loop: weak_ref.unbind(),
+                    weak: true,
+                },
+                Err(_) => Wake::Call {
+                    event_loop: event_loop.clone().unbind(),
+                    weak: false,
+                },
+            };
+            Bound::new(
+                py,
+                Completions {
+                    queue: Queue::new(wake),
+                },
+            )?
+        }
+    };
+    let queue = completions.get().queue.clone();
     if weak.set_item(event_loop, &completions).is_err() {
         strong.set_item(event_loop, &completions)?;
     }
-    event_loop.call_method1("add_reader", (fd, completions.getattr("drain")?))?;
     Ok(queue)
+}
+
+/// `Completions` woken through the platform's waker, whose descriptor the loop now
+/// watches; None when there is no such waker on this platform (`waker::Unsupported`),
+/// or the loop has no readers (`NotImplementedError`, as Windows' Proactor loop).
+fn with_reader<'py>(
+    py: Python<'py>,
+    event_loop: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, Completions>>> {
+    let waker = match Waker::new() {
+        Ok(waker) => waker,
+        Err(err) if err.kind() == std::io::ErrorKind::Unsupported => return Ok(None),
+        Err(err) => {
+            return Err(PyOSError::new_err(format!(
+                "cannot make a descriptor to wake the event loop with: {err}"
+            )))
+        }
+    };
+    let fd = waker.fd();
+    let completions = Bound::new(
+        py,
+        Completions {
+            queue: Queue::new(Wake::Reader(waker)),
+        },
+    )?;
+    match event_loop.call_method1("add_reader", (fd, completions.getattr("drain")?)) {
+        Ok(_) => Ok(Some(completions)),
+        Err(err) if err.is_instance_of::<PyNotImplementedError>(py) => Ok(None),
+        Err(err) => Err(err),
+    }
 }
 
 /// The async entry point: the same core as a sync call's (`operation::prepare`) on

@@ -7,6 +7,9 @@
 //!
 //! The slot does no locking of its own: it lives in whatever guards it (a `Mutex`, or
 //! a thread-local `RefCell`).
+//!
+//! The process is told by `std::process::id`, on every platform: where there is no
+//! fork (Windows) the id never changes, and a slot is simply a cell.
 
 /// What becomes of a value a slot finds was made by another process (the parent,
 /// before the fork) when it gives the value up.

@@ -29,9 +29,12 @@ mod timestamp;
 mod training_data;
 mod validate;
 mod waiter;
+mod waker;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The package's one version: Cargo.toml's (pyproject.toml takes it, `dynamic`).
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::Client>()?;
     m.add_class::<training_data::JsonlScanner>()?;
     m.add_function(wrap_pyfunction!(hooks::_parse_output, m)?)?;

@@ -357,8 +357,10 @@ pub fn shutdown_runtime(py: Python<'_>) {
     }
 }
 
-/// Registers `shutdown_runtime` with `atexit`, once per process.
-fn shutdown_at_exit(py: Python<'_>) -> PyResult<()> {
+/// Registers `shutdown_runtime` with `atexit`, once per process: for whatever takes the
+/// GIL on the runtime's threads (the async bridge; `completions` for a loop woken by
+/// calls).
+pub fn shutdown_at_exit(py: Python<'_>) -> PyResult<()> {
     static REGISTERED: Mutex<ForkSlot<()>> = Mutex::new(ForkSlot::new(Inherited::Drop));
     let mut registered = REGISTERED.lock().unwrap_or_else(|p| p.into_inner());
     registered.get_or_try_init((), || -> PyResult<()> {

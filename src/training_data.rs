@@ -257,9 +257,7 @@ impl JsonlScanner {
     /// cannot be read.
     fn feed_file(&mut self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
         py.detach(|| -> PyResult<()> {
-            let io = |e: std::io::Error| {
-                PyOSError::new_err((e.raw_os_error().unwrap_or(0), e.to_string()))
-            };
+            let io = |e: std::io::Error| os_error(&e);
             let mut file = File::open(path).map_err(io)?;
             let mut buf = vec![0u8; 4 << 20];
             loop {
@@ -864,6 +862,17 @@ fn turns(
         }
     }
     size
+}
+
+/// `e` as Python's `OSError`, of the subclass its code names (`FileNotFoundError`, ...).
+/// A Unix code is an errno; a Windows one is a Windows error code, which Python maps to
+/// an errno itself when it is given as `winerror` (`OSError`'s fourth argument).
+fn os_error(e: &std::io::Error) -> PyErr {
+    #[cfg(windows)]
+    if let Some(code) = e.raw_os_error() {
+        return PyOSError::new_err((0, e.to_string(), None::<&str>, code));
+    }
+    PyOSError::new_err((e.raw_os_error().unwrap_or(0), e.to_string()))
 }
 
 #[cfg(test)]

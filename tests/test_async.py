@@ -214,3 +214,38 @@ def test_a_cancelled_call_leaves_the_others_alone(recorder):
         return fast
 
     assert [r["jobName"] for r in asyncio.run(main())] == ["fast"] * 10
+
+
+class _LoopWithoutReaders(asyncio.SelectorEventLoop):
+    """As Windows' default loop (Proactor), which has no ``add_reader``."""
+
+    def add_reader(self, fd, callback, *args):
+        raise NotImplementedError
+
+
+def test_a_loop_without_readers_gets_its_results(recorder):
+    """Results reach a loop that cannot watch a descriptor through
+    ``call_soon_threadsafe`` instead: each to its own caller, cancellation and errors
+    as on any loop, and a new loop after the first is closed."""
+    recorder.default = Reply(body={"jobName": "fast"})
+
+    async def main():
+        recorder.script(Reply(body={"jobName": "slow"}, delay=5.0))
+        client = make_async(recorder.url, config=bc.Config(retries={"max_attempts": 0}, max_pool_connections=16))
+        slow = asyncio.ensure_future(client.get_model_customization_job(jobIdentifier="slow"))
+        await asyncio.sleep(0.2)
+        slow.cancel()
+        fast = await asyncio.gather(*[client.get_model_customization_job(jobIdentifier=f"j{i}") for i in range(40)])
+        with pytest.raises(asyncio.CancelledError):
+            await slow
+        with pytest.raises(bc.exceptions.ParamValidationError):
+            await client.get_model_customization_job()
+        return fast
+
+    for _ in range(2):
+        loop = _LoopWithoutReaders()
+        try:
+            results = loop.run_until_complete(asyncio.wait_for(main(), 60))
+        finally:
+            loop.close()
+        assert [r["jobName"] for r in results] == ["fast"] * 40

@@ -21,9 +21,8 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ._client import AsyncClient, Client, Session
+from ._core import __version__  # Cargo.toml's version, the package's one (pyproject.toml takes it too)
 from .config import UNSIGNED, Config
-
-__version__ = "0.1.0"
 
 __all__ = ["AsyncClient", "Client", "Config", "Session", "UNSIGNED", "async_client", "client", "exceptions", "testing", "training_data", "__version__"]
 

@@ -10,7 +10,10 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tup
 
 from typing_extensions import Self, disjoint_base
 
-__all__ = ["Client", "JsonlScanner", "_match_pattern", "_operation", "_parse_output", "_shape", "_shape_names", "_validate_output", "_validate_shape"]
+__version__: str
+"""The package's version (Cargo.toml's; pyproject.toml's is taken from it)."""
+
+__all__ = ["Client", "JsonlScanner", "__version__", "_match_pattern", "_operation", "_parse_output", "_shape", "_shape_names", "_validate_output", "_validate_shape"]
 
 def _parse_output(
     operation: str,
