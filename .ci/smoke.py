@@ -15,9 +15,12 @@ from __future__ import annotations
 import glob
 import os
 import re
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wheel_smoke  # noqa: E402  (the checks themselves: the release workflow's, on every platform)
+from wheel_smoke import run  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUIRES_PYTHON = (3, 9)  # pyproject.toml's requires-python
@@ -60,21 +63,11 @@ def check_glibc(wheel: str) -> str:
     return ".".join(map(str, newest))
 
 
-def run(args, **kwargs) -> str:
-    proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, **kwargs)
-    if proc.returncode != 0:
-        sys.exit(f"smoke: {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}")
-    return proc.stdout
-
-
 def main() -> int:
     if len(sys.argv) != 2 or not sys.argv[1].endswith(".whl"):
         sys.exit(__doc__)
     wheel = os.path.abspath(sys.argv[1])
     print(f"{os.path.basename(wheel)}: needs glibc {check_glibc(wheel)} at most")
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import wheel_smoke  # the checks themselves, the same as the release workflow's on every platform
-
     wheel_smoke.main([wheel] + [exe for _, exe in pythons()])
     return 0
 

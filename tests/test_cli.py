@@ -1203,7 +1203,6 @@ def test_wait_progress_in_a_log_is_a_line_per_change(recorder):
     ]
 
 
-@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_wait_progress_on_a_terminal_is_a_live_line(recorder):
     """stderr a terminal: the one line, rewritten at every poll, ended at the end."""
     recorder.script(*[_job_reply(*poll) for poll in _JOB_POLLS])

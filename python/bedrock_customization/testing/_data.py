@@ -22,6 +22,12 @@ class DataError(Exception):
     """A job's data cannot be used: the message is the job's ``failureMessage``."""
 
 
+def bucket_key(uri: str) -> Tuple[str, str]:
+    """``s3://bucket/key`` -> ``(bucket, key)`` (a prefix's trailing ``/`` dropped)."""
+    bucket, _, key = uri[len("s3://"):].rstrip("/").partition("/")
+    return bucket, key
+
+
 def local_path(data_dir: str, uri: str) -> str:
     """The file of ``uri`` (``s3://bucket/key``) under ``data_dir``; a ``DataError`` for a
     location that is not an S3 URI or would leave the folder."""
@@ -50,7 +56,7 @@ _AWS_WORDS = {"utf8": "invalid_jsonl", "jsonl-json": "invalid_jsonl", "jsonl-obj
 
 
 def _failure(kind: str, uri: str, first: Finding) -> str:
-    bucket, _, key = uri[5:].partition("/")
+    bucket, key = bucket_key(uri)
     words = _AWS_WORDS.get(first.rule)
     if words is not None:
         return _aws(words, fileName=key, key=key)
@@ -76,7 +82,7 @@ def data_failure(data_dir: str, job: Dict[str, Any], base_model: str, customizat
             path = local_path(data_dir, uri)
         except DataError as e:
             return str(e), records
-        bucket, _, key = uri[5:].partition("/")
+        bucket, key = bucket_key(uri)
         if not os.path.isfile(path):
             return _aws("s3_read", bucket=bucket, key=key), records
         try:
@@ -102,7 +108,7 @@ def data_failure(data_dir: str, job: Dict[str, Any], base_model: str, customizat
                 pass
             os.remove(probe)
         except OSError:
-            bucket, _, prefix = output[5:].rstrip("/").partition("/")
+            bucket, prefix = bucket_key(output)
             return _aws("s3_write", bucket=bucket, prefix=prefix), records
     return None, records
 

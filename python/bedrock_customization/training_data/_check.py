@@ -140,7 +140,6 @@ def _scan(f: Any, rules: Profile, validation: bool, findings: Findings) -> None:
                       limits.get("max_tokens"))
     checks = rules.checks()
     media = data()["rules"]["nova-media"]
-    single_turn = data()["rules"]["dist-prompt"].get("single_turn_families") or ()
     scanner = JsonlScanner(
         rules.record_format, rules.family, max_tokens=max_tokens, chars_per_token=float(data()["chars_per_token"]["value"]),
         reserved_words=list(data()["rules"]["nova-reserved-words"].get("words", ())) if "nova-reserved-words" in checks else [],
@@ -148,7 +147,7 @@ def _scan(f: Any, rules: Profile, validation: bool, findings: Findings) -> None:
         video_formats=media["formats"]["video"] if "nova-media" in checks else None,
         max_images=media.get("max_images_per_sample"), max_videos=media.get("max_videos_per_sample"),
         any_schema_version=bool(rules.entry.get("any_schema_version")),
-        single_turn=any(name in rules.family for name in single_turn), per_rule=PER_RULE,
+        single_turn=rules.named_in("dist-prompt", "single_turn_families"), per_rule=PER_RULE,
     )
     if isinstance(f, str):
         scanner.feed_file(f)
@@ -176,8 +175,7 @@ def _scan(f: Any, rules: Profile, validation: bool, findings: Findings) -> None:
         own = next((c for c in ("nova-sample-count", "dist-count") if c in checks), None)
         unverified = rules.unverified("records")
         if low is not None and records < low:
-            recommended = own == "dist-count" and any(
-                n in rules.family for n in data()["rules"]["dist-count"].get("min_is_recommendation_for") or ())
+            recommended = own == "dist-count" and rules.named_in("dist-count", "min_is_recommendation_for")
             findings.add(finding(own or "records-min", f"{_count(records, kind)}; {rules.family} needs at least {low:,}",
                                  unverified=unverified, recommended=recommended))
         if high is not None and records > high:

@@ -113,6 +113,11 @@ class Profile:
     supported: Tuple[str, ...]
     base_model: str = ""
 
+    def named_in(self, rule_id: str, key: str) -> bool:
+        """Whether a rule's list of family names (``rules.json``: ``rules[rule_id][key]``,
+        names as AWS's pages give them, e.g. "Meta Llama 3.1") names this family."""
+        return any(name in self.family for name in rule(rule_id).get(key) or ())
+
     def matches(self, prefix: str) -> bool:
         """Whether the base model is ``prefix`` (or ``prefix`` with a context-length suffix)."""
         ident = model_id(self.base_model)
